@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+# Each bootstraps .venv from pyproject.toml (needs only python3 and make).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test serve demo clean messages help
+
+help:
+	@echo "make run   - set up, migrate a SQLite database in var/, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test  - set up and run the whole test suite (SQLite, and PostgreSQL where one answers)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	@mkdir -p var
+	$(BIN)/courtjourney init --quiet-if-done
+	$(BIN)/courtjourney demo --if-empty
+	$(BIN)/courtjourney serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -o courtjourney/i18n/locales/messages.pot courtjourney
+	$(BIN)/pybabel update -i courtjourney/i18n/locales/messages.pot -d courtjourney/i18n/locales
+
+clean:
+	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache

@@ -1,0 +1,69 @@
+"""Who may see which case, decided in one place.
+
+A worker sees the cases they are assigned to; a manager sees every case of their team and any
+they are assigned to; an admin manages accounts and sees case contents only where assigned.
+Every route with a `case_id` in its path passes through `case_access_guard` (installed on the
+whole app), and every list of cases is filtered by `visible_cases`. A case someone may not see
+answers 404, exactly like a case that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from litestar.exceptions import NotFoundException
+from sqlalchemy import Select, exists, or_, select
+
+from courtjourney.accounts import audit
+from courtjourney.accounts.models import Role, User
+from courtjourney.cases.models import Case, CaseWorker
+
+if TYPE_CHECKING:
+    from litestar.connection import ASGIConnection
+    from litestar.handlers.base import BaseRouteHandler
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+CASE_NOT_FOUND = "No case was found at this address."
+
+
+def visible_cases(user: User) -> Select[tuple[Case]]:
+    """A query for the cases `user` may see (the only way lists of cases are built)."""
+    assigned = exists().where(CaseWorker.case_id == Case.id, CaseWorker.user_id == user.id)
+    if user.role == Role.MANAGER.value and user.team_id is not None:
+        return select(Case).where(or_(assigned, Case.team_id == user.team_id))
+    return select(Case).where(assigned)
+
+
+async def can_see(db: AsyncSession, user: User, case_id: UUID) -> bool:
+    found = await db.scalar(visible_cases(user).with_only_columns(Case.id).where(Case.id == case_id))
+    return found is not None
+
+
+async def case_access_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Refuse (404) any request for a case the signed-in user may not see; audit every attempt.
+
+    Runs in its own short transaction so the access record is kept even when the request later fails.
+    """
+    raw = connection.path_params.get("case_id")
+    if raw is None:
+        return
+    user: User | None = connection.scope.get("user")
+    if user is None:  # authentication middleware answers first; this is belt and braces
+        raise NotFoundException(CASE_NOT_FOUND)
+    case_id = raw if isinstance(raw, UUID) else None
+    maker = connection.app.state["session_maker_class"]
+    async with maker() as db, db.begin():
+        allowed = case_id is not None and await can_see(db, user, case_id)
+        method = connection.scope.get("method", "GET")
+        action = "case.read" if method in {"GET", "HEAD"} else "case.change"
+        audit.record(
+            db,
+            action if allowed else "case.denied",
+            actor_id=user.id,
+            case_id=case_id,
+            connection=connection,
+            outcome="ok" if allowed else "denied",
+        )
+    if not allowed:
+        raise NotFoundException(CASE_NOT_FOUND)

@@ -1,0 +1,95 @@
+"""Accounts tables: teams, users, sign-in sessions, API tokens and the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from uuid import UUID
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courtjourney.db.base import Base, DateTimeUTC, Secret, utcnow
+
+
+class Role(str, enum.Enum):
+    """What an account may do. Case contents follow assignment, not rank (see access.py)."""
+
+    ADMIN = "admin"
+    MANAGER = "manager"
+    WORKER = "worker"
+
+
+class Team(Base):
+    """One hub or service area: the unit a manager looks after."""
+
+    __tablename__ = "team"
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    users: Mapped[list[User]] = relationship(back_populates="team", lazy="noload")
+
+
+class User(Base):
+    __tablename__ = "user_account"
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # A person's name is personal data like any other: encrypted at rest.
+    full_name: Mapped[str] = mapped_column(Secret(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=Role.WORKER.value)
+    team_id: Mapped[UUID | None] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"), index=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    phone: Mapped[str | None] = mapped_column(Secret(60), default=None)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    team: Mapped[Team | None] = relationship(back_populates="users", lazy="joined")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN.value
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER.value
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie holds a random secret; only its SHA-256 is stored."""
+
+    __tablename__ = "user_session"
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class ApiToken(Base):
+    """A personal token for scripts (Authorization: Bearer cjapi_...). Shown once, stored hashed."""
+
+    __tablename__ = "api_token"
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(16))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class AuditEvent(Base):
+    """One read or change of case data, or an account event. Append-only (database triggers refuse edits).
+
+    Holds ids and action names only: never names, notes or narratives.
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_case_created", "case_id", "created_at"),)
+    actor_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
+    action: Mapped[str] = mapped_column(String(80))
+    case_id: Mapped[UUID | None] = mapped_column(Uuid)
+    target_type: Mapped[str | None] = mapped_column(String(40))
+    target_id: Mapped[UUID | None] = mapped_column(Uuid)
+    route: Mapped[str | None] = mapped_column(String(200))
+    method: Mapped[str | None] = mapped_column(String(8))
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")
+    address: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,102 @@
+"""create_app(): the Litestar application, assembled from each part's routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from jinja2 import StrictUndefined
+from litestar import Litestar, MediaType, get
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from courtjourney import __version__, i18n
+from courtjourney.accounts.access import case_access_guard
+from courtjourney.accounts.auth import AuthenticationMiddleware
+from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
+from courtjourney.cases.api import CaseApi
+from courtjourney.cases.pages import CasePages
+from courtjourney.db.engine import make_alchemy_config
+from courtjourney.settings import Settings, get_settings
+from courtjourney.web.errors import exception_handlers
+from courtjourney.web.security import SecurityHeadersMiddleware
+
+PACKAGE = Path(__file__).parent
+TEMPLATE_DIRS = [PACKAGE / "web" / "templates", PACKAGE / "accounts" / "templates", PACKAGE / "cases" / "templates"]
+
+
+def configure_jinja(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.undefined = StrictUndefined
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["long_date"] = i18n.long_date
+    env.filters["short_date"] = i18n.short_date
+    env.filters["long_datetime"] = i18n.long_datetime
+    env.filters["translate_choice"] = lambda pair: (pair[0], i18n.gettext(pair[1]))
+    env.globals["current_lang"] = i18n.get_locale
+
+
+@get("/health", opt={"exclude_from_auth": True}, include_in_schema=False, media_type=MediaType.TEXT)
+async def health() -> str:
+    return "ok"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    alchemy = make_alchemy_config(settings)
+    secure = settings.secure_cookies == "true"
+
+    return Litestar(
+        route_handlers=[
+            health,
+            LoginPages,
+            AccountPages,
+            AdminPages,
+            AccountApi,
+            CasePages,
+            CaseApi,
+            create_static_files_router(path="/static", directories=[PACKAGE / "web" / "static"], opt={"exclude_from_auth": True}, include_in_schema=False),
+        ],
+        plugins=[SQLAlchemyPlugin(config=alchemy)],
+        template_config=TemplateConfig(directory=TEMPLATE_DIRS, engine=JinjaTemplateEngine, engine_callback=configure_jinja),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="cj_csrf",
+            header_name="x-csrf-token",
+            cookie_secure=secure,
+            cookie_httponly=True,
+            exclude=["/api/", "/calendar/"],
+        ),
+        middleware=[
+            SecurityHeadersMiddleware,
+            DefineMiddleware(
+                AuthenticationMiddleware,
+                exclude=["^/static/", "^/schema", "^/health$", "^/favicon.ico$"],
+                exclude_from_auth_key="exclude_from_auth",
+            )
+        ],
+        guards=[case_access_guard],
+        exception_handlers=exception_handlers,
+        openapi_config=OpenAPIConfig(
+            title="courtjourney API",
+            version=__version__,
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+            components=Components(
+                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", description="A personal API token: cjapi_...")}
+            ),
+            security=[{"BearerToken": []}],
+        ),
+        request_max_body_size=settings.max_body_bytes,
+        state=State({"settings": settings}),
+        debug=settings.debug,
+        dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
+    )

@@ -1,0 +1,1 @@
+"""Cases, family members, contacts, consent, risk assessments, journey stages and playbook tasks."""

@@ -1,0 +1,181 @@
+"""What the case API takes and gives. Bodies are checked for shape here and for meaning by forms.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+
+Text = Annotated[str, msgspec.Meta(max_length=5000)]
+Stage = Literal["risk_assessment", "disclosure", "investigation", "trial", "outcome", "post_trial", "closed"]
+
+
+class Body(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    def to_dict(self) -> dict[str, object]:
+        return {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not msgspec.UNSET}
+
+
+class NewCase(Body):
+    child_name: Text | None = None
+    child_birth_date: dt.date | None = None
+
+
+class StageMoveIn(Body):
+    to_stage: Stage | None = None
+    reason: Text | None = None
+
+
+class NewTask(Body):
+    title: Text | None = None
+    due_on: dt.date | None = None
+    assigned_to_id: UUID | None = None
+
+
+class TaskUpdate(Body):
+    title: Text | None | msgspec.UnsetType = msgspec.UNSET
+    due_on: dt.date | None | msgspec.UnsetType = msgspec.UNSET
+    assigned_to_id: UUID | None | msgspec.UnsetType = msgspec.UNSET
+    done: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class NewFamilyMember(Body):
+    name: Text | None = None
+    relationship_to_child: Text | None = None
+    preferred_language: Text | None = None
+    safe_contact: Text | None = None
+    access_needs: Text | None = None
+    is_witness: bool = False
+
+
+class NewContact(Body):
+    role: Text | None = None
+    name: Text | None = None
+    organisation: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
+
+
+class NewConsent(Body):
+    organisation: Text | None = None
+    purpose: Text | None = None
+    given_by: Text | None = None
+    given_on: dt.date | None = None
+
+
+class ConsentWithdrawal(Body):
+    withdrawn_on: dt.date | None = None
+
+
+class NewRiskAssessment(Body):
+    level: Literal["low", "medium", "high"] | None = None
+    assessed_on: dt.date | None = None
+    notes: Text | None = None
+
+
+class WorkerAssignment(Body):
+    worker_id: UUID | None = None
+
+
+# --- what the API gives back ----------------------------------------------------------------
+
+
+class Out(msgspec.Struct):
+    pass
+
+
+class TaskOut(Out):
+    id: UUID
+    stage: str
+    title: str
+    playbook_key: str | None
+    due_on: dt.date | None
+    assigned_to_id: UUID | None
+    done_at: dt.datetime | None
+
+
+class StageMoveOut(Out):
+    id: UUID
+    from_stage: str | None
+    to_stage: str
+    kind: str
+    moved_at: dt.datetime
+    moved_by_id: UUID | None
+    reason: str | None
+
+
+class FamilyMemberOut(Out):
+    id: UUID
+    name: str
+    relationship_to_child: str
+    preferred_language: str
+    safe_contact: str | None
+    access_needs: str | None
+    is_witness: bool
+
+
+class ContactOut(Out):
+    id: UUID
+    role: str
+    name: str
+    organisation: str | None
+    phone: str | None
+    email: str | None
+
+
+class ConsentOut(Out):
+    id: UUID
+    organisation: str
+    purpose: str
+    given_by: str
+    given_on: dt.date
+    withdrawn_on: dt.date | None
+
+
+class RiskAssessmentOut(Out):
+    id: UUID
+    level: str
+    assessed_on: dt.date
+    assessed_by_id: UUID | None
+    notes: str | None
+
+
+class CaseSummary(Out):
+    id: UUID
+    reference: str
+    child_name: str
+    stage: str
+    risk: str | None
+    next_task: TaskOut | None
+
+
+class CaseOut(Out):
+    id: UUID
+    reference: str
+    team_id: UUID
+    child_name: str
+    child_birth_date: dt.date | None
+    age: int | None
+    stage: str
+    risk: str | None
+    worker_ids: list[UUID]
+
+
+class AuditEventOut(Out):
+    id: UUID
+    at: dt.datetime
+    actor_id: UUID | None
+    action: str
+    target_type: str | None
+    target_id: UUID | None
+    route: str | None
+    method: str | None
+    outcome: str
+    address: str | None
+
+
+def dump(out_type: type[Out], row: object, **extra: object) -> Out:
+    """Build an output struct from a model row, taking each field from `extra` first."""
+    values = {f: extra[f] if f in extra else getattr(row, f) for f in out_type.__struct_fields__}
+    return out_type(**values)

@@ -1,0 +1,429 @@
+"""Case rules: opening a case, moving it along the journey, tasks, family, contacts, consent, risk.
+
+No HTTP here. Every change also writes its audit event into the same transaction. Callers
+(the page and API controllers) pass in what they have already cleaned with `web.forms`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from courtjourney.accounts import audit
+from courtjourney.accounts.access import visible_cases
+from courtjourney.accounts.models import Role, User
+from courtjourney.cases import forms
+from courtjourney.cases.journey import (
+    FIRST_STAGE,
+    MoveKind,
+    MoveRefused,
+    Stage,
+    check_move,
+    playbook_for,
+)
+from courtjourney.cases.models import (
+    Case,
+    CaseWorker,
+    Consent,
+    Contact,
+    FamilyMember,
+    RiskAssessment,
+    StageMove,
+    Task,
+)
+from courtjourney.db.base import utcnow
+from courtjourney.errors import InputError
+from courtjourney.i18n import gettext as _
+
+
+async def _next_reference(db: AsyncSession, year: int) -> str:
+    prefix = f"CJ-{year}-"
+    last = await db.scalar(
+        select(func.max(Case.reference)).where(Case.reference.like(f"{prefix}%"))
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+async def open_case(
+    db: AsyncSession, user: User, values: dict[str, Any], *, connection: Any = None, today: dt.date | None = None
+) -> Case:
+    """Open a case at the first stage, with its playbook tasks, assigned to whoever opened it."""
+    if user.team_id is None:
+        raise InputError({"team": _("Your account is not in a team yet, so it cannot open cases. Ask an admin.")})
+    birth = values.get("child_birth_date")
+    today = today or dt.date.today()
+    if birth is not None and birth > today:
+        raise InputError({"child_birth_date": _("Date of birth cannot be in the future.")})
+    for attempt in range(5):
+        reference = await _next_reference(db, today.year)
+        try:
+            async with db.begin_nested():
+                case = Case(
+                    reference=reference,
+                    team_id=user.team_id,
+                    child_name=values["child_name"],
+                    child_birth_date=birth.isoformat() if birth else None,
+                    created_by_id=user.id,
+                )
+                db.add(case)
+                await db.flush()
+            break
+        except IntegrityError:
+            # Someone else took this reference at the same moment: count again.
+            if attempt == 4:
+                raise
+    db.add(CaseWorker(case_id=case.id, user_id=user.id))
+    await _record_move(db, case, None, FIRST_STAGE, MoveKind.START, user, None)
+    audit.record(db, "case.opened", actor_id=user.id, case_id=case.id, target=case, connection=connection)
+    await db.flush()
+    return case
+
+
+async def get_case(db: AsyncSession, case_id: UUID) -> Case:
+    """Load a case the access guard has already cleared for this request."""
+    case = await db.get(Case, case_id)
+    if case is None:  # the guard has checked; this only happens if it was removed meanwhile
+        from litestar.exceptions import NotFoundException
+
+        raise NotFoundException("No case was found at this address.")
+    return case
+
+
+async def stage_history(db: AsyncSession, case_id: UUID) -> list[StageMove]:
+    rows = await db.scalars(
+        select(StageMove).where(StageMove.case_id == case_id).order_by(StageMove.moved_at, StageMove.id)
+    )
+    return list(rows)
+
+
+async def current_stage(db: AsyncSession, case_id: UUID) -> Stage:
+    to_stage = await db.scalar(
+        select(StageMove.to_stage)
+        .where(StageMove.case_id == case_id)
+        .order_by(StageMove.moved_at.desc(), StageMove.id.desc())
+        .limit(1)
+    )
+    return Stage(to_stage) if to_stage else FIRST_STAGE
+
+
+async def _record_move(
+    db: AsyncSession,
+    case: Case,
+    from_stage: Stage | None,
+    to_stage: Stage,
+    kind: MoveKind,
+    user: User,
+    reason: str | None,
+) -> StageMove:
+    move = StageMove(
+        case_id=case.id,
+        from_stage=from_stage.value if from_stage else None,
+        to_stage=to_stage.value,
+        kind=kind.value,
+        moved_at=utcnow(),
+        moved_by_id=user.id,
+        reason=reason or None,
+    )
+    db.add(move)
+    await _add_playbook_tasks(db, case, to_stage)
+    return move
+
+
+async def _add_playbook_tasks(db: AsyncSession, case: Case, stage: Stage) -> None:
+    """Turn the stage's playbook into tasks, skipping items already open on the case (e.g. after a retrial)."""
+    open_keys = set(
+        await db.scalars(
+            select(Task.playbook_key).where(
+                Task.case_id == case.id, Task.done_at.is_(None), Task.playbook_key.is_not(None)
+            )
+        )
+    )
+    today = dt.date.today()
+    for position, item in enumerate(playbook_for(stage)):
+        if item.key in open_keys:
+            continue
+        db.add(
+            Task(
+                case_id=case.id,
+                stage=stage.value,
+                playbook_key=item.key,
+                title=item.title,
+                due_on=today + dt.timedelta(days=item.due_in_days) if item.due_in_days else None,
+                position=position,
+            )
+        )
+
+
+async def move_stage(
+    db: AsyncSession, case: Case, user: User, to_stage: str, reason: str | None, *, connection: Any = None
+) -> StageMove:
+    """Move the case to `to_stage` if the journey allows it; raise InputError saying why not."""
+    # Lock the case row (PostgreSQL) so two people moving the same case at once queue up;
+    # SQLite's BEGIN IMMEDIATE already serialises writers.
+    await db.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+    here = await current_stage(db, case.id)
+    try:
+        target = Stage(to_stage)
+    except ValueError:
+        raise InputError({"to_stage": _("Choose a stage from the list.")}) from None
+    try:
+        move = check_move(here, target, reason)
+    except MoveRefused as refused:
+        raise InputError({refused.field: _(refused.message)}) from None
+    row = await _record_move(db, case, here, target, move.kind, user, (reason or "").strip() or None)
+    await db.flush()
+    audit.record(db, "case.stage_moved", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    return row
+
+
+# --- tasks ---------------------------------------------------------------------------------
+
+
+async def tasks_for(db: AsyncSession, case_id: UUID) -> list[Task]:
+    rows = await db.scalars(
+        select(Task)
+        .where(Task.case_id == case_id)
+        .order_by(Task.done_at.is_not(None), Task.due_on.is_(None), Task.due_on, Task.created_at, Task.position)
+    )
+    return list(rows)
+
+
+async def get_task(db: AsyncSession, case: Case, task_id: UUID) -> Task:
+    """A task of this case, or 404: a task id from another case never resolves here."""
+    task = await db.scalar(select(Task).where(Task.id == task_id, Task.case_id == case.id))
+    if task is None:
+        from litestar.exceptions import NotFoundException
+
+        raise NotFoundException("No task was found at this address.")
+    return task
+
+
+async def _check_assignee(db: AsyncSession, case: Case, user_id: UUID | None) -> None:
+    if user_id is None:
+        return
+    assigned = await db.scalar(
+        select(CaseWorker.id).where(CaseWorker.case_id == case.id, CaseWorker.user_id == user_id)
+    )
+    if assigned is None:
+        raise InputError({"assigned_to_id": _("Choose someone who works on this case.")})
+
+
+async def add_task(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> Task:
+    await _check_assignee(db, case, values.get("assigned_to_id"))
+    task = Task(
+        case_id=case.id,
+        stage=(await current_stage(db, case.id)).value,
+        title=values["title"],
+        due_on=values.get("due_on"),
+        assigned_to_id=values.get("assigned_to_id"),
+        position=1000,
+    )
+    db.add(task)
+    await db.flush()
+    audit.record(db, "task.added", actor_id=user.id, case_id=case.id, target=task, connection=connection)
+    return task
+
+
+async def update_task(
+    db: AsyncSession, case: Case, task: Task, user: User, values: dict[str, Any], *, connection: Any = None
+) -> Task:
+    if "assigned_to_id" in values:
+        await _check_assignee(db, case, values["assigned_to_id"])
+        task.assigned_to_id = values["assigned_to_id"]
+    if "title" in values and values["title"]:
+        task.title = values["title"]
+        task.playbook_key = None  # a retitled playbook task is the worker's own now
+    if "due_on" in values:
+        task.due_on = values["due_on"]
+    if "done" in values:
+        if values["done"] and task.done_at is None:
+            task.done_at, task.done_by_id = utcnow(), user.id
+        elif not values["done"]:
+            task.done_at, task.done_by_id = None, None
+    await db.flush()
+    audit.record(db, "task.changed", actor_id=user.id, case_id=case.id, target=task, connection=connection)
+    return task
+
+
+# --- family, contacts, consent, risk -------------------------------------------------------
+
+
+async def family_for(db: AsyncSession, case_id: UUID) -> list[FamilyMember]:
+    return list(await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case_id).order_by(FamilyMember.created_at)))
+
+
+async def add_family_member(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> FamilyMember:
+    member = FamilyMember(case_id=case.id, **{k: values.get(k) for k in forms.FAMILY_KEYS})
+    member.is_witness = bool(values.get("is_witness"))
+    db.add(member)
+    await db.flush()
+    audit.record(db, "family.added", actor_id=user.id, case_id=case.id, target=member, connection=connection)
+    return member
+
+
+async def contacts_for(db: AsyncSession, case_id: UUID) -> list[Contact]:
+    return list(await db.scalars(select(Contact).where(Contact.case_id == case_id).order_by(Contact.created_at)))
+
+
+async def add_contact(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> Contact:
+    if not values.get("phone") and not values.get("email"):
+        raise InputError({"phone": _("Enter a phone number or an email address, so the family's worker can reach them.")})
+    contact = Contact(case_id=case.id, **{k: values.get(k) for k in forms.CONTACT_KEYS})
+    db.add(contact)
+    await db.flush()
+    audit.record(db, "contact.added", actor_id=user.id, case_id=case.id, target=contact, connection=connection)
+    return contact
+
+
+async def consents_for(db: AsyncSession, case_id: UUID) -> list[Consent]:
+    return list(await db.scalars(select(Consent).where(Consent.case_id == case_id).order_by(Consent.given_on, Consent.created_at)))
+
+
+async def add_consent(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> Consent:
+    consent = Consent(case_id=case.id, **{k: values.get(k) for k in forms.CONSENT_KEYS})
+    db.add(consent)
+    await db.flush()
+    audit.record(db, "consent.recorded", actor_id=user.id, case_id=case.id, target=consent, connection=connection)
+    return consent
+
+
+async def get_consent(db: AsyncSession, case: Case, consent_id: UUID) -> Consent:
+    consent = await db.scalar(select(Consent).where(Consent.id == consent_id, Consent.case_id == case.id))
+    if consent is None:
+        from litestar.exceptions import NotFoundException
+
+        raise NotFoundException("No consent record was found at this address.")
+    return consent
+
+
+async def withdraw_consent(
+    db: AsyncSession, case: Case, consent: Consent, user: User, withdrawn_on: dt.date, *, connection: Any = None
+) -> Consent:
+    if consent.withdrawn_on is not None:
+        raise InputError({"withdrawn_on": _("This consent was already withdrawn.")})
+    if withdrawn_on < consent.given_on:
+        raise InputError({"withdrawn_on": _("Consent cannot be withdrawn before the day it was given.")})
+    consent.withdrawn_on = withdrawn_on
+    await db.flush()
+    audit.record(db, "consent.withdrawn", actor_id=user.id, case_id=case.id, target=consent, connection=connection)
+    return consent
+
+
+async def risk_history(db: AsyncSession, case_id: UUID) -> list[RiskAssessment]:
+    return list(
+        await db.scalars(
+            select(RiskAssessment)
+            .where(RiskAssessment.case_id == case_id)
+            .order_by(RiskAssessment.assessed_on.desc(), RiskAssessment.created_at.desc())
+        )
+    )
+
+
+async def add_risk_assessment(
+    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+) -> RiskAssessment:
+    row = RiskAssessment(
+        case_id=case.id,
+        level=values["level"],
+        assessed_on=values["assessed_on"],
+        assessed_by_id=user.id,
+        notes=values.get("notes"),
+    )
+    db.add(row)
+    await db.flush()
+    audit.record(db, "risk.assessed", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    return row
+
+
+# --- workers ---------------------------------------------------------------------------------
+
+
+async def workers_for(db: AsyncSession, case_id: UUID) -> list[User]:
+    return list(
+        await db.scalars(
+            select(User).join(CaseWorker, CaseWorker.user_id == User.id).where(CaseWorker.case_id == case_id)
+        )
+    )
+
+
+async def assign_worker(
+    db: AsyncSession, case: Case, user: User, worker_id: UUID, *, connection: Any = None
+) -> CaseWorker:
+    """Managers (and workers on the case) can add a colleague from the case's own team."""
+    worker = await db.get(User, worker_id)
+    if worker is None or not worker.is_active or worker.team_id != case.team_id:
+        raise InputError({"worker_id": _("Choose an active colleague from this case's team.")})
+    existing = await db.scalar(
+        select(CaseWorker).where(CaseWorker.case_id == case.id, CaseWorker.user_id == worker_id)
+    )
+    if existing is not None:
+        raise InputError({"worker_id": _("This person already works on the case.")})
+    link = CaseWorker(case_id=case.id, user_id=worker_id)
+    db.add(link)
+    await db.flush()
+    audit.record(db, "case.worker_assigned", actor_id=user.id, case_id=case.id, target=link, connection=connection)
+    return link
+
+
+async def team_colleagues(db: AsyncSession, team_id: UUID) -> list[User]:
+    return list(
+        await db.scalars(
+            select(User).where(User.team_id == team_id, User.is_active.is_(True), User.role != Role.ADMIN.value)
+        )
+    )
+
+
+# --- the caseload ----------------------------------------------------------------------------
+
+
+@dataclass
+class CaseloadRow:
+    case: Case
+    stage: Stage
+    risk: str | None
+    next_task: Task | None
+
+
+async def caseload(db: AsyncSession, user: User) -> list[CaseloadRow]:
+    """Every case the user may see, with its stage, current risk and next due task, in few queries."""
+    cases = list(await db.scalars(visible_cases(user).order_by(Case.reference)))
+    if not cases:
+        return []
+    ids = [c.id for c in cases]
+    latest_move = (
+        select(StageMove.case_id, func.max(StageMove.moved_at).label("at")).where(StageMove.case_id.in_(ids)).group_by(StageMove.case_id).subquery()
+    )
+    stages = dict(
+        (await db.execute(
+            select(StageMove.case_id, StageMove.to_stage).join(
+                latest_move, and_(StageMove.case_id == latest_move.c.case_id, StageMove.moved_at == latest_move.c.at)
+            )
+        )).tuples().all()
+    )
+    latest_risk = (
+        select(RiskAssessment.case_id, func.max(RiskAssessment.assessed_on).label("on")).where(RiskAssessment.case_id.in_(ids)).group_by(RiskAssessment.case_id).subquery()
+    )
+    risks = dict(
+        (await db.execute(
+            select(RiskAssessment.case_id, RiskAssessment.level).join(
+                latest_risk, and_(RiskAssessment.case_id == latest_risk.c.case_id, RiskAssessment.assessed_on == latest_risk.c.on)
+            )
+        )).tuples().all()
+    )
+    open_tasks = await db.scalars(
+        select(Task).where(Task.case_id.in_(ids), Task.done_at.is_(None)).order_by(Task.due_on.is_(None), Task.due_on, Task.position)
+    )
+    next_task: dict[UUID, Task] = {}
+    for task in open_tasks:
+        next_task.setdefault(task.case_id, task)
+    return [
+        CaseloadRow(case=c, stage=Stage(stages.get(c.id, FIRST_STAGE.value)), risk=risks.get(c.id), next_task=next_task.get(c.id))
+        for c in cases
+    ]

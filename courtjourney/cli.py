@@ -1,0 +1,194 @@
+"""The `courtjourney` command: init, serve, demo, users."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from courtjourney.settings import get_settings
+
+T = TypeVar("T")
+
+
+def run_in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction against the configured database, then close the engine."""
+    from courtjourney.db.engine import make_engine
+
+    async def main() -> T:
+        engine = make_engine(get_settings())
+        try:
+            maker = async_sessionmaker(engine, expire_on_commit=False)
+            async with maker() as db, db.begin():
+                return await work(db)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+@click.group()
+def main() -> None:
+    """courtjourney: the IPSW's tool for families going through the criminal courts."""
+
+
+@main.command()
+@click.option("--admin-email", default="admin@localhost", show_default=True, help="Email of the first admin account.")
+@click.option("--quiet-if-done", is_flag=True, help="Say nothing more when the database is already set up.")
+def init(admin_email: str, quiet_if_done: bool) -> None:
+    """Create the key file if needed, run the migrations, and create the first admin."""
+    from courtjourney.accounts import services
+    from courtjourney.accounts.credentials import new_password
+    from courtjourney.accounts.models import Role, User
+    from courtjourney.db.migrate import upgrade
+
+    settings = get_settings()
+    if settings.ensure_key_file():
+        click.echo(f"Created the secret key file {settings.key_file} (mode 0600). Keep a copy somewhere safe:")
+        click.echo("  without it, encrypted names and notes (and any backup) cannot be read.")
+    if settings.is_sqlite:
+        path = settings.database_url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            from pathlib import Path
+
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    upgrade(settings)
+
+    async def first_admin(db: AsyncSession) -> str | None:
+        if await db.scalar(select(func.count()).select_from(User)):
+            return None
+        password = new_password()
+        await services.create_user(
+            db, email=admin_email, full_name="Administrator", password=password, role=Role.ADMIN.value,
+            must_change_password=True,
+        )
+        return password
+
+    password = run_in_session(first_admin)
+    if password:
+        click.echo(f"Database ready. First admin: {admin_email}")
+        click.echo(f"One-time password (shown once; you will be asked to change it): {password}")
+    elif not quiet_if_done:
+        click.echo("Database is up to date; accounts already exist.")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default COURTJOURNEY_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default COURTJOURNEY_PORT).")
+@click.option("--workers", default=None, type=int, help="Worker processes (default COURTJOURNEY_WORKERS).")
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the web pages and API."""
+    import uvicorn
+
+    settings = get_settings()
+    workers = workers or settings.workers
+    if workers > 1 and settings.is_sqlite:
+        click.echo("Note: several workers on SQLite queue their writes; PostgreSQL suits several workers better.")
+    host = host or settings.host
+    port = port or settings.port
+    click.echo(f"courtjourney is running at http://{host}:{port}  (Ctrl+C to stop)")
+    uvicorn.run(
+        "courtjourney.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        server_header=False,
+        log_level="info",
+    )
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Only load the demo when there are no cases yet; always print the logins.")
+def demo(if_empty: bool) -> None:
+    """Load a fictional team and caseload, and print the demo logins."""
+    from courtjourney.demo import DEMO_LOGINS, load_demo
+
+    loaded = run_in_session(lambda db: load_demo(db, only_if_empty=if_empty))
+    click.echo("Demo data loaded (all names are fictional)." if loaded else "Demo data is already there.")
+    click.echo("Demo logins (password for each shown beside it):")
+    for email, password, what in DEMO_LOGINS:
+        click.echo(f"  {email:34} {password:22} {what}")
+
+
+@main.group()
+def users() -> None:
+    """Create and disable accounts, and issue API tokens."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--role", type=click.Choice(["admin", "manager", "worker"]), default="worker", show_default=True)
+@click.option("--team", default=None, help="Team (hub or service area); created if new.")
+def users_create(email: str, name: str, role: str, team: str | None) -> None:
+    """Create an account and print its one-time password."""
+    from courtjourney.accounts import services
+    from courtjourney.accounts.credentials import new_password
+    from courtjourney.errors import InputError
+
+    password = new_password()
+
+    async def work(db: AsyncSession) -> None:
+        team_row = await services.get_or_create_team(db, team) if team else None
+        await services.create_user(db, email=email, full_name=name, password=password, role=role, team=team_row,
+                                   must_change_password=True)
+
+    try:
+        run_in_session(work)
+    except InputError as exc:
+        raise click.ClickException("; ".join(exc.errors.values())) from None
+    click.echo(f"Created {email}. One-time password (shown once): {password}")
+
+
+def _user_by_email(email: str) -> Callable[[AsyncSession], Awaitable[Any]]:
+    from courtjourney.accounts.models import User
+    from courtjourney.accounts.services import normalise_email
+
+    async def find(db: AsyncSession) -> Any:
+        user = await db.scalar(select(User).where(User.email == normalise_email(email)))
+        if user is None:
+            raise click.ClickException(f"No account with the email {email}.")
+        return user
+
+    return find
+
+
+@users.command("disable")
+@click.argument("email")
+def users_disable(email: str) -> None:
+    """Disable an account: ends its sessions and revokes its API tokens."""
+    from courtjourney.accounts import services
+
+    async def work(db: AsyncSession) -> None:
+        await services.disable_user(db, await _user_by_email(email)(db))
+
+    run_in_session(work)
+    click.echo(f"Disabled {email}.")
+
+
+@users.command("token")
+@click.argument("email")
+@click.option("--name", default="script", show_default=True, help="What the token is for.")
+@click.option("--revoke", is_flag=True, help="Revoke every token of this account instead.")
+def users_token(email: str, name: str, revoke: bool) -> None:
+    """Issue a personal API token (shown once), or revoke them all."""
+    from courtjourney.accounts import services
+
+    async def work(db: AsyncSession) -> str:
+        user = await _user_by_email(email)(db)
+        if revoke:
+            return f"Revoked {await services.revoke_api_tokens(db, user.id)} token(s) of {email}."
+        _row, token = await services.issue_api_token(db, user, name)
+        return f"API token for {email} (shown once; send as 'Authorization: Bearer <token>'):\n{token}"
+
+    click.echo(run_in_session(work))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Base classes, engine and session configuration, and the Alembic migrations."""

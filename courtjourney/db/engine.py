@@ -1,0 +1,65 @@
+"""Engine and session configuration for SQLite (default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    EngineConfig,
+    SQLAlchemyAsyncConfig,
+)
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from courtjourney.settings import Settings
+
+
+def engine_options(settings: Settings) -> dict[str, Any]:
+    if settings.is_sqlite:
+        # SQLite gets one connection per task from a small pool; busy_timeout waits for the writer.
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
+
+
+def tune_sqlite(engine: AsyncEngine) -> None:
+    """WAL, foreign keys, and BEGIN IMMEDIATE so two writers queue instead of failing mid-transaction.
+
+    With SQLite's default deferred BEGIN, a read that later writes can hit "database is locked"
+    when another connection is writing; taking the write lock up front makes writers wait
+    (busy_timeout) rather than lose work. See SQLAlchemy's pysqlite/aiosqlite transaction notes.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(settings: Settings) -> AsyncEngine:
+    engine = create_async_engine(settings.database_url, **engine_options(settings))
+    if settings.is_sqlite:
+        tune_sqlite(engine)
+    return engine
+
+
+def make_alchemy_config(settings: Settings, engine: AsyncEngine | None = None) -> SQLAlchemyAsyncConfig:
+    engine = engine or make_engine(settings)
+    return SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        before_send_handler="autocommit_include_redirects",
+        create_all=False,
+    )
+
+
+__all__ = ("EngineConfig", "make_alchemy_config", "make_engine", "tune_sqlite")

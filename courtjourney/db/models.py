@@ -1,0 +1,16 @@
+"""Every table, imported in one place so Alembic and the schema test see the whole metadata."""
+
+from courtjourney.accounts.models import ApiToken, AuditEvent, Team, User, UserSession  # noqa: F401
+from courtjourney.cases.models import (  # noqa: F401
+    Case,
+    CaseWorker,
+    Consent,
+    Contact,
+    FamilyMember,
+    RiskAssessment,
+    StageMove,
+    Task,
+)
+from courtjourney.db.base import metadata
+
+__all__ = ("metadata",)

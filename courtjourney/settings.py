@@ -1,0 +1,129 @@
+"""One Settings object, read once from COURTJOURNEY_* environment variables.
+
+Every setting is listed in the README's configuration table; `SETTINGS_DOC` below is
+the source of that table, and a test checks the two agree.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+#: name -> (default shown to people, what it does). Kept beside the code that reads it.
+SETTINGS_DOC: dict[str, tuple[str, str]] = {
+    "COURTJOURNEY_DATABASE_URL": (
+        "sqlite+aiosqlite:///var/courtjourney.db",
+        "Where the data lives. SQLite for one machine; `postgresql+asyncpg://user@host/db` for larger services and several workers.",
+    ),
+    "COURTJOURNEY_SECRET_KEY": (
+        "(read from the key file)",
+        "The key that encrypts names, notes and narratives at rest and signs forms. Losing it makes encrypted data unreadable.",
+    ),
+    "COURTJOURNEY_KEY_FILE": (
+        "var/secret.key",
+        "File holding the secret key when COURTJOURNEY_SECRET_KEY is not set. `courtjourney init` creates it with mode 0600.",
+    ),
+    "COURTJOURNEY_HOST": ("127.0.0.1", "Address `courtjourney serve` listens on."),
+    "COURTJOURNEY_PORT": ("8000", "Port `courtjourney serve` listens on."),
+    "COURTJOURNEY_WORKERS": ("1", "Worker processes for `courtjourney serve`. Use PostgreSQL when more than one."),
+    "COURTJOURNEY_SECURE_COOKIES": (
+        "auto",
+        "`true` marks cookies Secure always; `auto` does so when the request came over https; `false` never (local use only).",
+    ),
+    "COURTJOURNEY_SESSION_IDLE_MINUTES": ("30", "A signed-in session ends after this long without use."),
+    "COURTJOURNEY_SESSION_MAX_HOURS": ("12", "A signed-in session ends this long after sign-in, however busy."),
+    "COURTJOURNEY_LOGIN_MAX_FAILURES": ("5", "Failed sign-ins in a row before an account is paused."),
+    "COURTJOURNEY_LOGIN_LOCK_MINUTES": ("15", "How long an account is paused after too many failed sign-ins."),
+    "COURTJOURNEY_MAX_BODY_BYTES": ("1048576", "Largest request body accepted (bytes); bigger ones get 413."),
+    "COURTJOURNEY_DEBUG": ("false", "Show tracebacks in responses. Never in production."),
+}
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name, SETTINGS_DOC[name][0])
+
+
+def _flag(name: str) -> bool:
+    return _env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the service needs to know about where and how it runs."""
+
+    database_url: str
+    key_file: Path
+    secret_key_env: str | None
+    host: str
+    port: int
+    workers: int
+    secure_cookies: str
+    session_idle_minutes: int
+    session_max_hours: int
+    login_max_failures: int
+    login_lock_minutes: int
+    max_body_bytes: int
+    debug: bool
+    _key_cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        secure = _env("COURTJOURNEY_SECURE_COOKIES").strip().lower()
+        if secure not in {"auto", "true", "false"}:
+            raise SystemExit("COURTJOURNEY_SECURE_COOKIES must be auto, true or false")
+        return cls(
+            database_url=_env("COURTJOURNEY_DATABASE_URL"),
+            key_file=Path(_env("COURTJOURNEY_KEY_FILE")),
+            secret_key_env=os.environ.get("COURTJOURNEY_SECRET_KEY") or None,
+            host=_env("COURTJOURNEY_HOST"),
+            port=int(_env("COURTJOURNEY_PORT")),
+            workers=int(_env("COURTJOURNEY_WORKERS")),
+            secure_cookies=secure,
+            session_idle_minutes=int(_env("COURTJOURNEY_SESSION_IDLE_MINUTES")),
+            session_max_hours=int(_env("COURTJOURNEY_SESSION_MAX_HOURS")),
+            login_max_failures=int(_env("COURTJOURNEY_LOGIN_MAX_FAILURES")),
+            login_lock_minutes=int(_env("COURTJOURNEY_LOGIN_LOCK_MINUTES")),
+            max_body_bytes=int(_env("COURTJOURNEY_MAX_BODY_BYTES")),
+            debug=_flag("COURTJOURNEY_DEBUG"),
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secret_key(self) -> str:
+        """The service secret: from the environment, else the key file (never generated silently here)."""
+        if self.secret_key_env:
+            return self.secret_key_env
+        if "key" not in self._key_cache:
+            try:
+                self._key_cache["key"] = self.key_file.read_text(encoding="utf-8").strip()
+            except FileNotFoundError:
+                raise SystemExit(
+                    f"No secret key: set COURTJOURNEY_SECRET_KEY or run `courtjourney init` to create {self.key_file}."
+                ) from None
+        return self._key_cache["key"]
+
+    def ensure_key_file(self) -> bool:
+        """Create the key file with 0600 permissions if no key is configured. True if one was made."""
+        if self.secret_key_env or self.key_file.exists():
+            return False
+        self.key_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(secrets.token_urlsafe(48) + "\n")
+        return True
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings.from_env()
+
+
+def encryption_key() -> str:
+    """Key callable handed to Advanced Alchemy's encrypted column types (resolved at use, not import)."""
+    return get_settings().secret_key

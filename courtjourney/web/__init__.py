@@ -1,0 +1,1 @@
+"""Base page layout, static assets, form handling and error pages shared by every part."""

@@ -1,0 +1,179 @@
+"""Turning errors into answers: plain-English JSON for /api/, pages for people. Never a traceback."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_404_NOT_FOUND,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+
+from courtjourney.accounts.auth import is_api
+from courtjourney.errors import InputError
+from courtjourney.i18n import gettext as _
+
+log = logging.getLogger("courtjourney")
+
+_TYPE_WORDS = {
+    "str": "text",
+    "int": "a whole number",
+    "bool": "true or false",
+    "date": "a date like 2026-03-02",
+    "datetime": "a date and time like 2026-03-02T10:00:00Z",
+    "uuid": "an id like 0190c1f2-…",
+    "object": "an object",
+    "array": "a list",
+    "null": "empty",
+}
+
+
+def _plain(message: str) -> str:
+    """Rewrite a msgspec message ("Expected `str`, got `int`") in plain English."""
+    m = re.match(r"Expected `([^`]+)`, got `([^`]+)`", message)
+    if m:
+        wanted = " or ".join(_TYPE_WORDS.get(part.strip(), part.strip()) for part in m.group(1).split("|"))
+        return f"must be {wanted}."
+    m = re.match(r"Object missing required field `([^`]+)`", message)
+    if m:
+        return "is required."
+    m = re.match(r"Object contains unknown field `([^`]+)`", message)
+    if m:
+        return "is not a field we know."
+    if "Invalid enum value" in message:
+        return "must be one of the listed values."
+    if "Invalid" in message and "date" in message:
+        return "must be a date like 2026-03-02."
+    if "Invalid UUID" in message or "uuid" in message.lower():
+        return "must be an id like 0190c1f2-0000-7000-8000-000000000000."
+    if "length" in message.lower():
+        return "is too long or too short."
+    return "is not valid."
+
+
+def _validation_errors(exc: ValidationException) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    for item in extra:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", ""))
+        key = str(item.get("key") or "")
+        m = re.search(r" - at `\$\.?([^`]*)`", message)
+        if m and m.group(1):
+            key = m.group(1)
+        message = message.split(" - at `")[0]
+        errors[key or "body"] = _plain(message)
+    if not errors:
+        detail = str(exc.detail or "")
+        if "decode" in detail.lower() or "json" in detail.lower() or "malformed" in detail.lower():
+            errors["body"] = "The request body is not valid JSON."
+        else:
+            errors["body"] = "The request could not be read."
+    return errors
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    return is_api(request.url.path) or request.url.path.startswith("/schema")
+
+
+def _json(status: int, detail: str, errors: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> Response[Any]:
+    body: dict[str, Any] = {"status_code": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
+
+
+def _page(request: Request[Any, Any, Any], status: int, title: str, message: str, errors: dict[str, str] | None = None) -> Response[Any]:
+    return Template(
+        template_name="error.html",
+        context={"title": title, "message": message, "errors": errors or {}, "user": request.scope.get("user")},
+        status_code=status,
+    )
+
+
+def input_error_handler(request: Request[Any, Any, Any], exc: InputError) -> Response[Any]:
+    if _wants_json(request):
+        return _json(HTTP_400_BAD_REQUEST, "Some of what you sent needs fixing.", exc.errors)
+    return _page(request, HTTP_400_BAD_REQUEST, _("Check what you entered"), _("Some of what you sent needs fixing."), exc.errors)
+
+
+def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    errors = _validation_errors(exc)
+    if _wants_json(request):
+        return _json(HTTP_400_BAD_REQUEST, "Some of what you sent needs fixing.", errors)
+    return _page(request, HTTP_400_BAD_REQUEST, _("Check what you entered"), _("Some of what you sent needs fixing."), errors)
+
+
+def not_authorized_handler(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
+    if _wants_json(request):
+        return _json(401, str(exc.detail), headers={"WWW-Authenticate": "Bearer"})
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    return Redirect(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+def not_found_handler(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+    detail = str(exc.detail) if exc.detail and exc.detail != "Not Found" else "Nothing was found at this address."
+    if _wants_json(request):
+        return _json(HTTP_404_NOT_FOUND, detail)
+    return _page(request, HTTP_404_NOT_FOUND, _("Page not found"), _(detail))
+
+
+def permission_handler(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Response[Any]:
+    detail = str(exc.detail or "")
+    if "csrf" in detail.lower():
+        message = "This form had expired or came from another site, so nothing was saved. Go back, reload the page and try again."
+    else:
+        message = detail or "You cannot do this."
+    if _wants_json(request):
+        return _json(403, message)
+    return _page(request, 403, _("Nothing was saved"), _(message))
+
+
+def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    plain = {
+        405: "This address does not accept that kind of request.",
+        413: "What you sent is too large.",
+        415: "Send the body as JSON (Content-Type: application/json).",
+        429: "Too many requests. Please wait a little and try again.",
+    }
+    detail = plain.get(status) or str(exc.detail or "The request could not be handled.")
+    if _wants_json(request):
+        return _json(status, detail, headers=exc.headers)
+    return _page(request, status, _("Something needs attention"), _(detail))
+
+
+def server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # Ids and the route only: never request bodies, names or tokens.
+    log.exception("unhandled error on %s %s", request.method, request.scope.get("path_template", "?"))
+    detail = "Something went wrong on our side. Nothing was saved. Please try again."
+    if _wants_json(request):
+        return _json(HTTP_500_INTERNAL_SERVER_ERROR, detail)
+    return _page(request, HTTP_500_INTERNAL_SERVER_ERROR, _("Something went wrong"), _(detail))
+
+
+exception_handlers: dict[Any, Any] = {
+    InputError: input_error_handler,
+    ValidationException: validation_handler,
+    NotAuthorizedException: not_authorized_handler,
+    NotFoundException: not_found_handler,
+    PermissionDeniedException: permission_handler,
+    HTTPException: http_exception_handler,
+    Exception: server_error_handler,
+}

@@ -1,0 +1,100 @@
+"""Reading what people type into forms and API bodies, with plain-English messages per field.
+
+Pages and the JSON API clean their input through the same `Field` lists, so a rule (a date
+format, a length limit, a choice) is written once and reads the same in both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from courtjourney.errors import InputError
+from courtjourney.i18n import gettext as _
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "text"  # text | longtext | date | choice | bool | email | uuid
+    required: bool = True
+    max_length: int = 200
+    choices: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    hint: str = ""
+    not_after_today: bool = False
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _clean_one(f: Field, value: Any) -> Any:
+    label = _(f.label)
+    if f.kind == "bool":
+        if isinstance(value, bool):
+            return value
+        return str(value).strip().lower() in {"on", "true", "yes", "1"}
+    if _blank(value):
+        if f.required:
+            raise ValueError(_("Enter %(label)s.") % {"label": label.lower()} if f.kind != "choice"
+                             else _("Choose %(label)s.") % {"label": label.lower()})
+        return None
+    if f.kind == "date":
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if not isinstance(value, dt.date):
+            try:
+                value = dt.date.fromisoformat(str(value).strip())
+            except ValueError:
+                raise ValueError(_("%(label)s must be a real date, like 2026-03-02.") % {"label": label}) from None
+        if value.year < 1900 or value.year > 2200:
+            raise ValueError(_("%(label)s must be a real date, like 2026-03-02.") % {"label": label})
+        if f.not_after_today and value > dt.date.today():
+            raise ValueError(_("%(label)s cannot be in the future.") % {"label": label})
+        return value
+    if not isinstance(value, str):
+        raise ValueError(_("%(label)s must be text.") % {"label": label})
+    value = value.strip()
+    if "\x00" in value:
+        raise ValueError(_("%(label)s contains a character we cannot store.") % {"label": label})
+    if f.kind == "choice":
+        allowed = {key for key, _label in f.choices}
+        if value not in allowed:
+            raise ValueError(_("Choose one of the options for %(label)s.") % {"label": label.lower()})
+        return value
+    if f.kind == "uuid":
+        try:
+            return UUID(value)
+        except ValueError:
+            raise ValueError(_("Choose one of the options for %(label)s.") % {"label": label.lower()}) from None
+    limit = 5000 if f.kind == "longtext" and f.max_length == 200 else f.max_length
+    if len(value) > limit:
+        raise ValueError(
+            _("%(label)s must be %(limit)d characters or fewer.") % {"label": label, "limit": limit}
+        )
+    if f.kind == "email" and ("@" not in value or " " in value or value.startswith("@") or value.endswith("@")):
+        raise ValueError(_("%(label)s must be an email address, like name@example.org.") % {"label": label})
+    return value
+
+
+def clean(fields: Iterable[Field], data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Return the cleaned values, or raise InputError with a message for every wrong field.
+
+    With partial=True (updates), fields that were not sent are left out instead of required.
+    """
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f in fields:
+        if partial and f.name not in data:
+            continue
+        try:
+            cleaned[f.name] = _clean_one(f, data.get(f.name))
+        except ValueError as exc:
+            errors[f.name] = str(exc)
+    if errors:
+        raise InputError(errors)
+    return cleaned
