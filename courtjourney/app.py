@@ -16,6 +16,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from courtjourney import __version__, i18n
 from courtjourney.accounts.access import case_access_guard
@@ -23,7 +24,7 @@ from courtjourney.accounts.auth import AuthenticationMiddleware
 from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
-from courtjourney.db.engine import make_alchemy_config
+from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.settings import Settings, get_settings
 from courtjourney.web.errors import exception_handlers
 from courtjourney.web.security import SecurityHeadersMiddleware
@@ -51,7 +52,8 @@ async def health() -> str:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
-    alchemy = make_alchemy_config(settings)
+    engine = make_engine(settings)
+    alchemy = make_alchemy_config(settings, engine)
     secure = settings.secure_cookies == "true"
 
     return Litestar(
@@ -96,7 +98,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             security=[{"BearerToken": []}],
         ),
         request_max_body_size=settings.max_body_bytes,
-        state=State({"settings": settings}),
+        # Guards and middleware open their own short transactions from this maker.
+        state=State({"settings": settings, SESSIONS_KEY: async_sessionmaker(engine, expire_on_commit=False)}),
         debug=settings.debug,
         dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
     )

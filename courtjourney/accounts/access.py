@@ -15,6 +15,7 @@ from uuid import UUID
 from litestar.exceptions import NotFoundException
 from sqlalchemy import Select, exists, or_, select
 
+from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.accounts import audit
 from courtjourney.accounts.models import Role, User
 from courtjourney.cases.models import Case, CaseWorker
@@ -52,7 +53,7 @@ async def case_access_guard(connection: ASGIConnection[Any, Any, Any, Any], _: B
     if user is None:  # authentication middleware answers first; this is belt and braces
         raise NotFoundException(CASE_NOT_FOUND)
     case_id = raw if isinstance(raw, UUID) else None
-    maker = connection.app.state["session_maker_class"]
+    maker = connection.app.state[SESSIONS_KEY]
     async with maker() as db, db.begin():
         allowed = case_id is not None and await can_see(db, user, case_id)
         method = connection.scope.get("method", "GET")

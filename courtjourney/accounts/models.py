@@ -25,7 +25,6 @@ class Team(Base):
 
     __tablename__ = "team"
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    users: Mapped[list[User]] = relationship(back_populates="team", lazy="noload")
 
 
 class User(Base):
@@ -42,7 +41,7 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    team: Mapped[Team | None] = relationship(back_populates="users", lazy="joined")
+    team: Mapped[Team | None] = relationship(lazy="joined")
 
     @property
     def is_admin(self) -> bool:

@@ -15,6 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from courtjourney.settings import Settings
 
 
+#: app.state key of the sessionmaker that guards and middleware use outside the request's session.
+SESSIONS_KEY = "courtjourney_sessions"
+
+
 def engine_options(settings: Settings) -> dict[str, Any]:
     if settings.is_sqlite:
         # SQLite gets one connection per task from a small pool; busy_timeout waits for the writer.

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import TypeDecorator
 
 from courtjourney.settings import Settings
 
@@ -25,3 +26,15 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
 
 def downgrade(settings: Settings, revision: str) -> None:
     command.downgrade(alembic_config(settings), revision)
+
+
+def compare_type(_context, _inspected_column, _metadata_column, _inspected_type, metadata_type):  # type: ignore[no-untyped-def]
+    """Compare plain column types as Alembic does; skip Advanced Alchemy's TypeDecorators.
+
+    SQLite reflects their storage types (BINARY(16) for GUID, VARCHAR for encrypted text) under
+    other names, which would report a change on every run. Their columns, nullability and
+    indexes are still compared.
+    """
+    if isinstance(metadata_type, TypeDecorator):
+        return False
+    return None

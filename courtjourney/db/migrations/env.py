@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from courtjourney.db.models import metadata
 from courtjourney.db.engine import make_engine
+from courtjourney.db.migrate import compare_type
 from courtjourney.settings import Settings, get_settings
 
 config = context.config
@@ -19,7 +20,7 @@ def run(connection: Connection) -> None:
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
+        compare_type=compare_type,
     )
     with context.begin_transaction():
         context.run_migrations()

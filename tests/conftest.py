@@ -1,0 +1,287 @@
+"""Test fixtures: every test that takes `backend` runs on SQLite and, where a server answers, PostgreSQL.
+
+Each backend is migrated once per run (through Alembic, the same path production takes). Each test
+then gets clean data: SQLite copies the migrated file; PostgreSQL truncates every table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from courtjourney import settings as settings_module
+from courtjourney.settings import Settings
+
+T = TypeVar("T")
+SECRET = "test-secret-key-not-for-production"
+BACKENDS_RAN: set[str] = set()
+
+
+def postgres_admin_url() -> str | None:
+    """COURTJOURNEY_TEST_POSTGRES_URL, or the local server on 127.0.0.1:5432 if one answers."""
+    url = os.environ.get("COURTJOURNEY_TEST_POSTGRES_URL")
+    if url:
+        return url
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
+            return "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    except OSError:
+        return None
+
+
+def run_async(work: Callable[[], Awaitable[T]]) -> T:
+    return asyncio.run(work())  # type: ignore[arg-type]
+
+
+def _settings(url: str, tmp: Path) -> Settings:
+    return Settings(
+        database_url=url,
+        key_file=tmp / "secret.key",
+        secret_key_env=SECRET,
+        host="127.0.0.1",
+        port=8000,
+        workers=1,
+        secure_cookies="auto",
+        session_idle_minutes=30,
+        session_max_hours=12,
+        login_max_failures=5,
+        login_lock_minutes=15,
+        max_body_bytes=1024 * 1024,
+        debug=False,
+    )
+
+
+def use_settings(monkeypatch: pytest.MonkeyPatch, s: Settings) -> None:
+    """Make the whole app (and the encrypted column types) see these settings."""
+    monkeypatch.setenv("COURTJOURNEY_DATABASE_URL", s.database_url)
+    monkeypatch.setenv("COURTJOURNEY_SECRET_KEY", SECRET)
+    monkeypatch.setenv("COURTJOURNEY_KEY_FILE", str(s.key_file))
+    settings_module.get_settings.cache_clear()
+    monkeypatch.setattr(settings_module, "get_settings", lambda: s)
+    import courtjourney.accounts.auth as auth
+    import courtjourney.accounts.routes as routes
+
+    monkeypatch.setattr(auth, "get_settings", lambda: s)
+    monkeypatch.setattr(routes, "get_settings", lambda: s)
+
+
+@dataclass
+class Backend:
+    name: str
+    template_url: str
+    admin_url: str | None = None
+    db_name: str | None = None
+    tables: list[str] = field(default_factory=list)
+
+
+def _pg_database_url(admin_url: str, name: str) -> str:
+    parts = urlsplit(admin_url)
+    return parts._replace(path=f"/{name}").geturl()
+
+
+async def _pg_exec(admin_url: str, sql: str) -> None:
+    import asyncpg
+
+    parts = urlsplit(admin_url.replace("+asyncpg", ""))
+    conn = await asyncpg.connect(dsn=parts.geturl())
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def migrated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    from courtjourney.db.migrate import upgrade
+
+    tmp = tmp_path_factory.mktemp(request.param)
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp / 'template.db'}"
+        with pytest.MonkeyPatch.context() as mp:
+            use_settings(mp, _settings(url, tmp))
+            upgrade(_settings(url, tmp))
+        BACKENDS_RAN.add("sqlite")
+        yield Backend("sqlite", url)
+        return
+    admin = postgres_admin_url()
+    if admin is None:
+        pytest.skip("PostgreSQL: no server answers on 127.0.0.1:5432 and COURTJOURNEY_TEST_POSTGRES_URL is not set")
+    name = f"cj_test_{uuid.uuid4().hex[:10]}"
+    try:
+        run_async(lambda: _pg_exec(admin, f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach PostgreSQL means: skip it, say why
+        pytest.skip(f"PostgreSQL at {urlsplit(admin).hostname} did not let us create a test database: {exc}")
+    url = _pg_database_url(admin, name)
+    with pytest.MonkeyPatch.context() as mp:
+        use_settings(mp, _settings(url, tmp))
+        upgrade(_settings(url, tmp))
+    BACKENDS_RAN.add("postgresql")
+    from courtjourney.db.models import metadata
+
+    yield Backend("postgresql", url, admin_url=admin, db_name=name, tables=[t.name for t in metadata.sorted_tables])
+    run_async(lambda: _pg_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def settings(migrated: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings for one test, pointing at a clean, migrated database."""
+    if migrated.name == "sqlite":
+        template = Path(migrated.template_url.split("///", 1)[1])
+        target = tmp_path / "cj.db"
+        shutil.copy(template, target)
+        url = f"sqlite+aiosqlite:///{target}"
+    else:
+        url = migrated.template_url
+        tables = ", ".join(f'"{t}"' for t in migrated.tables)
+        # TRUNCATE does not fire the row triggers that keep the audit trail append-only.
+        run_async(lambda: _pg_exec(_pg_database_url(migrated.admin_url or "", migrated.db_name or ""), f"TRUNCATE {tables} CASCADE"))
+    s = _settings(url, tmp_path)
+    use_settings(monkeypatch, s)
+    return s
+
+
+@pytest.fixture
+def backend(migrated: Backend) -> str:
+    return migrated.name
+
+
+def in_db(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one committed transaction on the test database (outside the app)."""
+    from courtjourney.db.engine import make_engine
+
+    async def main() -> T:
+        engine = make_engine(settings)
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as db, db.begin():
+                return await work(db)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def sql(settings: Settings, statement: str, **params: Any) -> list[Any]:
+    async def work(db: AsyncSession) -> list[Any]:
+        return list((await db.execute(text(statement), params)).all())
+
+    return in_db(settings, work)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient[Any]]:
+    from courtjourney.app import create_app
+
+    with TestClient(create_app(settings), base_url="http://testserver.local") as c:
+        yield c
+
+
+# --- a small world: two teams, their people and their cases ----------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Person:
+    id: uuid.UUID
+    email: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class World:
+    worker: Person  # North Hub, assigned to north_case
+    colleague: Person  # North Hub, not assigned to north_case
+    manager: Person  # North Hub manager
+    admin: Person  # no team, not assigned
+    outsider: Person  # South Hub worker, assigned to south_case
+    north_case: uuid.UUID
+    south_case: uuid.UUID
+    north_task: uuid.UUID
+    north_consent: uuid.UUID
+
+
+async def build_world(db: AsyncSession) -> World:
+    import datetime as dt
+
+    from courtjourney.accounts import services as accounts
+    from courtjourney.cases import services as cases
+
+    north = await accounts.get_or_create_team(db, "North Hub")
+    south = await accounts.get_or_create_team(db, "South Hub")
+
+    async def person(email: str, name: str, role: str, team: Any) -> tuple[Any, Person]:
+        user = await accounts.create_user(db, email=email, full_name=name, password=PASSWORD, role=role, team=team)
+        _row, token = await accounts.issue_api_token(db, user, "tests")
+        return user, Person(user.id, email, token)
+
+    worker_user, worker = await person("worker@north.example", "Wren Worker", "worker", north)
+    _, colleague = await person("colleague@north.example", "Cole Colleague", "worker", north)
+    _, manager = await person("manager@north.example", "Mina Manager", "manager", north)
+    _, admin = await person("admin@example.org", "Adam Admin", "admin", None)
+    outsider_user, outsider = await person("worker@south.example", "Sid South", "worker", south)
+
+    north_case = await cases.open_case(db, worker_user, {"child_name": "Nell Northfield", "child_birth_date": dt.date(2012, 4, 1)})
+    south_case = await cases.open_case(db, outsider_user, {"child_name": "Sky Southgate", "child_birth_date": None})
+    task = await cases.add_task(db, north_case, worker_user, {"title": "Phone the school", "due_on": None, "assigned_to_id": None})
+    consent = await cases.add_consent(db, north_case, worker_user, {
+        "organisation": "North Police", "purpose": "Investigation", "given_by": "Parent", "given_on": dt.date(2026, 1, 5)})
+    return World(worker, colleague, manager, admin, outsider, north_case.id, south_case.id, task.id, consent.id)
+
+
+@pytest.fixture
+def world(settings: Settings) -> World:
+    return in_db(settings, build_world)
+
+
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: TestClient[Any], path: str = "/login") -> str:
+    page = client.get(path)
+    match = CSRF_FIELD.search(page.text)
+    assert match, f"no CSRF field on {path}"
+    return match.group(1)
+
+
+def sign_in(client: TestClient[Any], email: str, password: str = PASSWORD) -> None:
+    token = csrf_token(client)
+    response = client.post("/login", data={"email": email, "password": password, "_csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303, response.text[:500]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    ran = ", ".join(sorted(BACKENDS_RAN)) or "none"
+    terminalreporter.write_line(f"database backends that ran: {ran}")
+
+
+def audit_events(settings: Settings, **where: Any) -> list[Any]:
+    """Audit events matching column=value filters, oldest first."""
+    from sqlalchemy import select
+
+    from courtjourney.accounts.models import AuditEvent
+
+    async def work(db: AsyncSession) -> list[Any]:
+        query = select(AuditEvent).order_by(AuditEvent.created_at, AuditEvent.id)
+        for column, value in where.items():
+            query = query.where(getattr(AuditEvent, column) == value)
+        return list(await db.scalars(query))
+
+    return in_db(settings, work)

@@ -1,0 +1,165 @@
+"""Nobody reads, lists or changes a case they may not see, by any route. Walks every registered route."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+from litestar.testing import TestClient
+
+from courtjourney.settings import Settings
+from tests.conftest import World, audit_events, csrf_token, sign_in, sql
+
+# Routes that are not about one case, and why each is safe. A new route must be added here
+# (or have {case_id} in its path, which puts it behind the access guard) or this test fails.
+NOT_CASE_ROUTES = {
+    ("GET", "/health"): "public",
+    ("GET", "/login"): "public",
+    ("POST", "/login"): "public",
+    ("POST", "/logout"): "own session",
+    ("GET", "/account"): "own account",
+    ("GET", "/account/password"): "own account",
+    ("POST", "/account/password"): "own account",
+    ("POST", "/account/language"): "own account",
+    ("GET", "/api/me"): "own account",
+    ("GET", "/"): "list: filtered by visible_cases",
+    ("GET", "/api/cases"): "list: filtered by visible_cases",
+    ("GET", "/cases/new"): "form: opens a case in the user's own team",
+    ("POST", "/cases/new"): "opens a case in the user's own team",
+    ("POST", "/api/cases"): "opens a case in the user's own team",
+    ("GET", "/admin/users"): "admin only, no case data",
+    ("POST", "/admin/users"): "admin only, no case data",
+    ("POST", "/admin/users/{user_id:uuid}/disable"): "admin only, no case data",
+}
+IGNORED_PREFIXES = ("/schema", "/static")
+CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment", "case_contact", "consent", "stage_move", "case_task"]
+
+# A body that would be valid for most case forms, so a route that forgot the guard would act on it.
+ANY_BODY: dict[str, Any] = {
+    "to_stage": "disclosure", "reason": "test", "title": "Leaked task", "due_on": "2026-12-01",
+    "name": "Intruder", "relationship_to_child": "mother", "preferred_language": "en", "role": "isva",
+    "organisation": "Elsewhere", "phone": "01632 960999", "purpose": "x", "given_by": "x",
+    "given_on": "2026-01-01", "withdrawn_on": "2026-02-01", "level": "high", "assessed_on": "2026-01-01",
+    "done": True,
+}
+
+
+def case_routes(app: Litestar) -> list[tuple[str, str]]:
+    found = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path.startswith(IGNORED_PREFIXES):
+            continue
+        for method in sorted(route.methods - {"OPTIONS", "HEAD"}):
+            key = (method, route.path.rstrip("/") or "/")
+            if "{case_id" in route.path:
+                found.append((method, route.path))
+            else:
+                assert key in NOT_CASE_ROUTES, f"{key} is neither case-scoped nor listed as safe in NOT_CASE_ROUTES"
+    return found
+
+
+def concrete(path: str, world: World) -> str:
+    ids = {"case_id": world.north_case, "task_id": world.north_task, "consent_id": world.north_consent}
+
+    def fill(match: re.Match[str]) -> str:
+        return str(ids.get(match.group(1), uuid.uuid4()))
+
+    return re.sub(r"\{(\w+)(?::\w+)?\}", fill, path)
+
+
+def snapshot(settings: Settings) -> dict[str, tuple[int, Any]]:
+    return {t: tuple(sql(settings, f"SELECT count(*), max(updated_at) FROM {t}")[0]) for t in CASE_TABLES}
+
+
+def request_as(client: TestClient[Any], who: Any, method: str, path: str, body: dict[str, Any]) -> Any:
+    if path.startswith("/api/"):
+        return client.request(method, path, headers=who.auth, json=body if method != "GET" else None)
+    if method == "GET":
+        return client.get(path, follow_redirects=False)
+    token = csrf_token(client, "/account")
+    return client.request(method, path, data={**{k: str(v) for k, v in body.items()}, "_csrf_token": token}, follow_redirects=False)
+
+
+@pytest.mark.parametrize("intruder", ["outsider", "colleague", "admin"])
+def test_nobody_unassigned_can_reach_a_case_by_any_route(
+    client: TestClient[Any], settings: Settings, world: World, intruder: str
+) -> None:
+    who = getattr(world, intruder)
+    sign_in(client, who.email)
+    routes = case_routes(client.app)
+    assert len(routes) >= 20, "the walk found suspiciously few case routes"
+    before = snapshot(settings)
+    for method, template in routes:
+        path = concrete(template, world)
+        response = request_as(client, who, method, path, ANY_BODY)
+        assert response.status_code == 404, f"{intruder}: {method} {template} answered {response.status_code}"
+        assert "Nell" not in response.text and "Northfield" not in response.text
+    assert snapshot(settings) == before, "a refused request changed case data"
+    denied = audit_events(settings, case_id=world.north_case, actor_id=who.id, outcome="denied")
+    assert len(denied) == len(routes), "every refused attempt is in the audit trail"
+
+
+def test_the_assigned_worker_reaches_every_case_route(client: TestClient[Any], world: World) -> None:
+    """The positive control: the same addresses are real, so the 404s above come from access, not typos."""
+    sign_in(client, world.worker.email)
+    for method, template in case_routes(client.app):
+        if template.endswith("/audit"):
+            continue  # managers only
+        response = request_as(client, world.worker, method, concrete(template, world), {} if method != "GET" else {})
+        assert response.status_code != 404, f"{method} {template} is 404 even for the assigned worker"
+        assert response.status_code < 500, f"{method} {template}: {response.status_code}"
+
+
+def test_a_manager_sees_every_case_of_their_team_but_no_other(client: TestClient[Any], world: World) -> None:
+    listed = client.get("/api/cases", headers=world.manager.auth).json()
+    assert [c["id"] for c in listed] == [str(world.north_case)]
+    assert client.get(f"/api/cases/{world.north_case}", headers=world.manager.auth).status_code == 200
+    assert client.get(f"/api/cases/{world.south_case}", headers=world.manager.auth).status_code == 404
+
+
+def test_lists_show_only_visible_cases(client: TestClient[Any], world: World) -> None:
+    for who, expected in [(world.worker, {str(world.north_case)}), (world.outsider, {str(world.south_case)}),
+                          (world.colleague, set()), (world.admin, set())]:
+        ids = {c["id"] for c in client.get("/api/cases", headers=who.auth).json()}
+        assert ids == expected, who.email
+    sign_in(client, world.outsider.email)
+    page = client.get("/")
+    assert "Nell" not in page.text and str(world.north_case) not in page.text
+    assert "Sky" in page.text
+
+
+def test_a_case_that_does_not_exist_and_one_you_may_not_see_answer_alike(client: TestClient[Any], world: World) -> None:
+    hidden = client.get(f"/api/cases/{world.north_case}", headers=world.outsider.auth)
+    missing = client.get(f"/api/cases/{uuid.uuid4()}", headers=world.outsider.auth)
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+
+
+def test_a_task_of_another_case_cannot_be_reached_through_your_own_case(client: TestClient[Any], world: World) -> None:
+    # The outsider owns south_case; north's task id must not resolve under it.
+    response = client.patch(f"/api/cases/{world.south_case}/tasks/{world.north_task}", headers=world.outsider.auth, json={"done": True})
+    assert response.status_code == 404
+    task = client.get(f"/api/cases/{world.north_case}/tasks", headers=world.worker.auth).json()
+    assert all(t["done_at"] is None for t in task if t["id"] == str(world.north_task))
+
+
+def test_the_api_refuses_requests_without_a_valid_token(client: TestClient[Any], world: World) -> None:
+    assert client.get("/api/cases").status_code == 401
+    assert client.get("/api/cases", headers={"Authorization": "Bearer cjapi_nope"}).status_code == 401
+    assert client.get("/api/cases", headers={"Authorization": "Basic abc"}).status_code == 401
+
+
+def test_the_api_does_not_accept_a_session_cookie(client: TestClient[Any], world: World) -> None:
+    """Cookies are for pages (which carry CSRF tokens); a cross-site script cannot ride them into the API."""
+    sign_in(client, world.worker.email)
+    assert client.get("/api/cases").status_code == 401
+
+
+def test_pages_send_people_who_are_not_signed_in_to_the_sign_in_page(client: TestClient[Any], world: World) -> None:
+    response = client.get(f"/cases/{world.north_case}", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?next=")
