@@ -285,3 +285,18 @@ def audit_events(settings: Settings, **where: Any) -> list[Any]:
         return list(await db.scalars(query))
 
     return in_db(settings, work)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Real argon2id, with the library's cheapest parameters: tests make many accounts, and the
+    cost setting is not what they test. Production keeps argon2-cffi's recommended defaults."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    from courtjourney.accounts import credentials
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(credentials, "_hasher", PasswordHasher.from_parameters(CHEAPEST))
+        mp.setattr(credentials, "_DUMMY_HASH", credentials._hasher.hash("dummy"))
+        yield

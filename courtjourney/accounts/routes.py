@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.accounts import audit, services
 from courtjourney.accounts.auth import SESSION_COOKIE
 from courtjourney.accounts.models import Role, Team, User
+from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.errors import InputError
 from courtjourney.i18n import N_, gettext as _
 from courtjourney.settings import get_settings
@@ -88,7 +89,14 @@ class LoginPages(Controller):
             values = clean(LOGIN, data)
         except InputError as exc:
             return self._login(shown, exc.errors, status=400)
-        result = await services.sign_in(db_session, get_settings(), values["email"], values["password"])
+        settings = get_settings()
+        result = await services.sign_in(db_session, settings, values["email"], values["password"])
+        if result.failed_user_id is not None:
+            # Nothing to keep from the request's own transaction; ending it first also frees
+            # SQLite's write lock for the separate transaction that counts the failure.
+            await db_session.rollback()
+            async with request.app.state[SESSIONS_KEY]() as db, db.begin():
+                result.locked = await services.count_failed_sign_in(db, settings, result.failed_user_id)
         if result.user is None or result.session_token is None:
             if result.locked:
                 message = _("There have been too many failed attempts. Wait 15 minutes, then try again, or ask an admin to help.")

@@ -86,10 +86,15 @@ class SignInResult:
     user: User | None
     session_token: str | None = None
     locked: bool = False
+    failed_user_id: UUID | None = None  # a real account whose password was wrong: count it
 
 
 async def sign_in(db: AsyncSession, settings: Settings, email: str, password: str) -> SignInResult:
-    """Check a password; on success open a session. Repeated failures pause the account for a while."""
+    """Check a password; on success open a session.
+
+    A wrong password for a real account is reported in `failed_user_id`: the caller counts it with
+    `count_failed_sign_in` in a transaction of its own, so the count survives the refused request.
+    """
     now = utcnow()
     user = await db.scalar(select(User).where(User.email == normalise_email(email)))
     if user is not None and user.locked_until is not None and user.locked_until > now:
@@ -99,16 +104,29 @@ async def sign_in(db: AsyncSession, settings: Settings, email: str, password: st
         verify_password(None, password)
         return SignInResult(user=None)
     if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now + dt.timedelta(minutes=settings.login_lock_minutes)
-            user.failed_logins = 0
-            return SignInResult(user=None, locked=True)
-        return SignInResult(user=None)
+        return SignInResult(user=None, failed_user_id=user.id)
     user.failed_logins = 0
     user.locked_until = None
     token = await open_session(db, settings, user)
     return SignInResult(user=user, session_token=token)
+
+
+async def count_failed_sign_in(db: AsyncSession, settings: Settings, user_id: UUID) -> bool:
+    """Add one failure (atomically, so parallel guesses all count); pause the account at the limit.
+
+    Returns True when the account is now paused.
+    """
+    failures = await db.scalar(
+        update(User).where(User.id == user_id).values(failed_logins=User.failed_logins + 1).returning(User.failed_logins)
+    )
+    if failures is not None and failures >= settings.login_max_failures:
+        await db.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(failed_logins=0, locked_until=utcnow() + dt.timedelta(minutes=settings.login_lock_minutes))
+        )
+        return True
+    return False
 
 
 async def open_session(db: AsyncSession, settings: Settings, user: User) -> str:

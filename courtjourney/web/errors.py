@@ -76,6 +76,11 @@ def _validation_errors(exc: ValidationException) -> dict[str, str]:
         if m and m.group(1):
             key = m.group(1)
         message = message.split(" - at `")[0]
+        named = re.match(r"Object (?:contains unknown|missing required) field `([^`]+)`", message)
+        if named:
+            key = f"{key}.{named.group(1)}" if key and key != "data" else named.group(1)
+        if key == "data":
+            key = "body"
         errors[key or "body"] = _plain(message)
     if not errors:
         detail = str(exc.detail or "")
@@ -154,8 +159,14 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
         429: "Too many requests. Please wait a little and try again.",
     }
     detail = plain.get(status) or str(exc.detail or "The request could not be handled.")
+    errors = None
+    if status == HTTP_400_BAD_REQUEST:
+        # Bodies that fail before validation (not JSON at all, or not an object).
+        errors = {"body": "The request body is not valid JSON." if "json" in detail.lower() or "decode" in detail.lower()
+                  else "The request body could not be read."}
+        detail = "Some of what you sent needs fixing."
     if _wants_json(request):
-        return _json(status, detail, headers=exc.headers)
+        return _json(status, detail, errors, headers=exc.headers)
     return _page(request, status, _("Something needs attention"), _(detail))
 
 

@@ -1,0 +1,155 @@
+"""Every read and change of a case is audited; the trail cannot be edited; sensitive text is encrypted at rest."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import text
+
+from courtjourney.db.engine import make_engine
+from courtjourney.db.models import metadata
+from courtjourney.settings import Settings
+from tests.conftest import World, audit_events, sign_in, sql
+
+
+def test_reading_a_case_is_audited_with_who_what_and_where(client: TestClient[Any], settings: Settings, world: World) -> None:
+    sign_in(client, world.worker.email)
+    assert client.get(f"/cases/{world.north_case}").status_code == 200
+    reads = audit_events(settings, case_id=world.north_case, actor_id=world.worker.id, action="case.read")
+    assert reads, "the page view was not audited"
+    last = reads[-1]
+    assert last.route == "/cases/{case_id}" and last.method == "GET" and last.outcome == "ok"
+    assert last.address  # the client address is kept
+
+
+def test_changes_are_audited_in_the_same_transaction(client: TestClient[Any], settings: Settings, world: World) -> None:
+    response = client.post(f"/api/cases/{world.north_case}/stage-moves", headers=world.worker.auth, json={"to_stage": "disclosure"})
+    assert response.status_code == 201, response.text
+    moved = audit_events(settings, case_id=world.north_case, action="case.stage_moved")
+    assert [e.target_id for e in moved] == [uuid.UUID(response.json()["id"])]
+
+
+def test_a_refused_change_leaves_no_change_event(client: TestClient[Any], settings: Settings, world: World) -> None:
+    response = client.post(f"/api/cases/{world.north_case}/stage-moves", headers=world.worker.auth, json={"to_stage": "outcome"})
+    assert response.status_code == 400
+    assert audit_events(settings, case_id=world.north_case, action="case.stage_moved") == []
+    attempts = audit_events(settings, case_id=world.north_case, action="case.change")
+    assert attempts, "the attempt itself is still on record"
+
+
+def test_listing_cases_audits_each_case_shown(client: TestClient[Any], settings: Settings, world: World) -> None:
+    client.get("/api/cases", headers=world.worker.auth)
+    assert audit_events(settings, case_id=world.north_case, action="case.listed", actor_id=world.worker.id)
+    assert not audit_events(settings, case_id=world.south_case, action="case.listed", actor_id=world.worker.id)
+
+
+def test_a_manager_sees_the_trail_and_a_worker_does_not(client: TestClient[Any], world: World) -> None:
+    client.get(f"/api/cases/{world.north_case}", headers=world.worker.auth)
+    trail = client.get(f"/api/cases/{world.north_case}/audit", headers=world.manager.auth)
+    assert trail.status_code == 200
+    assert any(e["actor_id"] == str(world.worker.id) and e["action"] == "case.read" for e in trail.json())
+    assert client.get(f"/api/cases/{world.north_case}/audit", headers=world.worker.auth).status_code == 404
+    sign_in(client, world.manager.email)
+    page = client.get(f"/cases/{world.north_case}/audit")
+    assert page.status_code == 200 and "Wren Worker" in page.text
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_event SET action = 'nothing'", "DELETE FROM audit_event"])
+def test_the_audit_trail_cannot_be_edited_even_in_the_database(client: TestClient[Any], settings: Settings, world: World, statement: str) -> None:
+    client.get(f"/api/cases/{world.north_case}", headers=world.worker.auth)
+    before = sql(settings, "SELECT count(*) FROM audit_event")[0][0]
+    assert before > 0
+    with pytest.raises(Exception, match="append-only"):
+        sql(settings, statement)
+    assert sql(settings, "SELECT count(*) FROM audit_event")[0][0] == before
+
+
+def test_audit_rows_hold_no_names_or_notes(client: TestClient[Any], settings: Settings, world: World) -> None:
+    client.get(f"/api/cases/{world.north_case}", headers=world.worker.auth)
+    rows = sql(settings, "SELECT * FROM audit_event")
+    flat = " ".join(str(v) for row in rows for v in row)
+    assert "Nell" not in flat and "Wren" not in flat and "Northfield" not in flat
+
+
+# --- encryption at rest ------------------------------------------------------------------------
+
+SECRETS = {
+    "child": "Zebedee-Quartermaine",
+    "family": "Ottoline-Fairweather",
+    "safe": "only-text-after-7pm-Birchwood",
+    "reason": "Prosecution-dropped-Ashdown-reason",
+    "notes": "Risk-notes-Kettleby-detail",
+    "purpose": "Share-with-Pemberton-purpose",
+    "contact": "Detective-Marchbanks",
+    "phone": "07700-900123",
+}
+
+
+def raw_database_text(settings: Settings) -> str:
+    """Everything stored, as the database holds it: the SQLite file and its WAL, or every row of every table."""
+    if settings.is_sqlite:
+        path = Path(settings.database_url.split("///", 1)[1])
+        data = path.read_bytes()
+        for extra in (path.with_name(path.name + "-wal"),):
+            if extra.exists():
+                data += extra.read_bytes()
+        return data.decode("latin-1")
+
+    async def dump() -> str:
+        engine = make_engine(settings)
+        try:
+            async with engine.connect() as conn:
+                parts = []
+                for table in metadata.sorted_tables:
+                    rows = await conn.execute(text(f'SELECT row_to_json(t)::text FROM "{table.name}" t'))
+                    parts.extend(r[0] for r in rows)
+                return "\n".join(parts)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(dump())
+
+
+def test_a_raw_dump_of_the_database_holds_no_plaintext(client: TestClient[Any], settings: Settings, world: World) -> None:
+    auth = world.worker.auth
+    created = client.post("/api/cases", headers=auth, json={"child_name": SECRETS["child"]}).json()
+    case = created["id"]
+    steps = [
+        (f"/api/cases/{case}/family-members", {"name": SECRETS["family"], "relationship_to_child": "mother",
+                                               "preferred_language": "en", "safe_contact": SECRETS["safe"]}),
+        (f"/api/cases/{case}/stage-moves", {"to_stage": "investigation", "reason": SECRETS["reason"]}),
+        (f"/api/cases/{case}/risk-assessments", {"level": "high", "assessed_on": "2026-01-02", "notes": SECRETS["notes"]}),
+        (f"/api/cases/{case}/consents", {"organisation": "Harbourside-Constabulary", "purpose": SECRETS["purpose"], "given_by": "Parent", "given_on": "2026-01-02"}),
+        (f"/api/cases/{case}/contacts", {"role": "officer_in_case", "name": SECRETS["contact"], "phone": SECRETS["phone"]}),
+    ]
+    for path, body in steps:
+        response = client.post(path, headers=auth, json=body)
+        assert response.status_code == 201, (path, response.text)
+    # The API gives them back, so they were stored...
+    assert client.get(f"/api/cases/{case}", headers=auth).json()["child_name"] == SECRETS["child"]
+    # ...but nowhere in the database as written.
+    raw = raw_database_text(settings)
+    # Control: an organisation's name is stored as plain text by design, so the dump does show stored text.
+    assert "Harbourside-Constabulary" in raw
+    assert "Wren Worker" not in raw  # account names are encrypted too
+    for label, secret in SECRETS.items():
+        assert secret not in raw, f"{label} is stored in plaintext"
+
+
+def test_encrypted_text_cannot_be_read_with_another_key(client: TestClient[Any], settings: Settings, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import courtjourney.settings as settings_module
+    from courtjourney.cases.models import Case
+    from tests.conftest import in_db
+
+    monkeypatch.setattr(settings_module, "get_settings", lambda: Settings(**{**settings.__dict__, "secret_key_env": "another-key"}))
+
+    async def read(db: Any) -> str:
+        return (await db.get(Case, world.north_case)).child_name
+
+    with pytest.raises(Exception):
+        in_db(settings, read)
