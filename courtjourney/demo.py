@@ -74,7 +74,9 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> bool:
     today = dt.date.today()
     for index, spec in enumerate(FAMILIES):
         owner = other if index == len(FAMILIES) - 1 else worker
-        case = await cases.open_case(db, owner, {"child_name": spec["child"], "child_birth_date": spec["born"]})
+        steps = len(spec["path"])
+        opened = dt.datetime.now(dt.UTC) - dt.timedelta(days=45 * (steps + 1))
+        case = await cases.open_case(db, owner, {"child_name": spec["child"], "child_birth_date": spec["born"]}, opened_at=opened)
         for name, relationship, language, witness in spec["family"]:
             await cases.add_family_member(db, case, owner, {
                 "name": name, "relationship_to_child": relationship, "preferred_language": language,
@@ -87,6 +89,11 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> bool:
             "organisation": "Demo Constabulary", "purpose": "Share what the family notices with the investigation team.",
             "given_by": spec["family"][0][0], "given_on": today - dt.timedelta(days=28),
         })
-        for stage, reason in spec["path"]:
-            await cases.move_stage(db, case, owner, stage, reason)
+        # Spread the journey over the past months, and tick off the work of stages already left.
+        for step, (stage, reason) in enumerate(spec["path"]):
+            for task in await cases.tasks_for(db, case.id):
+                if task.done_at is None:
+                    await cases.update_task(db, case, task, owner, {"done": True})
+            at = dt.datetime.now(dt.UTC) - dt.timedelta(days=45 * (steps - step))
+            await cases.move_stage(db, case, owner, stage, reason, at=at)
     return True

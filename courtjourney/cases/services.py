@@ -52,7 +52,8 @@ async def _next_reference(db: AsyncSession, year: int) -> str:
 
 
 async def open_case(
-    db: AsyncSession, user: User, values: dict[str, Any], *, connection: Any = None, today: dt.date | None = None
+    db: AsyncSession, user: User, values: dict[str, Any], *, connection: Any = None, today: dt.date | None = None,
+    opened_at: dt.datetime | None = None,
 ) -> Case:
     """Open a case at the first stage, with its playbook tasks, assigned to whoever opened it."""
     if user.team_id is None:
@@ -80,7 +81,7 @@ async def open_case(
             if attempt == 4:
                 raise
     db.add(CaseWorker(case_id=case.id, user_id=user.id))
-    await _record_move(db, case, None, FIRST_STAGE, MoveKind.START, user, None)
+    await _record_move(db, case, None, FIRST_STAGE, MoveKind.START, user, None, opened_at)
     audit.record(db, "case.opened", actor_id=user.id, case_id=case.id, target=case, connection=connection)
     await db.flush()
     return case
@@ -121,13 +122,14 @@ async def _record_move(
     kind: MoveKind,
     user: User,
     reason: str | None,
+    at: dt.datetime | None = None,
 ) -> StageMove:
     move = StageMove(
         case_id=case.id,
         from_stage=from_stage.value if from_stage else None,
         to_stage=to_stage.value,
         kind=kind.value,
-        moved_at=utcnow(),
+        moved_at=at or utcnow(),
         moved_by_id=user.id,
         reason=reason or None,
     )
@@ -162,7 +164,8 @@ async def _add_playbook_tasks(db: AsyncSession, case: Case, stage: Stage) -> Non
 
 
 async def move_stage(
-    db: AsyncSession, case: Case, user: User, to_stage: str, reason: str | None, *, connection: Any = None
+    db: AsyncSession, case: Case, user: User, to_stage: str, reason: str | None, *, connection: Any = None,
+    at: dt.datetime | None = None,
 ) -> StageMove:
     """Move the case to `to_stage` if the journey allows it; raise InputError saying why not."""
     # Lock the case row (PostgreSQL) so two people moving the same case at once queue up;
@@ -177,7 +180,9 @@ async def move_stage(
         move = check_move(here, target, reason)
     except MoveRefused as refused:
         raise InputError({refused.field: _(refused.message)}) from None
-    row = await _record_move(db, case, here, target, move.kind, user, (reason or "").strip() or None)
+    if at is not None and at > utcnow():
+        raise InputError({"moved_at": _("A move cannot be dated in the future.")})
+    row = await _record_move(db, case, here, target, move.kind, user, (reason or "").strip() or None, at)
     await db.flush()
     audit.record(db, "case.stage_moved", actor_id=user.id, case_id=case.id, target=row, connection=connection)
     return row
