@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
+from litestar.exceptions import NotFoundException
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,6 +41,8 @@ from courtjourney.cases.models import (
 from courtjourney.db.base import utcnow
 from courtjourney.errors import InputError
 from courtjourney.i18n import gettext as _
+
+M = TypeVar("M")
 
 
 async def _next_reference(db: AsyncSession, year: int) -> str:
@@ -91,10 +94,16 @@ async def get_case(db: AsyncSession, case_id: UUID) -> Case:
     """Load a case the access guard has already cleared for this request."""
     case = await db.get(Case, case_id)
     if case is None:  # the guard has checked; this only happens if it was removed meanwhile
-        from litestar.exceptions import NotFoundException
-
         raise NotFoundException("No case was found at this address.")
     return case
+
+
+async def _part_of_case(db: AsyncSession, model: type[M], case: Case, row_id: UUID, what: str) -> M:
+    """A row that belongs to this case, or 404: an id from another case never resolves under this one."""
+    row = await db.scalar(select(model).where(model.id == row_id, model.case_id == case.id))  # type: ignore[attr-defined]
+    if row is None:
+        raise NotFoundException(f"No {what} was found at this address.")
+    return row
 
 
 async def stage_history(db: AsyncSession, case_id: UUID) -> list[StageMove]:
@@ -201,13 +210,7 @@ async def tasks_for(db: AsyncSession, case_id: UUID) -> list[Task]:
 
 
 async def get_task(db: AsyncSession, case: Case, task_id: UUID) -> Task:
-    """A task of this case, or 404: a task id from another case never resolves here."""
-    task = await db.scalar(select(Task).where(Task.id == task_id, Task.case_id == case.id))
-    if task is None:
-        from litestar.exceptions import NotFoundException
-
-        raise NotFoundException("No task was found at this address.")
-    return task
+    return await _part_of_case(db, Task, case, task_id, "task")
 
 
 async def _check_assignee(db: AsyncSession, case: Case, user_id: UUID | None) -> None:
@@ -300,12 +303,7 @@ async def add_consent(db: AsyncSession, case: Case, user: User, values: dict[str
 
 
 async def get_consent(db: AsyncSession, case: Case, consent_id: UUID) -> Consent:
-    consent = await db.scalar(select(Consent).where(Consent.id == consent_id, Consent.case_id == case.id))
-    if consent is None:
-        from litestar.exceptions import NotFoundException
-
-        raise NotFoundException("No consent record was found at this address.")
-    return consent
+    return await _part_of_case(db, Consent, case, consent_id, "consent record")
 
 
 async def withdraw_consent(
