@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit, services
 from courtjourney.accounts.auth import SESSION_COOKIE
+from courtjourney.accounts.credentials import new_password
 from courtjourney.accounts.models import Role, Team, User
 from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.errors import InputError
@@ -198,8 +199,6 @@ class AdminPages(Controller):
     @post("/")
     async def create(self, db_session: AsyncSession, request: Request[User, Any, Any], data: Form) -> Template:
         self._admin_only(request)
-        from courtjourney.accounts.credentials import new_password
-
         try:
             values = clean(NEW_USER, data)
             team = await services.get_or_create_team(db_session, values["team"])

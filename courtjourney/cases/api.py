@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from uuid import UUID
 
@@ -15,8 +16,6 @@ from courtjourney.cases import forms, schemas, services
 from courtjourney.cases.models import Case
 from courtjourney.i18n import age_on
 from courtjourney.web.forms import clean
-
-import datetime as dt
 
 
 async def case_out(db: AsyncSession, case: Case) -> schemas.CaseOut:

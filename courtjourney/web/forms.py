@@ -71,7 +71,7 @@ def _clean_one(f: Field, value: Any) -> Any:
             return UUID(value)
         except ValueError:
             raise ValueError(_("Choose one of the options for %(label)s.") % {"label": label.lower()}) from None
-    limit = 5000 if f.kind == "longtext" and f.max_length == 200 else f.max_length
+    limit = f.max_length
     if len(value) > limit:
         raise ValueError(
             _("%(label)s must be %(limit)d characters or fewer.") % {"label": label, "limit": limit}
