@@ -34,9 +34,13 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -o courtjourney/i18n/locales/messages.pot courtjourney
-	$(BIN)/pybabel update -i courtjourney/i18n/locales/messages.pot -d courtjourney/i18n/locales
+# Extract every string to translate (run from the root: babel.cfg's patterns are relative to it), merge it
+# into the Welsh catalogue, and check the catalogue compiles. The app reads the .po itself at start-up,
+# so the compiled .mo is written to a scratch directory, not kept.
+messages: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o courtjourney/i18n/locales/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i courtjourney/i18n/locales/messages.pot -d courtjourney/i18n/locales
+	$(BIN)/pybabel compile --statistics -i courtjourney/i18n/locales/cy/LC_MESSAGES/messages.po -o $$(mktemp -d)/messages.mo
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache

@@ -1,0 +1,1 @@
+"""The shared Word document engine: render a template from templates/docx/, make it accessible."""

@@ -1,0 +1,623 @@
+"""Every page in a real browser: Debian's chromium driven by Playwright.
+
+The service runs for real (`courtjourney init`, `demo`, `serve`) in a subprocess on a fresh SQLite
+database. The tests walk the worker's journey through a stage move, then check every page, for each
+role that can see it, against axe-core (WCAG 2.2 AA and best practice), a page-structure check,
+keyboard use and visible focus, a 360px-wide phone screen, and the Content-Security-Policy.
+
+Nothing here knows the demo data beyond what the demo promises (its logins, and the worker's three
+cases): case and task addresses, journey stages and their order are read from the pages themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        pytest.fail(
+            f"{CHROMIUM} is missing on CI: the browser tests must run there (apt-get install chromium)",
+            pytrace=False,
+        )
+    pytest.skip(
+        f"Debian's chromium ({CHROMIUM}) is not installed: apt-get install chromium to run these tests",
+        allow_module_level=True,
+    )
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+LOGINS = {
+    "worker": ("worker@demo.example", "demo-worker-2026"),
+    "manager": ("manager@demo.example", "demo-manager-2026"),
+    "admin": ("admin@demo.example", "demo-admin-2026"),
+}
+DESK = {"width": 1100, "height": 800}
+PHONE = {"width": 360, "height": 740}
+RECORD_CSP = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
+"""
+CASE_PATH = re.compile(r"/cases/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+TASK_PATH = re.compile(CASE_PATH.pattern + r"/tasks/[0-9a-f-]{36}")
+
+
+# --------------------------------------------------------------------------------------------
+# The pages under test
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One page as one role sees it. `submit` presses that button first (after emptying the field
+    `clear`, for a form that comes filled in), to show the form with its errors."""
+
+    name: str
+    role: str | None
+    path: str
+    submit: str | None = None
+    clear: str | None = None
+
+
+MAIN_SUBMIT = "main form button[type=submit]"
+PASSWORD_SUBMIT = "form[action='/account/password'] button[type=submit]"
+NEW_ACCOUNT_SUBMIT = "form[action='/admin/users'] button[type=submit]"
+SCREENS = [
+    Screen("login", None, "/login"),
+    Screen("login-with-errors", None, "/login", submit=MAIN_SUBMIT),
+    Screen("caseload", "worker", "/"),
+    Screen("new-case", "worker", "/cases/new"),
+    Screen("case", "worker", "{case}"),
+    Screen("stage", "worker", "{case}/stage"),
+    Screen("stage-with-errors", "worker", "{case}/stage", submit=MAIN_SUBMIT),
+    Screen("new-task", "worker", "{case}/tasks/new"),
+    Screen("task", "worker", "{task}"),
+    Screen("task-with-errors", "worker", "{task}", submit=MAIN_SUBMIT, clear="#field-title"),
+    Screen("new-family-member", "worker", "{case}/family/new"),
+    Screen("new-family-member-with-errors", "worker", "{case}/family/new", submit=MAIN_SUBMIT),
+    Screen("new-contact", "worker", "{case}/contacts/new"),
+    Screen("new-consent", "worker", "{case}/consent/new"),
+    Screen("new-risk", "worker", "{case}/risk/new"),
+    Screen("new-worker", "worker", "{case}/workers/new"),
+    Screen("account", "worker", "/account"),
+    Screen("account-with-errors", "worker", "/account", submit=PASSWORD_SUBMIT),
+    Screen("manager-audit", "manager", "{case}/audit"),
+    Screen("admin-users", "admin", "/admin/users"),
+    Screen("admin-users-with-errors", "admin", "/admin/users", submit=NEW_ACCOUNT_SUBMIT),
+]
+SCREEN_NAMES = [screen.name for screen in SCREENS]
+
+
+# --------------------------------------------------------------------------------------------
+# Fixtures: the service, the browser, signed-in sessions
+# --------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("browser")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COURTJOURNEY_")}
+    env.update({
+        "COURTJOURNEY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'cj.db'}",
+        "COURTJOURNEY_KEY_FILE": str(tmp / "secret.key"),
+        "COURTJOURNEY_SECURE_COOKIES": "false",
+    })
+    cli = [sys.executable, "-m", "courtjourney.cli"]
+    for args in (["init"], ["demo"]):
+        done = subprocess.run(cli + args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"courtjourney {args[0]} failed:\n{done.stdout}\n{done.stderr}"
+    port = free_port()
+    log = (tmp / "serve.log").open("w")
+    proc = subprocess.Popen(
+        cli + ["serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=1) as answer:
+                    if answer.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                output = (tmp / "serve.log").read_text()[-3000:]
+                raise RuntimeError(f"the server did not start:\n{output}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def sign_in(page: Page, server: str, role: str) -> None:
+    email, password = LOGINS[role]
+    page.goto(f"{server}/login")
+    page.fill("#field-email", email)
+    page.fill("#field-password", password)
+    with page.expect_navigation():
+        page.click(MAIN_SUBMIT)
+    assert urlsplit(page.url).path == "/", f"signing in as {email} did not reach the caseload: {page.url}"
+
+
+def new_context(browser: Browser, viewport: dict[str, int], state: Any = None) -> BrowserContext:
+    context = browser.new_context(viewport=viewport, storage_state=state)
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture(scope="module")
+def sessions(browser: Browser, server: str) -> dict[str | None, Any]:
+    """Each role's signed-in cookies, signed in once through the real form."""
+    states: dict[str | None, Any] = {None: None}
+    for role in LOGINS:
+        context = new_context(browser, DESK)
+        sign_in(context.new_page(), server, role)
+        states[role] = context.storage_state()
+        context.close()
+    return states
+
+
+def case_links(page: Page) -> list[str]:
+    hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+    return list(dict.fromkeys(h for h in hrefs if CASE_PATH.fullmatch(h)))
+
+
+@pytest.fixture(scope="module")
+def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) -> dict[str, str]:
+    """A case that the worker and her manager both see, and one of its tasks, read from the pages."""
+    context = new_context(browser, DESK, sessions["worker"])
+    page = context.new_page()
+    page.goto(f"{server}/")
+    worker_cases = case_links(page)
+    assert worker_cases, "the demo worker's caseload links to no case"
+    context.close()
+    context = new_context(browser, DESK, sessions["manager"])
+    page = context.new_page()
+    page.goto(f"{server}/")
+    shared = [c for c in worker_cases if c in case_links(page)]
+    assert shared, "the manager's caseload shows none of her team's worker's cases"
+    case = shared[-1]
+    page.goto(f"{server}{case}")
+    hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+    tasks = [h for h in hrefs if TASK_PATH.fullmatch(h) and h.startswith(case)]
+    assert tasks, f"the case page {case} links to no task"
+    context.close()
+    return {"case": case, "task": tasks[0]}
+
+
+@pytest.fixture(scope="module")
+def open_page(browser: Browser, sessions: dict[str | None, Any]) -> Iterator[Callable[..., Page]]:
+    """The tab for `role` (None: signed out) at the given screen size. One tab per role and size is
+    shared by the per-page tests: each test loads its page afresh, and a new tab per test would cost
+    more time than the checks themselves. Every page records the CSP violations it sees."""
+    tabs: dict[Any, Page] = {}
+
+    def get(role: str | None, viewport: dict[str, int] = DESK) -> Page:
+        key = (role, viewport["width"], viewport["height"])
+        if key not in tabs:
+            context = new_context(browser, viewport, sessions[role])
+            context.add_init_script(RECORD_CSP)
+            tabs[key] = context.new_page()
+        return tabs[key]
+
+    yield get
+    for tab in tabs.values():
+        tab.context.close()
+
+
+def visit(page: Page, server: str, screen: Screen, addresses: dict[str, str]) -> Response:
+    """Load the screen (and submit its form, if it is an error screen); return the final response."""
+    path = screen.path.format(**addresses)
+    response = page.goto(f"{server}{path}")
+    assert response is not None and response.ok, f"GET {path}: {response and response.status}"
+    if screen.submit:
+        if screen.clear:
+            page.fill(screen.clear, "")
+        with page.expect_navigation() as navigation:
+            page.click(screen.submit)
+        response = navigation.value
+        status = response and response.status
+        assert status == 400, f"{screen.name}: submitting an empty form answered {status}, not 400"
+        summaries = page.locator(".error-summary").count()
+        assert summaries == 1, f"{screen.name}: {summaries} error summaries after a bad submit, not 1"
+    if screen.role:
+        assert urlsplit(page.url).path != "/login", f"{screen.name}: the {screen.role} was sent to sign in"
+    return response
+
+
+# --------------------------------------------------------------------------------------------
+# 1. The done-when journey
+# --------------------------------------------------------------------------------------------
+
+
+def journey_stops(page: Page) -> tuple[list[str], int]:
+    """The stage labels on the journey map, in order, and the index of the current one ("(now)")."""
+    texts = page.eval_on_selector_all(
+        "main svg[role=img] text.stage-label", "els => els.map(e => e.textContent.trim())"
+    )
+    now = [i for i, t in enumerate(texts) if t.endswith("(now)")]
+    assert len(now) == 1, f"the journey map should mark exactly one stage as now: {texts}"
+    return [t.removesuffix("(now)").strip() for t in texts], now[0]
+
+
+def test_a_worker_moves_a_case_ahead_and_must_give_a_reason(browser: Browser, server: str) -> None:
+    context = new_context(browser, DESK)
+    try:
+        page = context.new_page()
+        sign_in(page, server, "worker")
+
+        cases = case_links(page)
+        assert len(cases) == 3, f"the demo worker should see her 3 cases on her caseload, saw {cases}"
+
+        # Open a case whose journey has a stage two steps ahead: that move skips one, so needs a reason.
+        for case in cases:
+            page.click(f"main a[href='{case}']")
+            page.wait_for_url(f"{server}{case}")
+            svg = page.locator("main svg[role=img]")
+            assert svg.count() == 1, f"{case}: no journey map (an svg with role=img)"
+            titles = svg.locator(":scope > title")
+            assert titles.count() == 1, f"{case}: the journey map has no <title> (its text alternative)"
+            title = titles.text_content() or ""
+            assert title.strip(), f"{case}: the journey map's <title> is empty"
+            labelled_by = (svg.get_attribute("aria-labelledby") or "").split()
+            if labelled_by:
+                named_by_title = titles.get_attribute("id") in labelled_by
+            else:
+                named_by_title = not svg.get_attribute("aria-label")
+            assert named_by_title, f"{case}: the journey map's accessible name does not come from its <title>"
+            stops, now = journey_stops(page)
+            assert stops[now] in title, f"the map's title {title!r} does not name {stops[now]!r}"
+            if now + 2 < len(stops):
+                break
+            page.go_back()
+        else:
+            pytest.fail("no demo case has a stage two steps ahead to skip to")
+        old_stage, target = stops[now], stops[now + 2]
+
+        page.click(f"main a[href='{case}/stage']")
+        page.wait_for_url(f"{server}{case}/stage")
+        options = page.eval_on_selector_all(
+            "#field-to_stage option", "els => els.map(e => [e.value, e.textContent.trim()])"
+        )
+        values = [v for v, text in options if text == target or text.startswith(target + " ")]
+        assert len(values) == 1, f"no single choice for {target!r} among {options}"
+        page.select_option("#field-to_stage", values[0])
+        with page.expect_navigation() as refused:
+            page.click(MAIN_SUBMIT)
+        assert refused.value and refused.value.status == 400, "a skip ahead with no reason was not refused"
+
+        summary = page.locator(".error-summary")
+        assert summary.is_visible(), "no error summary after the refused move"
+        announced = summary.evaluate(
+            "e => document.activeElement === e || e.getAttribute('role') === 'alert'"
+            " || ['assertive', 'polite'].includes(e.getAttribute('aria-live'))"
+        )
+        assert announced, "the error summary is neither focused nor announced (role=alert / aria-live)"
+        title_now = page.title()
+        assert title_now.lower().startswith("error"), f"the title does not say there is an error: {title_now}"
+        link = summary.locator("a[href='#field-reason']")
+        assert link.count() == 1, f"the error summary has no link to the reason: {summary.inner_html()}"
+        link.focus()
+        page.keyboard.press("Enter")
+        focused = page.evaluate("document.activeElement.id")
+        assert focused == "field-reason", f"the summary link moved focus to {focused!r}, not the reason"
+        reason = page.locator("#field-reason")
+        assert reason.get_attribute("aria-invalid") == "true"
+        described = (reason.get_attribute("aria-describedby") or "").split()
+        messages = [page.locator(f"#{i}").inner_text() for i in described if page.locator(f"#{i}").count()]
+        assert any(m.strip() for m in messages), "the reason field is not described by its error message"
+        kept = page.input_value("#field-to_stage")
+        assert kept == values[0], "the chosen stage was lost when the form came back"
+
+        why = f"Family asked to skip ahead; agreed with the OIC ({time.time_ns()})"
+        page.keyboard.type(why)
+        with page.expect_navigation():
+            page.click(MAIN_SUBMIT)
+        assert urlsplit(page.url).path == case, f"after the move, not back on the case page: {page.url}"
+
+        history = page.locator(".history li").all_inner_texts()
+        moved = [h for h in history if why in h]
+        assert len(moved) == 1, f"the journey history does not list the move with its reason: {history}"
+        assert target in moved[0] and old_stage in moved[0], f"the history misses a stage: {moved[0]!r}"
+        stops_after, now_after = journey_stops(page)
+        marked = stops_after[now_after]
+        assert marked == target, f"the map marks {marked!r} as now, not {target!r}"
+        title_after = page.locator("main svg[role=img] > title")
+        assert title_after.count() == 1, "the journey map lost its <title>"
+        assert target in (title_after.text_content() or ""), "the map's title does not name the new stage"
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------------------------
+# 2. axe-core: WCAG 2.2 AA and best practice
+# --------------------------------------------------------------------------------------------
+
+
+def axe_violations(page: Page) -> list[str]:
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}\n"
+        f"    at {[node['target'] for node in v['nodes']][:8]}\n    {v['helpUrl']}"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=SCREEN_NAMES)
+def test_axe_finds_no_violations(
+    screen: Screen, open_page: Callable[..., Page], server: str, addresses: dict[str, str]
+) -> None:
+    page = open_page(screen.role)
+    visit(page, server, screen, addresses)
+    problems = axe_violations(page)
+    assert not problems, f"{screen.name} ({page.url}):\n" + "\n".join(problems)
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Page structure
+# --------------------------------------------------------------------------------------------
+
+STRUCTURE_JS = """() => {
+  const problems = [];
+  const levels = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')]
+    .map(h => [Number(h.tagName[1]), h.textContent.trim()]);
+  const h1s = levels.filter(([l]) => l === 1).length;
+  if (h1s !== 1) problems.push(`expected exactly one h1, found ${h1s}`);
+  let previous = 1;
+  for (const [level, text] of levels) {
+    if (level > previous + 1) problems.push(`heading level skips from h${previous} to h${level} ("${text}")`);
+    previous = level;
+  }
+  const named = id => (document.getElementById(id)?.textContent || '').trim() !== '';
+  const fields = document.querySelectorAll(
+    'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]),'
+    + ' select, textarea');
+  for (const f of fields) {
+    const byLabel = [...(f.labels || [])].some(l => l.textContent.trim() !== '');
+    const byAria = (f.getAttribute('aria-label') || '').trim() !== ''
+      || (f.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean).some(named);
+    if (!byLabel && !byAria) problems.push(`a field has no label: ${f.outerHTML.slice(0, 120)}`);
+  }
+  if (!(document.documentElement.getAttribute('lang') || '').trim()) problems.push('<html> has no lang');
+  for (const a of document.querySelectorAll('.error-summary a[href^="#"]')) {
+    if (!document.getElementById(decodeURIComponent(a.hash.slice(1))))
+      problems.push(`error summary link ${a.getAttribute('href')} points at nothing`);
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=SCREEN_NAMES)
+def test_structure_headings_labels_and_language(
+    screen: Screen, open_page: Callable[..., Page], server: str, addresses: dict[str, str]
+) -> None:
+    page = open_page(screen.role)
+    visit(page, server, screen, addresses)
+    problems = page.evaluate(STRUCTURE_JS)
+    assert not problems, f"{screen.name} ({page.url}):\n" + "\n".join(problems)
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Keyboard: skip link first, focus always visible, no trap
+# --------------------------------------------------------------------------------------------
+
+FOCUSED_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body || e === document.documentElement) return null;
+  const s = getComputedStyle(e);
+  const r = e.getBoundingClientRect();
+  const target = e.tagName === 'A' && e.hash
+    ? document.getElementById(decodeURIComponent(e.hash.slice(1))) : null;
+  return {
+    tag: e.tagName, text: (e.textContent || e.value || '').trim().slice(0, 60), id: e.id,
+    html: e.outerHTML.slice(0, 100),
+    outline: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth) || 0, shadow: s.boxShadow,
+    onScreen: r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0
+              && r.left < window.innerWidth && r.top < window.innerHeight,
+    linksToMain: !!target && target.tagName === 'MAIN',
+  };
+}"""
+MAX_TABS = 400
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=SCREEN_NAMES)
+def test_keyboard_skip_link_and_visible_focus(
+    screen: Screen, open_page: Callable[..., Page], server: str, addresses: dict[str, str]
+) -> None:
+    page = open_page(screen.role)
+    visit(page, server, screen, addresses)
+    # A freshly loaded page: the first Tab starts from the top, as for a keyboard user arriving on it.
+    page.keyboard.press("Tab")
+    first = page.evaluate(FOCUSED_JS)
+    assert first and first["linksToMain"], f"{screen.name}: the first Tab stop is not a skip link: {first}"
+    assert first["onScreen"], f"{screen.name}: the skip link stays off screen when focused: {first}"
+
+    problems = []
+    stops = 0
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        now = page.evaluate(FOCUSED_JS)
+        if now is None:
+            continue  # focus left the document's last element; the next Tab comes back to the top
+        if now["linksToMain"]:
+            break  # wrapped round to the skip link: every stop was visited, and nothing trapped focus
+        stops += 1
+        if not ((now["outline"] != "none" and now["outlineWidth"] > 0) or now["shadow"] != "none"):
+            problems.append(f"no visible focus style on {now['html']}")
+        if not now["onScreen"]:
+            problems.append(f"focused element is not scrolled into view: {now['html']}")
+    else:
+        pytest.fail(f"{screen.name}: Tab never came back to the skip link in {MAX_TABS} presses (a trap?)")
+    assert stops > 0, f"{screen.name}: nothing after the skip link takes keyboard focus"
+    assert not problems, f"{screen.name} ({page.url}):\n" + "\n".join(dict.fromkeys(problems))
+
+    # Back on the skip link (reached by keyboard): Enter moves focus to <main>; the next Tab starts there.
+    page.keyboard.press("Enter")
+    active = page.evaluate("document.activeElement.tagName")
+    assert active == "MAIN", f"{screen.name}: following the skip link focused {active}, not <main>"
+    page.keyboard.press("Tab")
+    inside = page.evaluate("!!document.activeElement.closest('main, footer')")
+    assert inside, f"{screen.name}: after the skip link, Tab went back into the header"
+
+
+# --------------------------------------------------------------------------------------------
+# 5. A 360px-wide phone
+# --------------------------------------------------------------------------------------------
+
+OFF_SCREEN_JS = """() => {
+  const scrolls = el => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll') return true;  // inside its own scroller, like a wide table
+    }
+    return false;
+  };
+  const out = [];
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, h1, svg';
+  for (const e of document.querySelectorAll(selector)) {
+    if (e.classList.contains('skip-link') || e.closest('.visually-hidden')) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || scrolls(e)) continue;
+    if (r.left < -1 || r.right > window.innerWidth + 1)
+      out.push(`${e.outerHTML.slice(0, 80)} spans ${Math.round(r.left)}..${Math.round(r.right)}px`);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=SCREEN_NAMES)
+def test_phone_width_has_no_sideways_scroll(
+    screen: Screen, open_page: Callable[..., Page], server: str, addresses: dict[str, str]
+) -> None:
+    page = open_page(screen.role, PHONE)
+    visit(page, server, screen, addresses)
+    widths = page.evaluate("({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
+    assert widths["scroll"] <= widths["inner"] + 1, f"{screen.name}: the page scrolls sideways: {widths}"
+    outside = page.evaluate(OFF_SCREEN_JS)
+    assert not outside, f"{screen.name}: elements stick out of a 360px screen:\n" + "\n".join(outside)
+
+
+def test_caseload_and_case_page_are_usable_on_a_phone(open_page: Callable[..., Page], server: str) -> None:
+    page = open_page("worker", PHONE)
+    page.goto(f"{server}/")
+    cases = case_links(page)
+    assert cases, "no case on the caseload"
+    for case in cases:
+        box = page.locator(f"main a[href='{case}']").first.bounding_box()
+        fits = box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert fits, f"the link to case {case} is off screen: {box}"
+    # Tapping through works: caseload -> case -> move stage.
+    page.locator(f"main a[href='{cases[0]}']").first.click()
+    page.wait_for_url(f"{server}{cases[0]}")
+    journey = page.locator("main svg[role=img]").bounding_box()
+    assert journey and journey["width"] >= 0.5 * PHONE["width"], f"the journey map is squeezed: {journey}"
+    fits = journey["x"] >= 0 and journey["x"] + journey["width"] <= PHONE["width"]
+    assert fits, f"the journey map sticks out of the screen: {journey}"
+    smallest_text = page.evaluate(
+        "() => Math.min(...[...document.querySelectorAll("
+        "'main p, main li, main dd, main td, main a, main button')]"
+        ".filter(e => e.getBoundingClientRect().width > 0 && !e.closest('.visually-hidden'))"
+        ".map(e => parseFloat(getComputedStyle(e).fontSize)))"
+    )
+    assert smallest_text >= 14, f"text on the case page is too small for a phone: {smallest_text}px"
+    page.locator(f"main a[href='{cases[0]}/stage']").click()
+    page.wait_for_url(f"{server}{cases[0]}/stage")
+    page.locator("#field-to_stage").select_option(index=1)
+    assert page.locator(MAIN_SUBMIT).is_visible()
+
+
+# --------------------------------------------------------------------------------------------
+# 6. Content-Security-Policy
+# --------------------------------------------------------------------------------------------
+
+INLINE_JS = """() => [
+  ...[...document.querySelectorAll('script:not([src])')]
+    .map(s => 'inline <script>: ' + s.textContent.trim().slice(0, 80)),
+  ...[...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
+    .filter(a => /^on/i.test(a.name)
+      || (/^(href|src|action|formaction)$/i.test(a.name) && /^\\s*javascript:/i.test(a.value)))
+    .map(a => `inline handler ${a.name}= on <${e.tagName.toLowerCase()}>`)),
+]"""
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=SCREEN_NAMES)
+def test_content_security_policy_is_kept(
+    screen: Screen, open_page: Callable[..., Page], server: str, addresses: dict[str, str]
+) -> None:
+    page = open_page(screen.role)
+    console: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type in ("error", "warning"):
+            console.append(message.text)
+
+    def on_error(error: Any) -> None:
+        console.append(str(error))
+
+    page.on("console", on_console)
+    page.on("pageerror", on_error)
+    try:
+        response = visit(page, server, screen, addresses)
+        page.wait_for_load_state("load")
+    finally:
+        page.remove_listener("console", on_console)
+        page.remove_listener("pageerror", on_error)
+
+    policy = response.headers.get("content-security-policy", "")
+    directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in policy.split(";") if d.strip())
+    scripts = directives.get("script-src", directives.get("default-src"))
+    assert scripts is not None, f"{screen.name}: no Content-Security-Policy limits scripts: {policy!r}"
+    assert "'unsafe-inline'" not in scripts, f"{screen.name}: the CSP allows inline script: {policy!r}"
+
+    csp_console = [m for m in console if re.search(r"content[- ]security[- ]policy|refused to", m, re.I)]
+    assert not csp_console, f"{screen.name}: CSP violations in the console:\n" + "\n".join(csp_console)
+    events = page.evaluate("window.__cspViolations")
+    assert not events, f"{screen.name}: securitypolicyviolation events: {events}"
+    inline = page.evaluate(INLINE_JS)
+    assert not inline, f"{screen.name}: inline script the CSP would block:\n" + "\n".join(inline)
