@@ -24,13 +24,20 @@ from courtjourney.accounts.auth import AuthenticationMiddleware
 from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
+from courtjourney.hearings.api import HearingApi, UpcomingApi
+from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.settings import Settings, get_settings
 from courtjourney.web.errors import exception_handlers
 from courtjourney.web.security import SecurityHeadersMiddleware
 
 PACKAGE = Path(__file__).parent
-TEMPLATE_DIRS = [PACKAGE / "web" / "templates", PACKAGE / "accounts" / "templates", PACKAGE / "cases" / "templates"]
+TEMPLATE_DIRS = [
+    PACKAGE / "web" / "templates",
+    PACKAGE / "accounts" / "templates",
+    PACKAGE / "cases" / "templates",
+    PACKAGE / "hearings" / "templates",
+]
 
 
 def configure_jinja(engine: JinjaTemplateEngine) -> None:
@@ -65,6 +72,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountApi,
             CasePages,
             CaseApi,
+            HearingPages,
+            CaseloadHearingPages,
+            HearingApi,
+            UpcomingApi,
+            calendar_feed,
             create_static_files_router(path="/static", directories=[PACKAGE / "web" / "static"], opt={"exclude_from_auth": True}, include_in_schema=False),
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],

@@ -84,6 +84,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the web pages and API."""
     import uvicorn
 
+    from courtjourney.web.logs import uvicorn_log_config
+
     settings = get_settings()
     workers = workers or settings.workers
     if workers > 1 and settings.is_sqlite:
@@ -100,6 +102,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         proxy_headers=True,
         server_header=False,
         log_level="info",
+        log_config=uvicorn_log_config(),
     )
 
 
@@ -109,8 +112,12 @@ def demo(if_empty: bool) -> None:
     """Load a fictional team and caseload, and print the demo logins."""
     from courtjourney.demo import DEMO_LOGINS, load_demo
 
-    loaded = run_in_session(lambda db: load_demo(db, only_if_empty=if_empty))
-    click.echo("Demo data loaded (all names are fictional)." if loaded else "Demo data is already there.")
+    token = run_in_session(lambda db: load_demo(db, only_if_empty=if_empty))
+    click.echo("Demo data loaded (all names are fictional)." if token else "Demo data is already there.")
+    if token:
+        settings = get_settings()
+        base = settings.public_url or f"http://{settings.host}:{settings.port}"
+        click.echo(f"A demo parent's calendar feed (Sam Example, discreet; shown this once): {base}/calendar/{token}.ics")
     click.echo("Demo logins (password for each shown beside it):")
     for email, password, what in DEMO_LOGINS:
         click.echo(f"  {email:34} {password:22} {what}")

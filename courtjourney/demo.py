@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.accounts import services as accounts
 from courtjourney.accounts.models import Role, User
 from courtjourney.cases import services as cases
+from courtjourney.hearings import services as hearings
+from courtjourney.hearings.models import Hearing
 from courtjourney.cases.models import Case
 
 DEMO_LOGINS: tuple[tuple[str, str, str], ...] = (
@@ -57,12 +59,13 @@ FAMILIES = (
 )
 
 
-async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> bool:
-    """Create the demo team, logins and caseload. Returns False if there was already data."""
+async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | None:
+    """Create the demo team, logins, caseload and hearings. Returns one demo parent's calendar token
+    (shown this once), or None if there was already data."""
     if only_if_empty and await db.scalar(select(func.count()).select_from(Case)):
-        return False
+        return None
     if await db.scalar(select(User.id).where(User.email == DEMO_LOGINS[0][0])):
-        return False
+        return None
     north = await accounts.get_or_create_team(db, "Demo North Hub")
     south = await accounts.get_or_create_team(db, "Demo South Hub")
     (w_email, w_pw, _), (m_email, m_pw, _), (a_email, a_pw, _), (o_email, o_pw, _) = DEMO_LOGINS
@@ -72,6 +75,7 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> bool:
     other = await accounts.create_user(db, email=o_email, full_name="Sol Worker (demo)", password=o_pw, role=Role.WORKER.value, team=south)
 
     today = dt.date.today()
+    made = []
     for index, spec in enumerate(FAMILIES):
         owner = other if index == len(FAMILIES) - 1 else worker
         steps = len(spec["path"])
@@ -96,4 +100,46 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> bool:
                     await cases.update_task(db, case, task, owner, {"done": True})
             at = dt.datetime.now(dt.UTC) - dt.timedelta(days=45 * (steps - step))
             await cases.move_stage(db, case, owner, stage, reason, at=at)
-    return True
+        made.append((case, owner))
+    return await _demo_hearings(db, *made[0])
+
+
+async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
+    """The first family's court journey so far: a moved hearing, a cancelled one, a warned-list trial."""
+    now = dt.datetime.now(dt.UTC)
+    today = dt.date.today()
+    court = {"court_name": "Northtown Crown Court", "court_town": "Northtown",
+             "court_address": "1 Example Row, Northtown NT1 2AB", "court_type": "crown"}
+    proceeding = await hearings.add_proceeding(db, case, worker, {**court, "urn": "13DE0000001", "defendants": "Defendant A\nDefendant B",
+                                                                   "status": "active"})
+    await hearings.add_charge(db, case, proceeding, worker, {"description": "Sexual activity with a child (demo)", "category": "sexual",
+                                                            "defendant": "Defendant A"})
+    family = await cases.family_for(db, case.id)
+    mother, father = family[0], family[1]
+
+    def monday_in(weeks: int) -> dt.date:
+        return today + dt.timedelta(days=7 * weeks - today.weekday())
+
+    async def hearing(kind: str, **when: object) -> Hearing:
+        listed_at = now - dt.timedelta(days=40)
+        h = await hearings.add_hearing(db, case, worker, {"proceeding_id": proceeding.id, "hearing_type": kind, **court,
+                                                           "arrival_notes": "Use the side entrance on Example Lane. The Witness Service meets you in the waiting room on the first floor.",
+                                                           "accompanied_by": "Bea (support worker)", "known_at": listed_at,
+                                                           "told_at": listed_at + dt.timedelta(hours=3), **when}, now=listed_at)
+        await hearings.set_attendance(db, case, h, worker, {mother.id: "needed", father.id: "following"}, now=listed_at)
+        return h
+
+    ptph = await hearing("ptph", listing="fixed", date=today - dt.timedelta(days=30), start_time=dt.time(10, 0))
+    await hearings.change_hearing(db, case, ptph, worker, {"status": "completed", "reason": None}, now=now - dt.timedelta(days=30))
+    ground_rules = await hearing("ground_rules", listing="fixed", date=monday_in(2), start_time=dt.time(10, 0), end_time=dt.time(11, 0))
+    await hearings.change_hearing(db, case, ground_rules, worker, {
+        "listing": "fixed", "date": monday_in(3) + dt.timedelta(days=1), "start_time": dt.time(14, 0), "end_time": dt.time(15, 0),
+        "reason": "the court had no judge free", "known_at": now - dt.timedelta(days=6)}, now=now - dt.timedelta(days=5))
+    mention = await hearing("mention", listing="fixed", date=monday_in(1) + dt.timedelta(days=2), start_time=dt.time(9, 30))
+    await hearings.change_hearing(db, case, mention, worker, {
+        "status": "vacated", "status_reason": "Not needed: the lawyers sorted the matter out in writing.",
+        "reason": "the lawyers sorted it out in writing", "known_at": now - dt.timedelta(days=2),
+        "told_at": now - dt.timedelta(days=1)}, now=now - dt.timedelta(days=2))
+    await hearing("trial", listing="warned", window_start=monday_in(6), window_end=monday_in(6) + dt.timedelta(days=11))
+    _subscription, token = await hearings.subscribe(db, case, worker, {"family_member_id": mother.id, "privacy": "discreet"})
+    return token

@@ -39,6 +39,10 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     "COURTJOURNEY_LOGIN_LOCK_MINUTES": ("15", "How long an account is paused after too many failed sign-ins."),
     "COURTJOURNEY_MAX_BODY_BYTES": ("1048576", "Largest request body accepted (bytes); bigger ones get 413."),
     "COURTJOURNEY_DEBUG": ("false", "Show tracebacks in responses. Never in production."),
+    "COURTJOURNEY_PUBLIC_URL": (
+        "",
+        "The address families reach the service at (e.g. https://courtjourney.example.org), used in calendar links. Empty: the address of the request.",
+    ),
 }
 
 
@@ -67,6 +71,7 @@ class Settings:
     login_lock_minutes: int
     max_body_bytes: int
     debug: bool
+    public_url: str = ""
     _key_cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -88,6 +93,7 @@ class Settings:
             login_lock_minutes=int(_env("COURTJOURNEY_LOGIN_LOCK_MINUTES")),
             max_body_bytes=int(_env("COURTJOURNEY_MAX_BODY_BYTES")),
             debug=_flag("COURTJOURNEY_DEBUG"),
+            public_url=_env("COURTJOURNEY_PUBLIC_URL").strip().rstrip("/"),
         )
 
     @property

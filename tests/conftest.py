@@ -216,6 +216,11 @@ class World:
     south_case: uuid.UUID
     north_task: uuid.UUID
     north_consent: uuid.UUID
+    north_member: uuid.UUID | None = None  # a parent, following the hearing below
+    north_proceeding: uuid.UUID | None = None
+    north_hearing: uuid.UUID | None = None
+    north_subscription: uuid.UUID | None = None
+    north_feed_token: str = ""  # the parent's discreet calendar address
 
 
 async def build_world(db: AsyncSession) -> World:
@@ -243,7 +248,22 @@ async def build_world(db: AsyncSession) -> World:
     task = await cases.add_task(db, north_case, worker_user, {"title": "Phone the school", "due_on": None, "assigned_to_id": None})
     consent = await cases.add_consent(db, north_case, worker_user, {
         "organisation": "North Police", "purpose": "Investigation", "given_by": "Parent", "given_on": dt.date(2026, 1, 5)})
-    return World(worker, colleague, manager, admin, outsider, north_case.id, south_case.id, task.id, consent.id)
+    from courtjourney.hearings import services as hearings
+
+    parent = await cases.add_family_member(db, north_case, worker_user, {
+        "name": "Nora Northfield", "relationship_to_child": "mother", "preferred_language": "en", "is_witness": True})
+    proceeding = await hearings.add_proceeding(db, north_case, worker_user, {
+        "court_name": "Northtown Crown Court", "court_town": "Northtown", "court_address": "1 Court Street, Northtown NT1 1AA",
+        "court_type": "crown", "urn": "12AB3456789", "defendants": "Defendant A", "status": "active"})
+    hearing = await hearings.add_hearing(db, north_case, worker_user, {
+        "proceeding_id": proceeding.id, "hearing_type": "trial", "listing": "fixed", "date": dt.date(2026, 12, 14),
+        "start_time": dt.time(10, 0), "end_time": None, "court_name": "Northtown Crown Court", "court_town": "Northtown",
+        "court_address": "1 Court Street, Northtown NT1 1AA"})
+    await hearings.set_attendance(db, north_case, hearing, worker_user, {parent.id: "needed"})
+    subscription, feed_token = await hearings.subscribe(db, north_case, worker_user, {"family_member_id": parent.id, "privacy": "discreet"})
+    return World(worker, colleague, manager, admin, outsider, north_case.id, south_case.id, task.id, consent.id,
+                 north_member=parent.id, north_proceeding=proceeding.id, north_hearing=hearing.id,
+                 north_subscription=subscription.id, north_feed_token=feed_token)
 
 
 @pytest.fixture

@@ -34,9 +34,16 @@ NOT_CASE_ROUTES = {
     ("GET", "/admin/users"): "admin only, no case data",
     ("POST", "/admin/users"): "admin only, no case data",
     ("POST", "/admin/users/{user_id:uuid}/disable"): "admin only, no case data",
+    ("GET", "/account/calendar"): "own account: the worker's own feed",
+    ("POST", "/account/calendar"): "own account: the worker's own feed",
+    ("POST", "/account/calendar/revoke"): "own account: the worker's own feed",
+    ("GET", "/hearings/upcoming"): "list: filtered by visible_cases",
+    ("GET", "/api/hearings/upcoming"): "list: filtered by visible_cases",
+    ("GET", "/calendar/{filename:str}"): "feed: its secret token is the key; unknown or revoked tokens get 404 (tests/hearings)",
 }
 IGNORED_PREFIXES = ("/schema", "/static")
-CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment", "case_contact", "consent", "stage_move", "case_task"]
+CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment", "case_contact", "consent", "stage_move", "case_task",
+               "proceeding", "charge", "hearing", "hearing_change", "hearing_attendance", "calendar_subscription"]
 
 # A body that would be valid for most case forms, so a route that forgot the guard would act on it.
 ANY_BODY: dict[str, Any] = {
@@ -63,7 +70,8 @@ def case_routes(app: Litestar) -> list[tuple[str, str]]:
 
 
 def concrete(path: str, world: World) -> str:
-    ids = {"case_id": world.north_case, "task_id": world.north_task, "consent_id": world.north_consent}
+    ids = {"case_id": world.north_case, "task_id": world.north_task, "consent_id": world.north_consent,
+           "proceeding_id": world.north_proceeding, "hearing_id": world.north_hearing, "subscription_id": world.north_subscription}
 
     def fill(match: re.Match[str]) -> str:
         return str(ids.get(match.group(1), uuid.uuid4()))

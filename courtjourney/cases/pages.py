@@ -22,6 +22,7 @@ from courtjourney.cases.journey import MOVES, PLAYBOOK_TITLES, STAGE_LABELS, Sta
 from courtjourney.cases.journey_map import lay_out
 from courtjourney.cases.models import Case, Task
 from courtjourney.errors import InputError
+from courtjourney.hearings import services as hearing_services, story
 from courtjourney.i18n import age_on, gettext as _
 from courtjourney.web.forms import Field, clean
 
@@ -88,6 +89,7 @@ class CasePages(Controller):
         for row in rows:
             audit.record(db_session, "case.listed", actor_id=request.user.id, case_id=row.case.id, connection=request)
         today = dt.date.today()
+        next_hearings = await hearing_services.next_hearings(db_session, [r.case.id for r in rows])
         return Template(
             template_name="caseload.html",
             context={
@@ -99,6 +101,9 @@ class CasePages(Controller):
                 "age_on": age_on,
                 "stage_label": stage_label,
                 "task_title": task_title,
+                "next_hearings": next_hearings,
+                "label": story.label,
+                "hearing_when": story.hearing_when,
             },
         )
 
@@ -140,6 +145,11 @@ class CasePages(Controller):
                 "consents": await services.consents_for(db_session, case.id),
                 "risks": risks,
                 "workers": workers,
+                "proceedings": await hearing_services.proceedings_for(db_session, case.id),
+                "charges": await hearing_services.charges_for(db_session, case.id),
+                "hearings": await hearing_services.hearings_for(db_session, case.id),
+                "label": story.label,
+                "hearing_when": story.hearing_when,
                 "names": {w.id: w.full_name for w in workers},
                 "today": dt.date.today(),
                 "stage_label": stage_label,

@@ -14,3 +14,11 @@ from courtjourney.cases.models import (  # noqa: F401
 from courtjourney.db.base import metadata
 
 __all__ = ("metadata",)
+from courtjourney.hearings.models import (  # noqa: F401,E402
+    Attendance,
+    CalendarSubscription,
+    Charge,
+    Hearing,
+    HearingChange,
+    Proceeding,
+)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from courtjourney.errors import InputError
 from courtjourney.i18n import gettext as _
@@ -20,7 +21,7 @@ from courtjourney.i18n import gettext as _
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text | longtext | date | choice | bool | email | uuid
+    kind: str = "text"  # text | longtext | date | time | datetime | choice | bool | email | uuid
     required: bool = True
     max_length: int = 200
     choices: Sequence[tuple[str, str]] = field(default_factory=tuple)
@@ -56,6 +57,10 @@ def _clean_one(f: Field, value: Any) -> Any:
         if f.not_after_today and value > dt.date.today():
             raise ValueError(_("%(label)s cannot be in the future.") % {"label": label})
         return value
+    if f.kind == "time":
+        return _clean_time(label, value)
+    if f.kind == "datetime":
+        return _clean_datetime(f, label, value)
     if not isinstance(value, str):
         raise ValueError(_("%(label)s must be text.") % {"label": label})
     value = value.strip()
@@ -78,6 +83,36 @@ def _clean_one(f: Field, value: Any) -> Any:
         )
     if f.kind == "email" and ("@" not in value or " " in value or value.startswith("@") or value.endswith("@")):
         raise ValueError(_("%(label)s must be an email address, like name@example.org.") % {"label": label})
+    return value
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _clean_time(label: str, value: Any) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    try:
+        parsed = dt.time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(_("%(label)s must be a time of day, like 10:00 or 14:30.") % {"label": label}) from None
+    return parsed.replace(second=0, microsecond=0, tzinfo=None)
+
+
+def _clean_datetime(f: Field, label: str, value: Any) -> dt.datetime:
+    """A date and time as people in England and Wales give it (UK time), returned in UTC."""
+    if not isinstance(value, dt.datetime):
+        try:
+            value = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(_("%(label)s must be a date and time, like 2026-03-02 10:00.") % {"label": label}) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LONDON)
+    value = value.astimezone(dt.UTC)
+    if value.year < 1900 or value.year > 2200:
+        raise ValueError(_("%(label)s must be a date and time, like 2026-03-02 10:00.") % {"label": label})
+    if f.not_after_today and value > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5):
+        raise ValueError(_("%(label)s cannot be in the future.") % {"label": label})
     return value
 
 

@@ -1,0 +1,119 @@
+"""What each calendar feed carries, in the words its privacy level allows.
+
+A family member's feed holds the hearings of their case that they are needed at, want to go to or
+follow. Discreet (the default) shows "Appointment" and the town only; standard shows "Court hearing,
+Leeds Crown Court", the address, the courtroom and the arrival notes. No feed ever holds the child's
+name, the offence, a defendant or a case reference, and UIDs are random. A worker's own feed holds
+every hearing in their caseload, titled with the case reference (never the child's name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from courtjourney import i18n
+from courtjourney.accounts.access import visible_cases
+from courtjourney.accounts.models import User
+from courtjourney.cases.models import Case, FamilyMember
+from courtjourney.hearings import forms, story
+from courtjourney.hearings.ical import FeedEvent, build_feed, build_single, etag
+from courtjourney.hearings.models import Attendance, CalendarSubscription, Hearing
+
+
+def ical_status(hearing: Hearing) -> str:
+    if hearing.status in forms.NOT_HAPPENING:
+        return "CANCELLED"
+    if hearing.listing in {"warned", "floating"} and hearing.status != "completed":
+        return "TENTATIVE"
+    return "CONFIRMED"
+
+
+def feed_event(hearing: Hearing, privacy: str, lang: str, reference: str | None = None) -> FeedEvent:
+    t = i18n.translations(lang).gettext
+    status = ical_status(hearing)
+    lines: list[str] = []
+    if reference is not None:  # the worker's own calendar
+        summary = f"{reference}: {story.label('hearing_type', hearing.hearing_type, lang)}, {hearing.court_name}"
+        location = ", ".join(p for p in (hearing.court_name, hearing.court_address) if p)
+        lines.append(story.label("status", hearing.status, lang))
+        if hearing.courtroom:
+            lines.append(t("Courtroom: %(room)s") % {"room": hearing.courtroom})
+    elif privacy == "standard":
+        summary = t("Court hearing, %(court)s") % {"court": hearing.court_name}
+        location = ", ".join(p for p in (hearing.court_name, hearing.court_address) if p)
+        lines.append(story.label("hearing_type", hearing.hearing_type, lang))
+        if hearing.courtroom:
+            lines.append(t("Courtroom: %(room)s") % {"room": hearing.courtroom})
+        if hearing.accompanied_by:
+            lines.append(t("Going with you: %(who)s") % {"who": hearing.accompanied_by})
+        if hearing.arrival_notes:
+            lines.append(t("When you arrive: %(notes)s") % {"notes": hearing.arrival_notes})
+    else:
+        summary = t("Appointment")
+        location = hearing.court_town
+    if hearing.listing == "warned" and status != "CANCELLED":
+        lines.append(t("The exact day is not fixed yet. It may be any day in this window. Your support worker will tell you."))
+    if status == "CANCELLED":
+        summary = t("Cancelled: %(what)s") % {"what": summary}
+    return FeedEvent(
+        uid=hearing.uid,
+        sequence=hearing.sequence,
+        revised_at=hearing.revised_at,
+        summary=summary,
+        location=location,
+        description="\n".join(lines),
+        status=status,
+        starts_at=None if hearing.listing == "warned" else hearing.starts_at,
+        ends_at=None if hearing.listing == "warned" else hearing.ends_at,
+        first_day=hearing.window_start if hearing.listing == "warned" else None,
+        last_day=hearing.window_end if hearing.listing == "warned" else None,
+        cancelled_at=hearing.cancelled_at,
+    )
+
+
+def calendar_name(privacy: str, lang: str, worker: bool = False) -> str:
+    t = i18n.translations(lang).gettext
+    if worker:
+        return t("Court dates: my caseload")
+    return t("Court dates") if privacy == "standard" else t("Appointments")
+
+
+@dataclass(frozen=True)
+class Feed:
+    body: bytes
+    etag: str
+    case_id: UUID | None
+
+
+async def build_for(db: AsyncSession, sub: CalendarSubscription, now: dt.datetime) -> Feed:
+    if sub.user_id is not None:
+        user = await db.get(User, sub.user_id)
+        if user is None or not user.is_active:
+            body = build_feed(calendar_name("standard", "en", worker=True), [], now)
+            return Feed(body, etag(body), None)
+        cases = visible_cases(user).subquery()
+        rows = (await db.execute(
+            select(Hearing, Case.reference).join(Case, Case.id == Hearing.case_id).where(Hearing.case_id.in_(select(cases.c.id)))
+        )).tuples().all()
+        lang = user.locale or "en"
+        events = [feed_event(h, "standard", lang, reference=ref) for h, ref in rows]
+        body = build_feed(calendar_name("standard", lang, worker=True), events, now)
+        return Feed(body, etag(body), None)
+    member = await db.get(FamilyMember, sub.family_member_id)
+    lang = member.preferred_language if member and member.preferred_language in i18n.LOCALES else "en"
+    hearings = await db.scalars(
+        select(Hearing).join(Attendance, Attendance.hearing_id == Hearing.id).where(
+            Attendance.family_member_id == sub.family_member_id, Hearing.case_id == sub.case_id
+        )
+    )
+    body = build_feed(calendar_name(sub.privacy, lang), [feed_event(h, sub.privacy, lang) for h in hearings], now)
+    return Feed(body, etag(body), sub.case_id)
+
+
+def single(hearing: Hearing, lang: str, privacy: str = "standard") -> bytes:
+    return build_single(calendar_name(privacy, lang), feed_event(hearing, privacy, lang))

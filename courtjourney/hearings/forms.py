@@ -1,0 +1,117 @@
+"""What the proceeding, hearing and calendar forms and API bodies accept. One definition per input."""
+
+from __future__ import annotations
+
+from courtjourney.i18n import N_
+from courtjourney.web.forms import Field
+
+COURT_TYPES = (
+    ("magistrates", N_("Magistrates' court")),
+    ("youth", N_("Youth court")),
+    ("crown", N_("Crown Court")),
+)
+CHARGE_CATEGORIES = (("sexual", N_("Sexual offence")), ("violent", N_("Violent offence")), ("other", N_("Other offence")))
+PROCEEDING_STATUSES = (
+    ("active", N_("Going ahead")),
+    ("concluded", N_("Finished")),
+    ("discontinued", N_("Dropped by the prosecution")),
+)
+HEARING_TYPES = (
+    ("first_appearance", N_("First appearance")),
+    ("preliminary", N_("Preliminary hearing")),
+    ("ptph", N_("Plea and trial preparation hearing")),
+    ("mention", N_("Mention")),
+    ("ground_rules", N_("Ground rules hearing")),
+    ("section_28", N_("Recorded cross-examination (Section 28)")),
+    ("trial", N_("Trial")),
+    ("sentencing", N_("Sentencing")),
+    ("appeal", N_("Appeal")),
+    ("other", N_("Other hearing")),
+)
+LISTINGS = (
+    ("fixed", N_("Fixed date and time")),
+    ("warned", N_("Warned list (a window of dates)")),
+    ("floating", N_("Fixed floating (date fixed, courtroom on the day)")),
+)
+HEARING_STATUSES = (
+    ("listed", N_("Listed")),
+    ("moved", N_("Moved")),
+    ("adjourned", N_("Adjourned")),
+    ("vacated", N_("Vacated")),
+    ("cancelled", N_("Cancelled")),
+    ("completed", N_("Completed")),
+    ("ineffective", N_("Ineffective (did not go ahead on the day)")),
+)
+# Statuses under which the hearing will not happen at its listed time: feeds show them as CANCELLED.
+NOT_HAPPENING = frozenset({"adjourned", "vacated", "cancelled", "ineffective"})
+ATTENDANCE = (
+    ("needed", N_("Needed at court")),
+    ("attending", N_("Wants to go")),
+    ("following", N_("Only follows it in their calendar")),
+)
+PRIVACY = (
+    ("discreet", N_("Discreet: shows only \"Appointment\" and the town")),
+    ("standard", N_("Standard: shows \"Court hearing\", the court and its address")),
+)
+
+COURT = (
+    Field("court_name", N_("Court"), max_length=120, hint=N_("For example, Leeds Crown Court.")),
+    Field("court_town", N_("Town or city"), max_length=80,
+          hint=N_("A discreet calendar shows only this, never the court's name.")),
+    Field("court_address", N_("Court address"), kind="longtext", required=False, max_length=300),
+)
+
+PROCEEDING = (
+    *COURT,
+    Field("court_type", N_("Type of court"), kind="choice", choices=COURT_TYPES),
+    Field("urn", N_("Prosecution reference (URN)"), required=False, max_length=40),
+    Field("defendants", N_("Defendants"), kind="longtext", required=False, max_length=600,
+          hint=N_("Labels or initials only, one per line. For example: Defendant A.")),
+    Field("status", N_("Status"), kind="choice", choices=PROCEEDING_STATUSES),
+)
+
+CHARGE = (
+    Field("description", N_("Charge"), kind="longtext", max_length=500),
+    Field("category", N_("Kind of offence"), kind="choice", choices=CHARGE_CATEGORIES),
+    Field("defendant", N_("Defendant (label or initials)"), required=False, max_length=60),
+)
+
+HEARING_WHEN = (
+    Field("hearing_type", N_("Type of hearing"), kind="choice", choices=HEARING_TYPES),
+    Field("listing", N_("How it is listed"), kind="choice", choices=LISTINGS),
+    Field("date", N_("Date"), kind="date", required=False, hint=N_("For a fixed or floating listing.")),
+    Field("start_time", N_("Start time"), kind="time", required=False, hint=N_("UK time, for example 10:00.")),
+    Field("end_time", N_("Expected end time"), kind="time", required=False),
+    Field("window_start", N_("Warned list: first day"), kind="date", required=False,
+          hint=N_("For a warned list: often the Monday of the week it starts.")),
+    Field("window_end", N_("Warned list: last day"), kind="date", required=False),
+)
+HEARING_WHERE = (*COURT, Field("courtroom", N_("Courtroom"), required=False, max_length=40))
+HEARING_STATUS = (
+    Field("status", N_("Status"), kind="choice", choices=HEARING_STATUSES),
+    Field("status_reason", N_("Why (for adjourned, vacated, cancelled or ineffective)"), kind="longtext",
+          required=False, max_length=1000),
+)
+HEARING_CARE = (
+    Field("accompanied_by", N_("Who goes with the family"), required=False, max_length=200),
+    Field("arrival_notes", N_("Arriving at court"), kind="longtext", required=False, max_length=2000,
+          hint=N_("Which entrance, where to wait, who meets them.")),
+)
+KNOWN = (
+    Field("known_at", N_("When we learned of this"), kind="datetime", required=False, not_after_today=True,
+          hint=N_("Leave empty for now.")),
+    Field("told_at", N_("When the family was told"), kind="datetime", required=False, not_after_today=True,
+          hint=N_("Leave empty if they have not been told yet.")),
+)
+NEW_HEARING = (Field("proceeding_id", N_("Proceeding"), kind="uuid"), *HEARING_WHEN, *HEARING_WHERE,
+               *HEARING_CARE, *KNOWN)
+CHANGE_HEARING = (*HEARING_WHEN, *HEARING_WHERE, *HEARING_STATUS, *HEARING_CARE,
+                  Field("reason", N_("Reason for the change"), kind="longtext", required=False, max_length=1000,
+                        hint=N_("In plain words, for the family. For example: the court had no judge free.")),
+                  *KNOWN)
+TOLD = (Field("told_at", N_("When the family was told"), kind="datetime", not_after_today=True),)
+SUBSCRIBE = (
+    Field("family_member_id", N_("Family member"), kind="uuid"),
+    Field("privacy", N_("What the calendar shows"), kind="choice", choices=PRIVACY),
+)
+WORKER_FEED = (Field("privacy", N_("What the calendar shows"), kind="choice", choices=PRIVACY, required=False),)

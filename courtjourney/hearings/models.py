@@ -1,0 +1,129 @@
+"""Hearing tables. Prosecution references, defendant labels, charges, notes and reasons are encrypted at rest.
+
+Court names, towns and addresses are public facts and stay readable, so the next-14-days view and the
+feeds can be built without decrypting every row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from courtjourney.db.base import Base, DateTimeUTC, Secret, SecretText
+
+
+class Proceeding(Base):
+    """One prosecution: a trial of one or more defendants, or a retrial. A case can have several."""
+
+    __tablename__ = "proceeding"
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    court_name: Mapped[str] = mapped_column(String(120))
+    court_town: Mapped[str] = mapped_column(String(80))
+    court_address: Mapped[str | None] = mapped_column(String(300), default=None)
+    court_type: Mapped[str] = mapped_column(String(16))
+    urn: Mapped[str | None] = mapped_column(Secret(40), default=None)
+    # Labels or initials only ("Defendant A", "J.S."), one per line.
+    defendants: Mapped[str | None] = mapped_column(SecretText(), default=None)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+
+    @property
+    def defendant_labels(self) -> list[str]:
+        return [line.strip() for line in (self.defendants or "").splitlines() if line.strip()]
+
+
+class Charge(Base):
+    __tablename__ = "charge"
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    proceeding_id: Mapped[UUID] = mapped_column(ForeignKey("proceeding.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(SecretText())
+    category: Mapped[str] = mapped_column(String(16))
+    defendant: Mapped[str | None] = mapped_column(Secret(60), default=None)
+
+
+class Hearing(Base):
+    """One hearing. `uid` is the calendar UID for life: random, never derived from anything about the case."""
+
+    __tablename__ = "hearing"
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    proceeding_id: Mapped[UUID] = mapped_column(ForeignKey("proceeding.id", ondelete="CASCADE"), index=True)
+    uid: Mapped[str] = mapped_column(String(80), unique=True)
+    hearing_type: Mapped[str] = mapped_column(String(24))
+    listing: Mapped[str] = mapped_column(String(16))  # fixed | warned | floating
+    # Fixed and floating: start (and expected end) in UTC. Warned list: the window's first and last day.
+    starts_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None, index=True)
+    ends_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    window_start: Mapped[dt.date | None] = mapped_column(Date, default=None, index=True)
+    window_end: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    court_name: Mapped[str] = mapped_column(String(120))
+    court_town: Mapped[str] = mapped_column(String(80))
+    court_address: Mapped[str | None] = mapped_column(String(300), default=None)
+    courtroom: Mapped[str | None] = mapped_column(String(40), default=None)
+    status: Mapped[str] = mapped_column(String(16), default="listed")
+    status_reason: Mapped[str | None] = mapped_column(SecretText(), default=None)
+    accompanied_by: Mapped[str | None] = mapped_column(Secret(200), default=None)
+    arrival_notes: Mapped[str | None] = mapped_column(SecretText(), default=None)
+    # Calendar bookkeeping: SEQUENCE rises on every change of time, place or status; revised_at is the
+    # time of the last change of anything a feed shows (DTSTAMP), so an unchanged feed is byte-identical.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    revised_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+    @property
+    def sort_day(self) -> dt.date:
+        if self.window_start is not None:
+            return self.window_start
+        assert self.starts_at is not None
+        return self.starts_at.date()
+
+
+class HearingChange(Base):
+    """One change to a hearing (its listing is the first): old and new values, who, when, why, and
+    when the change became known and when the family was told. Only `told_at` is ever filled in later."""
+
+    __tablename__ = "hearing_change"
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    hearing_id: Mapped[UUID] = mapped_column(ForeignKey("hearing.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # listed | moved | status | details
+    changes: Mapped[str] = mapped_column(SecretText())  # JSON {field: [old, new]}
+    reason: Mapped[str | None] = mapped_column(SecretText(), default=None)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    changed_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    known_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    told_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    told_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
+class Attendance(Base):
+    """A family member at a hearing: needed there, wants to go, or only follows it in their calendar."""
+
+    __tablename__ = "hearing_attendance"
+    __table_args__ = (UniqueConstraint("hearing_id", "family_member_id"),)
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    hearing_id: Mapped[UUID] = mapped_column(ForeignKey("hearing.id", ondelete="CASCADE"), index=True)
+    family_member_id: Mapped[UUID] = mapped_column(ForeignKey("family_member.id", ondelete="CASCADE"), index=True)
+    attendance: Mapped[str] = mapped_column(String(16))  # needed | attending | following
+
+
+class CalendarSubscription(Base):
+    """A calendar feed: a family member's (case_id and family_member_id set) or a worker's own (user_id).
+
+    The token is shown once; only its SHA-256 is kept. `content_etag` and `content_changed_at` make
+    Last-Modified move forward only, and only when the feed's bytes change.
+    """
+
+    __tablename__ = "calendar_subscription"
+    case_id: Mapped[UUID | None] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    family_member_id: Mapped[UUID | None] = mapped_column(ForeignKey("family_member.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(16))
+    privacy: Mapped[str] = mapped_column(String(16), default="discreet")
+    created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    last_fetched_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    fetch_count: Mapped[int] = mapped_column(Integer, default=0)
+    content_etag: Mapped[str | None] = mapped_column(String(80), default=None)
+    content_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)

@@ -1,0 +1,495 @@
+"""Hearing rules: proceedings, charges, hearings and their changes, attendance, calendar subscriptions.
+
+No HTTP here. Every change writes its audit event into the same transaction; every change to a
+hearing also writes a HearingChange with the old and new values, who, when, why, when it became
+known and (later) when the family was told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from courtjourney.accounts import audit
+from courtjourney.accounts.access import visible_cases
+from courtjourney.accounts.credentials import new_token, token_hash
+from courtjourney.accounts.models import User
+from courtjourney.cases.models import Case, FamilyMember
+from courtjourney.cases.services import _part_of_case
+from courtjourney.db.base import utcnow
+from courtjourney.errors import InputError
+from courtjourney.hearings import forms
+from courtjourney.hearings.models import (
+    Attendance,
+    CalendarSubscription,
+    Charge,
+    Hearing,
+    HearingChange,
+    Proceeding,
+)
+from courtjourney.i18n import LONDON, gettext as _
+from courtjourney.workdays import working_days_between
+
+CALENDAR_PREFIX = "cjcal_"
+WARNED_WINDOW_MAX_DAYS = 28
+EARLIEST_YEAR = 2000
+YEARS_AHEAD = 5
+# Time, place and status: a change to any of these raises the calendar SEQUENCE.
+TIME_FIELDS = ("listing", "starts_at", "ends_at", "window_start", "window_end")
+PLACE_FIELDS = ("court_name", "court_town", "court_address", "courtroom")
+STATUS_FIELDS = ("status",)
+OTHER_FIELDS = ("hearing_type", "status_reason", "accompanied_by", "arrival_notes")
+TRACKED = (*TIME_FIELDS, *PLACE_FIELDS, *STATUS_FIELDS, *OTHER_FIELDS)
+PROCEEDING_KEYS = ("court_name", "court_town", "court_address", "court_type", "urn", "defendants", "status")
+
+
+# --- proceedings and charges -------------------------------------------------------------------
+
+
+async def proceedings_for(db: AsyncSession, case_id: UUID) -> list[Proceeding]:
+    return list(await db.scalars(select(Proceeding).where(Proceeding.case_id == case_id).order_by(Proceeding.created_at)))
+
+
+async def get_proceeding(db: AsyncSession, case: Case, proceeding_id: UUID) -> Proceeding:
+    return await _part_of_case(db, Proceeding, case, proceeding_id, "proceeding")
+
+
+async def add_proceeding(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> Proceeding:
+    proceeding = Proceeding(case_id=case.id, **{k: values.get(k) for k in PROCEEDING_KEYS})
+    proceeding.status = values.get("status") or "active"
+    db.add(proceeding)
+    await db.flush()
+    audit.record(db, "proceeding.added", actor_id=user.id, case_id=case.id, target=proceeding, connection=connection)
+    return proceeding
+
+
+async def update_proceeding(db: AsyncSession, case: Case, proceeding: Proceeding, user: User, values: dict[str, Any], *,
+                            connection: Any = None) -> Proceeding:
+    for key in PROCEEDING_KEYS:
+        if key in values:
+            setattr(proceeding, key, values[key] if key not in {"status", "court_type"} or values[key] else getattr(proceeding, key))
+    await db.flush()
+    audit.record(db, "proceeding.changed", actor_id=user.id, case_id=case.id, target=proceeding, connection=connection)
+    return proceeding
+
+
+async def charges_for(db: AsyncSession, case_id: UUID) -> list[Charge]:
+    return list(await db.scalars(select(Charge).where(Charge.case_id == case_id).order_by(Charge.created_at)))
+
+
+async def add_charge(db: AsyncSession, case: Case, proceeding: Proceeding, user: User, values: dict[str, Any], *,
+                     connection: Any = None) -> Charge:
+    charge = Charge(case_id=case.id, proceeding_id=proceeding.id, description=values["description"],
+                    category=values["category"], defendant=values.get("defendant"))
+    db.add(charge)
+    await db.flush()
+    audit.record(db, "charge.added", actor_id=user.id, case_id=case.id, target=charge, connection=connection)
+    return charge
+
+
+# --- when and where: from what people type to what we store ---------------------------------------
+
+
+def _local(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=LONDON).astimezone(dt.UTC)
+
+
+def _check_day(day: dt.date, field: str, errors: dict[str, str], today: dt.date) -> None:
+    if day.year < EARLIEST_YEAR or day > today.replace(year=today.year + YEARS_AHEAD):
+        errors[field] = _("Enter a date between %(first)d and %(last)d.") % {"first": EARLIEST_YEAR, "last": today.year + YEARS_AHEAD}
+
+
+def schedule(values: dict[str, Any], today: dt.date | None = None) -> dict[str, Any]:
+    """Turn the listing inputs into stored fields, or raise InputError naming each wrong field.
+
+    Fixed and floating listings need a date and a start time (and an end after the start); a warned
+    list needs its first and last day, at most four weeks apart.
+    """
+    today = today or dt.date.today()
+    listing = values["listing"]
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {"listing": listing, "starts_at": None, "ends_at": None, "window_start": None, "window_end": None}
+    if listing == "warned":
+        first, last = values.get("window_start"), values.get("window_end")
+        if first is None:
+            errors["window_start"] = _("Enter the first day of the warned list.")
+        if last is None:
+            errors["window_end"] = _("Enter the last day of the warned list.")
+        if first and last:
+            _check_day(first, "window_start", errors, today)
+            _check_day(last, "window_end", errors, today)
+            if last < first:
+                errors["window_end"] = _("The last day must be on or after the first day.")
+            elif (last - first).days + 1 > WARNED_WINDOW_MAX_DAYS:
+                errors["window_end"] = _("A warned list window can be at most 4 weeks long.")
+        out.update(window_start=first, window_end=last)
+    else:
+        day, start, end = values.get("date"), values.get("start_time"), values.get("end_time")
+        if day is None:
+            errors["date"] = _("Enter the date of the hearing.")
+        else:
+            _check_day(day, "date", errors, today)
+        if start is None:
+            errors["start_time"] = _("Enter the start time, like 10:00.")
+        if day and start:
+            out["starts_at"] = _local(day, start)
+            if end is not None:
+                if end <= start:
+                    errors["end_time"] = _("The expected end must be after the start.")
+                else:
+                    out["ends_at"] = _local(day, end)
+    if errors:
+        raise InputError(errors)
+    return out
+
+
+def form_values(hearing: Hearing) -> dict[str, Any]:
+    """A hearing as its change form shows it (UK local dates and times)."""
+    start = hearing.starts_at.astimezone(LONDON) if hearing.starts_at else None
+    end = hearing.ends_at.astimezone(LONDON) if hearing.ends_at else None
+    return {
+        "hearing_type": hearing.hearing_type,
+        "listing": hearing.listing,
+        "date": start.date().isoformat() if start else "",
+        "start_time": start.strftime("%H:%M") if start else "",
+        "end_time": end.strftime("%H:%M") if end else "",
+        "window_start": hearing.window_start.isoformat() if hearing.window_start else "",
+        "window_end": hearing.window_end.isoformat() if hearing.window_end else "",
+        **{k: getattr(hearing, k) or "" for k in (*PLACE_FIELDS, "status", "status_reason", "accompanied_by", "arrival_notes")},
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+
+
+def _snapshot(hearing: Hearing) -> dict[str, Any]:
+    return {k: _jsonable(getattr(hearing, k)) for k in TRACKED}
+
+
+# --- hearings ------------------------------------------------------------------------------
+
+
+async def hearings_for(db: AsyncSession, case_id: UUID) -> list[Hearing]:
+    rows = list(await db.scalars(select(Hearing).where(Hearing.case_id == case_id)))
+    return sorted(rows, key=lambda h: (h.sort_day, h.starts_at or dt.datetime.min.replace(tzinfo=dt.UTC)))
+
+
+async def get_hearing(db: AsyncSession, case: Case, hearing_id: UUID) -> Hearing:
+    return await _part_of_case(db, Hearing, case, hearing_id, "hearing")
+
+
+async def changes_for(db: AsyncSession, hearing_id: UUID) -> list[HearingChange]:
+    return list(await db.scalars(
+        select(HearingChange).where(HearingChange.hearing_id == hearing_id).order_by(HearingChange.changed_at, HearingChange.id)
+    ))
+
+
+def _check_known(values: dict[str, Any], now: dt.datetime) -> tuple[dt.datetime, dt.datetime | None]:
+    known = values.get("known_at") or now
+    told = values.get("told_at")
+    if told is not None and told < known:
+        raise InputError({"told_at": _("The family cannot have been told before we learned of it.")})
+    return known, told
+
+
+async def add_hearing(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None,
+                      now: dt.datetime | None = None) -> Hearing:
+    now = now or utcnow()
+    proceeding = await db.scalar(select(Proceeding).where(Proceeding.id == values["proceeding_id"], Proceeding.case_id == case.id))
+    if proceeding is None:
+        raise InputError({"proceeding_id": _("Choose one of this case's proceedings.")})
+    when = schedule(values)
+    known, told = _check_known(values, now)
+    hearing = Hearing(
+        case_id=case.id,
+        proceeding_id=proceeding.id,
+        uid=f"{uuid.uuid4()}@courtjourney",  # random: nothing about the case can be read from it
+        hearing_type=values["hearing_type"],
+        **when,
+        court_name=values["court_name"],
+        court_town=values["court_town"],
+        court_address=values.get("court_address"),
+        courtroom=values.get("courtroom"),
+        status="listed",
+        accompanied_by=values.get("accompanied_by"),
+        arrival_notes=values.get("arrival_notes"),
+        sequence=0,
+        revised_at=now,
+    )
+    db.add(hearing)
+    await db.flush()
+    snapshot = _snapshot(hearing)
+    db.add(HearingChange(
+        case_id=case.id, hearing_id=hearing.id, kind="listed",
+        changes=json.dumps({k: [None, v] for k, v in snapshot.items() if v is not None}),
+        changed_at=now, changed_by_id=user.id, known_at=known, told_at=told, told_by_id=user.id if told else None,
+    ))
+    audit.record(db, "hearing.added", actor_id=user.id, case_id=case.id, target=hearing, connection=connection)
+    return hearing
+
+
+def _change_kind(changed: Iterable[str]) -> str:
+    keys = set(changed)
+    if keys & set(STATUS_FIELDS):
+        return "status"
+    if keys & {"starts_at", "ends_at", "window_start", "window_end", "listing"}:
+        return "moved"
+    if keys & set(PLACE_FIELDS):
+        return "place"
+    return "details"
+
+
+async def change_hearing(db: AsyncSession, case: Case, hearing: Hearing, user: User, values: dict[str, Any], *,
+                         connection: Any = None, now: dt.datetime | None = None) -> HearingChange:
+    """Apply a change, keep the old and new values, raise SEQUENCE when time, place or status moved.
+
+    A move or a change of status needs a reason, in words the family can be given. A change that
+    changes nothing is refused, so the story has no empty lines.
+    """
+    now = now or utcnow()
+    # Lock the hearing (PostgreSQL) so two people changing it at once queue up and lose nothing;
+    # SQLite's BEGIN IMMEDIATE already serialises writers.
+    await db.execute(select(Hearing.id).where(Hearing.id == hearing.id).with_for_update())
+    await db.refresh(hearing)
+    new: dict[str, Any] = {}
+    if "listing" in values:
+        new.update(schedule(values))
+    for key in (*PLACE_FIELDS, "hearing_type", "status", "status_reason", "accompanied_by", "arrival_notes"):
+        if key in values:
+            new[key] = values[key]
+    old = _snapshot(hearing)
+    changed = {k: [old[k], _jsonable(v)] for k, v in new.items() if _jsonable(v) != old[k]}
+    if not changed:
+        raise InputError({"reason": _("Nothing was changed. Change a date, time, place or status first.")})
+    kind = _change_kind(changed)
+    reason = (values.get("reason") or "").strip() or None
+    if kind in {"moved", "status"} and not reason and new.get("status", hearing.status) != "completed":
+        raise InputError({"reason": _("Say why, in plain words the family can be given.")})
+    if new.get("status", hearing.status) in forms.NOT_HAPPENING and not (new.get("status_reason") or hearing.status_reason or reason):
+        raise InputError({"status_reason": _("Say why the hearing will not go ahead.")})
+    known, told = _check_known(values, now)
+    for key, value in new.items():
+        setattr(hearing, key, value)
+    if kind == "moved" and "status" not in changed and hearing.status in {"listed", "moved"}:
+        hearing.status = "moved"
+        changed.setdefault("status", [old["status"], "moved"])
+    if set(changed) & {*TIME_FIELDS, *PLACE_FIELDS, *STATUS_FIELDS}:
+        hearing.sequence += 1
+    if hearing.status in forms.NOT_HAPPENING:
+        if old["status"] not in forms.NOT_HAPPENING:
+            hearing.cancelled_at = now
+    else:
+        hearing.cancelled_at = None
+    hearing.revised_at = now
+    change = HearingChange(
+        case_id=case.id, hearing_id=hearing.id, kind=kind, changes=json.dumps(changed), reason=reason,
+        changed_at=now, changed_by_id=user.id, known_at=known, told_at=told, told_by_id=user.id if told else None,
+    )
+    db.add(change)
+    await db.flush()
+    audit.record(db, "hearing.changed", actor_id=user.id, case_id=case.id, target=hearing, connection=connection)
+    return change
+
+
+async def record_told(db: AsyncSession, case: Case, hearing: Hearing, user: User, told_at: dt.datetime, *,
+                      connection: Any = None) -> HearingChange:
+    """The family has been told: fill in every change of this hearing not yet marked as told."""
+    pending = [c for c in await changes_for(db, hearing.id) if c.told_at is None]
+    if not pending:
+        raise InputError({"told_at": _("The family has already been told about every change to this hearing.")})
+    for change in pending:
+        if told_at < change.known_at:
+            raise InputError({"told_at": _("The family cannot have been told before we learned of it.")})
+        change.told_at = told_at
+        change.told_by_id = user.id
+    await db.flush()
+    audit.record(db, "hearing.family_told", actor_id=user.id, case_id=case.id, target=hearing, connection=connection)
+    return pending[-1]
+
+
+@dataclass(frozen=True)
+class TellingDelay:
+    """How long the family waited to hear of a change, in working days; late when more than one."""
+
+    working_days: int
+    told: bool
+
+    @property
+    def late(self) -> bool:
+        return self.working_days > 1
+
+
+def telling_delay(change: HearingChange, now: dt.datetime | None = None) -> TellingDelay:
+    known = change.known_at.astimezone(LONDON).date()
+    until = (change.told_at or now or utcnow()).astimezone(LONDON).date()
+    return TellingDelay(working_days_between(known, until), change.told_at is not None)
+
+
+# --- attendance ------------------------------------------------------------------------------
+
+
+async def attendance_for(db: AsyncSession, hearing_id: UUID) -> dict[UUID, str]:
+    rows = await db.scalars(select(Attendance).where(Attendance.hearing_id == hearing_id))
+    return {row.family_member_id: row.attendance for row in rows}
+
+
+async def set_attendance(db: AsyncSession, case: Case, hearing: Hearing, user: User, wanted: dict[UUID, str | None], *,
+                         connection: Any = None, now: dt.datetime | None = None) -> None:
+    """Who is needed at, wants to go to, or follows this hearing. None removes the person from it."""
+    members = {m.id for m in await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case.id))}
+    allowed = {key for key, _label in forms.ATTENDANCE}
+    errors = {}
+    for member_id, value in wanted.items():
+        if member_id not in members:
+            errors[f"attend_{member_id}"] = _("Choose a family member of this case.")
+        elif value is not None and value not in allowed:
+            errors[f"attend_{member_id}"] = _("Choose one of the options.")
+    if errors:
+        raise InputError(errors)
+    rows = {row.family_member_id: row for row in await db.scalars(select(Attendance).where(Attendance.hearing_id == hearing.id))}
+    for member_id, value in wanted.items():
+        row = rows.get(member_id)
+        if value is None and row is not None:
+            await db.delete(row)
+        elif value is not None and row is None:
+            db.add(Attendance(case_id=case.id, hearing_id=hearing.id, family_member_id=member_id, attendance=value))
+        elif value is not None and row is not None:
+            row.attendance = value
+    hearing.revised_at = now or utcnow()  # who follows it changes which feeds carry it
+    await db.flush()
+    audit.record(db, "hearing.attendance_changed", actor_id=user.id, case_id=case.id, target=hearing, connection=connection)
+
+
+# --- across the caseload -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpcomingRow:
+    case: Case
+    hearing: Hearing
+
+
+def _in_window(first: dt.date, last: dt.date) -> Any:
+    """Hearings that fall (or whose warned window overlaps) the days first..last, UK time."""
+    start = dt.datetime.combine(first, dt.time(0), tzinfo=LONDON).astimezone(dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON).astimezone(dt.UTC)
+    return or_(
+        and_(Hearing.starts_at >= start, Hearing.starts_at < end),
+        and_(Hearing.window_start <= last, Hearing.window_end >= first),
+    )
+
+
+async def upcoming(db: AsyncSession, user: User, *, days: int = 14, today: dt.date | None = None) -> list[UpcomingRow]:
+    """Every hearing in the next `days` days (today included) across the cases `user` may see."""
+    today = today or dt.datetime.now(LONDON).date()
+    cases = visible_cases(user).subquery()
+    rows = (await db.execute(
+        select(Hearing, Case).join(Case, Case.id == Hearing.case_id).where(
+            Hearing.case_id.in_(select(cases.c.id)), _in_window(today, today + dt.timedelta(days=days - 1))
+        )
+    )).tuples().all()
+    found = [UpcomingRow(case=c, hearing=h) for h, c in rows]
+    return sorted(found, key=lambda r: (r.hearing.sort_day, r.hearing.starts_at or dt.datetime.min.replace(tzinfo=dt.UTC)))
+
+
+async def next_hearings(db: AsyncSession, case_ids: list[UUID], *, today: dt.date | None = None) -> dict[UUID, Hearing]:
+    """Each case's next hearing that is still going ahead (today or later), for the caseload."""
+    if not case_ids:
+        return {}
+    today = today or dt.datetime.now(LONDON).date()
+    start = dt.datetime.combine(today, dt.time(0), tzinfo=LONDON).astimezone(dt.UTC)
+    rows = await db.scalars(
+        select(Hearing).where(
+            Hearing.case_id.in_(case_ids),
+            Hearing.status.not_in(forms.NOT_HAPPENING | {"completed"}),
+            or_(Hearing.starts_at >= start, Hearing.window_end >= today),
+        )
+    )
+    best: dict[UUID, Hearing] = {}
+    for hearing in sorted(rows, key=lambda h: (h.sort_day, h.starts_at or dt.datetime.min.replace(tzinfo=dt.UTC))):
+        best.setdefault(hearing.case_id, hearing)
+    return best
+
+
+# --- calendar subscriptions ------------------------------------------------------------------
+
+
+async def subscriptions_for(db: AsyncSession, case_id: UUID) -> list[CalendarSubscription]:
+    return list(await db.scalars(
+        select(CalendarSubscription).where(CalendarSubscription.case_id == case_id).order_by(CalendarSubscription.created_at)
+    ))
+
+
+async def get_subscription(db: AsyncSession, case: Case, subscription_id: UUID) -> CalendarSubscription:
+    return await _part_of_case(db, CalendarSubscription, case, subscription_id, "calendar subscription")
+
+
+def _new_subscription(**fields: Any) -> tuple[CalendarSubscription, str]:
+    token = new_token(CALENDAR_PREFIX)
+    return CalendarSubscription(token_hash=token_hash(token), hint=token[: len(CALENDAR_PREFIX) + 4], **fields), token
+
+
+async def subscribe(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+                    ) -> tuple[CalendarSubscription, str]:
+    """A new feed for one family member. Returns the subscription and its token (shown once)."""
+    member = await db.scalar(select(FamilyMember).where(FamilyMember.id == values["family_member_id"], FamilyMember.case_id == case.id))
+    if member is None:
+        raise InputError({"family_member_id": _("Choose a family member of this case.")})
+    sub, token = _new_subscription(case_id=case.id, family_member_id=member.id, privacy=values.get("privacy") or "discreet",
+                                   created_by_id=user.id)
+    db.add(sub)
+    await db.flush()
+    audit.record(db, "calendar.created", actor_id=user.id, case_id=case.id, target=sub, connection=connection)
+    return sub, token
+
+
+async def revoke(db: AsyncSession, sub: CalendarSubscription, user: User, *, connection: Any = None) -> None:
+    if sub.revoked_at is None:
+        sub.revoked_at = utcnow()
+        await db.flush()
+    audit.record(db, "calendar.revoked", actor_id=user.id, case_id=sub.case_id, target=sub, connection=connection)
+
+
+async def replace(db: AsyncSession, case: Case, sub: CalendarSubscription, user: User, *, connection: Any = None
+                  ) -> tuple[CalendarSubscription, str]:
+    """Revoke a feed and give the same person a new address (e.g. when a phone is lost or seen)."""
+    if sub.revoked_at is not None:
+        raise InputError({"subscription": _("This calendar address was already turned off. Make a new one instead.")})
+    await revoke(db, sub, user, connection=connection)
+    return await subscribe(db, case, user, {"family_member_id": sub.family_member_id, "privacy": sub.privacy}, connection=connection)
+
+
+async def worker_subscription(db: AsyncSession, user: User) -> CalendarSubscription | None:
+    return await db.scalar(select(CalendarSubscription).where(
+        CalendarSubscription.user_id == user.id, CalendarSubscription.revoked_at.is_(None)
+    ))
+
+
+async def new_worker_subscription(db: AsyncSession, user: User, *, connection: Any = None) -> tuple[CalendarSubscription, str]:
+    """The worker's own feed of their caseload: any earlier one stops working."""
+    old = await worker_subscription(db, user)
+    if old is not None:
+        await revoke(db, old, user, connection=connection)
+    sub, token = _new_subscription(user_id=user.id, privacy="standard", created_by_id=user.id)
+    db.add(sub)
+    await db.flush()
+    audit.record(db, "calendar.created", actor_id=user.id, target=sub, connection=connection)
+    return sub, token
+
+
+async def subscription_by_token(db: AsyncSession, token: str) -> CalendarSubscription | None:
+    if not token.startswith(CALENDAR_PREFIX) or len(token) > 100:
+        return None
+    sub = await db.scalar(select(CalendarSubscription).where(CalendarSubscription.token_hash == token_hash(token)))
+    if sub is None or sub.revoked_at is not None:
+        return None
+    return sub

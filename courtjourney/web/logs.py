@@ -1,0 +1,38 @@
+"""Logging that never writes a secret: calendar tokens in request paths are blanked out.
+
+Feed addresses carry their token in the path (/calendar/cjcal_....ics), and the web server's access log
+writes every path. This filter replaces any token we issue with its prefix and "[hidden]".
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from typing import Any
+
+TOKEN = re.compile(r"(cjcal_|cjapi_|cjs_)[A-Za-z0-9_\-]{8,}")
+
+
+def redact(text: str) -> str:
+    return TOKEN.sub(lambda m: m.group(1) + "[hidden]", text)
+
+
+class RedactTokens(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        return True
+
+
+def uvicorn_log_config() -> dict[str, Any]:
+    """uvicorn's own logging set-up, with the token filter on both of its handlers."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact_tokens"] = {"()": "courtjourney.web.logs.RedactTokens"}
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("redact_tokens")
+    return config
