@@ -408,7 +408,7 @@ async def caseload(db: AsyncSession, user: User) -> list[CaseloadRow]:
             select(StageMove.case_id, StageMove.to_stage).join(
                 latest_move, and_(StageMove.case_id == latest_move.c.case_id, StageMove.moved_at == latest_move.c.at)
             )
-        )).tuples().all()
+        )).all()
     )
     latest_risk = (
         select(RiskAssessment.case_id, func.max(RiskAssessment.assessed_on).label("on")).where(RiskAssessment.case_id.in_(ids)).group_by(RiskAssessment.case_id).subquery()
@@ -418,7 +418,7 @@ async def caseload(db: AsyncSession, user: User) -> list[CaseloadRow]:
             select(RiskAssessment.case_id, RiskAssessment.level).join(
                 latest_risk, and_(RiskAssessment.case_id == latest_risk.c.case_id, RiskAssessment.assessed_on == latest_risk.c.on)
             )
-        )).tuples().all()
+        )).all()
     )
     open_tasks = await db.scalars(
         select(Task).where(Task.case_id.in_(ids), Task.done_at.is_(None)).order_by(Task.due_on.is_(None), Task.due_on, Task.position)

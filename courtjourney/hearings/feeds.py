@@ -99,7 +99,7 @@ async def build_for(db: AsyncSession, sub: CalendarSubscription, now: dt.datetim
         cases = visible_cases(user).subquery()
         rows = (await db.execute(
             select(Hearing, Case.reference).join(Case, Case.id == Hearing.case_id).where(Hearing.case_id.in_(select(cases.c.id)))
-        )).tuples().all()
+        )).all()
         lang = user.locale or "en"
         events = [feed_event(h, "standard", lang, reference=ref) for h, ref in rows]
         body = build_feed(calendar_name("standard", lang, worker=True), events, now)

@@ -396,7 +396,7 @@ async def upcoming(db: AsyncSession, user: User, *, days: int = 14, today: dt.da
         select(Hearing, Case).join(Case, Case.id == Hearing.case_id).where(
             Hearing.case_id.in_(select(cases.c.id)), _in_window(today, today + dt.timedelta(days=days - 1))
         )
-    )).tuples().all()
+    )).all()
     found = [UpcomingRow(case=c, hearing=h) for h, c in rows]
     return sorted(found, key=lambda r: (r.hearing.sort_day, r.hearing.starts_at or dt.datetime.min.replace(tzinfo=dt.UTC)))
 

@@ -85,7 +85,9 @@ def change_story(change: HearingChange, hearing: Hearing, lang: str | None = Non
     lang = lang or i18n.get_locale()
     t = _t(lang)
     changes: dict[str, list[Any]] = json.loads(change.changes)
-    reason = f": {change.reason}" if change.reason else "."
+    reason = "."
+    if change.reason:
+        reason = f": {change.reason}" + ("" if change.reason.rstrip()[-1:] in ".!?" else ".")
     if change.kind == "listed":
         new = {k: v[1] for k, v in changes.items()}
         return t("Listed for %(when)s at %(court)s") % {
