@@ -63,6 +63,7 @@ document.addEventListener('securitypolicyviolation',
 """
 CASE_PATH = re.compile(r"/cases/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TASK_PATH = re.compile(CASE_PATH.pattern + r"/tasks/[0-9a-f-]{36}")
+HEARING_PATH = re.compile(CASE_PATH.pattern + r"/hearings/[0-9a-f-]{36}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -104,6 +105,16 @@ SCREENS = [
     Screen("new-worker", "worker", "{case}/workers/new"),
     Screen("account", "worker", "/account"),
     Screen("account-with-errors", "worker", "/account", submit=PASSWORD_SUBMIT),
+    Screen("new-proceeding", "worker", "{hearing_case}/proceedings/new"),
+    Screen("new-hearing", "worker", "{hearing_case}/hearings/new"),
+    Screen("new-hearing-with-errors", "worker", "{hearing_case}/hearings/new", submit=MAIN_SUBMIT, clear="#field-court_name"),
+    Screen("hearing", "worker", "{hearing}"),
+    Screen("change-hearing", "worker", "{hearing}/change"),
+    Screen("change-hearing-with-errors", "worker", "{hearing}/change", submit=MAIN_SUBMIT),
+    Screen("hearing-attendance", "worker", "{hearing}/attendance"),
+    Screen("family-calendars", "worker", "{hearing_case}/calendars"),
+    Screen("next-14-days", "worker", "/hearings/upcoming"),
+    Screen("my-calendar", "worker", "/account/calendar"),
     Screen("manager-audit", "manager", "{case}/audit"),
     Screen("admin-users", "admin", "/admin/users"),
     Screen("admin-users-with-errors", "admin", "/admin/users", submit=NEW_ACCOUNT_SUBMIT),
@@ -226,8 +237,17 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
     hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
     tasks = [h for h in hrefs if TASK_PATH.fullmatch(h) and h.startswith(case)]
     assert tasks, f"the case page {case} links to no task"
+    hearing_case, hearing = "", ""
+    for candidate in worker_cases:
+        page.goto(f"{server}{candidate}")
+        hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        hearings = [h for h in hrefs if HEARING_PATH.fullmatch(h)]
+        if hearings:
+            hearing_case, hearing = candidate, hearings[0]
+            break
+    assert hearing, "no demo case links to a hearing"
     context.close()
-    return {"case": case, "task": tasks[0]}
+    return {"case": case, "task": tasks[0], "hearing_case": hearing_case, "hearing": hearing}
 
 
 @pytest.fixture(scope="module")
@@ -621,3 +641,21 @@ def test_content_security_policy_is_kept(
     assert not events, f"{screen.name}: securitypolicyviolation events: {events}"
     inline = page.evaluate(INLINE_JS)
     assert not inline, f"{screen.name}: inline script the CSP would block:\n" + "\n".join(inline)
+
+
+def test_the_parent_s_subscribe_page_passes_axe_and_fits_a_phone(
+    open_page: Callable[..., Page], server: str, addresses: dict[str, str]
+) -> None:
+    """The page a worker shows or sends to a parent: made by a form, shown once, so not in SCREENS."""
+    for viewport in (DESK, PHONE):
+        page = open_page("worker", viewport)
+        page.goto(f"{server}{addresses['hearing_case']}/calendars")
+        page.select_option("#field-family_member_id", index=1)
+        with page.expect_navigation():
+            page.click(MAIN_SUBMIT)
+        assert page.locator("img[src^='data:image/svg+xml']").count() == 1, "the QR code is on the page"
+        assert page.locator("a[href^='webcal://']").count() == 1
+        problems = axe_violations(page)
+        assert not problems, "subscribe page:\n" + "\n".join(problems)
+        wide = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+        assert not wide, f"the subscribe page scrolls sideways at {viewport['width']}px"
