@@ -24,7 +24,8 @@ from courtjourney.accounts.auth import AuthenticationMiddleware
 from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
-from courtjourney.hearings.api import HearingApi, UpcomingApi
+from courtjourney.documents.routes import DocumentApi, DocumentPages, shared_download
+from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.settings import Settings, get_settings
@@ -37,6 +38,7 @@ TEMPLATE_DIRS = [
     PACKAGE / "accounts" / "templates",
     PACKAGE / "cases" / "templates",
     PACKAGE / "hearings" / "templates",
+    PACKAGE / "documents" / "templates",
 ]
 
 
@@ -75,8 +77,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HearingPages,
             CaseloadHearingPages,
             HearingApi,
+            HearingDocumentsApi,
             UpcomingApi,
             calendar_feed,
+            DocumentPages,
+            DocumentApi,
+            shared_download,
             create_static_files_router(path="/static", directories=[PACKAGE / "web" / "static"], opt={"exclude_from_auth": True}, include_in_schema=False),
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],

@@ -141,5 +141,11 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
         "reason": "the lawyers sorted it out in writing", "known_at": now - dt.timedelta(days=2),
         "told_at": now - dt.timedelta(days=1)}, now=now - dt.timedelta(days=2))
     await hearing("trial", listing="warned", window_start=monday_in(6), window_end=monday_in(6) + dt.timedelta(days=11))
+    for measure, status, notes in (("video_evidence", "granted", None), ("live_link", "granted", None),
+                                   ("intermediary", "applied", "Registered intermediary requested by the police")):
+        await hearings.add_measure(db, case, worker, {"measure": measure, "status": status, "notes": notes})
+    await cases.add_consent(db, case, worker, {
+        "organisation": "Citizens Advice Witness Service", "purpose": "Support at court for the trial: who is coming, needs, safety.",
+        "given_by": mother.name, "given_on": today - dt.timedelta(days=10)})
     _subscription, token = await hearings.subscribe(db, case, worker, {"family_member_id": mother.id, "privacy": "discreet"})
     return token

@@ -221,6 +221,8 @@ class World:
     north_hearing: uuid.UUID | None = None
     north_subscription: uuid.UUID | None = None
     north_feed_token: str = ""  # the parent's discreet calendar address
+    north_document: uuid.UUID | None = None  # the parent's briefing for the hearing
+    north_share: uuid.UUID | None = None
 
 
 async def build_world(db: AsyncSession) -> World:
@@ -261,9 +263,14 @@ async def build_world(db: AsyncSession) -> World:
         "court_address": "1 Court Street, Northtown NT1 1AA"})
     await hearings.set_attendance(db, north_case, hearing, worker_user, {parent.id: "needed"})
     subscription, feed_token = await hearings.subscribe(db, north_case, worker_user, {"family_member_id": parent.id, "privacy": "discreet"})
+    from courtjourney.documents import store
+
+    [briefing] = await hearings.make_briefings(db, north_case, hearing, worker_user)
+    share, _token = await store.share(db, north_case, briefing, worker_user, organisation="North Witness Service", recipient="Wynn")
     return World(worker, colleague, manager, admin, outsider, north_case.id, south_case.id, task.id, consent.id,
                  north_member=parent.id, north_proceeding=proceeding.id, north_hearing=hearing.id,
-                 north_subscription=subscription.id, north_feed_token=feed_token)
+                 north_subscription=subscription.id, north_feed_token=feed_token, north_document=briefing.id,
+                 north_share=share.id)
 
 
 @pytest.fixture

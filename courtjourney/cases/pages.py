@@ -148,6 +148,7 @@ class CasePages(Controller):
                 "proceedings": await hearing_services.proceedings_for(db_session, case.id),
                 "charges": await hearing_services.charges_for(db_session, case.id),
                 "hearings": await hearing_services.hearings_for(db_session, case.id),
+                "measures": await hearing_services.measures_for(db_session, case.id),
                 "label": story.label,
                 "hearing_when": story.hearing_when,
                 "names": {w.id: w.full_name for w in workers},

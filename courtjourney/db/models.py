@@ -14,6 +14,7 @@ from courtjourney.cases.models import (  # noqa: F401
 from courtjourney.db.base import metadata
 
 __all__ = ("metadata",)
+from courtjourney.documents.models import DocumentShare, ProducedDocument  # noqa: F401,E402
 from courtjourney.hearings.models import (  # noqa: F401,E402
     Attendance,
     CalendarSubscription,
@@ -21,4 +22,5 @@ from courtjourney.hearings.models import (  # noqa: F401,E402
     Hearing,
     HearingChange,
     Proceeding,
+    SpecialMeasure,
 )

@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.accounts import audit
 from courtjourney.accounts.models import User
 from courtjourney.cases import services as case_services
-from courtjourney.cases.schemas import dump
+from courtjourney.cases.schemas import Body, Out, Text, dump
+from courtjourney.documents.routes import DocumentOut, document_out
 from courtjourney.db.base import utcnow
 from courtjourney.errors import InputError
 from courtjourney.hearings import forms, schemas, services, story
+from courtjourney.hearings.schemas import Short
 from courtjourney.hearings.models import CalendarSubscription, Hearing, HearingChange, Proceeding
 from courtjourney.hearings.pages import feed_links
 from courtjourney.i18n import gettext as _
@@ -183,3 +185,54 @@ class UpcomingApi(Controller):
             audit.record(db_session, "case.listed", actor_id=request.user.id, case_id=case_id, connection=request)
         return [schemas.UpcomingOut(case_id=r.case.id, case_reference=r.case.reference, hearing=await hearing_out(db_session, r.hearing))
                 for r in rows]
+
+
+class MeasureIn(Body):
+    measure: Short | None = None
+    status: Short | None = None
+    notes: Text | None = None
+
+
+class MeasureOut(Out):
+    id: UUID
+    measure: str
+    status: str
+    notes: str | None
+
+
+class WitnessPackIn(Body):
+    separate_entrance: bool = False
+    separate_waiting: bool = False
+    keep_apart: Text | None = None
+    include_narratives: bool = False
+
+
+class HearingDocumentsApi(Controller):
+    path = "/api/cases/{case_id:uuid}"
+    tags = ["Documents"]
+
+    @get("/special-measures", summary="Special measures for the child: applied for, granted or refused")
+    async def list_measures(self, db_session: AsyncSession, case_id: UUID) -> list[MeasureOut]:
+        return [dump(MeasureOut, m) for m in await services.measures_for(db_session, case_id)]  # type: ignore[misc]
+
+    @post("/special-measures", summary="Record a special measure", status_code=201)
+    async def add_measure(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: MeasureIn) -> MeasureOut:
+        values = clean(forms.SPECIAL_MEASURE, data.to_dict())
+        case = await case_services.get_case(db_session, case_id)
+        return dump(MeasureOut, await services.add_measure(db_session, case, request.user, values, connection=request))  # type: ignore[return-value]
+
+    @post("/hearings/{hearing_id:uuid}/briefings", summary="Make a briefing for each family member going, in their language",
+          status_code=201)
+    async def briefings(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID) -> list[DocumentOut]:
+        case = await case_services.get_case(db_session, case_id)
+        hearing = await services.get_hearing(db_session, case, hearing_id)
+        return [document_out(d) for d in await services.make_briefings(db_session, case, hearing, request.user, connection=request)]
+
+    @post("/hearings/{hearing_id:uuid}/witness-pack", summary="Make the Witness Service pack for a trial (needs consent)",
+          status_code=201)
+    async def witness_pack(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID,
+                           data: WitnessPackIn) -> DocumentOut:
+        choices = clean(forms.WITNESS_PACK, data.to_dict())
+        case = await case_services.get_case(db_session, case_id)
+        hearing = await services.get_hearing(db_session, case, hearing_id)
+        return document_out(await services.make_witness_pack(db_session, case, hearing, request.user, choices, connection=request))

@@ -115,3 +115,29 @@ SUBSCRIBE = (
     Field("privacy", N_("What the calendar shows"), kind="choice", choices=PRIVACY),
 )
 WORKER_FEED = (Field("privacy", N_("What the calendar shows"), kind="choice", choices=PRIVACY, required=False),)
+
+SPECIAL_MEASURES = (
+    ("screens", N_("Screens")),
+    ("live_link", N_("Live link")),
+    ("evidence_in_private", N_("Evidence in private")),
+    ("wigs_and_gowns", N_("Wigs and gowns taken off")),
+    ("video_evidence", N_("Video-recorded evidence (the ABE interview)")),
+    ("section_28", N_("Recorded cross-examination (Section 28)")),
+    ("intermediary", N_("Intermediary")),
+    ("communication_aids", N_("Communication aids")),
+)
+MEASURE_STATUSES = (("applied", N_("Applied for")), ("granted", N_("Granted")), ("refused", N_("Refused")))
+SPECIAL_MEASURE = (
+    Field("measure", N_("Special measure"), kind="choice", choices=SPECIAL_MEASURES),
+    Field("status", N_("Status"), kind="choice", choices=MEASURE_STATUSES),
+    Field("notes", N_("Notes"), kind="longtext", required=False, max_length=1000,
+          hint=N_("For an intermediary, their name. No details of the evidence.")),
+)
+WITNESS_PACK = (
+    Field("separate_entrance", N_("A separate entrance is arranged"), kind="bool", required=False),
+    Field("separate_waiting", N_("A separate waiting area is arranged"), kind="bool", required=False),
+    Field("keep_apart", N_("People to keep apart from the family"), kind="longtext", required=False, max_length=500,
+          hint=N_("Who, not why. For example: the defendant's family.")),
+    Field("include_narratives", N_("Include what happened in each intimidation incident"), kind="bool", required=False,
+          hint=N_("Leave this unticked unless the Witness Service needs it for the family's safety.")),
+)

@@ -127,3 +127,15 @@ class CalendarSubscription(Base):
     content_etag: Mapped[str | None] = mapped_column(String(80), default=None)
     content_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class SpecialMeasure(Base):
+    """A special measure for the child's evidence (Youth Justice and Criminal Evidence Act 1999 ss.23-30):
+    applied for, granted or refused. The briefing explains what it looks like on the day; the Witness
+    Service pack lists it."""
+
+    __tablename__ = "special_measure"
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    measure: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(SecretText(), default=None)

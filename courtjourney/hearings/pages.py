@@ -22,6 +22,7 @@ from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.cases.pages import Form, case_url, form_page
 from courtjourney.db.base import utcnow
 from courtjourney.errors import InputError
+from courtjourney.documents import store
 from courtjourney.hearings import feeds, forms, services, story
 from courtjourney.hearings.models import CalendarSubscription, Hearing
 from courtjourney.i18n import gettext as _
@@ -236,6 +237,63 @@ class HearingPages(Controller):
         lang = request.query_params.get("lang") if request.query_params.get("lang") in i18n.LOCALES else i18n.get_locale()
         return Response(feeds.single(hearing, lang or "en"), media_type=ICS_MEDIA_TYPE,
                         headers={"Content-Disposition": 'attachment; filename="hearing.ics"'})
+
+    # --- special measures, briefings, Witness Service packs -------------------------------------
+
+    @get("/cases/{case_id:uuid}/special-measures/new")
+    async def measure_form(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID) -> Template:
+        case = await case_services.get_case(db_session, case_id)
+        return form_page(request, case=case, title=_("Record a special measure"), fields=forms.SPECIAL_MEASURE,
+                         action=case_url(case, "/special-measures/new"), values={"status": "applied"})
+
+    @post("/cases/{case_id:uuid}/special-measures/new")
+    async def measure_add(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form) -> Template | Redirect:
+        case = await case_services.get_case(db_session, case_id)
+        try:
+            await services.add_measure(db_session, case, request.user, clean(forms.SPECIAL_MEASURE, data), connection=request)
+        except InputError as exc:
+            return form_page(request, case=case, title=_("Record a special measure"), fields=forms.SPECIAL_MEASURE,
+                             action=case_url(case, "/special-measures/new"), values=data, errors=exc.errors)
+        return Redirect(case_url(case, "?done=measures#hearings"), status_code=303)
+
+    @post("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/briefings")
+    async def briefings(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID) -> Redirect:
+        case = await case_services.get_case(db_session, case_id)
+        hearing = await services.get_hearing(db_session, case, hearing_id)
+        await services.make_briefings(db_session, case, hearing, request.user, connection=request)
+        return Redirect(case_url(case, "/documents?done=made"), status_code=303)
+
+    def _pack_page(self, request: Request[User, Any, Any], case: Case, hearing: Hearing, values: dict[str, Any],
+                   errors: dict[str, str] | None = None) -> Template:
+        return form_page(request, case=case, title=_("Witness Service pack"), fields=forms.WITNESS_PACK,
+                         action=hearing_url(hearing, "/witness-pack"), values=values, errors=errors,
+                         intro=_("The pack holds only what the Witness Service needs: who is coming, special measures, needs and "
+                                 "safety arrangements. It needs the family's consent to share with the Witness Service."),
+                         submit=_("Make the pack"))
+
+    @get("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/witness-pack")
+    async def pack_form(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID) -> Template:
+        case = await case_services.get_case(db_session, case_id)
+        hearing = await services.get_hearing(db_session, case, hearing_id)
+        return self._pack_page(request, case, hearing, {})
+
+    @post("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/witness-pack")
+    async def pack(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID, data: Form) -> Template | Redirect:
+        case = await case_services.get_case(db_session, case_id)
+        hearing = await services.get_hearing(db_session, case, hearing_id)
+        try:
+            choices = clean(forms.WITNESS_PACK, {**data, **{k: data.get(k, "") for k in ("separate_entrance", "separate_waiting", "include_narratives")}})
+            await services.make_witness_pack(db_session, case, hearing, request.user, choices, connection=request)
+        except InputError as exc:
+            return self._pack_page(request, case, hearing, data, exc.errors)
+        return Redirect(case_url(case, "/documents?done=made"), status_code=303)
+
+    @post("/cases/{case_id:uuid}/documents/{document_id:uuid}/remake")
+    async def remake(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, document_id: UUID) -> Redirect:
+        case = await case_services.get_case(db_session, case_id)
+        doc = await store.get_document(db_session, case, document_id)
+        await services.remake(db_session, case, doc, request.user, connection=request)
+        return Redirect(case_url(case, "/documents?done=made"), status_code=303)
 
     # --- calendar subscriptions ----------------------------------------------------------------
 

@@ -26,7 +26,9 @@ from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.cases.services import _part_of_case
 from courtjourney.db.base import utcnow
 from courtjourney.errors import InputError
-from courtjourney.hearings import forms
+from courtjourney.documents import store
+from courtjourney.documents.models import ProducedDocument
+from courtjourney.hearings import briefings, forms
 from courtjourney.hearings.models import (
     Attendance,
     CalendarSubscription,
@@ -34,6 +36,7 @@ from courtjourney.hearings.models import (
     Hearing,
     HearingChange,
     Proceeding,
+    SpecialMeasure,
 )
 from courtjourney.i18n import LONDON, gettext as _
 from courtjourney.workdays import working_days_between
@@ -493,3 +496,86 @@ async def subscription_by_token(db: AsyncSession, token: str) -> CalendarSubscri
     if sub is None or sub.revoked_at is not None:
         return None
     return sub
+
+
+# --- special measures, briefings and Witness Service packs -------------------------------------
+
+
+async def measures_for(db: AsyncSession, case_id: UUID) -> list[SpecialMeasure]:
+    return list(await db.scalars(select(SpecialMeasure).where(SpecialMeasure.case_id == case_id).order_by(SpecialMeasure.created_at)))
+
+
+async def add_measure(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> SpecialMeasure:
+    row = SpecialMeasure(case_id=case.id, measure=values["measure"], status=values["status"], notes=values.get("notes"))
+    db.add(row)
+    await db.flush()
+    audit.record(db, "special_measure.added", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    return row
+
+
+async def make_briefings(db: AsyncSession, case: Case, hearing: Hearing, user: User, *, connection: Any = None,
+                         only: UUID | None = None) -> list[ProducedDocument]:
+    """One briefing per family member who is needed at or wants to go to the hearing, each in their language."""
+    attendance = await attendance_for(db, hearing.id)
+    members = [m for m in await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case.id).order_by(FamilyMember.created_at))
+               if attendance.get(m.id) in {"needed", "attending"} and (only is None or m.id == only)]
+    if not members:
+        raise InputError({"attendance": _("Nobody is going to this hearing yet. Choose who goes first.")})
+    proceeding = await db.get(Proceeding, hearing.proceeding_id)
+    measures = await measures_for(db, case.id)
+    made = []
+    for member in members:
+        context, lang, title = briefings.briefing_context(case, hearing, member, user, measures,
+                                                          proceeding.court_type if proceeding else "crown")
+        body = await store.render_off_loop("parent_briefing", context, lang=lang, title=title)
+        made.append(await store.keep(db, case, user, kind="briefing", template="parent_briefing", lang=lang, title=title, body=body,
+                                     subject_id=hearing.id, family_member_id=member.id, connection=connection))
+    return made
+
+
+async def _intimidation_summary(db: AsyncSession, case_id: UUID, include_narratives: bool) -> list[dict[str, Any]] | None:
+    """Counts, dates and police references from the intimidation log, where that part is installed."""
+    try:
+        from courtjourney.threats import services as threats  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    summary = getattr(threats, "summary_for_witness_pack", None)
+    return await summary(db, case_id, include_narratives=include_narratives) if summary else None
+
+
+async def make_witness_pack(db: AsyncSession, case: Case, hearing: Hearing, user: User, choices: dict[str, Any], *,
+                            connection: Any = None) -> ProducedDocument:
+    """The Witness Service pack for a trial, refused unless the family's consent to share with them stands."""
+    from courtjourney.cases.models import Consent
+
+    today = dt.datetime.now(LONDON).date()
+    if hearing.hearing_type not in {"trial", "section_28"}:
+        raise InputError({"hearing": _("A Witness Service pack is for a trial or a recorded cross-examination.")})
+    consents = list(await db.scalars(select(Consent).where(Consent.case_id == case.id)))
+    if briefings.witness_service_consent(consents, today) is None:
+        raise InputError({"consent": _("Record the family's consent to share with the Witness Service first. "
+                                       "Without it, no pack can be made.")})
+    family = {m.id: m for m in await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case.id))}
+    attendance = await attendance_for(db, hearing.id)
+    attending = [(family[k], v) for k, v in attendance.items() if k in family]
+    incidents = await _intimidation_summary(db, case.id, bool(choices.get("include_narratives")))
+    context, title = briefings.witness_pack_context(case, hearing, attending, await measures_for(db, case.id), user, choices,
+                                                    incidents, today)
+    body = await store.render_off_loop("witness_pack", context, lang="en", title=title)
+    return await store.keep(db, case, user, kind="witness_pack", template="witness_pack", lang="en", title=title, body=body,
+                            subject_id=hearing.id, inputs=choices, connection=connection)
+
+
+async def remake(db: AsyncSession, case: Case, doc: ProducedDocument, user: User, *, connection: Any = None) -> ProducedDocument:
+    """Make a document again from today's data, with the same choices; the old copy stays as it was."""
+    hearing = await get_hearing(db, case, doc.subject_id) if doc.subject_id else None
+    if hearing is None:
+        raise InputError({"document": _("This document cannot be made again.")})
+    if doc.kind == "briefing":
+        made = await make_briefings(db, case, hearing, user, connection=connection, only=doc.family_member_id)
+        if not made:
+            raise InputError({"document": _("This person is no longer going to the hearing.")})
+        return made[0]
+    if doc.kind == "witness_pack":
+        return await make_witness_pack(db, case, hearing, user, json.loads(doc.inputs or "{}"), connection=connection)
+    raise InputError({"document": _("This document cannot be made again.")})

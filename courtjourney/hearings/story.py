@@ -25,6 +25,8 @@ LABELS = {
     "privacy": dict(forms.PRIVACY),
     "category": dict(forms.CHARGE_CATEGORIES),
     "proceeding_status": dict(forms.PROCEEDING_STATUSES),
+    "measure": dict(forms.SPECIAL_MEASURES),
+    "measure_status": dict(forms.MEASURE_STATUSES),
 }
 
 
