@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -121,6 +122,21 @@ def demo(if_empty: bool) -> None:
     click.echo("Demo logins (password for each shown beside it):")
     for email, password, what in DEMO_LOGINS:
         click.echo(f"  {email:34} {password:22} {what}")
+
+
+@main.group()
+def documents() -> None:
+    """Word documents: preview every template against the demo data."""
+
+
+@documents.command("preview")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder to write the .docx files to.")
+def documents_preview(out_dir: Path) -> None:
+    """Render every template in templates/docx/ with the demo data (English and Welsh where both exist)."""
+    from courtjourney.documents.preview import preview_all
+
+    for path in preview_all(get_settings(), out_dir):
+        click.echo(f"  {path}")
 
 
 @main.group()

@@ -123,15 +123,13 @@ def briefing_context(case: Case, hearing: Hearing, member: FamilyMember, worker:
     ]
     agreed = [m for m in measures if m.status == "granted"]
     asked = [m for m in measures if m.status == "applied"]
-    if agreed or asked:
-        sections.append({
-            "heading": t("Help for your child in court"),
-            "paragraphs": ([t("The judge has agreed to these:")] if agreed else []),
-            "bullets": [t(MEASURE_ON_THE_DAY[m.measure]) for m in agreed],
-        })
-        if asked:
-            sections[-1]["paragraphs"].append(t("These have been asked for. The judge has not decided yet:"))
-            sections[-1]["bullets"] += [story.label("measure", m.measure, lang) for m in asked]
+    if agreed:
+        sections.append({"heading": t("Help for your child in court"), "paragraphs": [t("The judge has agreed to these:")],
+                         "bullets": [t(MEASURE_ON_THE_DAY[m.measure]) for m in agreed]})
+    if asked:
+        sections.append({"heading": t("Help that has been asked for"),
+                         "paragraphs": [t("These have been asked for. The judge has not decided yet:")],
+                         "bullets": [story.label("measure", m.measure, lang) for m in asked]})
     sections.append({
         "heading": t("When you arrive"),
         "paragraphs": [hearing.arrival_notes or t("Your support worker will tell you which door to use and where to wait.")]
@@ -158,7 +156,7 @@ def briefing_context(case: Case, hearing: Hearing, member: FamilyMember, worker:
     title = t("Your %(hearing)s: %(when)s") % {"hearing": kind.lower(), "when": when}
     greeting = t("Dear %(name)s,") % {"name": first_name}
     intro = t("This letter tells you about the next court hearing. Read it when you have time. You can ask me about anything in it.")
-    sign_off = worker.full_name
+    sign_off = t("With best wishes, %(name)s") % {"name": worker.full_name}
     words = _words_used(" ".join([title, intro, _sections_text(sections)]), lang)
     context = {
         "title": title, "greeting": greeting, "intro": intro, "sections": sections, "sign_off": sign_off,

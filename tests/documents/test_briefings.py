@@ -198,3 +198,16 @@ def test_libreoffice_opens_the_briefing_and_the_pack(client: TestClient[Any], wo
     for doc_id in (str(world.north_document), pack["id"]):
         pdf = convert.docx_to_pdf(download(client, world, doc_id))
         assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+
+
+def test_the_preview_renders_every_template_in_each_language(tmp_path: Any, settings: Settings) -> None:
+    from courtjourney.documents.preview import PREVIEWS, preview_all
+
+    written = preview_all(settings, tmp_path / "out")
+    names = sorted(p.name for p in written)
+    assert names == ["parent_briefing.cy.docx", "parent_briefing.en.docx", "witness_pack.en.docx"]
+    assert set(PREVIEWS) == {p.stem for p in engine.TEMPLATES_DIR.glob("*.docx")}, "every template has a preview"
+    for path in written:
+        document, text = doc_text(path.read_bytes())
+        assert language(document) == ("cy-GB" if ".cy." in path.name else "en-GB")
+        assert "Robin" not in text or "witness_pack" in path.name, "briefings use first names of parents, not the child"

@@ -1,0 +1,100 @@
+"""`courtjourney documents preview`: render every Word template against the demo data, in each language.
+
+For whoever edits a template in templates/docx/: after a change, run the preview and open the files in
+Word or LibreOffice before anyone relies on them. Runs on a throwaway database (migrated and loaded with
+the demo), so it never touches real cases. Each part registers how to preview its own templates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from courtjourney.settings import Settings
+
+# template name -> async function(db) returning [(language, .docx bytes)]
+Previewer = Callable[[AsyncSession], Awaitable[list[tuple[str, bytes]]]]
+PREVIEWS: dict[str, Previewer] = {}
+
+
+def previewer(template: str) -> Callable[[Previewer], Previewer]:
+    def register(fn: Previewer) -> Previewer:
+        PREVIEWS[template] = fn
+        return fn
+
+    return register
+
+
+async def _demo_case(db: AsyncSession):  # type: ignore[no-untyped-def]
+    from courtjourney.accounts.models import User
+    from courtjourney.cases.models import Case
+    from courtjourney.demo import DEMO_LOGINS
+    from courtjourney.hearings.models import Hearing
+
+    worker = await db.scalar(select(User).where(User.email == DEMO_LOGINS[0][0]))
+    hearing = await db.scalar(select(Hearing).where(Hearing.hearing_type == "trial"))
+    case = await db.get(Case, hearing.case_id)  # type: ignore[union-attr]
+    return case, hearing, worker
+
+
+@previewer("parent_briefing")
+async def _briefings(db: AsyncSession) -> list[tuple[str, bytes]]:
+    from courtjourney.cases.models import FamilyMember
+    from courtjourney.documents import store
+    from courtjourney.hearings import services
+
+    case, hearing, worker = await _demo_case(db)
+    out = []
+    for lang in ("en", "cy"):
+        for member in await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case.id)):
+            member.preferred_language = lang
+        docs = await services.make_briefings(db, case, hearing, worker)
+        out.append((lang, store.content(docs[0])))
+    return out
+
+
+@previewer("witness_pack")
+async def _pack(db: AsyncSession) -> list[tuple[str, bytes]]:
+    from courtjourney.documents import store
+    from courtjourney.hearings import services
+
+    case, hearing, worker = await _demo_case(db)
+    doc = await services.make_witness_pack(db, case, hearing, worker,
+                                           {"separate_entrance": True, "separate_waiting": True, "keep_apart": "The defendants' families"})
+    return [("en", store.content(doc))]
+
+
+def preview_all(settings: Settings, out_dir: Path) -> list[Path]:
+    """Render every registered template into out_dir as <template>.<language>.docx; return the files."""
+    from courtjourney.db.engine import make_engine
+    from courtjourney.db.migrate import upgrade
+    from courtjourney.demo import load_demo
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cj-preview-") as tmp:
+        scratch = dataclasses.replace(settings, database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'preview.db'}")
+        upgrade(scratch)
+
+        async def run() -> list[Path]:
+            engine = make_engine(scratch)
+            written = []
+            try:
+                maker = async_sessionmaker(engine, expire_on_commit=False)
+                async with maker() as db, db.begin():
+                    await load_demo(db, only_if_empty=False)
+                    for template, fn in sorted(PREVIEWS.items()):
+                        for lang, body in await fn(db):
+                            path = out_dir / f"{template}.{lang}.docx"
+                            path.write_bytes(body)
+                            written.append(path)
+            finally:
+                await engine.dispose()
+            return written
+
+        return asyncio.run(run())
