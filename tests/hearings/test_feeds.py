@@ -241,3 +241,17 @@ def test_a_one_off_download_of_one_hearing(client: TestClient[Any], world: World
     [event] = events(cal).values()
     assert str(event["SUMMARY"]) == "Court hearing, Northtown Crown Court"
     assert len(other.events) == 1
+
+
+def test_calendar_tokens_never_reach_the_access_log() -> None:
+    import logging
+
+    from courtjourney.web.logs import RedactTokens, uvicorn_log_config
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", "/calendar/cjcal_AbCdEf0123456789_-xyz.ics", "1.1", 200), None)
+    RedactTokens().filter(record)
+    line = record.getMessage()
+    assert "AbCdEf0123456789" not in line and "/calendar/cjcal_[hidden].ics" in line
+    config = uvicorn_log_config()
+    assert all("redact_tokens" in handler["filters"] for handler in config["handlers"].values())
