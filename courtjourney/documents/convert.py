@@ -17,6 +17,18 @@ def docx_to_pdf(docx: bytes, *, timeout: float = 120) -> bytes:
 
     LibreOffice can exit 0 having written nothing, so the output file is checked, not the exit code.
     """
+    pdf = _convert(docx, "pdf:writer_pdf_Export", "pdf", timeout)
+    if not pdf.startswith(b"%PDF"):
+        raise RuntimeError("LibreOffice produced no PDF")
+    return pdf
+
+
+def docx_to_text(docx: bytes, *, timeout: float = 120) -> str:
+    """The text LibreOffice reads from the document, as a person opening it would see it."""
+    return _convert(docx, "txt:Text (encoded):UTF8", "txt", timeout).decode("utf-8-sig")
+
+
+def _convert(docx: bytes, filter_name: str, suffix: str, timeout: float) -> bytes:
     binary = soffice()
     if binary is None:
         raise FileNotFoundError("LibreOffice (soffice) is not installed")
@@ -30,7 +42,7 @@ def docx_to_pdf(docx: bytes, *, timeout: float = 120) -> bytes:
                 f"-env:UserInstallation=file://{work / 'profile'}",
                 "--headless",
                 "--convert-to",
-                "pdf:writer_pdf_Export",
+                filter_name,
                 "--outdir",
                 str(work),
                 str(source),
@@ -39,7 +51,7 @@ def docx_to_pdf(docx: bytes, *, timeout: float = 120) -> bytes:
             capture_output=True,
             timeout=timeout,
         )
-        pdf = work / "document.pdf"
-        if not pdf.is_file() or not pdf.read_bytes().startswith(b"%PDF"):
-            raise RuntimeError("LibreOffice produced no PDF")
-        return pdf.read_bytes()
+        out = work / f"document.{suffix}"
+        if not out.is_file() or out.stat().st_size == 0:
+            raise RuntimeError(f"LibreOffice produced no .{suffix}")
+        return out.read_bytes()

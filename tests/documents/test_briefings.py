@@ -195,9 +195,12 @@ def test_libreoffice_opens_the_briefing_and_the_pack(client: TestClient[Any], wo
     client.post(f"/api/cases/{world.north_case}/consents", headers=world.worker.auth,
                 json={"organisation": "Witness Service", "purpose": "Court", "given_by": "Nora", "given_on": "2026-11-01"})
     pack = client.post(hearing_api(world, "/witness-pack"), headers=world.worker.auth, json={}).json()
-    for doc_id in (str(world.north_document), pack["id"]):
-        pdf = convert.docx_to_pdf(download(client, world, doc_id))
+    for doc_id, words in ((str(world.north_document), "Dear Nora,"), (pack["id"], "For the Witness Service only")):
+        body = download(client, world, doc_id)
+        pdf = convert.docx_to_pdf(body)
         assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+        text = convert.docx_to_text(body)
+        assert words in text and "Northtown Crown Court" in text
 
 
 def test_the_preview_renders_every_template_in_each_language(tmp_path: Any, settings: Settings) -> None:
