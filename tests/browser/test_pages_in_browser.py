@@ -113,6 +113,9 @@ SCREENS = [
     Screen("change-hearing-with-errors", "worker", "{hearing}/change", submit=MAIN_SUBMIT),
     Screen("hearing-attendance", "worker", "{hearing}/attendance"),
     Screen("family-calendars", "worker", "{hearing_case}/calendars"),
+    Screen("new-special-measure", "worker", "{hearing_case}/special-measures/new"),
+    Screen("witness-pack", "worker", "{hearing}/witness-pack"),
+    Screen("documents", "worker", "{hearing_case}/documents"),
     Screen("next-14-days", "worker", "/hearings/upcoming"),
     Screen("my-calendar", "worker", "/account/calendar"),
     Screen("manager-audit", "manager", "{case}/audit"),
@@ -659,3 +662,16 @@ def test_the_parent_s_subscribe_page_passes_axe_and_fits_a_phone(
         assert not problems, "subscribe page:\n" + "\n".join(problems)
         wide = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
         assert not wide, f"the subscribe page scrolls sideways at {viewport['width']}px"
+
+
+def test_a_worker_makes_briefings_and_a_pack_and_the_library_passes_axe(
+    open_page: Callable[..., Page], server: str, addresses: dict[str, str]
+) -> None:
+    page = open_page("worker")
+    page.goto(f"{server}{addresses['hearing']}")
+    with page.expect_navigation():
+        page.click("form[action$='/briefings'] button[type=submit]")
+    assert urlsplit(page.url).path.endswith("/documents")
+    assert page.locator("main table tbody tr").count() >= 1
+    problems = axe_violations(page)
+    assert not problems, "document library:\n" + "\n".join(problems)
