@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test serve demo clean messages help
+.PHONY: run test serve demo clean messages help bench
 
 help:
 	@echo "make run   - set up, migrate a SQLite database in var/, load demo data, serve on http://$(HOST):$(PORT)"
@@ -34,11 +34,15 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Calendar feed benchmark (bench/README.md): prints a table, asserts nothing. BENCH_ARGS="--cases 100" for a quick run.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/feeds.py $(BENCH_ARGS)
+
 # Extract every string to translate (run from the root: babel.cfg's patterns are relative to it), merge it
 # into the Welsh catalogue, and check the catalogue compiles. The app reads the .po itself at start-up,
 # so the compiled .mo is written to a scratch directory, not kept.
 messages: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o courtjourney/i18n/locales/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k t --no-location --sort-output -o courtjourney/i18n/locales/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i courtjourney/i18n/locales/messages.pot -d courtjourney/i18n/locales
 	$(BIN)/pybabel compile --statistics -i courtjourney/i18n/locales/cy/LC_MESSAGES/messages.po -o $$(mktemp -d)/messages.mo
 

@@ -112,7 +112,7 @@ def test_the_welsh_catalogue_is_complete_and_its_placeholders_match() -> None:
     options = {"courtjourney/**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     extracted = {
         found[2] if isinstance(found[2], str) else found[2][0]
-        for found in extract_from_dir(str(ROOT), method_map, options_map=options, keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None})
+        for found in extract_from_dir(str(ROOT), method_map, options_map=options, keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "t": None})
     }
     known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
     missing = sorted(extracted - known)
