@@ -26,11 +26,14 @@ from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.settings import Settings, get_settings
+from courtjourney.threats.api import IncidentApi
+from courtjourney.threats.pages import IncidentPages
 from courtjourney.web.errors import exception_handlers
 from courtjourney.web.security import SecurityHeadersMiddleware
 
 PACKAGE = Path(__file__).parent
-TEMPLATE_DIRS = [PACKAGE / "web" / "templates", PACKAGE / "accounts" / "templates", PACKAGE / "cases" / "templates"]
+TEMPLATE_DIRS = [PACKAGE / "web" / "templates", PACKAGE / "accounts" / "templates", PACKAGE / "cases" / "templates",
+                 PACKAGE / "threats" / "templates"]
 
 
 def configure_jinja(engine: JinjaTemplateEngine) -> None:
@@ -65,6 +68,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountApi,
             CasePages,
             CaseApi,
+            IncidentPages,
+            IncidentApi,
             create_static_files_router(path="/static", directories=[PACKAGE / "web" / "static"], opt={"exclude_from_auth": True}, include_in_schema=False),
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],

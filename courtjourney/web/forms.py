@@ -20,7 +20,7 @@ from courtjourney.i18n import gettext as _
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text | longtext | date | choice | bool | email | uuid
+    kind: str = "text"  # text | longtext | date | time | choice | bool | email | uuid
     required: bool = True
     max_length: int = 200
     choices: Sequence[tuple[str, str]] = field(default_factory=tuple)
@@ -56,6 +56,13 @@ def _clean_one(f: Field, value: Any) -> Any:
         if f.not_after_today and value > dt.date.today():
             raise ValueError(_("%(label)s cannot be in the future.") % {"label": label})
         return value
+    if f.kind == "time":
+        if isinstance(value, dt.time):
+            return value
+        try:
+            return dt.time.fromisoformat(str(value).strip()).replace(tzinfo=None)
+        except ValueError:
+            raise ValueError(_("%(label)s must be a time of day, like 14:30.") % {"label": label}) from None
     if not isinstance(value, str):
         raise ValueError(_("%(label)s must be text.") % {"label": label})
     value = value.strip()
