@@ -11,6 +11,8 @@ from courtjourney.accounts import services as accounts
 from courtjourney.accounts.models import Role, User
 from courtjourney.cases import services as cases
 from courtjourney.cases.models import Case
+from courtjourney.i18n import LONDON
+from courtjourney.threats import services as threats
 
 DEMO_LOGINS: tuple[tuple[str, str, str], ...] = (
     ("worker@demo.example", "demo-worker-2026", "IPSW, Demo North Hub (sees her own cases)"),
@@ -72,6 +74,7 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> bool:
     other = await accounts.create_user(db, email=o_email, full_name="Sol Worker (demo)", password=o_pw, role=Role.WORKER.value, team=south)
 
     today = dt.date.today()
+    first_case = None
     for index, spec in enumerate(FAMILIES):
         owner = other if index == len(FAMILIES) - 1 else worker
         steps = len(spec["path"])
@@ -96,4 +99,45 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> bool:
                     await cases.update_task(db, case, task, owner, {"done": True})
             at = dt.datetime.now(dt.UTC) - dt.timedelta(days=45 * (steps - step))
             await cases.move_stage(db, case, owner, stage, reason, at=at)
+        first_case = first_case or case
+    if first_case is not None:
+        await add_demo_incidents(db, first_case, worker)
     return True
+
+
+def _days_ago(days: int, hour: int, minute: int = 0) -> dt.datetime:
+    day = dt.datetime.now(LONDON).date() - dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+
+
+async def add_demo_incidents(db: AsyncSession, case: Case, worker: User) -> None:
+    """A few fictional incidents on one case: three within two weeks (so the prompt shows), one
+    corrected by an amendment, two passed to the police."""
+    mother = next(m for m in await cases.family_for(db, case.id) if m.relationship_to_child == "mother")
+    made = []
+    for values in (
+        {"occurred_from": _days_ago(40, 15, 30), "occurred_to": _days_ago(40, 17, 30), "kind": "followed_watched",
+         "narrative": "A silver car was parked across the road from the house for about two hours. "
+                      "The same car drove past slowly when Robin came home from school.",
+         "place": "Outside the family home", "people": "The driver: a young man in a dark hoodie.",
+         "identifiers": {"vehicle": ["DE70 DMO"]}, "how_known": "saw_heard", "reported_by_member_id": mother.id,
+         "evidence_kept": "Sam wrote the registration in her notebook."},
+        {"occurred_from": _days_ago(12, 21), "occurred_to": _days_ago(12, 23, 30), "kind": "messages_online",
+         "narrative": "Several comments under a family photo said the family should keep quiet.",
+         "identifiers": {"username": ["demo_account_123"]}, "how_known": "screenshot_photo", "reported_by_member_id": mother.id,
+         "evidence_kept": "Screenshots on Sam's phone. The comments have not been deleted."},
+        {"occurred_from": _days_ago(9, 19, 10), "kind": "phone_call",
+         "narrative": "A call to the house phone from a withheld number. The caller asked if Robin was going to court, then hung up.",
+         "how_known": "saw_heard", "reported_by_member_id": mother.id},
+        {"occurred_from": _days_ago(5, 16), "kind": "approach_sibling",
+         "narrative": "A young man stopped Robin's younger brother outside the shop and asked where Robin was staying.",
+         "place": "The corner shop near the school", "how_known": "told",
+         "how_known_detail": "Robin's brother told his father the same evening."},
+    ):
+        made.append(await threats.record_incident(db, case, worker, values))
+    await threats.amend_incident(db, case, worker, made[2].id, {
+        "note": "Sam checked the phone bill: the call came at 19:40, not 19:10.", "occurred_from": _days_ago(9, 19, 40),
+        "identifiers": {"phone": ["withheld"]}})
+    await threats.pass_to_police(db, case, worker, [made[0].id, made[1].id], {
+        "passed_on": dt.datetime.now(LONDON).date() - dt.timedelta(days=4), "passed_by": "worker",
+        "crime_reference": "DEMO/0001/26", "officer": "DC Pat Placeholder"})
