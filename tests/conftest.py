@@ -216,6 +216,8 @@ class World:
     south_case: uuid.UUID
     north_task: uuid.UUID
     north_consent: uuid.UUID
+    north_incident: uuid.UUID
+    north_evidence: uuid.UUID
 
 
 async def build_world(db: AsyncSession) -> World:
@@ -243,7 +245,13 @@ async def build_world(db: AsyncSession) -> World:
     task = await cases.add_task(db, north_case, worker_user, {"title": "Phone the school", "due_on": None, "assigned_to_id": None})
     consent = await cases.add_consent(db, north_case, worker_user, {
         "organisation": "North Police", "purpose": "Investigation", "given_by": "Parent", "given_on": dt.date(2026, 1, 5)})
-    return World(worker, colleague, manager, admin, outsider, north_case.id, south_case.id, task.id, consent.id)
+    from courtjourney.threats import services as threats
+
+    incident = await threats.record_incident(db, north_case, worker_user, {
+        "narrative": "A car waited outside the house", "occurred_from": dt.datetime(2026, 1, 6, 18, 0, tzinfo=dt.UTC)})
+    evidence = await threats.add_evidence(db, north_case, worker_user, incident, "car.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
+    return World(worker, colleague, manager, admin, outsider, north_case.id, south_case.id, task.id, consent.id,
+                 incident.id, evidence.id)
 
 
 @pytest.fixture
