@@ -63,6 +63,7 @@ document.addEventListener('securitypolicyviolation',
 """
 CASE_PATH = re.compile(r"/cases/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TASK_PATH = re.compile(CASE_PATH.pattern + r"/tasks/[0-9a-f-]{36}")
+INCIDENT_PATH = re.compile(CASE_PATH.pattern + r"/incidents/[0-9a-f-]{36}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,6 +103,13 @@ SCREENS = [
     Screen("new-consent", "worker", "{case}/consent/new"),
     Screen("new-risk", "worker", "{case}/risk/new"),
     Screen("new-worker", "worker", "{case}/workers/new"),
+    Screen("case-with-incidents", "worker", "{incident_case}"),
+    Screen("incident-log", "worker", "{incident_case}/incidents"),
+    Screen("new-incident", "worker", "{case}/incidents/new"),
+    Screen("new-incident-with-errors", "worker", "{case}/incidents/new", submit=MAIN_SUBMIT),
+    Screen("incident-with-amendment", "worker", "{incident}"),
+    Screen("amend-incident", "worker", "{incident}/amend"),
+    Screen("amend-incident-with-errors", "worker", "{incident}/amend", submit=MAIN_SUBMIT),
     Screen("account", "worker", "/account"),
     Screen("account-with-errors", "worker", "/account", submit=PASSWORD_SUBMIT),
     Screen("manager-audit", "manager", "{case}/audit"),
@@ -227,7 +235,23 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
     tasks = [h for h in hrefs if TASK_PATH.fullmatch(h) and h.startswith(case)]
     assert tasks, f"the case page {case} links to no task"
     context.close()
-    return {"case": case, "task": tasks[0]}
+    # The demo promises one case with incidents, one of them corrected by an amendment.
+    context = new_context(browser, DESK, sessions["worker"])
+    page = context.new_page()
+    amended = None
+    for worker_case in worker_cases:
+        page.goto(f"{server}{worker_case}/incidents")
+        links = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        for link in dict.fromkeys(h for h in links if INCIDENT_PATH.fullmatch(h)):
+            page.goto(f"{server}{link}")
+            if page.locator(".amendment").count():
+                amended = (worker_case, link)
+                break
+        if amended:
+            break
+    context.close()
+    assert amended, "no demo case has an incident with an amendment"
+    return {"case": case, "task": tasks[0], "incident_case": amended[0], "incident": amended[1]}
 
 
 @pytest.fixture(scope="module")
