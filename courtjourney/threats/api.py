@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts.models import User
 from courtjourney.cases import services as cases
-from courtjourney.errors import InputError
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.threats import forms, schemas, services
 from courtjourney.threats.rules import EVIDENCE_MAX_BYTES
@@ -72,10 +71,7 @@ class IncidentApi(Controller):
     @post("/incidents", summary="Record an incident (only narrative and occurred_from are needed)", status_code=201)
     async def record(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.NewIncident) -> schemas.IncidentOut:
         case = await cases.get_case(db_session, case_id)
-        values = _details(data)
-        if not values.get("narrative"):
-            raise InputError({"narrative": "Enter what happened."})
-        incident = await services.record_incident(db_session, case, request.user, values, connection=request)
+        incident = await services.record_incident(db_session, case, request.user, _details(data), connection=request)
         return await _one(db_session, case_id, incident.id)
 
     @get("/incidents/{incident_id:uuid}", summary="One incident: as recorded, as it now stands, and everything added")

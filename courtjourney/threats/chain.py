@@ -103,7 +103,8 @@ def verify(
                            f"entry {item.seq} ({item.entry_type} {item.entry_id}) was changed after it was recorded, "
                            "or is not in its recorded place")
         previous = item.link
-    for entry_type, entry_id in unlinked:
+    stray = next(iter(unlinked), None)
+    if stray is not None:
         return Verdict(len(ordered), previous, len(ordered) + 1,
-                       f"a {entry_type} ({entry_id}) was added to the log without going through the service")
+                       f"a {stray[0]} ({stray[1]}) was added to the log without going through the service")
     return Verdict(len(ordered), previous)
