@@ -302,7 +302,7 @@ def visit(page: Page, server: str, screen: Screen, addresses: dict[str, str]) ->
 def journey_stops(page: Page) -> tuple[list[str], int]:
     """The stage labels on the journey map, in order, and the index of the current one ("(now)")."""
     texts = page.eval_on_selector_all(
-        "main svg[role=img] text.stage-label", "els => els.map(e => e.textContent.trim())"
+        "main .journey svg[role=img] text.stage-label", "els => els.map(e => e.textContent.trim())"
     )
     now = [i for i, t in enumerate(texts) if t.endswith("(now)")]
     assert len(now) == 1, f"the journey map should mark exactly one stage as now: {texts}"
@@ -322,7 +322,7 @@ def test_a_worker_moves_a_case_ahead_and_must_give_a_reason(browser: Browser, se
         for case in cases:
             page.click(f"main a[href='{case}']")
             page.wait_for_url(f"{server}{case}")
-            svg = page.locator("main svg[role=img]")
+            svg = page.locator("main .journey svg[role=img]")
             assert svg.count() == 1, f"{case}: no journey map (an svg with role=img)"
             titles = svg.locator(":scope > title")
             assert titles.count() == 1, f"{case}: the journey map has no <title> (its text alternative)"
@@ -391,7 +391,7 @@ def test_a_worker_moves_a_case_ahead_and_must_give_a_reason(browser: Browser, se
         stops_after, now_after = journey_stops(page)
         marked = stops_after[now_after]
         assert marked == target, f"the map marks {marked!r} as now, not {target!r}"
-        title_after = page.locator("main svg[role=img] > title")
+        title_after = page.locator("main .journey svg[role=img] > title")
         assert title_after.count() == 1, "the journey map lost its <title>"
         assert target in (title_after.text_content() or ""), "the map's title does not name the new stage"
     finally:
@@ -579,7 +579,7 @@ def test_caseload_and_case_page_are_usable_on_a_phone(open_page: Callable[..., P
     # Tapping through works: caseload -> case -> move stage.
     page.locator(f"main a[href='{cases[0]}']").first.click()
     page.wait_for_url(f"{server}{cases[0]}")
-    journey = page.locator("main svg[role=img]").bounding_box()
+    journey = page.locator("main .journey svg[role=img]").bounding_box()
     assert journey and journey["width"] >= 0.5 * PHONE["width"], f"the journey map is squeezed: {journey}"
     fits = journey["x"] >= 0 and journey["x"] + journey["width"] <= PHONE["width"]
     assert fits, f"the journey map sticks out of the screen: {journey}"
