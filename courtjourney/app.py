@@ -29,6 +29,8 @@ from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingA
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.settings import Settings, get_settings
+from courtjourney.threats.api import IncidentApi
+from courtjourney.threats.pages import IncidentPages
 from courtjourney.web.errors import exception_handlers
 from courtjourney.web.security import SecurityHeadersMiddleware
 
@@ -39,6 +41,7 @@ TEMPLATE_DIRS = [
     PACKAGE / "cases" / "templates",
     PACKAGE / "hearings" / "templates",
     PACKAGE / "documents" / "templates",
+    PACKAGE / "threats" / "templates",
 ]
 
 
@@ -83,6 +86,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DocumentPages,
             DocumentApi,
             shared_download,
+            IncidentPages,
+            IncidentApi,
             create_static_files_router(path="/static", directories=[PACKAGE / "web" / "static"], opt={"exclude_from_auth": True}, include_in_schema=False),
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],

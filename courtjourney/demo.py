@@ -13,6 +13,8 @@ from courtjourney.cases import services as cases
 from courtjourney.hearings import services as hearings
 from courtjourney.hearings.models import Hearing
 from courtjourney.cases.models import Case
+from courtjourney.i18n import LONDON
+from courtjourney.threats import services as threats
 
 DEMO_LOGINS: tuple[tuple[str, str, str], ...] = (
     ("worker@demo.example", "demo-worker-2026", "IPSW, Demo North Hub (sees her own cases)"),
@@ -101,6 +103,7 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
             at = dt.datetime.now(dt.UTC) - dt.timedelta(days=45 * (steps - step))
             await cases.move_stage(db, case, owner, stage, reason, at=at)
         made.append((case, owner))
+    await add_demo_incidents(db, *made[0])
     return await _demo_hearings(db, *made[0])
 
 
@@ -149,3 +152,41 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
         "given_by": mother.name, "given_on": today - dt.timedelta(days=10)})
     _subscription, token = await hearings.subscribe(db, case, worker, {"family_member_id": mother.id, "privacy": "discreet"})
     return token
+
+
+def _days_ago(days: int, hour: int, minute: int = 0) -> dt.datetime:
+    day = dt.datetime.now(LONDON).date() - dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+
+
+async def add_demo_incidents(db: AsyncSession, case: Case, worker: User) -> None:
+    """A few fictional incidents on one case: three within two weeks (so the prompt shows), one
+    corrected by an amendment, two passed to the police."""
+    mother = next(m for m in await cases.family_for(db, case.id) if m.relationship_to_child == "mother")
+    made = []
+    for values in (
+        {"occurred_from": _days_ago(40, 15, 30), "occurred_to": _days_ago(40, 17, 30), "kind": "followed_watched",
+         "narrative": "A silver car was parked across the road from the house for about two hours. "
+                      "The same car drove past slowly when Robin came home from school.",
+         "place": "Outside the family home", "people": "The driver: a young man in a dark hoodie.",
+         "identifiers": {"vehicle": ["DE70 DMO"]}, "how_known": "saw_heard", "reported_by_member_id": mother.id,
+         "evidence_kept": "Sam wrote the registration in her notebook."},
+        {"occurred_from": _days_ago(12, 21), "occurred_to": _days_ago(12, 23, 30), "kind": "messages_online",
+         "narrative": "Several comments under a family photo said the family should keep quiet.",
+         "identifiers": {"username": ["demo_account_123"]}, "how_known": "screenshot_photo", "reported_by_member_id": mother.id,
+         "evidence_kept": "Screenshots on Sam's phone. The comments have not been deleted."},
+        {"occurred_from": _days_ago(9, 19, 10), "kind": "phone_call",
+         "narrative": "A call to the house phone from a withheld number. The caller asked if Robin was going to court, then hung up.",
+         "how_known": "saw_heard", "reported_by_member_id": mother.id},
+        {"occurred_from": _days_ago(5, 16), "kind": "approach_sibling",
+         "narrative": "A young man stopped Robin's younger brother outside the shop and asked where Robin was staying.",
+         "place": "The corner shop near the school", "how_known": "told",
+         "how_known_detail": "Robin's brother told his father the same evening."},
+    ):
+        made.append(await threats.record_incident(db, case, worker, values))
+    await threats.amend_incident(db, case, worker, made[2].id, {
+        "note": "Sam checked the phone bill: the call came at 19:40, not 19:10.", "occurred_from": _days_ago(9, 19, 40),
+        "identifiers": {"phone": ["withheld"]}})
+    await threats.pass_to_police(db, case, worker, [made[0].id, made[1].id], {
+        "passed_on": dt.datetime.now(LONDON).date() - dt.timedelta(days=4), "passed_by": "worker",
+        "crime_reference": "DEMO/0001/26", "officer": "DC Pat Placeholder"})

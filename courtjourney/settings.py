@@ -114,6 +114,18 @@ class Settings:
                 ) from None
         return self._key_cache["key"]
 
+    def derived_key(self, purpose: str) -> bytes:
+        """A 32-byte key for one purpose (the incident chain's HMAC, evidence files), derived from the secret.
+
+        HKDF keeps each purpose's key independent of the others and of the column encryption, and
+        nothing derived is ever stored: a copy of the database alone cannot forge or read them.
+        """
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"courtjourney/{purpose}".encode())
+        return hkdf.derive(self.secret_key.encode("utf-8"))
+
     def ensure_key_file(self) -> bool:
         """Create the key file with 0600 permissions if no key is configured. True if one was made."""
         if self.secret_key_env or self.key_file.exists():
@@ -133,3 +145,8 @@ def get_settings() -> Settings:
 def encryption_key() -> str:
     """Key callable handed to Advanced Alchemy's encrypted column types (resolved at use, not import)."""
     return get_settings().secret_key
+
+
+def derived_key(purpose: str) -> bytes:
+    """The current settings' key for one purpose (resolved at use, like `encryption_key`)."""
+    return get_settings().derived_key(purpose)

@@ -216,6 +216,8 @@ class World:
     south_case: uuid.UUID
     north_task: uuid.UUID
     north_consent: uuid.UUID
+    north_incident: uuid.UUID
+    north_evidence: uuid.UUID
     north_member: uuid.UUID | None = None  # a parent, following the hearing below
     north_proceeding: uuid.UUID | None = None
     north_hearing: uuid.UUID | None = None
@@ -250,6 +252,11 @@ async def build_world(db: AsyncSession) -> World:
     task = await cases.add_task(db, north_case, worker_user, {"title": "Phone the school", "due_on": None, "assigned_to_id": None})
     consent = await cases.add_consent(db, north_case, worker_user, {
         "organisation": "North Police", "purpose": "Investigation", "given_by": "Parent", "given_on": dt.date(2026, 1, 5)})
+    from courtjourney.threats import services as threats
+
+    incident = await threats.record_incident(db, north_case, worker_user, {
+        "narrative": "A car waited outside the house", "occurred_from": dt.datetime(2026, 1, 6, 18, 0, tzinfo=dt.UTC)})
+    evidence = await threats.add_evidence(db, north_case, worker_user, incident, "car.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
     from courtjourney.hearings import services as hearings
 
     parent = await cases.add_family_member(db, north_case, worker_user, {
@@ -268,6 +275,7 @@ async def build_world(db: AsyncSession) -> World:
     [briefing] = await hearings.make_briefings(db, north_case, hearing, worker_user)
     share, _token = await store.share(db, north_case, briefing, worker_user, organisation="North Witness Service", recipient="Wynn")
     return World(worker, colleague, manager, admin, outsider, north_case.id, south_case.id, task.id, consent.id,
+                 incident.id, evidence.id,
                  north_member=parent.id, north_proceeding=proceeding.id, north_hearing=hearing.id,
                  north_subscription=subscription.id, north_feed_token=feed_token, north_document=briefing.id,
                  north_share=share.id)

@@ -45,7 +45,8 @@ NOT_CASE_ROUTES = {
 IGNORED_PREFIXES = ("/schema", "/static")
 CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment", "case_contact", "consent", "stage_move", "case_task",
                "proceeding", "charge", "hearing", "hearing_change", "hearing_attendance", "calendar_subscription",
-               "special_measure", "produced_document", "document_share"]
+               "special_measure", "produced_document", "document_share",
+               "incident", "incident_amendment", "incident_evidence", "police_referral", "incident_chain"]
 
 # A body that would be valid for most case forms, so a route that forgot the guard would act on it.
 ANY_BODY: dict[str, Any] = {
@@ -53,7 +54,8 @@ ANY_BODY: dict[str, Any] = {
     "name": "Intruder", "relationship_to_child": "mother", "preferred_language": "en", "role": "isva",
     "organisation": "Elsewhere", "phone": "01632 960999", "purpose": "x", "given_by": "x",
     "given_on": "2026-01-01", "withdrawn_on": "2026-02-01", "level": "high", "assessed_on": "2026-01-01",
-    "done": True,
+    "done": True, "narrative": "Leaked incident", "occurred_from": "2026-01-02T10:00:00Z", "occurred_on": "2026-01-02",
+    "note": "Leaked amendment", "passed_on": "2026-01-03", "passed_by": "worker",
 }
 
 
@@ -74,7 +76,8 @@ def case_routes(app: Litestar) -> list[tuple[str, str]]:
 def concrete(path: str, world: World) -> str:
     ids = {"case_id": world.north_case, "task_id": world.north_task, "consent_id": world.north_consent,
            "proceeding_id": world.north_proceeding, "hearing_id": world.north_hearing, "subscription_id": world.north_subscription,
-           "document_id": world.north_document, "share_id": world.north_share}
+           "document_id": world.north_document, "share_id": world.north_share,
+           "incident_id": world.north_incident, "evidence_id": world.north_evidence}
 
     def fill(match: re.Match[str]) -> str:
         return str(ids.get(match.group(1), uuid.uuid4()))

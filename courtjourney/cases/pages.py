@@ -24,6 +24,7 @@ from courtjourney.cases.models import Case, Task
 from courtjourney.errors import InputError
 from courtjourney.hearings import services as hearing_services, story
 from courtjourney.i18n import age_on, gettext as _
+from courtjourney.threats import summary as threats
 from courtjourney.web.forms import Field, clean
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -160,6 +161,8 @@ class CasePages(Controller):
                     "language": forms.LANGUAGES, "risk": forms.RISK_LEVELS}.items()},
                 "breadcrumbs": [("/", _("My caseload"))],
                 "flash": request.query_params.get("done") and _("Saved."),
+                "incident_log": await threats.log_summary(db_session, case),
+                "incident_labels": threats.labels(),
             },
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
+from alembic import command, op
 from alembic.config import Config
 from sqlalchemy import TypeDecorator
 
@@ -38,3 +38,32 @@ def compare_type(_context, _inspected_column, _metadata_column, _inspected_type,
     if isinstance(metadata_type, TypeDecorator):
         return False
     return None
+
+
+def append_only(table: str, allow_delete_cascade: bool = False) -> None:
+    """In a migration: refuse UPDATE (and DELETE, unless `allow_delete_cascade`) at the database, whoever connects."""
+    bind = op.get_bind()
+    events = ["UPDATE"] if allow_delete_cascade else ["UPDATE", "DELETE"]
+    for event in events:
+        name = f"{table}_no_{event.lower()}"
+        if bind.dialect.name == "sqlite":
+            op.execute(
+                f"CREATE TRIGGER {name} BEFORE {event} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            )
+        elif bind.dialect.name == "postgresql":
+            op.execute(
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN RAISE EXCEPTION '{table} is append-only'; END $$"
+            )
+            op.execute(f"CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()")
+
+
+def drop_append_only(table: str) -> None:
+    """In a migration: remove what `append_only` added."""
+    bind = op.get_bind()
+    for event in ("UPDATE", "DELETE"):
+        name = f"{table}_no_{event.lower()}"
+        op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if bind.dialect.name == "postgresql" else ""))
+        if bind.dialect.name == "postgresql":
+            op.execute(f"DROP FUNCTION IF EXISTS {name}()")

@@ -70,6 +70,18 @@ async def _pack(db: AsyncSession) -> list[tuple[str, bytes]]:
     return [("en", store.content(doc))]
 
 
+@previewer("police_export")
+async def _police_export(db: AsyncSession) -> list[tuple[str, bytes]]:
+    from courtjourney.cases.models import Case
+    from courtjourney.threats.models import Incident
+    from courtjourney.threats.responses import ExportRequest, police_export
+
+    incident = await db.scalar(select(Incident).limit(1))
+    case = await db.get(Case, incident.case_id)  # type: ignore[union-attr]
+    body, _media = await police_export(db, case, "Bea Worker (demo)", ExportRequest.parse(None, None), "docx")
+    return [("en", body)]
+
+
 def preview_all(settings: Settings, out_dir: Path) -> list[Path]:
     """Render every registered template into out_dir as <template>.<language>.docx; return the files."""
     from courtjourney.db.engine import make_engine

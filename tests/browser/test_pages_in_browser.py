@@ -64,6 +64,7 @@ document.addEventListener('securitypolicyviolation',
 CASE_PATH = re.compile(r"/cases/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TASK_PATH = re.compile(CASE_PATH.pattern + r"/tasks/[0-9a-f-]{36}")
 HEARING_PATH = re.compile(CASE_PATH.pattern + r"/hearings/[0-9a-f-]{36}")
+INCIDENT_PATH = re.compile(CASE_PATH.pattern + r"/incidents/[0-9a-f-]{36}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -103,6 +104,13 @@ SCREENS = [
     Screen("new-consent", "worker", "{case}/consent/new"),
     Screen("new-risk", "worker", "{case}/risk/new"),
     Screen("new-worker", "worker", "{case}/workers/new"),
+    Screen("case-with-incidents", "worker", "{incident_case}"),
+    Screen("incident-log", "worker", "{incident_case}/incidents"),
+    Screen("new-incident", "worker", "{case}/incidents/new"),
+    Screen("new-incident-with-errors", "worker", "{case}/incidents/new", submit=MAIN_SUBMIT),
+    Screen("incident-with-amendment", "worker", "{incident}"),
+    Screen("amend-incident", "worker", "{incident}/amend"),
+    Screen("amend-incident-with-errors", "worker", "{incident}/amend", submit=MAIN_SUBMIT),
     Screen("account", "worker", "/account"),
     Screen("account-with-errors", "worker", "/account", submit=PASSWORD_SUBMIT),
     Screen("new-proceeding", "worker", "{hearing_case}/proceedings/new"),
@@ -250,7 +258,24 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
             break
     assert hearing, "no demo case links to a hearing"
     context.close()
-    return {"case": case, "task": tasks[0], "hearing_case": hearing_case, "hearing": hearing}
+    # The demo promises one case with incidents, one of them corrected by an amendment.
+    context = new_context(browser, DESK, sessions["worker"])
+    page = context.new_page()
+    amended = None
+    for worker_case in worker_cases:
+        page.goto(f"{server}{worker_case}/incidents")
+        links = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        for link in dict.fromkeys(h for h in links if INCIDENT_PATH.fullmatch(h)):
+            page.goto(f"{server}{link}")
+            if page.locator(".amendment").count():
+                amended = (worker_case, link)
+                break
+        if amended:
+            break
+    context.close()
+    assert amended, "no demo case has an incident with an amendment"
+    return {"case": case, "task": tasks[0], "hearing_case": hearing_case, "hearing": hearing,
+            "incident_case": amended[0], "incident": amended[1]}
 
 
 @pytest.fixture(scope="module")
@@ -301,7 +326,7 @@ def visit(page: Page, server: str, screen: Screen, addresses: dict[str, str]) ->
 def journey_stops(page: Page) -> tuple[list[str], int]:
     """The stage labels on the journey map, in order, and the index of the current one ("(now)")."""
     texts = page.eval_on_selector_all(
-        "main svg[role=img] text.stage-label", "els => els.map(e => e.textContent.trim())"
+        "main .journey svg[role=img] text.stage-label", "els => els.map(e => e.textContent.trim())"
     )
     now = [i for i, t in enumerate(texts) if t.endswith("(now)")]
     assert len(now) == 1, f"the journey map should mark exactly one stage as now: {texts}"
@@ -321,7 +346,7 @@ def test_a_worker_moves_a_case_ahead_and_must_give_a_reason(browser: Browser, se
         for case in cases:
             page.click(f"main a[href='{case}']")
             page.wait_for_url(f"{server}{case}")
-            svg = page.locator("main svg[role=img]")
+            svg = page.locator("main .journey svg[role=img]")
             assert svg.count() == 1, f"{case}: no journey map (an svg with role=img)"
             titles = svg.locator(":scope > title")
             assert titles.count() == 1, f"{case}: the journey map has no <title> (its text alternative)"
@@ -390,7 +415,7 @@ def test_a_worker_moves_a_case_ahead_and_must_give_a_reason(browser: Browser, se
         stops_after, now_after = journey_stops(page)
         marked = stops_after[now_after]
         assert marked == target, f"the map marks {marked!r} as now, not {target!r}"
-        title_after = page.locator("main svg[role=img] > title")
+        title_after = page.locator("main .journey svg[role=img] > title")
         assert title_after.count() == 1, "the journey map lost its <title>"
         assert target in (title_after.text_content() or ""), "the map's title does not name the new stage"
     finally:
@@ -578,7 +603,7 @@ def test_caseload_and_case_page_are_usable_on_a_phone(open_page: Callable[..., P
     # Tapping through works: caseload -> case -> move stage.
     page.locator(f"main a[href='{cases[0]}']").first.click()
     page.wait_for_url(f"{server}{cases[0]}")
-    journey = page.locator("main svg[role=img]").bounding_box()
+    journey = page.locator("main .journey svg[role=img]").bounding_box()
     assert journey and journey["width"] >= 0.5 * PHONE["width"], f"the journey map is squeezed: {journey}"
     fits = journey["x"] >= 0 and journey["x"] + journey["width"] <= PHONE["width"]
     assert fits, f"the journey map sticks out of the screen: {journey}"

@@ -208,9 +208,10 @@ def test_the_preview_renders_every_template_in_each_language(tmp_path: Any, sett
 
     written = preview_all(settings, tmp_path / "out")
     names = sorted(p.name for p in written)
-    assert names == ["parent_briefing.cy.docx", "parent_briefing.en.docx", "witness_pack.en.docx"]
+    assert names == ["parent_briefing.cy.docx", "parent_briefing.en.docx", "police_export.en.docx", "witness_pack.en.docx"]
     assert set(PREVIEWS) == {p.stem for p in engine.TEMPLATES_DIR.glob("*.docx")}, "every template has a preview"
     for path in written:
         document, text = doc_text(path.read_bytes())
         assert language(document) == ("cy-GB" if ".cy." in path.name else "en-GB")
-        assert "Robin" not in text or "witness_pack" in path.name, "briefings use first names of parents, not the child"
+        if path.name.startswith("parent_briefing"):
+            assert "Robin" not in text and "Sam" in text, "a briefing is addressed to the parent by first name"

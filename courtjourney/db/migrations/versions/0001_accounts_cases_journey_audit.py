@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 import advanced_alchemy.types
 from advanced_alchemy.types.encrypted_string import FernetBackend
+from courtjourney.db.migrate import append_only, drop_append_only
 from courtjourney.settings import encryption_key
 
 
@@ -252,39 +253,9 @@ def upgrade() -> None:
     with op.batch_alter_table('stage_move', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_stage_move_case_id'), ['case_id'], unique=False)
 
+    # Stage moves may still go when their case is deleted (cascade); audit events never.
     append_only("audit_event")
     append_only("stage_move", allow_delete_cascade=True)
-
-
-def append_only(table: str, allow_delete_cascade: bool = False) -> None:
-    """Refuse UPDATE (and DELETE, for the audit trail) at the database, whoever connects.
-
-    Stage moves may still go when their case is deleted (cascade); audit events never.
-    """
-    bind = op.get_bind()
-    events = ["UPDATE"] if allow_delete_cascade else ["UPDATE", "DELETE"]
-    for event in events:
-        name = f"{table}_no_{event.lower()}"
-        if bind.dialect.name == "sqlite":
-            op.execute(
-                f"CREATE TRIGGER {name} BEFORE {event} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-            )
-        elif bind.dialect.name == "postgresql":
-            op.execute(
-                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN RAISE EXCEPTION '{table} is append-only'; END $$"
-            )
-            op.execute(f"CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()")
-
-
-def drop_append_only(table: str) -> None:
-    bind = op.get_bind()
-    for event in ("UPDATE", "DELETE"):
-        name = f"{table}_no_{event.lower()}"
-        op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if bind.dialect.name == "postgresql" else ""))
-        if bind.dialect.name == "postgresql":
-            op.execute(f"DROP FUNCTION IF EXISTS {name}()")
 
 
 def downgrade() -> None:

@@ -1,0 +1,1 @@
+"""Intimidation incidents: provenance, evidence files, the tamper-evident chain, passing to police, export."""

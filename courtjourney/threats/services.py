@@ -1,0 +1,476 @@
+"""Incident log rules: record, amend, add evidence, pass to police, check the chain, gather for export.
+
+No HTTP here. Every write locks the case's log, appends the entry and its chain link, and writes its
+audit event, all in the caller's transaction. Callers pass values already cleaned (forms.py / the API's
+schemas); the rules that need the database or the clock (times, family members, ids of this case)
+are checked here, and every failure is an InputError before anything is added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from advanced_alchemy.mixins.uuid import uuid7
+from litestar.exceptions import NotFoundException
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import undefer
+
+from courtjourney.accounts import audit
+from courtjourney.accounts.models import User
+from courtjourney.cases.models import Case, FamilyMember
+from courtjourney.db.base import utcnow
+from courtjourney.errors import InputError
+from courtjourney.i18n import LONDON, gettext as _
+from courtjourney.settings import derived_key
+from courtjourney.threats import chain, evidence as files
+from courtjourney.threats.models import (
+    DETAIL_FIELDS,
+    ENTRY_TYPES,
+    Amendment,
+    ChainLink,
+    Evidence,
+    Incident,
+    PoliceReferral,
+)
+from courtjourney.threats.rules import (
+    CLOCK_GRACE_MINUTES,
+    EVIDENCE_MAX_BYTES,
+    HOW_KNOWN,
+    IDENTIFIER_KINDS,
+    KINDS,
+    PASSED_BY,
+)
+
+# What each entry type's link covers, besides id, case_id and its place in the chain.
+CHAIN_FIELDS: dict[str, tuple[str, ...]] = {
+    "incident": ("number", "recorded_by_id", "recorded_at", *DETAIL_FIELDS),
+    "amendment": ("incident_id", "note", "recorded_by_id", "recorded_at", *DETAIL_FIELDS),
+    "evidence": ("incident_id", "filename", "media_type", "size_bytes", "sha256", "recorded_by_id", "recorded_at"),
+    "police": ("incident_id", "passed_on", "passed_by", "crime_reference", "officer", "recorded_by_id", "recorded_at"),
+}
+MAX_IDENTIFIERS = 20
+MAX_IDENTIFIER_LENGTH = 100
+
+
+def chain_key() -> bytes:
+    return derived_key(chain.KEY_PURPOSE)
+
+
+def files_key() -> bytes:
+    return derived_key(files.KEY_PURPOSE)
+
+
+def canonical_form(entry_type: str, row: Any, seq: int) -> bytes:
+    fields = {name: getattr(row, name) for name in ("id", "case_id", *CHAIN_FIELDS[entry_type])}
+    return chain.canonical(entry_type, seq, fields)
+
+
+async def _lock_log(db: AsyncSession, case: Case) -> None:
+    """Queue writers of one case's log: PostgreSQL locks the case row; SQLite's BEGIN IMMEDIATE
+    already lets one writer in at a time. The (case, seq) unique key is the backstop."""
+    await db.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+
+
+async def _append(db: AsyncSession, case: Case, entry_type: str, row: Any) -> ChainLink:
+    """Add `row` and the next link of the case's chain (the caller holds the lock)."""
+    last = (await db.execute(
+        select(ChainLink.seq, ChainLink.link).where(ChainLink.case_id == case.id).order_by(ChainLink.seq.desc()).limit(1)
+    )).first()
+    seq, previous = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
+    db.add(row)
+    await db.flush()
+    link = ChainLink(case_id=case.id, seq=seq, entry_type=entry_type, entry_id=row.id,
+                     link=chain.next_link(chain_key(), previous, canonical_form(entry_type, row, seq)))
+    db.add(link)
+    await db.flush()
+    return link
+
+
+# --- checking what people send -------------------------------------------------------------
+
+
+def _now() -> dt.datetime:
+    return utcnow()
+
+
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Times without a zone are UK times (what a worker in England or Wales means)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LONDON)
+    return value.astimezone(dt.UTC)
+
+
+def check_times(values: dict[str, Any], *, required: bool, now: dt.datetime | None = None) -> dict[str, str]:
+    """Plain-English problems with occurred_from / occurred_to / reported_at, keyed by those names."""
+    now = now or _now()
+    latest = now + dt.timedelta(minutes=CLOCK_GRACE_MINUTES)
+    start, end, reported = values.get("occurred_from"), values.get("occurred_to"), values.get("reported_at")
+    errors: dict[str, str] = {}
+    if start is None and required:
+        errors["occurred_from"] = _("Enter when it happened, or the earliest it could have been.")
+    if end is not None and start is None and not errors:
+        errors["occurred_from"] = _("Enter when the window starts as well as when it ends.")
+    if start is not None and start > latest:
+        errors["occurred_from"] = _("When it happened cannot be in the future.")
+    if end is not None and start is not None and end < start:
+        errors["occurred_to"] = _("The end of the window cannot be before its start.")
+    elif end is not None and end > latest:
+        errors["occurred_to"] = _("The end of the window cannot be in the future.")
+    if reported is not None:
+        if reported > latest:
+            errors["reported_at"] = _("When it was reported cannot be in the future.")
+        elif start is not None and reported < start:
+            errors["reported_at"] = _("It cannot have been reported before it happened.")
+    return errors
+
+
+def _choice(errors: dict[str, str], values: dict[str, Any], name: str, choices: Sequence[tuple[str, str]], message: str) -> None:
+    value = values.get(name)
+    if value is not None and value not in {key for key, _label in choices}:
+        errors[name] = message
+
+
+def clean_identifiers(raw: dict[str, Iterable[str]] | None) -> str | None:
+    """{"vehicle": [...], ...} tidied (registrations upper case without spaces, duplicates dropped), as
+    stored JSON, or None when there are none."""
+    if not raw:
+        return None
+    known = {key for key, _label in IDENTIFIER_KINDS}
+    tidy: dict[str, list[str]] = {}
+    for kind, items in raw.items():
+        if kind not in known:
+            raise InputError({"identifiers": _("Identifiers can be vehicle registrations, phone numbers or usernames.")})
+        seen: list[str] = []
+        for item in items:
+            value = " ".join(str(item).split())
+            if kind == "vehicle":
+                value = value.replace(" ", "").upper()
+            if not value or value in seen:
+                continue
+            if len(value) > MAX_IDENTIFIER_LENGTH or "\x00" in value:
+                raise InputError({f"identifiers_{kind}": _("Each identifier must be %(limit)d characters or fewer.")
+                                  % {"limit": MAX_IDENTIFIER_LENGTH}})
+            seen.append(value)
+        if len(seen) > MAX_IDENTIFIERS:
+            raise InputError({f"identifiers_{kind}": _("Give at most %(limit)d of each kind of identifier.")
+                              % {"limit": MAX_IDENTIFIERS}})
+        if seen:
+            tidy[kind] = seen
+    return json.dumps(tidy, sort_keys=True, ensure_ascii=False) if tidy else None
+
+
+def identifiers_of(stored: str | None) -> dict[str, list[str]]:
+    return json.loads(stored) if stored else {}
+
+
+async def _check_details(db: AsyncSession, case: Case, values: dict[str, Any], *, required: bool) -> dict[str, Any]:
+    """Check the details of an incident or amendment; return them ready to store."""
+    values = {**values}
+    for name in ("occurred_from", "occurred_to", "reported_at"):
+        values[name] = as_utc(values.get(name))
+    errors = check_times(values, required=required)
+    if required and not (values.get("narrative") or "").strip():
+        errors["narrative"] = _("Enter what happened.")
+    _choice(errors, values, "kind", KINDS, _("Choose one of the types of incident."))
+    _choice(errors, values, "how_known", HOW_KNOWN, _("Choose one of the ways of knowing it is true."))
+    member = values.get("reported_by_member_id")
+    if member is not None:
+        found = await db.scalar(select(FamilyMember.id).where(FamilyMember.id == member, FamilyMember.case_id == case.id))
+        if found is None:
+            errors["reported_by_member_id"] = _("Choose a family member of this case, or yourself.")
+    if "identifiers" in values and not isinstance(values["identifiers"], (str, type(None))):
+        try:
+            values["identifiers"] = clean_identifiers(values["identifiers"])
+        except InputError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise InputError(errors)
+    return {name: values.get(name) for name in DETAIL_FIELDS}
+
+
+# --- writing the log ----------------------------------------------------------------------
+
+
+async def record_incident(
+    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+) -> Incident:
+    """Record a new incident: only what happened and when are needed; the report defaults to now, by the worker."""
+    details = await _check_details(db, case, values, required=True)
+    details["reported_at"] = details["reported_at"] or _now()
+    await _lock_log(db, case)
+    number = (await db.scalar(select(func.max(Incident.number)).where(Incident.case_id == case.id)) or 0) + 1
+    incident = Incident(case_id=case.id, number=number, recorded_by_id=user.id, recorded_at=_now(), **details)
+    await _append(db, case, "incident", incident)
+    audit.record(db, "incident.recorded", actor_id=user.id, case_id=case.id, target=incident, connection=connection)
+    return incident
+
+
+async def incident_in_case(db: AsyncSession, case: Case, incident_id: UUID | None, field_name: str = "incident_id") -> Incident:
+    """An incident of this case, or a 400 naming the field (an id is input here, not an address)."""
+    row = None
+    if incident_id is not None:
+        row = await db.scalar(select(Incident).where(Incident.id == incident_id, Incident.case_id == case.id))
+    if row is None:
+        raise InputError({field_name: _("This case has no incident with that id.")})
+    return row
+
+
+async def get_incident(db: AsyncSession, case: Case, incident_id: UUID) -> Incident:
+    """An incident of this case by its address, or 404: an id from another case never resolves here."""
+    row = await db.scalar(select(Incident).where(Incident.id == incident_id, Incident.case_id == case.id))
+    if row is None:
+        raise NotFoundException("No incident was found at this address.")
+    return row
+
+
+async def amend_incident(
+    db: AsyncSession, case: Case, user: User, incident_id: UUID | None, values: dict[str, Any], *, connection: Any = None
+) -> Amendment:
+    """Add a correction or more detail to an incident; the original is kept as it was."""
+    incident = await incident_in_case(db, case, incident_id)
+    note = (values.get("note") or "").strip()
+    errors: dict[str, str] = {}
+    if not note:
+        errors["note"] = _("Say what you are correcting or adding, and why.")
+    try:
+        details = await _check_details(db, case, values, required=False)
+    except InputError as exc:
+        errors.update(exc.errors)
+    if not errors:
+        # The corrected times must still make sense with the incident's own.
+        start = details["occurred_from"] or incident.occurred_from
+        errors = check_times({"occurred_from": start, "occurred_to": details["occurred_to"] if details["occurred_from"] else None,
+                              "reported_at": details["reported_at"]}, required=True)
+    if errors:
+        raise InputError(errors)
+    await _lock_log(db, case)
+    amendment = Amendment(case_id=case.id, incident_id=incident.id, note=note, recorded_by_id=user.id, recorded_at=_now(), **details)
+    await _append(db, case, "amendment", amendment)
+    audit.record(db, "incident.amended", actor_id=user.id, case_id=case.id, target=amendment, connection=connection)
+    return amendment
+
+
+async def add_evidence(
+    db: AsyncSession, case: Case, user: User, incident: Incident, filename: str | None, content: bytes, *, connection: Any = None
+) -> Evidence:
+    """Keep a file with an incident: its type from its content, at most 20 MB, hashed, encrypted."""
+    if not content:
+        raise InputError({"file": _("Choose a file to upload. The file you sent was empty.")})
+    if len(content) > EVIDENCE_MAX_BYTES:
+        raise InputError({"file": _("The file is too large. Files can be up to 20 MB.")})
+    media_type = files.sniff(content)
+    if media_type is None:
+        raise InputError({"file": _("This file is not a type we keep. Send a photo or screenshot (PNG, JPEG, GIF, WebP or HEIC) or a PDF.")})
+    name = (filename or "").strip()[:255] or "evidence"
+    digest = files.sha256(content)
+    evidence_id = uuid7()
+    row = Evidence(
+        id=evidence_id, case_id=case.id, incident_id=incident.id, filename=name, media_type=media_type,
+        size_bytes=len(content), sha256=digest, content=files.encrypt(files_key(), evidence_id, digest, content),
+        recorded_by_id=user.id, recorded_at=_now(),
+    )
+    await _lock_log(db, case)
+    await _append(db, case, "evidence", row)
+    audit.record(db, "evidence.added", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    return row
+
+
+async def evidence_file(db: AsyncSession, case: Case, evidence_id: UUID, user: User, *, connection: Any = None) -> tuple[Evidence, bytes]:
+    """A file of this case (404 otherwise), decrypted and checked against its SHA-256; the download is audited."""
+    row = await db.scalar(
+        select(Evidence).options(undefer(Evidence.content)).where(Evidence.id == evidence_id, Evidence.case_id == case.id)
+    )
+    if row is None:
+        raise NotFoundException("No evidence file was found at this address.")
+    content = files.decrypt(files_key(), row.id, row.sha256, row.content)
+    if files.sha256(content) != row.sha256:  # AES-GCM already guarantees this; say so if it ever does not
+        raise RuntimeError(f"evidence {row.id} does not match its SHA-256")
+    audit.record(db, "evidence.downloaded", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    return row, content
+
+
+async def pass_to_police(
+    db: AsyncSession, case: Case, user: User, incident_ids: Sequence[UUID], values: dict[str, Any], *, connection: Any = None
+) -> list[PoliceReferral]:
+    """Record that these incidents (one or many, after a call) were passed to the police."""
+    errors: dict[str, str] = {}
+    ids = list(dict.fromkeys(incident_ids))
+    if not ids:
+        errors["incident_ids"] = _("Choose at least one incident.")
+    found = set(await db.scalars(select(Incident.id).where(Incident.case_id == case.id, Incident.id.in_(ids)))) if ids else set()
+    if ids and found != set(ids):
+        errors["incident_ids"] = _("This case has no incident with that id.")
+    passed_on = values.get("passed_on") or dt.datetime.now(LONDON).date()
+    if passed_on > dt.datetime.now(LONDON).date():
+        errors["passed_on"] = _("The date it was passed on cannot be in the future.")
+    passed_by = values.get("passed_by") or "worker"
+    if passed_by not in {key for key, _label in PASSED_BY}:
+        errors["passed_by"] = _("Choose who passed it on.")
+    if errors:
+        raise InputError(errors)
+    await _lock_log(db, case)
+    rows = []
+    for incident_id in ids:
+        row = PoliceReferral(case_id=case.id, incident_id=incident_id, passed_on=passed_on, passed_by=passed_by,
+                             crime_reference=values.get("crime_reference"), officer=values.get("officer"),
+                             recorded_by_id=user.id, recorded_at=_now())
+        await _append(db, case, "police", row)
+        audit.record(db, "incident.passed_to_police", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+        rows.append(row)
+    return rows
+
+
+# --- reading the log ------------------------------------------------------------------------
+
+
+@dataclass
+class IncidentView:
+    """An incident as it now stands (the original with its amendments applied), and everything with it."""
+
+    incident: Incident
+    amendments: list[Amendment] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    referrals: list[PoliceReferral] = field(default_factory=list)
+    seq: dict[UUID, int] = field(default_factory=dict)  # entry id -> its place in the chain
+
+    def current(self, name: str) -> Any:
+        """The latest value of a detail: the newest amendment that sets it, else the original."""
+        if name == "occurred_to":
+            # The time is corrected as a pair: an amendment that moves the start says whether there is a window.
+            for amendment in reversed(self.amendments):
+                if amendment.occurred_from is not None:
+                    return amendment.occurred_to
+            return self.incident.occurred_to
+        for amendment in reversed(self.amendments):
+            value = getattr(amendment, name)
+            if value is not None:
+                return value
+        return getattr(self.incident, name)
+
+    @property
+    def occurred_from(self) -> dt.datetime:
+        return self.current("occurred_from")
+
+    @property
+    def occurred_to(self) -> dt.datetime | None:
+        return self.current("occurred_to")
+
+    @property
+    def kind(self) -> str | None:
+        return self.current("kind")
+
+    @property
+    def local_day(self) -> dt.date:
+        return self.occurred_from.astimezone(LONDON).date()
+
+    @property
+    def identifiers(self) -> dict[str, list[str]]:
+        """Every identifier noted, in the original and any amendment (identifiers are added, not replaced)."""
+        merged: dict[str, list[str]] = defaultdict(list)
+        for stored in [self.incident.identifiers, *(a.identifiers for a in self.amendments)]:
+            for kind, items in identifiers_of(stored).items():
+                merged[kind].extend(i for i in items if i not in merged[kind])
+        return dict(merged)
+
+    @property
+    def passed_to_police(self) -> bool:
+        return bool(self.referrals)
+
+
+async def incident_views(db: AsyncSession, case_id: UUID, ids: Iterable[UUID] | None = None) -> list[IncidentView]:
+    """Every incident of the case (or those with `ids`), oldest recorded first, with what belongs to it."""
+    query = select(Incident).where(Incident.case_id == case_id).order_by(Incident.number)
+    if ids is not None:
+        query = query.where(Incident.id.in_(list(ids)))
+    views = {i.id: IncidentView(i) for i in await db.scalars(query)}
+    if not views:
+        return []
+    seq = dict((await db.execute(select(ChainLink.entry_id, ChainLink.seq).where(ChainLink.case_id == case_id))).all())
+    for model, attr in ((Amendment, "amendments"), (Evidence, "evidence"), (PoliceReferral, "referrals")):
+        rows = await db.scalars(select(model).where(model.case_id == case_id, model.incident_id.in_(list(views)))  # type: ignore[attr-defined]
+                                .order_by(model.recorded_at, model.id))  # type: ignore[attr-defined]
+        for row in rows:
+            getattr(views[row.incident_id], attr).append(row)
+    for view in views.values():
+        view.seq = seq
+    return list(views.values())
+
+
+async def member_names(db: AsyncSession, case_id: UUID) -> dict[UUID, str]:
+    return {m.id: m.name for m in await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case_id))}
+
+
+async def verify_case(db: AsyncSession, case_id: UUID, *, check_files: bool = False) -> chain.Verdict:
+    """Check the case's chain against every log row as it now is in the database."""
+    links = [chain.Link(l.seq, l.entry_type, l.entry_id, l.link)
+             for l in await db.scalars(select(ChainLink).where(ChainLink.case_id == case_id))]
+    rows: dict[UUID, tuple[str, Any]] = {}
+    for entry_type, model in ENTRY_TYPES.items():
+        query = select(model).where(model.case_id == case_id)  # type: ignore[attr-defined]
+        if check_files and model is Evidence:
+            query = query.options(undefer(Evidence.content))
+        for row in await db.scalars(query):
+            rows[row.id] = (entry_type, row)
+    key = chain_key()
+    forms: dict[UUID, bytes | None] = {}
+    for item in links:
+        entry_type, row = rows.get(item.entry_id, (None, None))
+        forms[item.entry_id] = canonical_form(entry_type, row, item.seq) if row is not None and entry_type == item.entry_type else None
+    linked = {item.entry_id for item in links}
+    unlinked = [(entry_type, row_id) for row_id, (entry_type, _row) in rows.items() if row_id not in linked]
+    verdict = chain.verify(key, links, forms, unlinked)
+    if verdict.intact and check_files:
+        for item in sorted(links, key=lambda l: l.seq):
+            entry_type, row = rows[item.entry_id]
+            if entry_type != "evidence":
+                continue
+            try:
+                files.decrypt(files_key(), row.id, row.sha256, row.content)
+            except Exception:  # noqa: BLE001 - any failure to decrypt means the stored file was altered
+                return chain.Verdict(verdict.entries, verdict.last_link, item.seq,
+                                     f"entry {item.seq} (evidence {row.id}): the stored file no longer matches its SHA-256")
+    return verdict
+
+
+async def cases_with_incidents(db: AsyncSession) -> list[Case]:
+    ids = select(ChainLink.case_id).distinct()
+    others = [select(model.case_id).distinct() for model in ENTRY_TYPES.values()]  # type: ignore[attr-defined]
+    found: set[UUID] = set(await db.scalars(ids))
+    for query in others:
+        found |= set(await db.scalars(query))
+    return list(await db.scalars(select(Case).where(Case.id.in_(found)).order_by(Case.reference))) if found else []
+
+
+def in_range(views: Iterable[IncidentView], start: dt.date | None, end: dt.date | None) -> list[IncidentView]:
+    """The incidents that happened (started) between `start` and `end`, both days included, UK dates."""
+    return [v for v in views if (start is None or v.local_day >= start) and (end is None or v.local_day <= end)]
+
+
+async def links_for(db: AsyncSession, case_id: UUID) -> dict[UUID, str]:
+    """Each log entry's own link, by entry id."""
+    return dict((await db.execute(select(ChainLink.entry_id, ChainLink.link).where(ChainLink.case_id == case_id))).all())
+
+
+async def summary_for_witness_pack(db: AsyncSession, case_id: UUID, *, include_narratives: bool = False) -> list[dict[str, Any]]:
+    """For the Witness Service pack: each incident's date, kind and police reference; what happened only
+    when the worker ticked that for this pack."""
+    from courtjourney.threats.rules import KINDS
+
+    kinds = dict(KINDS)
+    rows = []
+    for view in sorted(await incident_views(db, case_id), key=lambda v: v.occurred_from):
+        what = kinds.get(view.kind or "", view.kind or "")
+        if include_narratives:
+            what = f"{what}: {view.current('narrative')}"
+        references = ", ".join(r.crime_reference for r in view.referrals if getattr(r, "crime_reference", None))
+        rows.append({"when": view.local_day.strftime("%d %b %Y"), "what": what, "police_reference": references})
+    return rows
