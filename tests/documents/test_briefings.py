@@ -215,3 +215,18 @@ def test_the_preview_renders_every_template_in_each_language(tmp_path: Any, sett
         assert language(document) == ("cy-GB" if ".cy." in path.name else "en-GB")
         if path.name.startswith("parent_briefing"):
             assert "Robin" not in text and "Sam" in text, "a briefing is addressed to the parent by first name"
+
+
+def test_a_welsh_speaking_parent_gets_a_welsh_briefing(client: TestClient[Any], world: World) -> None:
+    member = client.post(f"/api/cases/{world.north_case}/family-members", headers=world.worker.auth,
+                         json={"name": "Mererid Northfield", "relationship_to_child": "grandparent", "preferred_language": "cy"}).json()
+    client.put(hearing_api(world, "/attendance"), headers=world.worker.auth,
+               json=[{"family_member_id": member["id"], "attendance": "attending"}])
+    made = {d["lang"]: d for d in make_briefings(client, world)}
+    assert set(made) == {"en", "cy"}
+    document, text = doc_text(download(client, world, made["cy"]["id"]))
+    assert language(document) == "cy-GB"
+    assert "Mererid" in text and "Rhagfyr" in text, "dates in Welsh"
+    english, _ = doc_text(download(client, world, made["en"]["id"]))[1], None
+    for line in ("This letter tells you about the next court hearing.", "What to bring", "Who will be there"):
+        assert line in english and line not in text, line
