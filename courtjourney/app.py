@@ -25,12 +25,18 @@ from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, L
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
+from courtjourney.glossary.api import GlossaryApi
+from courtjourney.glossary.pages import GlossaryPages, LocalEntryPages
+from courtjourney.glossary.terms import load_all as load_glossary
 from courtjourney.settings import Settings, get_settings
 from courtjourney.web.errors import exception_handlers
 from courtjourney.web.security import SecurityHeadersMiddleware
 
 PACKAGE = Path(__file__).parent
-TEMPLATE_DIRS = [PACKAGE / "web" / "templates", PACKAGE / "accounts" / "templates", PACKAGE / "cases" / "templates"]
+TEMPLATE_DIRS = [
+    PACKAGE / "web" / "templates", PACKAGE / "accounts" / "templates", PACKAGE / "cases" / "templates",
+    PACKAGE / "glossary" / "templates",
+]
 
 
 def configure_jinja(engine: JinjaTemplateEngine) -> None:
@@ -52,6 +58,7 @@ async def health() -> str:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    load_glossary()  # bad glossary data stops the service here, naming the file and line
     engine = make_engine(settings)
     alchemy = make_alchemy_config(settings, engine)
     secure = settings.secure_cookies == "true"
@@ -65,6 +72,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountApi,
             CasePages,
             CaseApi,
+            GlossaryPages,
+            LocalEntryPages,
+            GlossaryApi,
             create_static_files_router(path="/static", directories=[PACKAGE / "web" / "static"], opt={"exclude_from_auth": True}, include_in_schema=False),
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],

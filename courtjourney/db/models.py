@@ -12,5 +12,6 @@ from courtjourney.cases.models import (  # noqa: F401
     Task,
 )
 from courtjourney.db.base import metadata
+from courtjourney.glossary.models import LocalEntry  # noqa: F401
 
 __all__ = ("metadata",)
