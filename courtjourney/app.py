@@ -28,6 +28,9 @@ from courtjourney.documents.routes import DocumentApi, DocumentPages, shared_dow
 from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
+from courtjourney.glossary.api import GlossaryApi
+from courtjourney.glossary.pages import GlossaryPages, LocalEntryPages
+from courtjourney.glossary.terms import load_all as load_glossary
 from courtjourney.settings import Settings, get_settings
 from courtjourney.threats.api import IncidentApi
 from courtjourney.threats.pages import IncidentPages
@@ -42,6 +45,7 @@ TEMPLATE_DIRS = [
     PACKAGE / "hearings" / "templates",
     PACKAGE / "documents" / "templates",
     PACKAGE / "threats" / "templates",
+    PACKAGE / "glossary" / "templates",
 ]
 
 
@@ -64,6 +68,7 @@ async def health() -> str:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    load_glossary()  # bad glossary data stops the service here, naming the file and line
     engine = make_engine(settings)
     alchemy = make_alchemy_config(settings, engine)
     secure = settings.secure_cookies == "true"
@@ -88,6 +93,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             shared_download,
             IncidentPages,
             IncidentApi,
+            GlossaryPages,
+            LocalEntryPages,
+            GlossaryApi,
             create_static_files_router(path="/static", directories=[PACKAGE / "web" / "static"], opt={"exclude_from_auth": True}, include_in_schema=False),
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],

@@ -41,6 +41,16 @@ NOT_CASE_ROUTES = {
     ("GET", "/api/hearings/upcoming"): "list: filtered by visible_cases",
     ("GET", "/shared/{filename:str}"): "document link: its secret token is the key, 72 hours, revocable (tests/documents)",
     ("GET", "/calendar/{filename:str}"): "feed: its secret token is the key; unknown or revoked tokens get 404 (tests/hearings)",
+    ("GET", "/glossary"): "public glossary, no personal data",
+    ("GET", "/glossary/{term_id:str}"): "public glossary, no personal data",
+    ("GET", "/glossary/stage/{stage:str}"): "public glossary, no personal data",
+    ("GET", "/glossary/stage/{stage:str}/document"): "public glossary, no personal data",
+    ("GET", "/api/glossary"): "public glossary, no personal data",
+    ("GET", "/api/glossary/{term_id:str}"): "public glossary, no personal data",
+    ("GET", "/glossary/local"): "team admins' local glossary entries, no case data",
+    ("GET", "/glossary/local/new"): "team admins' local glossary entries, no case data",
+    ("POST", "/glossary/local/new"): "team admins' local glossary entries, no case data",
+    ("POST", "/api/glossary/local"): "team admins' local glossary entries, no case data",
 }
 IGNORED_PREFIXES = ("/schema", "/static")
 CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment", "case_contact", "consent", "stage_move", "case_task",

@@ -13,6 +13,7 @@ from courtjourney.cases.models import (  # noqa: F401
 )
 from courtjourney.db.base import metadata
 from courtjourney.threats.models import Amendment, ChainLink, Evidence, Incident, PoliceReferral  # noqa: F401
+from courtjourney.glossary.models import LocalEntry  # noqa: F401
 
 __all__ = ("metadata",)
 from courtjourney.documents.models import DocumentShare, ProducedDocument  # noqa: F401,E402

@@ -101,3 +101,30 @@ def age_on(birth_date: dt.date | None, today: dt.date) -> int | None:
     if (today.month, today.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The first of our locales the browser's Accept-Language asks for (by its q-values), else English.
+
+    "cy-GB,cy;q=0.9,en;q=0.8" -> "cy"; "fr, de" -> "en"; a malformed header -> "en", never an error.
+    """
+    best: tuple[float, int, str] | None = None
+    for position, item in enumerate((accept_language or "").split(",")):
+        tag, _sep, params = item.strip().partition(";")
+        language = tag.strip().lower().split("-")[0]
+        if language not in LOCALES:
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _eq, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality <= 0:
+            continue
+        candidate = (-quality, position, language)
+        if best is None or candidate < best:
+            best = candidate
+    return best[2] if best else "en"

@@ -129,6 +129,16 @@ SCREENS = [
     Screen("manager-audit", "manager", "{case}/audit"),
     Screen("admin-users", "admin", "/admin/users"),
     Screen("admin-users-with-errors", "admin", "/admin/users", submit=NEW_ACCOUNT_SUBMIT),
+    Screen("glossary", None, "/glossary"),
+    Screen("glossary-search", None, "/glossary?q=ajournment"),
+    Screen("glossary-search-with-errors", None, "/glossary", submit="main form.glossary-search button[type=submit]"),
+    Screen("glossary-term", None, "/glossary/special-measures"),
+    Screen("glossary-stage", None, "/glossary/stage/trial"),
+    Screen("glossary-welsh", None, "/glossary?lang=cy"),
+    Screen("glossary-welsh-term-in-english", None, "/glossary/hearsay?lang=en"),
+    Screen("glossary-welsh-fallback", None, "/glossary/stage/post_trial?lang=cy"),
+    Screen("glossary-local-new", "manager", "/glossary/local/new"),
+    Screen("glossary-local-new-with-errors", "manager", "/glossary/local/new", submit=MAIN_SUBMIT),
 ]
 SCREEN_NAMES = [screen.name for screen in SCREENS]
 

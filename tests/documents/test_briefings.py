@@ -10,7 +10,6 @@ import statistics
 from typing import Any
 
 import pytest
-import textstat
 import time_machine
 from docx import Document
 from docx.oxml.ns import qn
@@ -19,6 +18,7 @@ from litestar.testing import TestClient
 from courtjourney.documents import convert, engine
 from courtjourney.settings import Settings
 from tests.conftest import World, audit_events, sql
+from tests.glossary import readability
 from tests.hearings.helpers import change, hearing_api
 
 HOSTILE = "Side door & <back> gate “Mill Lane” 😀 ŵ ŷ"
@@ -66,7 +66,7 @@ def test_a_parent_briefing_is_accessible_plain_and_complete(client: TestClient[A
                      "speak to the court by video", "Wren Worker", "worker@north.example", "jury"):
         assert expected in text, expected
     assert "Northfield" not in text.replace("Dear Nora,", ""), "no surnames beyond what the worker wrote"
-    grade = textstat.flesch_kincaid_grade(text)
+    grade = readability.grade(text)
     print(f"\nparent briefing: Flesch-Kincaid grade {grade:.1f}")
     assert grade <= 8, grade
 

@@ -20,7 +20,7 @@ TABLES = ('incident', 'incident_amendment', 'incident_evidence', 'police_referra
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

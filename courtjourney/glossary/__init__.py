@@ -1,0 +1,1 @@
+"""The plain-language legal glossary, in English and Welsh."""
