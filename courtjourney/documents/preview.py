@@ -82,6 +82,14 @@ async def _police_export(db: AsyncSession) -> list[tuple[str, bytes]]:
     return [("en", body)]
 
 
+@previewer("glossary")
+async def _glossary(db: AsyncSession) -> list[tuple[str, bytes]]:
+    from courtjourney.glossary.document import stage_document
+    from courtjourney.glossary.terms import shipped_glossary
+
+    return [(lang, stage_document(shipped_glossary(lang), "trial")[1]) for lang in ("en", "cy")]
+
+
 def preview_all(settings: Settings, out_dir: Path) -> list[Path]:
     """Render every registered template into out_dir as <template>.<language>.docx; return the files."""
     from courtjourney.db.engine import make_engine

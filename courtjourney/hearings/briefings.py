@@ -15,6 +15,7 @@ from courtjourney import i18n
 from courtjourney.accounts.models import User
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.errors import InputError
+from courtjourney.glossary import terms as glossary
 from courtjourney.hearings import forms, story
 from courtjourney.hearings.models import Hearing, SpecialMeasure
 from courtjourney.i18n import N_
@@ -76,15 +77,8 @@ QUESTIONS = (
 
 
 def _words_used(text: str, lang: str) -> list[dict[str, str]]:
-    """The glossary terms the letter uses, in order of first use (empty until the glossary is installed)."""
-    try:
-        from courtjourney.glossary import terms as glossary
-    except ImportError:
-        return []
-    try:
-        found = glossary.Linker(glossary.load_terms(lang if lang in glossary.LOCALES else "en")).find(text)
-    except Exception:  # noqa: BLE001 - a missing glossary must never stop a briefing
-        return []
+    """The glossary terms the letter uses, in order of first use, in the letter's language."""
+    found = glossary.Linker(glossary.load_terms(lang if lang in glossary.LOCALES else "en")).find(text)
     return [{"term": t.term, "meaning": t.definition} for t in found]
 
 

@@ -10,10 +10,11 @@ every hearing in their caseload, titled with the case reference (never the child
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney import i18n
@@ -21,7 +22,10 @@ from courtjourney.accounts.access import visible_cases
 from courtjourney.accounts.models import User
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.hearings import forms, story
-from courtjourney.hearings.ical import FeedEvent, build_feed, build_single, etag
+from courtjourney.hearings.ical import CANCELLED_KEPT_FOR, FeedEvent, build_feed, build_single, etag
+
+# Raise when the words or layout of feeds change, so every stored fingerprint goes stale.
+FEED_FORMAT = 1
 from courtjourney.hearings.models import Attendance, CalendarSubscription, Hearing
 
 
@@ -113,6 +117,31 @@ async def build_for(db: AsyncSession, sub: CalendarSubscription, now: dt.datetim
     )
     body = build_feed(calendar_name(sub.privacy, lang), [feed_event(h, sub.privacy, lang) for h in hearings], now)
     return Feed(body, etag(body), sub.case_id)
+
+
+async def fingerprint(db: AsyncSession, sub: CalendarSubscription, now: dt.datetime) -> str:
+    """What a feed's bytes depend on, from one aggregate query: which hearings, their last change, how many
+    cancelled ones are still inside their 14 days, and the language and privacy level."""
+    kept_since = now - CANCELLED_KEPT_FOR
+    shown_cancelled = func.sum(case((Hearing.cancelled_at > kept_since, 1), else_=0))
+    if sub.user_id is not None:
+        user = await db.get(User, sub.user_id)
+        if user is None or not user.is_active:
+            return "inactive"
+        cases = visible_cases(user).subquery()
+        query = select(func.count(Hearing.id), func.max(Hearing.revised_at), shown_cancelled).where(
+            Hearing.case_id.in_(select(cases.c.id)))
+        lang = user.locale or "en"
+    else:
+        member = await db.get(FamilyMember, sub.family_member_id)
+        lang = member.preferred_language if member else "en"
+        query = select(func.count(Hearing.id), func.max(Hearing.revised_at), shown_cancelled).join(
+            Attendance, Attendance.hearing_id == Hearing.id).where(
+            Attendance.family_member_id == sub.family_member_id, Hearing.case_id == sub.case_id)
+    count, latest, cancelled = (await db.execute(query)).one()
+    latest_text = latest.astimezone(dt.UTC).isoformat() if latest else ""
+    raw = f"{FEED_FORMAT}|{sub.privacy}|{lang}|{count}|{latest_text}|{cancelled or 0}"
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def single(hearing: Hearing, lang: str, privacy: str = "standard") -> bytes:

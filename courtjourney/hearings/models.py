@@ -125,6 +125,9 @@ class CalendarSubscription(Base):
     last_fetched_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     fetch_count: Mapped[int] = mapped_column(Integer, default=0)
     content_etag: Mapped[str | None] = mapped_column(String(80), default=None)
+    # A cheap fingerprint of what the feed was built from: when it still matches, the stored ETag is
+    # still right, so a conditional request is answered 304 without building the feed again.
+    content_key: Mapped[str | None] = mapped_column(String(64), default=None)
     content_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 

@@ -435,19 +435,28 @@ async def calendar_feed(db_session: AsyncSession, request: Request[Any, Any, Any
     if sub is None:
         raise NotFoundException("No calendar was found at this address.")
     now = utcnow()
-    feed = await feeds.build_for(db_session, sub, now)
-    if sub.content_etag != feed.etag or sub.content_changed_at is None:
-        # Last-Modified moves forward only, and only when the bytes change.
-        sub.content_etag = feed.etag
-        sub.content_changed_at = max(now, sub.content_changed_at or now)
     sub.last_fetched_at = now
     sub.fetch_count += 1
-    audit.record(db_session, "calendar.fetched", actor_id=None, case_id=feed.case_id, target=sub, connection=request)
+    key = await feeds.fingerprint(db_session, sub, now)
+    body: bytes | None = None
+    if key != sub.content_key or sub.content_etag is None or sub.content_changed_at is None:
+        feed = await feeds.build_for(db_session, sub, now)
+        body = feed.body
+        if sub.content_etag != feed.etag or sub.content_changed_at is None:
+            # Last-Modified moves forward only, and only when the bytes change.
+            sub.content_etag = feed.etag
+            sub.content_changed_at = max(now, sub.content_changed_at or now)
+        sub.content_key = key
+    assert sub.content_etag is not None and sub.content_changed_at is not None
+    audit.record(db_session, "calendar.fetched", actor_id=None, case_id=sub.case_id, target=sub, connection=request)
     headers = {
-        "ETag": feed.etag,
+        "ETag": sub.content_etag,
         "Last-Modified": format_datetime(sub.content_changed_at.astimezone(dt.UTC), usegmt=True),
         "Cache-Control": "private, no-cache",
     }
-    if _not_modified(request, feed.etag, sub.content_changed_at):
+    if _not_modified(request, sub.content_etag, sub.content_changed_at):
+        # Unchanged since the copy the calendar app holds: nothing is built.
         return Response(b"", status_code=304, headers=headers)
-    return Response(feed.body, media_type=ICS_MEDIA_TYPE, headers=headers)
+    if body is None:
+        body = (await feeds.build_for(db_session, sub, now)).body
+    return Response(body, media_type=ICS_MEDIA_TYPE, headers=headers)

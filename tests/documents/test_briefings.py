@@ -66,6 +66,11 @@ def test_a_parent_briefing_is_accessible_plain_and_complete(client: TestClient[A
                      "speak to the court by video", "Wren Worker", "worker@north.example", "jury"):
         assert expected in text, expected
     assert "Northfield" not in text.replace("Dear Nora,", ""), "no surnames beyond what the worker wrote"
+    words = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert words[0] == ["Word", "What it means"] and "Words used in this letter" in text
+    terms = [w[0] for w in words[1:]]
+    assert "Crown Court" in terms and "Jury" in terms, terms
+    assert terms.index("Crown Court") < terms.index("Jury"), "in order of first use"
     grade = readability.grade(text)
     print(f"\nparent briefing: Flesch-Kincaid grade {grade:.1f}")
     assert grade <= 8, grade
@@ -208,7 +213,8 @@ def test_the_preview_renders_every_template_in_each_language(tmp_path: Any, sett
 
     written = preview_all(settings, tmp_path / "out")
     names = sorted(p.name for p in written)
-    assert names == ["parent_briefing.cy.docx", "parent_briefing.en.docx", "police_export.en.docx", "witness_pack.en.docx"]
+    assert names == ["glossary.cy.docx", "glossary.en.docx", "parent_briefing.cy.docx", "parent_briefing.en.docx",
+                     "police_export.en.docx", "witness_pack.en.docx"]
     assert set(PREVIEWS) == {p.stem for p in engine.TEMPLATES_DIR.glob("*.docx")}, "every template has a preview"
     for path in written:
         document, text = doc_text(path.read_bytes())

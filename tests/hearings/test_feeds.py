@@ -255,3 +255,23 @@ def test_calendar_tokens_never_reach_the_access_log() -> None:
     assert "AbCdEf0123456789" not in line and "/calendar/cjcal_[hidden].ics" in line
     config = uvicorn_log_config()
     assert all("redact_tokens" in handler["filters"] for handler in config["handlers"].values())
+
+
+def test_a_304_is_answered_without_building_the_feed(client: TestClient[Any], world: World, monkeypatch: Any) -> None:
+    from courtjourney.hearings import feeds
+
+    first = feed(client, world.north_feed_token)
+    built = []
+    real = feeds.build_for
+
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        built.append(1)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(feeds, "build_for", counting)
+    assert feed(client, world.north_feed_token, **{"If-None-Match": first.headers["etag"]}).status_code == 304
+    assert built == [], "an unchanged feed is not rebuilt to answer 304"
+    change(client, world, courtroom="3", reason="moved rooms")
+    moved = feed(client, world.north_feed_token, **{"If-None-Match": first.headers["etag"]})
+    assert moved.status_code == 200 and built == [1], "a change is noticed without waiting for anything"
+    assert moved.headers["etag"] != first.headers["etag"]

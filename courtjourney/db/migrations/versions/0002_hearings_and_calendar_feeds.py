@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.Column('last_fetched_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
     sa.Column('fetch_count', sa.Integer(), nullable=False),
     sa.Column('content_etag', sa.String(length=80), nullable=True),
+    sa.Column('content_key', sa.String(length=64), nullable=True),
     sa.Column('content_changed_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
     sa.Column('revoked_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
     sa.Column('sa_orm_sentinel', sa.Integer(), nullable=True),
