@@ -34,9 +34,10 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Calendar feed benchmark (bench/README.md): prints a table, asserts nothing. BENCH_ARGS="--cases 100" for a quick run.
+# Calendar feed and document benchmarks (bench/README.md): prints a table, asserts nothing. BENCH_ARGS="--cases 100" for a quick run.
 bench: $(VENV)/.installed
 	$(BIN)/python bench/feeds.py $(BENCH_ARGS)
+	$(BIN)/python bench/documents.py
 
 # Extract every string to translate (run from the root: babel.cfg's patterns are relative to it), merge it
 # into the Welsh catalogue, and check the catalogue compiles. The app reads the .po itself at start-up,

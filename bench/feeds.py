@@ -56,6 +56,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))  # measure this checkout's code, whatever is installed
 DEFAULT_PG_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 TOWNS = (
     "Northtown", "Southport Vale", "Eastbury", "Westford", "Millbridge", "Harbourside",
@@ -72,7 +73,7 @@ def configure(database_url: str, tmp: Path) -> Any:
         "COURTJOURNEY_DATABASE_URL": database_url,
         "COURTJOURNEY_SECRET_KEY": "bench-" + secrets.token_urlsafe(32),
         "COURTJOURNEY_KEY_FILE": str(tmp / "secret.key"),
-        "COURTJOURNEY_DEBUG": "false",
+        "COURTJOURNEY_DEBUG": os.environ.get("BENCH_DEBUG", "false"),
     })
     from courtjourney import settings as settings_module
 
@@ -642,7 +643,7 @@ def measure_http(args: argparse.Namespace, world: World, client: str, tmp: Path,
         path = f"/calendar/{token}.ics"
         status, headers, body = fetch(app.port, path)
         if status != 200 or "etag" not in headers:
-            raise SystemExit(f"{who} feed answered {status}: {body[:300]!r}")
+            raise SystemExit(f"{who} feed answered {status}:\n{body.decode(errors='replace')[-3000:]}\n{app.log.read_text(errors='replace')[-3000:]}")
         targets.append(Target(f"{who} feed, 200", app.port, path, 200, size=len(body)))
         conditional = {"If-None-Match": headers["etag"]}
         if (again := fetch(app.port, path, conditional)[0]) != 304:
