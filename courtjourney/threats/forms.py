@@ -61,8 +61,8 @@ POLICE = (
     Field("officer", N_("Officer"), required=False, max_length=120, hint=N_("Name, rank or collar number.")),
 )
 EXPORT = (
-    Field("start", N_("From"), kind="date", required=False),
-    Field("end", N_("To"), kind="date", required=False),
+    Field("start", N_("First day"), kind="date", required=False),
+    Field("end", N_("Last day"), kind="date", required=False),
 )
 
 # The API's text and choice fields, checked by the same rules as the page's.
