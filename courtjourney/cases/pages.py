@@ -81,6 +81,24 @@ def form_page(
     )
 
 
+async def simple_form(db: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form | None,
+                      title: str, fields: Sequence[Field], path: str, service: Any, anchor: str, *,
+                      defaults: dict[str, Any] | None = None, options: dict[str, list[tuple[str, str]]] | None = None,
+                      intro: str = "") -> Template | Redirect:
+    """A form that adds one thing to a case. GET (data None) shows it; POST cleans, saves through
+    `service(db, case, user, values, connection=...)`, and goes back to the case page at `anchor`."""
+    case = await services.get_case(db, case_id)
+    if data is None:
+        return form_page(request, case=case, title=title, fields=fields, action=case_url(case, path), values=defaults,
+                         options=options, intro=intro)
+    try:
+        await service(db, case, request.user, clean(fields, data), connection=request)
+    except InputError as exc:
+        return form_page(request, case=case, title=title, fields=fields, action=case_url(case, path), values=data,
+                         errors=exc.errors, options=options, intro=intro)
+    return Redirect(case_url(case, f"?done={anchor}#{anchor}"), status_code=303)
+
+
 class CasePages(Controller):
     include_in_schema = False
 
@@ -252,16 +270,7 @@ class CasePages(Controller):
     async def _simple(self, db: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form | None,
                       title: str, fields: Sequence[Field], path: str, service: Any, anchor: str,
                       defaults: dict[str, Any] | None = None, options: dict[str, list[tuple[str, str]]] | None = None) -> Template | Redirect:
-        """GET shows the form; POST cleans, saves through `service`, and goes back to the case page."""
-        case = await services.get_case(db, case_id)
-        if data is None:
-            return form_page(request, case=case, title=title, fields=fields, action=case_url(case, path), values=defaults, options=options)
-        try:
-            await service(db, case, request.user, clean(fields, data), connection=request)
-        except InputError as exc:
-            return form_page(request, case=case, title=title, fields=fields, action=case_url(case, path), values=data,
-                             errors=exc.errors, options=options)
-        return Redirect(case_url(case, f"?done={anchor}#{anchor}"), status_code=303)
+        return await simple_form(db, request, case_id, data, title, fields, path, service, anchor, defaults=defaults, options=options)
 
     @get("/cases/{case_id:uuid}/family/new")
     async def family_form(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID) -> Template | Redirect:

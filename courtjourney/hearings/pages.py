@@ -19,7 +19,7 @@ from courtjourney.accounts.models import User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case, FamilyMember
-from courtjourney.cases.pages import Form, case_url, form_page
+from courtjourney.cases.pages import Form, case_url, form_page, simple_form
 from courtjourney.db.base import utcnow
 from courtjourney.errors import InputError
 from courtjourney.documents import store
@@ -59,21 +59,17 @@ class HearingPages(Controller):
     # --- proceedings ---------------------------------------------------------------------------
 
     @get("/cases/{case_id:uuid}/proceedings/new")
-    async def proceeding_form(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID) -> Template:
-        case = await case_services.get_case(db_session, case_id)
-        return form_page(request, case=case, title=_("Add a proceeding"), fields=forms.PROCEEDING,
-                         action=case_url(case, "/proceedings/new"), values={"status": "active", "court_type": "magistrates"},
-                         intro=_("A proceeding is one prosecution: a trial of one or more defendants, or a retrial."))
+    async def proceeding_form(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID) -> Template | Redirect:
+        return await self._proceeding(db_session, request, case_id, None)
 
     @post("/cases/{case_id:uuid}/proceedings/new")
     async def proceeding_add(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        try:
-            await services.add_proceeding(db_session, case, request.user, clean(forms.PROCEEDING, data), connection=request)
-        except InputError as exc:
-            return form_page(request, case=case, title=_("Add a proceeding"), fields=forms.PROCEEDING,
-                             action=case_url(case, "/proceedings/new"), values=data, errors=exc.errors)
-        return Redirect(case_url(case, "?done=hearings#hearings"), status_code=303)
+        return await self._proceeding(db_session, request, case_id, data)
+
+    async def _proceeding(self, db: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form | None) -> Template | Redirect:
+        return await simple_form(db, request, case_id, data, _("Add a proceeding"), forms.PROCEEDING, "/proceedings/new",
+                                 services.add_proceeding, "hearings", defaults={"status": "active", "court_type": "magistrates"},
+                                 intro=_("A proceeding is one prosecution: a trial of one or more defendants, or a retrial."))
 
     @get("/cases/{case_id:uuid}/proceedings/{proceeding_id:uuid}")
     async def proceeding_edit_form(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, proceeding_id: UUID) -> Template:
@@ -241,20 +237,14 @@ class HearingPages(Controller):
     # --- special measures, briefings, Witness Service packs -------------------------------------
 
     @get("/cases/{case_id:uuid}/special-measures/new")
-    async def measure_form(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID) -> Template:
-        case = await case_services.get_case(db_session, case_id)
-        return form_page(request, case=case, title=_("Record a special measure"), fields=forms.SPECIAL_MEASURE,
-                         action=case_url(case, "/special-measures/new"), values={"status": "applied"})
+    async def measure_form(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID) -> Template | Redirect:
+        return await simple_form(db_session, request, case_id, None, _("Record a special measure"), forms.SPECIAL_MEASURE,
+                                 "/special-measures/new", services.add_measure, "hearings", defaults={"status": "applied"})
 
     @post("/cases/{case_id:uuid}/special-measures/new")
     async def measure_add(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        try:
-            await services.add_measure(db_session, case, request.user, clean(forms.SPECIAL_MEASURE, data), connection=request)
-        except InputError as exc:
-            return form_page(request, case=case, title=_("Record a special measure"), fields=forms.SPECIAL_MEASURE,
-                             action=case_url(case, "/special-measures/new"), values=data, errors=exc.errors)
-        return Redirect(case_url(case, "?done=measures#hearings"), status_code=303)
+        return await simple_form(db_session, request, case_id, data, _("Record a special measure"), forms.SPECIAL_MEASURE,
+                                 "/special-measures/new", services.add_measure, "hearings")
 
     @post("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/briefings")
     async def briefings(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID) -> Redirect:
