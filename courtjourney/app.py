@@ -24,6 +24,8 @@ from courtjourney.accounts.auth import AuthenticationMiddleware
 from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
+from courtjourney.debrief.api import DebriefApi
+from courtjourney.debrief.pages import DebriefPages, TeamPages
 from courtjourney.hearings.api import HearingApi, UpcomingApi
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
@@ -37,6 +39,7 @@ TEMPLATE_DIRS = [
     PACKAGE / "accounts" / "templates",
     PACKAGE / "cases" / "templates",
     PACKAGE / "hearings" / "templates",
+    PACKAGE / "debrief" / "templates",
 ]
 
 
@@ -76,6 +79,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CaseloadHearingPages,
             HearingApi,
             UpcomingApi,
+            DebriefPages,
+            TeamPages,
+            DebriefApi,
             calendar_feed,
             create_static_files_router(path="/static", directories=[PACKAGE / "web" / "static"], opt={"exclude_from_auth": True}, include_in_schema=False),
         ],

@@ -197,5 +197,82 @@ def users_token(email: str, name: str, revoke: bool) -> None:
     click.echo(run_in_session(work))
 
 
+@main.command()
+@click.option("--delete", "delete_them", is_flag=True, help="Delete the listed cases, keeping only a record that they existed.")
+@click.option("--case", "only", default=None, help="Only this case reference (with --delete: refuses if it is open or not yet due).")
+def retention(delete_them: bool, only: str | None) -> None:
+    """List closed cases past their retention date; with --delete, delete all their data."""
+    from courtjourney.cases.models import Case
+    from courtjourney.debrief import services
+
+    async def work(db: AsyncSession) -> list[str]:
+        if only:
+            case = await db.scalar(select(Case).where(Case.reference == only))
+            if case is None:
+                raise click.ClickException(f"No case with the reference {only}.")
+            targets = [(case.id, case.reference, None)]
+        else:
+            targets = [(e.case_id, e.reference, e.retain_until) for e in await services.past_retention(db)]
+        lines = []
+        for case_id, reference, until in targets:
+            if delete_them:
+                try:
+                    record = await services.purge(db, case_id)
+                except services.PurgeRefused as refused:
+                    raise click.ClickException(str(refused)) from None
+                lines.append(f"Deleted {reference}; kept only that it existed (deleted at {record.deleted_at:%Y-%m-%d %H:%M} UTC).")
+            else:
+                lines.append(f"{reference}  kept until {until}" if until else f"{reference}")
+        return lines
+
+    lines = run_in_session(work)
+    if not lines:
+        click.echo("No cases are past their retention date.")
+    for line in lines:
+        click.echo(line)
+    if lines and not delete_them:
+        click.echo("Run again with --delete to delete them.")
+
+
+@main.group()
+def documents() -> None:
+    """Word documents the service produces."""
+
+
+@documents.command("preview")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write the documents to.")
+def documents_preview(out_dir: str) -> None:
+    """Render the debrief letters of the demo cases (after `courtjourney demo`) into a folder."""
+    from pathlib import Path
+
+    from courtjourney.cases import services as cases
+    from courtjourney.cases.models import Case
+    from courtjourney.debrief import letter, services
+
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+
+    async def work(db: AsyncSession) -> list[str]:
+        written = []
+        for case in await db.scalars(select(Case).order_by(Case.reference)):
+            if not await services.outcomes_for(db, case.id):
+                continue
+            workers = await cases.workers_for(db, case.id)
+            if not workers:
+                continue
+            for member in await cases.family_for(db, case.id):
+                body, made = await letter.produce(db, case, workers[0], member_id=member.id)
+                path = target / f"debrief-{case.reference}-{made.kind}-{made.lang}-{member.relationship_to_child}.docx"
+                path.write_bytes(body)
+                written.append(str(path))
+        return written
+
+    written = run_in_session(work)
+    for path in written:
+        click.echo(path)
+    if not written:
+        click.echo("No case has an outcome yet: run `courtjourney demo` first.")
+
+
 if __name__ == "__main__":
     main()

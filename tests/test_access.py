@@ -39,11 +39,13 @@ NOT_CASE_ROUTES = {
     ("POST", "/account/calendar/revoke"): "own account: the worker's own feed",
     ("GET", "/hearings/upcoming"): "list: filtered by visible_cases",
     ("GET", "/api/hearings/upcoming"): "list: filtered by visible_cases",
+    ("GET", "/team"): "manager only, lists visible cases (visible_cases); 404 for others",
     ("GET", "/calendar/{filename:str}"): "feed: its secret token is the key; unknown or revoked tokens get 404 (tests/hearings)",
 }
 IGNORED_PREFIXES = ("/schema", "/static")
 CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment", "case_contact", "consent", "stage_move", "case_task",
-               "proceeding", "charge", "hearing", "hearing_change", "hearing_attendance", "calendar_subscription"]
+               "proceeding", "charge", "hearing", "hearing_change", "hearing_attendance", "calendar_subscription",
+               "outcome", "support_plan_item", "support_plan_review", "case_closure"]
 
 # A body that would be valid for most case forms, so a route that forgot the guard would act on it.
 ANY_BODY: dict[str, Any] = {
@@ -71,7 +73,8 @@ def case_routes(app: Litestar) -> list[tuple[str, str]]:
 
 def concrete(path: str, world: World) -> str:
     ids = {"case_id": world.north_case, "task_id": world.north_task, "consent_id": world.north_consent,
-           "proceeding_id": world.north_proceeding, "hearing_id": world.north_hearing, "subscription_id": world.north_subscription}
+           "proceeding_id": world.north_proceeding, "hearing_id": world.north_hearing, "subscription_id": world.north_subscription,
+           "outcome_id": world.north_outcome, "item_id": world.north_plan_item, "review_id": world.north_review, "rule": "uls"}
 
     def fill(match: re.Match[str]) -> str:
         return str(ids.get(match.group(1), uuid.uuid4()))

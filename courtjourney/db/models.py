@@ -22,3 +22,10 @@ from courtjourney.hearings.models import (  # noqa: F401,E402
     HearingChange,
     Proceeding,
 )
+from courtjourney.debrief.models import (  # noqa: F401,E402
+    Closure,
+    Outcome,
+    PlanItem,
+    PlanReview,
+    PurgedCase,
+)

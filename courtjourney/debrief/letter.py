@@ -1,0 +1,257 @@
+"""The family's debrief letter: what was decided, the sentence explained, what happens next and by when.
+
+`context()` turns stored outcomes into the words the Word templates show, already in the family
+member's language (every sentence goes through the catalogue), so one template serves English and
+Welsh. Sentences are short and plain: the tests measure the demo letter with textstat.
+
+`words_used` is the hook for the glossary linker (built elsewhere): a list of {term, meaning}
+pairs shown under "Words used in this letter". It is empty until the linker is plugged in here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from courtjourney import i18n
+from courtjourney.cases.models import Case
+from courtjourney.debrief import rules
+from courtjourney.debrief.models import Outcome
+from courtjourney.debrief.services import CaseDeadline, facts, first_report
+from courtjourney.hearings.models import Charge
+
+TEMPLATES = {"outcome": "debrief_outcome", "not_prosecuted": "debrief_not_prosecuted"}
+
+
+@dataclass
+class Letter:
+    kind: str  # outcome | not_prosecuted
+    template: str
+    lang: str
+    title: str
+    context: dict[str, Any]
+
+
+def kind_of(outcomes: list[Outcome]) -> str | None:
+    """Which letter the outcomes call for: any court result gets the outcome letter; only a decision
+    not to prosecute gets the letter about the right to review."""
+    if not outcomes:
+        return None
+    if all(o.result in rules.NOT_PROSECUTED for o in outcomes):
+        return "not_prosecuted"
+    return "outcome"
+
+
+def _years(months: int, t: Any) -> str:
+    whole, rest = divmod(months, 12)
+    if rest == 0:
+        return t("%(years)d years") % {"years": whole} if whole != 1 else t("1 year")
+    if rest == 6:
+        return t("%(years)d and a half years") % {"years": whole}
+    return t("%(months)d months") % {"months": months}
+
+
+def _who(o: Outcome, t: Any) -> str:
+    return o.defendant or t("the defendant")
+
+
+def _result_lines(o: Outcome, charge: Charge | None, t: Any) -> list[str]:
+    who = _who(o, t)
+    crime = charge.description if charge else t("the crime")
+    lines = {
+        "convicted": [t("%(who)s was found guilty of: %(crime)s.") % {"who": who, "crime": crime}],
+        "guilty_plea": [t("%(who)s said they were guilty of: %(crime)s. This is called a guilty plea.") % {"who": who, "crime": crime}],
+        "acquitted": [t("%(who)s was found not guilty of: %(crime)s.") % {"who": who, "crime": crime},
+                      t("This does not mean that nobody believed your child. The law says the court must be sure, "
+                        "and it was not sure enough.")],
+        "hung_jury": [t("The jury could not agree about %(who)s.") % {"who": who},
+                      t("The prosecution will decide if there will be a new trial. I will tell you as soon as I know.")],
+        "retrial_ordered": [t("There will be a new trial for %(who)s. I will tell you the date as soon as I know it.") % {"who": who}],
+        "discontinued": [t("The prosecution decided to stop the case against %(who)s.") % {"who": who}],
+        "no_evidence": [t("The prosecution told the court it would not go on with the case against %(who)s. "
+                          "This ends the case, and the court finds them not guilty.") % {"who": who}],
+        "no_further_action": [t("The police decided to take no further action. This means nobody will be charged for now.")],
+    }
+    return lines[o.result]
+
+
+def _sentence_lines(o: Outcome, t: Any, lang: str) -> list[str]:
+    who, f = _who(o, t), facts_for_letter(o)
+    s = o.sentence_type
+    if s is None:
+        return []
+    lines: list[str] = []
+    length = _years(o.custody_months, t) if o.custody_months else ""
+    if s == "custody":
+        lines.append(t("%(who)s was sent to prison. The sentence is %(length)s long.") % {"who": who, "length": length})
+        rule = rules.release_rule(f)
+        if rule is not None:
+            lines.append(t(rule.explains))
+            release = rules.likely_release(f)
+            if release is not None:
+                lines.append(t("So the earliest they are likely to leave prison is around %(day)s. "
+                               "Time they spent locked up before the trial can make this sooner.") % {"day": i18n.long_date(release, lang)})
+        lines.append(t(rules.LICENCE[0]))
+    elif s == "suspended":
+        lines.append(t("%(who)s was given a suspended sentence of %(length)s. They will not go to prison now. "
+                       "If they commit another crime or break the court's rules, they can be sent to prison.") % {"who": who, "length": length})
+    elif s in {"community_order", "yro"}:
+        lines.append(t("%(who)s must follow rules set by the court and do work in the community. "
+                       "Probation or the youth justice team will check that they do.") % {"who": who})
+    elif s in {"hospital_order", "restricted_hospital_order"}:
+        lines.append(t("%(who)s was sent to hospital for treatment, instead of prison.") % {"who": who})
+    elif s == "fine":
+        lines.append(t("%(who)s must pay a fine.") % {"who": who})
+    elif s == "conditional_discharge":
+        lines.append(t("%(who)s will not be punished now, as long as they do not commit another crime for a set time.") % {"who": who})
+    elif s == "absolute_discharge":
+        lines.append(t("The court decided not to punish %(who)s. They still have a criminal record for this.") % {"who": who})
+    row = rules.notification_row(f)
+    if row is not None:
+        period = rules.notification_period(row, o.offender_under_18, o.discharge_months)
+        if period == "indefinite":
+            years = rules.INDEFINITE_REVIEW_YEARS["under_18" if o.offender_under_18 else "adult"]
+            lines.append(t("%(who)s must keep telling the police where they live, and other details, for the rest of their life. "
+                           "They can ask for this to be reviewed after %(years)d years.") % {"who": who, "years": years})
+        elif isinstance(period, int):
+            lines.append(t("%(who)s must keep telling the police where they live, and other details, for %(length)s.")
+                         % {"who": who, "length": _years(period, t)})
+    if o.restraining_order:
+        lines.append(t(rules.RESTRAINING_ORDER[0]))
+        lines.append(t("This order lasts for %(length)s.") % {"length": _years(o.restraining_order_months, t)}
+                     if o.restraining_order_months else t("This order lasts until the court changes it."))
+    if o.shpo:
+        lines.append(t(rules.SHPO[0]))
+    return lines
+
+
+def facts_for_letter(o: Outcome) -> rules.Facts:
+    return rules.Facts(result=o.result, court_type=o.court_type, category=o.category, decided_on=o.decided_on,
+                       sentence_type=o.sentence_type, custody_months=o.custody_months, sentence_on=o.sentence_on,
+                       offender_under_18=o.offender_under_18, particular_concern=o.particular_concern, life_maximum=o.life_maximum,
+                       discharge_months=o.discharge_months)
+
+
+def _deadline_rows(deadlines: list[CaseDeadline], t: Any, lang: str) -> list[dict[str, str]]:
+    rows = []
+    for cd in deadlines:
+        d = cd.deadline
+        if d.missing:
+            by = t("Not known yet. We need %(what)s.") % {"what": t(" and ").join(t(m) for m in d.missing)}
+        else:
+            by = i18n.long_date(d.due, lang)
+            if d.later:
+                by += " " + t("(at the latest %(day)s)") % {"day": i18n.long_date(d.later, lang)}
+        rows.append({"what": t(d.title), "by": by, "rule": t(d.rule)})
+    return rows
+
+
+def context(case: Case, member_name: str, lang: str, outcomes: list[Outcome], charges: dict[Any, Charge],
+            deadlines: list[CaseDeadline], worker_name: str, today: dt.date | None = None) -> Letter:
+    """The words of the letter, in `lang`. Raises ValueError when there is no outcome to explain."""
+    kind = kind_of(outcomes)
+    if kind is None:
+        raise ValueError("no outcome recorded")
+    t = i18n.translations(lang).gettext
+    today = today or dt.date.today()
+    decided = [o for o in outcomes]
+    sections: list[dict[str, Any]] = []
+    what = [line for o in decided for line in _result_lines(o, charges.get(o.charge_id), t)]
+    if kind == "outcome":
+        title = t("After the court case: what happens now")
+        intro = [t("This letter is about the court case for %(child)s. It explains what the court decided and what happens next.")
+                 % {"child": case.child_name},
+                 t("I will go through it with you. You can ask me anything, at any time.")]
+        sections.append({"heading": t("What the court decided"), "paragraphs": what})
+        sentence = [line for o in decided for line in _sentence_lines(o, t, lang)]
+        if sentence:
+            sections.append({"heading": t("The sentence"), "paragraphs": sentence})
+        if any(o.sentence_type for o in decided):
+            sections.append({"heading": t("If you think the sentence is too low"), "paragraphs": [
+                t("Anyone can ask the Attorney General to look at some Crown Court sentences again. "
+                  "This is the Unduly Lenient Sentence scheme. The time limit is strict, so tell me soon if you want to ask.")]})
+    else:
+        title = t("Why the case is not going to court")
+        intro = [t("This letter is about the case for %(child)s. It explains what was decided and what you can do about it.")
+                 % {"child": case.child_name},
+                 t("I will go through it with you. You can ask me anything, at any time.")]
+        sections.append({"heading": t("What was decided"), "paragraphs": [*what,
+            t("This does not mean that nobody believed your child. It usually means they think the evidence is not strong enough "
+              "for a court to be sure.")]})
+        vrr = next((cd.deadline for cd in deadlines if cd.deadline.key == "vrr" and cd.deadline.known), None)
+        review = [t("You can ask for the decision to be looked at again. This is called the Victims' Right to Review. It is free."),
+                  t("Someone who did not make the first decision will look at it again. They can change it.")]
+        if vrr is not None:
+            review.append(t("Ask by %(day)s for a quick review. They will still take a request until %(later)s. "
+                            "After that they only look again in rare cases.") % {
+                "day": i18n.long_date(vrr.due, lang), "later": i18n.long_date(vrr.later, lang)})
+        review.append(t("I can help you ask, if you want to."))
+        sections.append({"heading": t("Your right to ask for a review"), "paragraphs": review})
+    after = [
+        {"heading": t("Support for you"), "paragraphs": [
+            t("I will keep supporting you now the case is over. We will make a plan together."),
+            t("We will meet to see how you are after 1, 3, 6 and 9 months."),
+            t("You may be able to get money from the Criminal Injuries Compensation Authority. I can help you apply."),
+        ]},
+        {"heading": t("How you might feel"), "paragraphs": [
+            t("This may not be the result you hoped for. That is not your fault, and it is not your child's fault."),
+            t("Many families feel angry, sad or let down after a case like this. Those feelings are normal."),
+            t("Your child was brave to speak up. Please talk to me about how you both feel."),
+        ]},
+    ]
+    ctx = {
+        "title": title,
+        "greeting": t("Dear %(name)s,") % {"name": member_name},
+        "intro": intro,
+        "sections": sections,
+        "deadlines_heading": t("What happens next, and by when"),
+        "deadlines_intro": t("These are the dates that matter. I will remind you before each one."),
+        "th_what": t("What"), "th_by": t("By when"), "th_rule": t("The rule"),
+        "deadlines": _deadline_rows(deadlines, t, lang),
+        "after": after,
+        "words_heading": t("Words used in this letter"),
+        "words_used": [],  # hook for the glossary linker: [{"term": ..., "meaning": ...}]
+        "sign_off": t("From %(worker)s, your support worker") % {"worker": worker_name},
+        "written_on": i18n.long_date(today, lang),
+    }
+    return Letter(kind, TEMPLATES[kind], lang, title, ctx)
+
+
+def plain_text(ctx: dict[str, Any]) -> str:
+    """Every sentence of the letter as text, for measuring how easy it is to read."""
+    parts = [ctx["title"], ctx["greeting"], *ctx["intro"]]
+    for section in [*ctx["sections"], *ctx["after"]]:
+        parts += [section["heading"], *section["paragraphs"]]
+    parts += [ctx["deadlines_heading"], ctx["deadlines_intro"]]
+    for row in ctx["deadlines"]:
+        parts += [row["what"] + ".", row["rule"]]
+    return "\n".join(parts)
+
+
+__all__ = ("Letter", "context", "kind_of", "plain_text", "first_report")
+
+
+async def produce(db: Any, case: Case, user: Any, *, member_id: Any = None, connection: Any = None) -> tuple[bytes, Letter]:
+    """Render the debrief letter for one family member (default: the first), in their language; audited."""
+    from courtjourney.accounts import audit
+    from courtjourney.cases import services as cases
+    from courtjourney.debrief import services
+    from courtjourney.documents.engine import render
+    from courtjourney.errors import InputError
+    from courtjourney.hearings import services as hearings
+
+    family = await cases.family_for(db, case.id)
+    member = next((m for m in family if m.id == member_id), None) if member_id else (family[0] if family else None)
+    if member_id and member is None:
+        raise InputError({"member": i18n.gettext("Choose a family member of this case.")})
+    outcomes = await services.outcomes_for(db, case.id)
+    if not outcomes:
+        raise InputError({"outcome": i18n.gettext("Record an outcome first: the letter explains it.")})
+    lang = member.preferred_language if member and member.preferred_language in i18n.LOCALES else "en"
+    charges = {c.id: c for c in await hearings.charges_for(db, case.id)}
+    letter = context(case, member.name if member else i18n.translations(lang).gettext("family"), lang, outcomes, charges,
+                     services.case_deadlines(case, outcomes), user.full_name)
+    body = render(letter.template, letter.context, lang=lang, title=letter.title)
+    audit.record(db, "document.debrief_produced", actor_id=user.id, case_id=case.id, target=member, connection=connection)
+    return body, letter
