@@ -43,86 +43,86 @@ def kind_of(outcomes: list[Outcome]) -> str | None:
     return "outcome"
 
 
-def _years(months: int, t: Any) -> str:
+def _years(months: int, _: Any) -> str:
     whole, rest = divmod(months, 12)
     if rest == 0:
-        return t("%(years)d years") % {"years": whole} if whole != 1 else t("1 year")
+        return _("%(years)d years") % {"years": whole} if whole != 1 else _("1 year")
     if rest == 6:
-        return t("%(years)d and a half years") % {"years": whole}
-    return t("%(months)d months") % {"months": months}
+        return _("%(years)d and a half years") % {"years": whole}
+    return _("%(months)d months") % {"months": months}
 
 
-def _who(o: Outcome, t: Any) -> str:
-    return o.defendant or t("the defendant")
+def _who(o: Outcome, _: Any) -> str:
+    return o.defendant or _("the defendant")
 
 
-def _result_lines(o: Outcome, charge: Charge | None, t: Any) -> list[str]:
-    who = _who(o, t)
-    crime = charge.description if charge else t("the crime")
+def _result_lines(o: Outcome, charge: Charge | None, _: Any) -> list[str]:
+    who = _who(o, _)
+    crime = charge.description if charge else _("the crime")
     lines = {
-        "convicted": [t("%(who)s was found guilty of: %(crime)s.") % {"who": who, "crime": crime}],
-        "guilty_plea": [t("%(who)s said they were guilty of: %(crime)s. This is called a guilty plea.") % {"who": who, "crime": crime}],
-        "acquitted": [t("%(who)s was found not guilty of: %(crime)s.") % {"who": who, "crime": crime},
-                      t("This does not mean that nobody believed your child. The law says the court must be sure, "
+        "convicted": [_("%(who)s was found guilty of: %(crime)s.") % {"who": who, "crime": crime}],
+        "guilty_plea": [_("%(who)s said they were guilty of: %(crime)s. This is called a guilty plea.") % {"who": who, "crime": crime}],
+        "acquitted": [_("%(who)s was found not guilty of: %(crime)s.") % {"who": who, "crime": crime},
+                      _("This does not mean that nobody believed your child. The law says the court must be sure, "
                         "and it was not sure enough.")],
-        "hung_jury": [t("The jury could not agree about %(who)s.") % {"who": who},
-                      t("The prosecution will decide if there will be a new trial. I will tell you as soon as I know.")],
-        "retrial_ordered": [t("There will be a new trial for %(who)s. I will tell you the date as soon as I know it.") % {"who": who}],
-        "discontinued": [t("The prosecution decided to stop the case against %(who)s.") % {"who": who}],
-        "no_evidence": [t("The prosecution told the court it would not go on with the case against %(who)s. "
+        "hung_jury": [_("The jury could not agree about %(who)s.") % {"who": who},
+                      _("The prosecution will decide if there will be a new trial. I will tell you as soon as I know.")],
+        "retrial_ordered": [_("There will be a new trial for %(who)s. I will tell you the date as soon as I know it.") % {"who": who}],
+        "discontinued": [_("The prosecution decided to stop the case against %(who)s.") % {"who": who}],
+        "no_evidence": [_("The prosecution told the court it would not go on with the case against %(who)s. "
                           "This ends the case, and the court finds them not guilty.") % {"who": who}],
-        "no_further_action": [t("The police decided to take no further action. This means nobody will be charged for now.")],
+        "no_further_action": [_("The police decided to take no further action. This means nobody will be charged for now.")],
     }
     return lines[o.result]
 
 
-def _sentence_lines(o: Outcome, t: Any, lang: str) -> list[str]:
-    who, f = _who(o, t), facts_for_letter(o)
+def _sentence_lines(o: Outcome, _: Any, lang: str) -> list[str]:
+    who, f = _who(o, _), facts_for_letter(o)
     s = o.sentence_type
     if s is None:
         return []
     lines: list[str] = []
-    length = _years(o.custody_months, t) if o.custody_months else ""
+    length = _years(o.custody_months, _) if o.custody_months else ""
     if s == "custody":
-        lines.append(t("%(who)s was sent to prison. The sentence is %(length)s long.") % {"who": who, "length": length})
+        lines.append(_("%(who)s was sent to prison. The sentence is %(length)s long.") % {"who": who, "length": length})
         rule = rules.release_rule(f)
         if rule is not None:
-            lines.append(t(rule.explains))
+            lines.append(_(rule.explains))
             release = rules.likely_release(f)
             if release is not None:
-                lines.append(t("So the earliest they are likely to leave prison is around %(day)s. "
+                lines.append(_("So the earliest they are likely to leave prison is around %(day)s. "
                                "Time they spent locked up before the trial can make this sooner.") % {"day": i18n.long_date(release, lang)})
-        lines.append(t(rules.LICENCE[0]))
+        lines.append(_(rules.LICENCE[0]))
     elif s == "suspended":
-        lines.append(t("%(who)s was given a suspended sentence of %(length)s. They will not go to prison now. "
+        lines.append(_("%(who)s was given a suspended sentence of %(length)s. They will not go to prison now. "
                        "If they commit another crime or break the court's rules, they can be sent to prison.") % {"who": who, "length": length})
     elif s in {"community_order", "yro"}:
-        lines.append(t("%(who)s must follow rules set by the court and do work in the community. "
+        lines.append(_("%(who)s must follow rules set by the court and do work in the community. "
                        "Probation or the youth justice team will check that they do.") % {"who": who})
     elif s in {"hospital_order", "restricted_hospital_order"}:
-        lines.append(t("%(who)s was sent to hospital for treatment, instead of prison.") % {"who": who})
+        lines.append(_("%(who)s was sent to hospital for treatment, instead of prison.") % {"who": who})
     elif s == "fine":
-        lines.append(t("%(who)s must pay a fine.") % {"who": who})
+        lines.append(_("%(who)s must pay a fine.") % {"who": who})
     elif s == "conditional_discharge":
-        lines.append(t("%(who)s will not be punished now, as long as they do not commit another crime for a set time.") % {"who": who})
+        lines.append(_("%(who)s will not be punished now, as long as they do not commit another crime for a set time.") % {"who": who})
     elif s == "absolute_discharge":
-        lines.append(t("The court decided not to punish %(who)s. They still have a criminal record for this.") % {"who": who})
+        lines.append(_("The court decided not to punish %(who)s. They still have a criminal record for this.") % {"who": who})
     row = rules.notification_row(f)
     if row is not None:
         period = rules.notification_period(row, o.offender_under_18, o.discharge_months)
         if period == "indefinite":
             years = rules.INDEFINITE_REVIEW_YEARS["under_18" if o.offender_under_18 else "adult"]
-            lines.append(t("%(who)s must keep telling the police where they live, and other details, for the rest of their life. "
+            lines.append(_("%(who)s must keep telling the police where they live, and other details, for the rest of their life. "
                            "They can ask for this to be reviewed after %(years)d years.") % {"who": who, "years": years})
         elif isinstance(period, int):
-            lines.append(t("%(who)s must keep telling the police where they live, and other details, for %(length)s.")
-                         % {"who": who, "length": _years(period, t)})
+            lines.append(_("%(who)s must keep telling the police where they live, and other details, for %(length)s.")
+                         % {"who": who, "length": _years(period, _)})
     if o.restraining_order:
-        lines.append(t(rules.RESTRAINING_ORDER[0]))
-        lines.append(t("This order lasts for %(length)s.") % {"length": _years(o.restraining_order_months, t)}
-                     if o.restraining_order_months else t("This order lasts until the court changes it."))
+        lines.append(_(rules.RESTRAINING_ORDER[0]))
+        lines.append(_("This order lasts for %(length)s.") % {"length": _years(o.restraining_order_months, _)}
+                     if o.restraining_order_months else _("This order lasts until the court changes it."))
     if o.shpo:
-        lines.append(t(rules.SHPO[0]))
+        lines.append(_(rules.SHPO[0]))
     return lines
 
 
@@ -133,17 +133,17 @@ def facts_for_letter(o: Outcome) -> rules.Facts:
                        discharge_months=o.discharge_months)
 
 
-def _deadline_rows(deadlines: list[CaseDeadline], t: Any, lang: str) -> list[dict[str, str]]:
+def _deadline_rows(deadlines: list[CaseDeadline], _: Any, lang: str) -> list[dict[str, str]]:
     rows = []
     for cd in deadlines:
         d = cd.deadline
         if d.missing:
-            by = t("Not known yet. We need %(what)s.") % {"what": t(" and ").join(t(m) for m in d.missing)}
+            by = _("Not known yet. We need %(what)s.") % {"what": _(" and ").join(_(m) for m in d.missing)}
         else:
             by = i18n.long_date(d.due, lang)
             if d.later:
-                by += " " + t("(at the latest %(day)s)") % {"day": i18n.long_date(d.later, lang)}
-        rows.append({"what": t(d.title), "by": by, "rule": t(d.rule)})
+                by += " " + _("(at the latest %(day)s)") % {"day": i18n.long_date(d.later, lang)}
+        rows.append({"what": _(d.title), "by": by, "rule": _(d.rule)})
     return rows
 
 
@@ -153,66 +153,66 @@ def context(case: Case, member_name: str, lang: str, outcomes: list[Outcome], ch
     kind = kind_of(outcomes)
     if kind is None:
         raise ValueError("no outcome recorded")
-    t = i18n.translations(lang).gettext
+    _ = i18n.translations(lang).gettext
     today = today or dt.date.today()
     decided = [o for o in outcomes]
     sections: list[dict[str, Any]] = []
-    what = [line for o in decided for line in _result_lines(o, charges.get(o.charge_id), t)]
+    what = [line for o in decided for line in _result_lines(o, charges.get(o.charge_id), _)]
     if kind == "outcome":
-        title = t("After the court case: what happens now")
-        intro = [t("This letter is about the court case for %(child)s. It explains what the court decided and what happens next.")
+        title = _("After the court case: what happens now")
+        intro = [_("This letter is about the court case for %(child)s. It explains what the court decided and what happens next.")
                  % {"child": case.child_name},
-                 t("I will go through it with you. You can ask me anything, at any time.")]
-        sections.append({"heading": t("What the court decided"), "paragraphs": what})
-        sentence = [line for o in decided for line in _sentence_lines(o, t, lang)]
+                 _("I will go through it with you. You can ask me anything, at any time.")]
+        sections.append({"heading": _("What the court decided"), "paragraphs": what})
+        sentence = [line for o in decided for line in _sentence_lines(o, _, lang)]
         if sentence:
-            sections.append({"heading": t("The sentence"), "paragraphs": sentence})
+            sections.append({"heading": _("The sentence"), "paragraphs": sentence})
         if any(o.sentence_type for o in decided):
-            sections.append({"heading": t("If you think the sentence is too low"), "paragraphs": [
-                t("Anyone can ask the Attorney General to look at some Crown Court sentences again. "
+            sections.append({"heading": _("If you think the sentence is too low"), "paragraphs": [
+                _("Anyone can ask the Attorney General to look at some Crown Court sentences again. "
                   "This is the Unduly Lenient Sentence scheme. The time limit is strict, so tell me soon if you want to ask.")]})
     else:
-        title = t("Why the case is not going to court")
-        intro = [t("This letter is about the case for %(child)s. It explains what was decided and what you can do about it.")
+        title = _("Why the case is not going to court")
+        intro = [_("This letter is about the case for %(child)s. It explains what was decided and what you can do about it.")
                  % {"child": case.child_name},
-                 t("I will go through it with you. You can ask me anything, at any time.")]
-        sections.append({"heading": t("What was decided"), "paragraphs": [*what,
-            t("This does not mean that nobody believed your child. It usually means they think the evidence is not strong enough "
+                 _("I will go through it with you. You can ask me anything, at any time.")]
+        sections.append({"heading": _("What was decided"), "paragraphs": [*what,
+            _("This does not mean that nobody believed your child. It usually means they think the evidence is not strong enough "
               "for a court to be sure.")]})
         vrr = next((cd.deadline for cd in deadlines if cd.deadline.key == "vrr" and cd.deadline.known), None)
-        review = [t("You can ask for the decision to be looked at again. This is called the Victims' Right to Review. It is free."),
-                  t("Someone who did not make the first decision will look at it again. They can change it.")]
+        review = [_("You can ask for the decision to be looked at again. This is called the Victims' Right to Review. It is free."),
+                  _("Someone who did not make the first decision will look at it again. They can change it.")]
         if vrr is not None:
-            review.append(t("Ask by %(day)s for a quick review. They will still take a request until %(later)s. "
+            review.append(_("Ask by %(day)s for a quick review. They will still take a request until %(later)s. "
                             "After that they only look again in rare cases.") % {
                 "day": i18n.long_date(vrr.due, lang), "later": i18n.long_date(vrr.later, lang)})
-        review.append(t("I can help you ask, if you want to."))
-        sections.append({"heading": t("Your right to ask for a review"), "paragraphs": review})
+        review.append(_("I can help you ask, if you want to."))
+        sections.append({"heading": _("Your right to ask for a review"), "paragraphs": review})
     after = [
-        {"heading": t("Support for you"), "paragraphs": [
-            t("I will keep supporting you now the case is over. We will make a plan together."),
-            t("We will meet to see how you are after 1, 3, 6 and 9 months."),
-            t("You may be able to get money from the Criminal Injuries Compensation Authority. I can help you apply."),
+        {"heading": _("Support for you"), "paragraphs": [
+            _("I will keep supporting you now the case is over. We will make a plan together."),
+            _("We will meet to see how you are after 1, 3, 6 and 9 months."),
+            _("You may be able to get money from the Criminal Injuries Compensation Authority. I can help you apply."),
         ]},
-        {"heading": t("How you might feel"), "paragraphs": [
-            t("This may not be the result you hoped for. That is not your fault, and it is not your child's fault."),
-            t("Many families feel angry, sad or let down after a case like this. Those feelings are normal."),
-            t("Your child was brave to speak up. Please talk to me about how you both feel."),
+        {"heading": _("How you might feel"), "paragraphs": [
+            _("This may not be the result you hoped for. That is not your fault, and it is not your child's fault."),
+            _("Many families feel angry, sad or let down after a case like this. Those feelings are normal."),
+            _("Your child was brave to speak up. Please talk to me about how you both feel."),
         ]},
     ]
     ctx = {
         "title": title,
-        "greeting": t("Dear %(name)s,") % {"name": member_name},
+        "greeting": _("Dear %(name)s,") % {"name": member_name},
         "intro": intro,
         "sections": sections,
-        "deadlines_heading": t("What happens next, and by when"),
-        "deadlines_intro": t("These are the dates that matter. I will remind you before each one."),
-        "th_what": t("What"), "th_by": t("By when"), "th_rule": t("The rule"),
-        "deadlines": _deadline_rows(deadlines, t, lang),
+        "deadlines_heading": _("What happens next, and by when"),
+        "deadlines_intro": _("These are the dates that matter. I will remind you before each one."),
+        "th_what": _("What"), "th_by": _("By when"), "th_rule": _("The rule"),
+        "deadlines": _deadline_rows(deadlines, _, lang),
         "after": after,
-        "words_heading": t("Words used in this letter"),
+        "words_heading": _("Words used in this letter"),
         "words_used": [],  # hook for the glossary linker: [{"term": ..., "meaning": ...}]
-        "sign_off": t("From %(worker)s, your support worker") % {"worker": worker_name},
+        "sign_off": _("From %(worker)s, your support worker") % {"worker": worker_name},
         "written_on": i18n.long_date(today, lang),
     }
     return Letter(kind, TEMPLATES[kind], lang, title, ctx)

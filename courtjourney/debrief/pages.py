@@ -54,7 +54,7 @@ class DebriefPages(Controller):
             "deadlines": services.case_deadlines(case, outcomes),
             "family": await case_services.family_for(db_session, case.id),
             "letter_kind": letter.kind_of(outcomes), "label": label, "court_label": story.label,
-            "closure": await services.closure_for(db_session, case.id),
+            "closure": await services.closure_for(db_session, case.id), "today": dt.date.today(),
             "breadcrumbs": _crumbs(case), "flash": request.query_params.get("done") and _("Saved."),
         })
 

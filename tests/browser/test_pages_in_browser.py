@@ -116,6 +116,14 @@ SCREENS = [
     Screen("next-14-days", "worker", "/hearings/upcoming"),
     Screen("my-calendar", "worker", "/account/calendar"),
     Screen("manager-audit", "manager", "{case}/audit"),
+    Screen("after-the-verdict", "worker", "{sentenced_case}/debrief"),
+    Screen("new-outcome", "worker", "{sentenced_case}/outcomes/new"),
+    Screen("new-outcome-with-errors", "worker", "{sentenced_case}/outcomes/new", submit=MAIN_SUBMIT),
+    Screen("support-plan", "worker", "{sentenced_case}/support-plan"),
+    Screen("new-plan-item", "worker", "{sentenced_case}/support-plan/new"),
+    Screen("new-plan-item-with-errors", "worker", "{sentenced_case}/support-plan/new", submit=MAIN_SUBMIT),
+    Screen("close-case", "worker", "{sentenced_case}/close"),
+    Screen("manager-team", "manager", "/team"),
     Screen("admin-users", "admin", "/admin/users"),
     Screen("admin-users-with-errors", "admin", "/admin/users", submit=NEW_ACCOUNT_SUBMIT),
 ]
@@ -246,8 +254,16 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
             hearing_case, hearing = candidate, hearings[0]
             break
     assert hearing, "no demo case links to a hearing"
+    sentenced_case = ""
+    for candidate in worker_cases:
+        page.goto(f"{server}{candidate}/debrief")
+        if page.locator("main h3").count():  # the demo case with a recorded outcome and sentence
+            if "Found guilty" in page.locator("main").inner_text():
+                sentenced_case = candidate
+                break
+    assert sentenced_case, "no demo case has a conviction recorded"
     context.close()
-    return {"case": case, "task": tasks[0], "hearing_case": hearing_case, "hearing": hearing}
+    return {"case": case, "task": tasks[0], "hearing_case": hearing_case, "hearing": hearing, "sentenced_case": sentenced_case}
 
 
 @pytest.fixture(scope="module")
