@@ -124,6 +124,7 @@ async def _demo_sentenced(db: AsyncSession, case: Case, worker: User) -> None:
                                                          "date": trial_at.date(), "start_time": dt.time(10, 0), **court,
                                                          "known_at": trial_at - dt.timedelta(days=60)}, now=trial_at - dt.timedelta(days=60))
     await hearings.change_hearing(db, case, trial, worker, {"status": "completed", "reason": None}, now=trial_at + dt.timedelta(days=3))
+    await debrief.record_child_attendance(db, case, trial, worker, {"attended": "gave_evidence", "note": "Gave evidence by live link."})
     await debrief.add_outcome(db, case, worker, {
         "proceeding_id": proceeding.id, "charge_id": charge.id, "defendant": "Defendant C", "result": "convicted",
         "decided_on": verdict, "sentence_type": "custody", "custody_months": "54", "sentence_on": sentenced,

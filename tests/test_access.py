@@ -45,7 +45,7 @@ NOT_CASE_ROUTES = {
 IGNORED_PREFIXES = ("/schema", "/static")
 CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment", "case_contact", "consent", "stage_move", "case_task",
                "proceeding", "charge", "hearing", "hearing_change", "hearing_attendance", "calendar_subscription",
-               "outcome", "support_plan_item", "support_plan_review", "case_closure"]
+               "outcome", "support_plan_item", "support_plan_review", "case_closure", "witness_attendance"]
 
 # A body that would be valid for most case forms, so a route that forgot the guard would act on it.
 ANY_BODY: dict[str, Any] = {

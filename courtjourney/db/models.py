@@ -28,4 +28,5 @@ from courtjourney.debrief.models import (  # noqa: F401,E402
     PlanItem,
     PlanReview,
     PurgedCase,
+    WitnessAttendance,
 )

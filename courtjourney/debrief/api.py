@@ -16,6 +16,7 @@ from courtjourney.debrief import forms, letter, rules, schemas, services
 from courtjourney.debrief.models import Outcome
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.errors import InputError
+from courtjourney.hearings import services as hearing_services
 from courtjourney.i18n import get_locale, gettext as _
 from courtjourney.web.forms import clean
 
@@ -88,6 +89,15 @@ class DebriefApi(Controller):
     async def deadline_tasks(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID) -> list[TaskOut]:
         case = await case_services.get_case(db_session, case_id)
         return [task_out(t) for t in await services.sync_deadline_tasks(db_session, case, request.user, connection=request)]
+
+    @put("/hearings/{hearing_id:uuid}/child-attendance", summary="Record whether the child came to a trial or recorded cross-examination")
+    async def child_attendance(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID,
+                               data: schemas.ChildAttendanceIn) -> schemas.ChildAttendanceOut:
+        values = clean(forms.CHILD_ATTENDANCE, data.to_dict())
+        case = await case_services.get_case(db_session, case_id)
+        hearing = await hearing_services.get_hearing(db_session, case, hearing_id)
+        row = await services.record_child_attendance(db_session, case, hearing, request.user, values, connection=request)
+        return dump(schemas.ChildAttendanceOut, row)  # type: ignore[return-value]
 
     @get("/support-plan", summary="The post-trial support plan: items and review dates")
     async def plan(self, db_session: AsyncSession, case_id: UUID) -> schemas.PlanOut:

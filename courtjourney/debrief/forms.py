@@ -69,6 +69,17 @@ PLAN_ITEM = (
 
 REVIEWS = (Field("start_on", N_("Plan starts on"), kind="date", hint=N_("Reviews fall 1, 3, 6 and 9 months after this day.")),)
 
+CHILD_ATTENDANCE_CHOICES = (
+    ("gave_evidence", N_("Came and gave evidence")),
+    ("attended", N_("Came, but did not give evidence that day")),
+    ("did_not_attend", N_("Did not come")),
+)
+CHILD_ATTENDANCE = (
+    Field("attended", N_("Did the child come to this hearing?"), kind="choice", choices=CHILD_ATTENDANCE_CHOICES),
+    Field("note", N_("Why, or what helped"), kind="longtext", required=False, max_length=2000,
+          hint=N_("For example: too frightened after threats; the live link helped.")),
+)
+
 CLOSE = (
     Field("reason_kind", N_("Why support is ending"), kind="choice", choices=CLOSING_REASONS),
     Field("reason", N_("In your own words"), kind="longtext", required=False, max_length=2000),

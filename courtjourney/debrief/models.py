@@ -89,3 +89,14 @@ class PurgedCase(Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     retain_until: Mapped[dt.date | None] = mapped_column(Date, default=None)
     deleted_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class WitnessAttendance(Base):
+    """Whether the child went to a hearing where their evidence was needed: the measure the model aims at
+    ("prosecutions that succeed: child witnesses who attend court")."""
+
+    __tablename__ = "witness_attendance"
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    hearing_id: Mapped[UUID] = mapped_column(ForeignKey("hearing.id", ondelete="CASCADE"), unique=True)
+    attended: Mapped[str] = mapped_column(String(16))  # gave_evidence | attended | did_not_attend
+    note: Mapped[str | None] = mapped_column(SecretText(), default=None)

