@@ -26,7 +26,7 @@ def _strings(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def outcome_out(o: Outcome) -> schemas.OutcomeOut:
-    return dump(schemas.OutcomeOut, o, explained=letter._sentence_lines(o, _, get_locale()))  # type: ignore[return-value]
+    return dump(schemas.OutcomeOut, o, explained=letter.sentence_lines(o, _, get_locale()))  # type: ignore[return-value]
 
 
 def deadline_out(cd: services.CaseDeadline) -> schemas.DeadlineOut:

@@ -76,7 +76,7 @@ def _result_lines(o: Outcome, charge: Charge | None, _: Any) -> list[str]:
     return lines[o.result]
 
 
-def _sentence_lines(o: Outcome, _: Any, lang: str) -> list[str]:
+def sentence_lines(o: Outcome, _: Any, lang: str) -> list[str]:
     who, f = _who(o, _), facts_for_letter(o)
     s = o.sentence_type
     if s is None:
@@ -155,7 +155,7 @@ def context(case: Case, member_name: str, lang: str, outcomes: list[Outcome], ch
         raise ValueError("no outcome recorded")
     _ = i18n.translations(lang).gettext
     today = today or dt.date.today()
-    decided = [o for o in outcomes]
+    decided = outcomes
     sections: list[dict[str, Any]] = []
     what = [line for o in decided for line in _result_lines(o, charges.get(o.charge_id), _)]
     if kind == "outcome":
@@ -164,10 +164,10 @@ def context(case: Case, member_name: str, lang: str, outcomes: list[Outcome], ch
                  % {"child": case.child_name},
                  _("I will go through it with you. You can ask me anything, at any time.")]
         sections.append({"heading": _("What the court decided"), "paragraphs": what})
-        sentence = [line for o in decided for line in _sentence_lines(o, _, lang)]
+        sentence = [line for o in decided for line in sentence_lines(o, _, lang)]
         if sentence:
             sections.append({"heading": _("The sentence"), "paragraphs": sentence})
-        if any(o.sentence_type for o in decided):
+        if any(o.sentence_type and o.court_type == "crown" and o.uls_eligible != "no" for o in decided):
             sections.append({"heading": _("If you think the sentence is too low"), "paragraphs": [
                 _("Anyone can ask the Attorney General to look at some Crown Court sentences again. "
                   "This is the Unduly Lenient Sentence scheme. The time limit is strict, so tell me soon if you want to ask.")]})

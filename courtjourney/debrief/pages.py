@@ -51,7 +51,7 @@ class DebriefPages(Controller):
         charges = {c.id: c for c in await hearing_services.charges_for(db_session, case.id)}
         return Template(template_name="debrief.html", context={
             "user": request.user, "title": _("After the verdict"), "case": case,
-            "rows": [(o, charges.get(o.charge_id), letter._sentence_lines(o, _, get_locale())) for o in outcomes],
+            "rows": [(o, charges.get(o.charge_id), letter.sentence_lines(o, _, get_locale())) for o in outcomes],
             "deadlines": services.case_deadlines(case, outcomes),
             "family": await case_services.family_for(db_session, case.id),
             "letter_kind": letter.kind_of(outcomes), "label": label, "court_label": story.label,
