@@ -26,6 +26,8 @@ from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
 from courtjourney.documents.routes import DocumentApi, DocumentPages, shared_download
 from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
+from courtjourney.debrief.api import DebriefApi
+from courtjourney.debrief.pages import DebriefPages, TeamPages
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.glossary.api import GlossaryApi
@@ -46,6 +48,7 @@ TEMPLATE_DIRS = [
     PACKAGE / "documents" / "templates",
     PACKAGE / "threats" / "templates",
     PACKAGE / "glossary" / "templates",
+    PACKAGE / "debrief" / "templates",
 ]
 
 
@@ -87,6 +90,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HearingApi,
             HearingDocumentsApi,
             UpcomingApi,
+            DebriefPages,
+            TeamPages,
+            DebriefApi,
             calendar_feed,
             DocumentPages,
             DocumentApi,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.accounts import services as accounts
 from courtjourney.accounts.models import Role, User
 from courtjourney.cases import services as cases
+from courtjourney.debrief import services as debrief
 from courtjourney.hearings import services as hearings
 from courtjourney.hearings.models import Hearing
 from courtjourney.cases.models import Case
@@ -104,7 +105,50 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
             await cases.move_stage(db, case, owner, stage, reason, at=at)
         made.append((case, owner))
     await add_demo_incidents(db, *made[0])
-    return await _demo_hearings(db, *made[0])
+    token = await _demo_hearings(db, *made[0])
+    await _demo_not_prosecuted(db, *made[1])
+    await _demo_sentenced(db, *made[2])
+    return token
+
+
+async def _demo_sentenced(db: AsyncSession, case: Case, worker: User) -> None:
+    """The third family after the trial: a conviction and a prison sentence, the deadlines as tasks, a support plan."""
+    today = dt.date.today()
+    court = {"court_name": "Southtown Crown Court", "court_town": "Southtown", "court_address": "2 Example Square, Southtown ST1 3CD",
+             "court_type": "crown"}
+    proceeding = await hearings.add_proceeding(db, case, worker, {**court, "urn": "13DE0000002", "defendants": "Defendant C",
+                                                                   "status": "concluded"})
+    charge = await hearings.add_charge(db, case, proceeding, worker, {"description": "Sexual activity with a child (demo)",
+                                                                      "category": "sexual", "defendant": "Defendant C"})
+    verdict = today - dt.timedelta(days=40)
+    sentenced = today - dt.timedelta(days=10)
+    trial_at = dt.datetime.combine(verdict - dt.timedelta(days=3), dt.time(10, 0), tzinfo=dt.UTC)
+    trial = await hearings.add_hearing(db, case, worker, {"proceeding_id": proceeding.id, "hearing_type": "trial", "listing": "fixed",
+                                                         "date": trial_at.date(), "start_time": dt.time(10, 0), **court,
+                                                         "known_at": trial_at - dt.timedelta(days=60)}, now=trial_at - dt.timedelta(days=60))
+    await hearings.change_hearing(db, case, trial, worker, {"status": "completed", "reason": None}, now=trial_at + dt.timedelta(days=3))
+    await debrief.record_child_attendance(db, case, trial, worker, {"attended": "gave_evidence", "note": "Gave evidence by live link."})
+    await debrief.add_outcome(db, case, worker, {
+        "proceeding_id": proceeding.id, "charge_id": charge.id, "defendant": "Defendant C", "result": "convicted",
+        "decided_on": verdict, "sentence_type": "custody", "custody_months": "54", "sentence_on": sentenced,
+        "uls_eligible": "yes", "restraining_order": True, "restraining_order_months": None, "shpo": True,
+        "reported_on": dt.date(2025, 3, 14), "notes": "Family were in court for the sentence."})
+    await debrief.sync_deadline_tasks(db, case, worker)
+    await debrief.set_reviews(db, case, worker, sentenced - dt.timedelta(days=25))
+    await debrief.add_plan_item(db, case, worker, {"kind": "compensation", "owner": "IPSW with Chris", "status": "in_progress",
+                                                   "due_on": today + dt.timedelta(days=30), "details": "Gather the police reference."})
+    await debrief.add_plan_item(db, case, worker, {"kind": "emotional", "owner": "IPSW", "status": "planned",
+                                                   "due_on": today + dt.timedelta(days=7), "details": "Weekly calls for the next month."})
+    await debrief.add_plan_item(db, case, worker, {"kind": "victim_contact", "owner": "IPSW", "status": "planned",
+                                                   "due_on": today + dt.timedelta(days=14), "details": None})
+
+
+async def _demo_not_prosecuted(db: AsyncSession, case: Case, worker: User) -> None:
+    """The second family (Welsh-speaking): the police decide on no further action; the right to review."""
+    await cases.move_stage(db, case, worker, "outcome", "The police decided on no further action.")
+    await debrief.add_outcome(db, case, worker, {"result": "no_further_action", "decided_on": dt.date.today() - dt.timedelta(days=3),
+                                                 "reported_on": dt.date.today() - dt.timedelta(days=200)})
+    await debrief.sync_deadline_tasks(db, case, worker)
 
 
 async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:

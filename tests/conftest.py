@@ -225,6 +225,10 @@ class World:
     north_feed_token: str = ""  # the parent's discreet calendar address
     north_document: uuid.UUID | None = None  # the parent's briefing for the hearing
     north_share: uuid.UUID | None = None
+    north_charge: uuid.UUID | None = None
+    north_outcome: uuid.UUID | None = None  # a conviction and prison sentence on north_case
+    north_plan_item: uuid.UUID | None = None
+    north_review: uuid.UUID | None = None
 
 
 async def build_world(db: AsyncSession) -> World:
@@ -274,11 +278,21 @@ async def build_world(db: AsyncSession) -> World:
 
     [briefing] = await hearings.make_briefings(db, north_case, hearing, worker_user)
     share, _token = await store.share(db, north_case, briefing, worker_user, organisation="North Witness Service", recipient="Wynn")
+    from courtjourney.debrief import services as debrief
+
+    charge = await hearings.add_charge(db, north_case, proceeding, worker_user, {
+        "description": "Sexual activity with a child", "category": "sexual", "defendant": "Defendant A"})
+    outcome = await debrief.add_outcome(db, north_case, worker_user, {
+        "proceeding_id": proceeding.id, "charge_id": charge.id, "result": "convicted", "decided_on": dt.date(2026, 10, 1),
+        "sentence_type": "custody", "custody_months": "36", "sentence_on": dt.date(2026, 10, 29), "uls_eligible": "yes"})
+    item = await debrief.add_plan_item(db, north_case, worker_user, {"kind": "emotional", "owner": "IPSW", "status": "planned"})
+    reviews = await debrief.set_reviews(db, north_case, worker_user, dt.date(2026, 10, 29))
     return World(worker, colleague, manager, admin, outsider, north_case.id, south_case.id, task.id, consent.id,
                  incident.id, evidence.id,
                  north_member=parent.id, north_proceeding=proceeding.id, north_hearing=hearing.id,
                  north_subscription=subscription.id, north_feed_token=feed_token, north_document=briefing.id,
-                 north_share=share.id)
+                 north_share=share.id, north_charge=charge.id,
+                 north_outcome=outcome.id, north_plan_item=item.id, north_review=reviews[0].id)
 
 
 @pytest.fixture

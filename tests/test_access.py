@@ -40,6 +40,7 @@ NOT_CASE_ROUTES = {
     ("GET", "/hearings/upcoming"): "list: filtered by visible_cases",
     ("GET", "/api/hearings/upcoming"): "list: filtered by visible_cases",
     ("GET", "/shared/{filename:str}"): "document link: its secret token is the key, 72 hours, revocable (tests/documents)",
+    ("GET", "/team"): "manager only, lists visible cases (visible_cases); 404 for others",
     ("GET", "/calendar/{filename:str}"): "feed: its secret token is the key; unknown or revoked tokens get 404 (tests/hearings)",
     ("GET", "/glossary"): "public glossary, no personal data",
     ("GET", "/glossary/{term_id:str}"): "public glossary, no personal data",
@@ -56,7 +57,8 @@ IGNORED_PREFIXES = ("/schema", "/static")
 CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment", "case_contact", "consent", "stage_move", "case_task",
                "proceeding", "charge", "hearing", "hearing_change", "hearing_attendance", "calendar_subscription",
                "special_measure", "produced_document", "document_share",
-               "incident", "incident_amendment", "incident_evidence", "police_referral", "incident_chain"]
+               "incident", "incident_amendment", "incident_evidence", "police_referral", "incident_chain",
+               "outcome", "support_plan_item", "support_plan_review", "case_closure", "witness_attendance"]
 
 # A body that would be valid for most case forms, so a route that forgot the guard would act on it.
 ANY_BODY: dict[str, Any] = {
@@ -87,7 +89,8 @@ def concrete(path: str, world: World) -> str:
     ids = {"case_id": world.north_case, "task_id": world.north_task, "consent_id": world.north_consent,
            "proceeding_id": world.north_proceeding, "hearing_id": world.north_hearing, "subscription_id": world.north_subscription,
            "document_id": world.north_document, "share_id": world.north_share,
-           "incident_id": world.north_incident, "evidence_id": world.north_evidence}
+           "incident_id": world.north_incident, "evidence_id": world.north_evidence,
+           "outcome_id": world.north_outcome, "item_id": world.north_plan_item, "review_id": world.north_review, "rule": "uls"}
 
     def fill(match: re.Match[str]) -> str:
         return str(ids.get(match.group(1), uuid.uuid4()))

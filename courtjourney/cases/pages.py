@@ -21,6 +21,7 @@ from courtjourney.cases import forms, services
 from courtjourney.cases.journey import MOVES, PLAYBOOK_TITLES, STAGE_LABELS, Stage
 from courtjourney.cases.journey_map import lay_out
 from courtjourney.cases.models import Case, Task
+from courtjourney.debrief.services import reviews_due
 from courtjourney.errors import InputError
 from courtjourney.hearings import services as hearing_services, story
 from courtjourney.i18n import age_on, gettext as _
@@ -109,6 +110,7 @@ class CasePages(Controller):
             audit.record(db_session, "case.listed", actor_id=request.user.id, case_id=row.case.id, connection=request)
         today = dt.date.today()
         next_hearings = await hearing_services.next_hearings(db_session, [r.case.id for r in rows])
+        due_reviews = await reviews_due(db_session, [r.case.id for r in rows], today)
         return Template(
             template_name="caseload.html",
             context={
@@ -121,6 +123,7 @@ class CasePages(Controller):
                 "stage_label": stage_label,
                 "task_title": task_title,
                 "next_hearings": next_hearings,
+                "due_reviews": due_reviews,
                 "label": story.label,
                 "hearing_when": story.hearing_when,
             },

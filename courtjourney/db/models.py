@@ -26,3 +26,11 @@ from courtjourney.hearings.models import (  # noqa: F401,E402
     Proceeding,
     SpecialMeasure,
 )
+from courtjourney.debrief.models import (  # noqa: F401,E402
+    Closure,
+    Outcome,
+    PlanItem,
+    PlanReview,
+    PurgedCase,
+    WitnessAttendance,
+)

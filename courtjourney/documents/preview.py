@@ -90,6 +90,34 @@ async def _glossary(db: AsyncSession) -> list[tuple[str, bytes]]:
     return [(lang, stage_document(shipped_glossary(lang), "trial")[1]) for lang in ("en", "cy")]
 
 
+async def _debrief(db: AsyncSession, result: str) -> list[tuple[str, bytes]]:
+    from courtjourney.cases import services as cases
+    from courtjourney.cases.models import Case, FamilyMember
+    from courtjourney.debrief import letter
+    from courtjourney.debrief.models import Outcome
+
+    outcome = await db.scalar(select(Outcome).where(Outcome.result.in_(result.split(","))).limit(1))
+    case = await db.get(Case, outcome.case_id)  # type: ignore[union-attr]
+    worker = (await cases.workers_for(db, case.id))[0]  # type: ignore[union-attr]
+    member = (await cases.family_for(db, case.id))[0]  # type: ignore[union-attr]
+    out = []
+    for lang in ("en", "cy"):
+        (await db.get(FamilyMember, member.id)).preferred_language = lang  # type: ignore[union-attr]
+        body, _made = await letter.produce(db, case, worker, member_id=member.id)  # type: ignore[arg-type]
+        out.append((lang, body))
+    return out
+
+
+@previewer("debrief_outcome")
+async def _debrief_outcome(db: AsyncSession) -> list[tuple[str, bytes]]:
+    return await _debrief(db, "convicted,guilty_plea")
+
+
+@previewer("debrief_not_prosecuted")
+async def _debrief_not_prosecuted(db: AsyncSession) -> list[tuple[str, bytes]]:
+    return await _debrief(db, "no_further_action")
+
+
 def preview_all(settings: Settings, out_dir: Path) -> list[Path]:
     """Render every registered template into out_dir as <template>.<language>.docx; return the files."""
     from courtjourney.db.engine import make_engine

@@ -127,6 +127,16 @@ SCREENS = [
     Screen("next-14-days", "worker", "/hearings/upcoming"),
     Screen("my-calendar", "worker", "/account/calendar"),
     Screen("manager-audit", "manager", "{case}/audit"),
+    Screen("after-the-verdict", "worker", "{sentenced_case}/debrief"),
+    Screen("new-outcome", "worker", "{sentenced_case}/outcomes/new"),
+    Screen("new-outcome-with-errors", "worker", "{sentenced_case}/outcomes/new", submit=MAIN_SUBMIT),
+    Screen("change-outcome", "worker", "{outcome}"),
+    Screen("child-attendance", "worker", "{child_attendance}"),
+    Screen("support-plan", "worker", "{sentenced_case}/support-plan"),
+    Screen("new-plan-item", "worker", "{sentenced_case}/support-plan/new"),
+    Screen("new-plan-item-with-errors", "worker", "{sentenced_case}/support-plan/new", submit=MAIN_SUBMIT),
+    Screen("close-case", "worker", "{sentenced_case}/close"),
+    Screen("manager-team", "manager", "/team"),
     Screen("admin-users", "admin", "/admin/users"),
     Screen("admin-users-with-errors", "admin", "/admin/users", submit=NEW_ACCOUNT_SUBMIT),
     Screen("glossary", None, "/glossary"),
@@ -267,6 +277,18 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
             hearing_case, hearing = candidate, hearings[0]
             break
     assert hearing, "no demo case links to a hearing"
+    sentenced_case = ""
+    for candidate in worker_cases:
+        page.goto(f"{server}{candidate}/debrief")
+        if page.locator("main h3").count():  # the demo case with a recorded outcome and sentence
+            if "Found guilty" in page.locator("main").inner_text():
+                sentenced_case = candidate
+                break
+    assert sentenced_case, "no demo case has a conviction recorded"
+    hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+    outcome = next((h for h in hrefs if re.fullmatch(CASE_PATH.pattern + r"/outcomes/[0-9a-f-]{36}", h)), "")
+    came = next((h for h in hrefs if h.endswith("/child-attendance")), "")
+    assert outcome and came, "the after-the-verdict page links to no outcome or no child attendance form"
     context.close()
     # The demo promises one case with incidents, one of them corrected by an amendment.
     context = new_context(browser, DESK, sessions["worker"])
@@ -285,7 +307,8 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
     context.close()
     assert amended, "no demo case has an incident with an amendment"
     return {"case": case, "task": tasks[0], "hearing_case": hearing_case, "hearing": hearing,
-            "incident_case": amended[0], "incident": amended[1]}
+            "incident_case": amended[0], "incident": amended[1],
+            "sentenced_case": sentenced_case, "outcome": outcome, "child_attendance": came}
 
 
 @pytest.fixture(scope="module")

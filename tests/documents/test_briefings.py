@@ -213,8 +213,9 @@ def test_the_preview_renders_every_template_in_each_language(tmp_path: Any, sett
 
     written = preview_all(settings, tmp_path / "out")
     names = sorted(p.name for p in written)
-    assert names == ["glossary.cy.docx", "glossary.en.docx", "parent_briefing.cy.docx", "parent_briefing.en.docx",
-                     "police_export.en.docx", "witness_pack.en.docx"]
+    assert names == ["debrief_not_prosecuted.cy.docx", "debrief_not_prosecuted.en.docx", "debrief_outcome.cy.docx",
+                     "debrief_outcome.en.docx", "glossary.cy.docx", "glossary.en.docx", "parent_briefing.cy.docx",
+                     "parent_briefing.en.docx", "police_export.en.docx", "witness_pack.en.docx"]
     assert set(PREVIEWS) == {p.stem for p in engine.TEMPLATES_DIR.glob("*.docx")}, "every template has a preview"
     for path in written:
         document, text = doc_text(path.read_bytes())

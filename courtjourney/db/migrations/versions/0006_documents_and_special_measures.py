@@ -15,7 +15,7 @@ from courtjourney.settings import encryption_key
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

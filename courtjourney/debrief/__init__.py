@@ -1,0 +1,1 @@
+"""Outcomes, the sentence explainer, deadlines, debrief documents and the post-trial support plan."""
