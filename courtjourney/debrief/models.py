@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Uuid
+from advanced_alchemy.types import GUID
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courtjourney.db.base import Base, DateTimeUTC, Secret, SecretText
@@ -83,7 +84,8 @@ class PurgedCase(Base):
     """All that is left of a case after its retention date: that it existed, and when it was deleted."""
 
     __tablename__ = "purged_case"
-    former_case_id: Mapped[UUID] = mapped_column(Uuid, unique=True)
+    # The same column type as every case_id, so the incident log's triggers can match it (see migration 0005).
+    former_case_id: Mapped[UUID] = mapped_column(GUID(length=16), unique=True)
     reference: Mapped[str] = mapped_column(String(20))
     opened_on: Mapped[dt.date] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date, default=None)

@@ -396,11 +396,12 @@ async def purge(db: AsyncSession, case_id: UUID, today: dt.date | None = None, *
     opened = await db.scalar(select(StageMove.moved_at).where(StageMove.case_id == case_id).order_by(StageMove.moved_at).limit(1))
     record = PurgedCase(former_case_id=case.id, reference=case.reference, opened_on=(opened or case.created_at).date(),
                         closed_on=closure.closed_on, retain_until=closure.retain_until, deleted_at=utcnow())
+    # The record goes in first: the intimidation log's triggers let its rows go only for a purged case.
+    db.add(record)
+    await db.flush()
     for table in case_tables():
         await db.execute(delete(table).where(table.c.case_id == case_id))
     await db.execute(delete(Case.__table__).where(Case.__table__.c.id == case_id))
     db.expunge_all()
-    db.add(record)
-    await db.flush()
     audit.record(db, "case.purged", actor_id=actor_id, case_id=case_id, target=record)
     return record
