@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 
 from courtjourney.settings import Settings
 from tests.conftest import World, audit_events, csrf_token, in_db, sign_in, sql
-from tests.debrief.readability import grade
+from tests.readability import grade
 
 NEW_OUTCOME = {"result": "convicted", "decided_on": "2026-10-01", "sentence_type": "custody", "custody_months": 18,
                "sentence_on": "2026-10-20"}

@@ -18,7 +18,7 @@ from litestar.testing import TestClient
 from courtjourney.documents import convert, engine
 from courtjourney.settings import Settings
 from tests.conftest import World, audit_events, sql
-from tests.glossary import readability
+from tests import readability
 from tests.hearings.helpers import change, hearing_api
 
 HOSTILE = "Side door & <back> gate “Mill Lane” 😀 ŵ ŷ"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 
 from courtjourney.glossary.terms import load_terms
-from tests.glossary.readability import grade, sentences, words
+from tests.readability import grade, sentences, words
 
 MAX_GRADE = 9.0
 MAX_MEDIAN = 6.0
