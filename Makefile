@@ -28,7 +28,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	@mkdir -p var
 	$(BIN)/courtjourney init --quiet-if-done
-	$(BIN)/courtjourney demo --if-empty
+	COURTJOURNEY_HOST=$(HOST) COURTJOURNEY_PORT=$(PORT) $(BIN)/courtjourney demo --if-empty
 	$(BIN)/courtjourney serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test

@@ -37,7 +37,7 @@ from courtjourney.settings import Settings, get_settings
 from courtjourney.threats.api import IncidentApi
 from courtjourney.threats.pages import IncidentPages
 from courtjourney.web.errors import exception_handlers
-from courtjourney.web.security import SecurityHeadersMiddleware
+from courtjourney.web.security import security_headers
 
 PACKAGE = Path(__file__).parent
 TEMPLATE_DIRS = [
@@ -114,8 +114,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_httponly=True,
             exclude=["/api/", "/calendar/"],
         ),
+        before_send=[security_headers],
         middleware=[
-            SecurityHeadersMiddleware,
             DefineMiddleware(
                 AuthenticationMiddleware,
                 exclude=["^/static/", "^/schema", "^/health$", "^/favicon.ico$"],

@@ -35,8 +35,20 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     ),
     "COURTJOURNEY_SESSION_IDLE_MINUTES": ("30", "A signed-in session ends after this long without use."),
     "COURTJOURNEY_SESSION_MAX_HOURS": ("12", "A signed-in session ends this long after sign-in, however busy."),
-    "COURTJOURNEY_LOGIN_MAX_FAILURES": ("5", "Failed sign-ins in a row before an account is paused."),
-    "COURTJOURNEY_LOGIN_LOCK_MINUTES": ("15", "How long an account is paused after too many failed sign-ins."),
+    "COURTJOURNEY_LOGIN_MAX_FAILURES": (
+        "5",
+        "Failed sign-ins naming one email before it is paused; counted alike whether an account has that email or not.",
+    ),
+    "COURTJOURNEY_LOGIN_LOCK_MINUTES": ("15", "The window those failures count in, and how long the pause lasts (429 with Retry-After)."),
+    "COURTJOURNEY_LOGIN_ADDRESS_MAX_FAILURES": (
+        "30",
+        "Failed sign-ins from one network address (any accounts) before that address must wait COURTJOURNEY_RATE_LIMIT_MINUTES.",
+    ),
+    "COURTJOURNEY_UNKNOWN_TOKEN_MAX": (
+        "20",
+        "Calendar or download addresses with an unknown token asked for by one network address before it must wait (stops guessing).",
+    ),
+    "COURTJOURNEY_RATE_LIMIT_MINUTES": ("15", "The window those two limits count in, and how long a limited address waits (429 with Retry-After)."),
     "COURTJOURNEY_MAX_BODY_BYTES": ("1048576", "Largest request body accepted (bytes); bigger ones get 413."),
     "COURTJOURNEY_DEBUG": ("false", "Show tracebacks in responses. Never in production."),
     "COURTJOURNEY_PUBLIC_URL": (
@@ -52,6 +64,13 @@ def _env(name: str) -> str:
 
 def _flag(name: str) -> bool:
     return _env(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _at_least(name: str, low: int) -> int:
+    value = _env(name).strip()
+    if not value.isdigit() or int(value) < low:
+        raise SystemExit(f"{name} must be a whole number, at least {low} (it is {value!r}).")
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -72,6 +91,9 @@ class Settings:
     max_body_bytes: int
     debug: bool
     public_url: str = ""
+    login_address_max_failures: int = 30
+    unknown_token_max: int = 20
+    rate_limit_minutes: int = 15
     _key_cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -94,6 +116,9 @@ class Settings:
             max_body_bytes=int(_env("COURTJOURNEY_MAX_BODY_BYTES")),
             debug=_flag("COURTJOURNEY_DEBUG"),
             public_url=_env("COURTJOURNEY_PUBLIC_URL").strip().rstrip("/"),
+            login_address_max_failures=_at_least("COURTJOURNEY_LOGIN_ADDRESS_MAX_FAILURES", 2),
+            unknown_token_max=_at_least("COURTJOURNEY_UNKNOWN_TOKEN_MAX", 2),
+            rate_limit_minutes=_at_least("COURTJOURNEY_RATE_LIMIT_MINUTES", 1),
         )
 
     @property

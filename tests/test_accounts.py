@@ -1,4 +1,4 @@
-"""Signing in and out, sessions, lock-out, API tokens and passwords."""
+"""Signing in and out, sessions, API tokens and passwords (pauses after failed sign-ins: test_limits.py)."""
 
 from __future__ import annotations
 
@@ -44,18 +44,6 @@ def test_a_wrong_password_does_not_say_which_part_was_wrong(client: TestClient[A
     assert wrong_password.status_code == no_account.status_code == 400
     assert "email address or password is not right" in wrong_password.text
     assert "email address or password is not right" in no_account.text
-
-
-def test_repeated_failures_pause_the_account(client: TestClient[Any], settings: Settings, world: World) -> None:
-    token = csrf_token(client)
-    for _ in range(settings.login_max_failures):
-        client.post("/login", data={"email": world.worker.email, "password": "wrong wrong wrong", "_csrf_token": token})
-    # Even the right password is refused while the account is paused...
-    paused = client.post("/login", data={"email": world.worker.email, "password": PASSWORD, "_csrf_token": token}, follow_redirects=False)
-    assert paused.status_code == 400 and "too many failed attempts" in paused.text
-    # ...and works again once the pause is over.
-    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=settings.login_lock_minutes + 1)):
-        sign_in(client, world.worker.email)
 
 
 def test_signing_out_ends_the_session(client: TestClient[Any], world: World) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from uuid import UUID
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, Integer, String, Table, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courtjourney.db.base import Base, DateTimeUTC, Secret, utcnow
@@ -38,8 +38,6 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str] = mapped_column(String(8), default="en")
     phone: Mapped[str | None] = mapped_column(Secret(60), default=None)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     team: Mapped[Team | None] = relationship(lazy="joined")
 
@@ -92,3 +90,16 @@ class AuditEvent(Base):
     method: Mapped[str | None] = mapped_column(String(8))
     outcome: Mapped[str] = mapped_column(String(16), default="ok")
     address: Mapped[str | None] = mapped_column(String(64))
+
+
+# Counters for rate limits (limits.py), shared by every worker process because they live in the database.
+# `key` is an HMAC of the limit's name and what it counts (an address, an email), so neither is stored.
+rate_limit = Table(
+    "rate_limit",
+    Base.metadata,
+    Column("key", String(64), primary_key=True),
+    Column("window_start", BigInteger, nullable=False),  # Unix seconds
+    Column("hits", Integer, nullable=False),
+    Column("blocked_until", BigInteger, nullable=True),  # Unix seconds; refused until then
+    Index("ix_rate_limit_window_start", "window_start"),
+)

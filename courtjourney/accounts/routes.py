@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -16,13 +17,14 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.accounts import audit, services
+from courtjourney.accounts import audit, limits, services
+from courtjourney.accounts.services import normalise_email
 from courtjourney.accounts.auth import SESSION_COOKIE
-from courtjourney.accounts.credentials import new_password
+from courtjourney.accounts.credentials import new_password, verify_password
 from courtjourney.accounts.models import Role, Team, User
 from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.errors import InputError
-from courtjourney.i18n import N_, gettext as _
+from courtjourney.i18n import N_, gettext as _, ngettext
 from courtjourney.settings import get_settings
 from courtjourney.web.forms import Field, clean
 
@@ -72,12 +74,23 @@ class UserOut(msgspec.Struct):
 class LoginPages(Controller):
     include_in_schema = False
 
-    def _login(self, values: dict[str, Any], errors: dict[str, str] | None = None, status: int = 200, message: str = "") -> Template:
+    def _login(self, values: dict[str, Any], errors: dict[str, str] | None = None, status: int = 200, message: str = "",
+               headers: dict[str, str] | None = None) -> Template:
         return Template(
+            headers=headers,
             template_name="login.html",
             context={"title": _("Sign in"), "values": values, "errors": errors or {}, "fields": LOGIN, "message": message},
             status_code=status,
         )
+
+    def _too_many(self, shown: dict[str, Any], seconds: int) -> Template:
+        minutes = max(1, math.ceil(seconds / 60))
+        message = ngettext(
+            "There have been too many failed attempts. Wait %(num)d minute, then try again, or ask an admin to help.",
+            "There have been too many failed attempts. Wait %(num)d minutes, then try again, or ask an admin to help.",
+            minutes,
+        ) % {"num": minutes}
+        return self._login(shown, {"email": message}, status=429, headers={"Retry-After": str(max(1, math.ceil(seconds)))})
 
     @get("/login", opt={"exclude_from_auth": True})
     async def login_form(self, next: str | None = None) -> Template:  # noqa: A002 - the query parameter's name
@@ -90,27 +103,31 @@ class LoginPages(Controller):
             values = clean(LOGIN, data)
         except InputError as exc:
             return self._login(shown, exc.errors, status=400)
-        settings = get_settings()
+        settings = request.app.state["settings"]
+        by_address = limits.login_by_address(settings), limits.client_address(request)
+        by_account = limits.login_by_account(settings), normalise_email(values["email"])
+        waits = [await limits.retry_after(db_session, settings, *key) for key in (by_address, by_account)]
+        if any(waits):
+            verify_password(None, values["password"])  # the same work as a real check, so timing says nothing
+            return self._too_many(shown, max(w for w in waits if w))
         result = await services.sign_in(db_session, settings, values["email"], values["password"])
-        if result.failed_user_id is not None:
-            # Nothing to keep from the request's own transaction; ending it first also frees
-            # SQLite's write lock for the separate transaction that counts the failure.
+        if result.user is None or result.session_token is None:
+            # Counted in a transaction of their own, so the counts survive the refused request.
             await db_session.rollback()
             async with request.app.state[SESSIONS_KEY]() as db, db.begin():
-                result.locked = await services.count_failed_sign_in(db, settings, result.failed_user_id)
-        if result.user is None or result.session_token is None:
-            if result.locked:
-                message = _("There have been too many failed attempts. Wait 15 minutes, then try again, or ask an admin to help.")
-            else:
-                message = _("The email address or password is not right. Check them and try again.")
+                started = [await limits.add_failure(db, settings, *key) for key in (by_address, by_account)]
+            if any(started):
+                return self._too_many(shown, max(w for w in started if w))
+            message = _("The email address or password is not right. Check them and try again.")
             return self._login(shown, {"email": message}, status=400)
+        await limits.clear(db_session, settings, *by_account)
         audit.record(db_session, "account.signed_in", actor_id=result.user.id, connection=request)
         target = "/account/password" if result.user.must_change_password else shown["next"]
         return Redirect(
             target,
             status_code=303,
             cookies=[Cookie(key=SESSION_COOKIE, value=result.session_token, httponly=True, samesite="lax",
-                            secure=secure_cookie(request), path="/", max_age=get_settings().session_max_hours * 3600)],
+                            secure=secure_cookie(request), path="/", max_age=settings.session_max_hours * 3600)],
         )
 
     @post("/logout")

@@ -85,48 +85,21 @@ async def create_user(
 class SignInResult:
     user: User | None
     session_token: str | None = None
-    locked: bool = False
-    failed_user_id: UUID | None = None  # a real account whose password was wrong: count it
 
 
 async def sign_in(db: AsyncSession, settings: Settings, email: str, password: str) -> SignInResult:
     """Check a password; on success open a session.
 
-    A wrong password for a real account is reported in `failed_user_id`: the caller counts it with
-    `count_failed_sign_in` in a transaction of its own, so the count survives the refused request.
+    Limits on repeated failures (per email and per network address) are the caller's: limits.py.
     """
-    now = utcnow()
     user = await db.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        verify_password(None, password)  # same work either way, so timing says nothing
-        return SignInResult(user=None, locked=True)
     if user is None or not user.is_active:
-        verify_password(None, password)
+        verify_password(None, password)  # same work either way, so timing says nothing
         return SignInResult(user=None)
     if not verify_password(user.password_hash, password):
-        return SignInResult(user=None, failed_user_id=user.id)
-    user.failed_logins = 0
-    user.locked_until = None
+        return SignInResult(user=None)
     token = await open_session(db, settings, user)
     return SignInResult(user=user, session_token=token)
-
-
-async def count_failed_sign_in(db: AsyncSession, settings: Settings, user_id: UUID) -> bool:
-    """Add one failure (atomically, so parallel guesses all count); pause the account at the limit.
-
-    Returns True when the account is now paused.
-    """
-    failures = await db.scalar(
-        update(User).where(User.id == user_id).values(failed_logins=User.failed_logins + 1).returning(User.failed_logins)
-    )
-    if failures is not None and failures >= settings.login_max_failures:
-        await db.execute(
-            update(User)
-            .where(User.id == user_id)
-            .values(failed_logins=0, locked_until=utcnow() + dt.timedelta(minutes=settings.login_lock_minutes))
-        )
-        return True
-    return False
 
 
 async def open_session(db: AsyncSession, settings: Settings, user: User) -> str:

@@ -14,7 +14,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.accounts import audit
+from courtjourney.accounts import audit, limits
 from courtjourney.accounts.models import User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import services as case_services
@@ -168,8 +168,19 @@ class DocumentApi(Controller):
 @get("/shared/{filename:str}", opt={"exclude_from_auth": True}, include_in_schema=False)
 async def shared_download(db_session: AsyncSession, request: Request[Any, Any, Any], filename: str) -> Response[bytes]:
     """A recipient's download: the link's token is the key, for one document, for 72 hours, until revoked."""
+    settings = request.app.state["settings"]
+    await limits.refuse_if_guessing(db_session, request, settings)
     token = filename.removesuffix(".docx") if filename.endswith(".docx") else ""
-    doc = await store.shared_document(db_session, token, connection=request) if token else None
-    if doc is None:
+    found = await store.shared_document(db_session, token, connection=request) if token else None
+    if not isinstance(found, ProducedDocument):
+        refused = (found.case_id, found.id) if found is not None else None
+
+        def log_refused(db: AsyncSession) -> None:
+            if refused is not None:  # a real link, expired or turned off: an attempt on case data
+                audit.record(db, "document.link_refused", actor_id=None, case_id=refused[0],
+                             target=DocumentShare(id=refused[1]), connection=request, outcome="denied")
+
+        # In a transaction of its own: this request's rolls back with the 404.
+        await limits.count_guess(db_session, request, settings, then=log_refused)
         raise NotFoundException("No document was found at this address. The link may have expired or been turned off.")
-    return docx_response(doc)
+    return docx_response(found)

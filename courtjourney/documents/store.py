@@ -97,17 +97,15 @@ async def revoke_share(db: AsyncSession, case: Case, share_id: UUID, user: User,
     return row
 
 
-async def shared_document(db: AsyncSession, token: str, *, connection: Any = None) -> ProducedDocument | None:
-    """The document behind a live link (and the use logged), or None: unknown, expired and revoked alike."""
+async def shared_document(db: AsyncSession, token: str, *, connection: Any = None) -> ProducedDocument | DocumentShare | None:
+    """The document behind a live link (and the use logged); a link that is expired or turned off
+    comes back as its DocumentShare (for the caller to log as refused); an unknown token as None."""
     if not token.startswith(SHARE_PREFIX) or len(token) > 100:
         return None
     row = await db.scalar(select(DocumentShare).where(DocumentShare.token_hash == token_hash(token)))
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
-        if row is not None:
-            audit.record(db, "document.link_refused", actor_id=None, case_id=row.case_id, target=row, connection=connection,
-                         outcome="denied")
-        return None
+        return row
     row.last_used_at = now
     row.use_count += 1
     audit.record(db, "document.link_used", actor_id=None, case_id=row.case_id, target=row, connection=connection)

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney import i18n
-from courtjourney.accounts import audit
+from courtjourney.accounts import audit, limits
 from courtjourney.accounts.models import User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import services as case_services
@@ -417,12 +417,16 @@ def _not_modified(request: Request[Any, Any, Any], tag: str, changed_at: dt.date
 async def calendar_feed(db_session: AsyncSession, request: Request[Any, Any, Any], filename: str) -> Response[bytes]:
     """A subscribed calendar. The token in the address is the only key; unknown or revoked: 404.
 
+    Too many unknown tokens from one network address get 429 (limits.py), so tokens cannot be guessed.
     Any Accept header (or none, as Google's fetcher sends) gets the feed. Unchanged bytes keep their
     ETag and Last-Modified, and a matching If-None-Match or If-Modified-Since gets 304.
     """
+    settings = request.app.state["settings"]
+    await limits.refuse_if_guessing(db_session, request, settings)
     token = filename.removesuffix(".ics") if filename.endswith(".ics") else ""
     sub = await services.subscription_by_token(db_session, token) if token else None
     if sub is None:
+        await limits.count_guess(db_session, request, settings)
         raise NotFoundException("No calendar was found at this address.")
     now = utcnow()
     sub.last_fetched_at = now

@@ -102,8 +102,10 @@ def _json(status: int, detail: str, errors: dict[str, str] | None = None, header
     return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
 
 
-def _page(request: Request[Any, Any, Any], status: int, title: str, message: str, errors: dict[str, str] | None = None) -> Response[Any]:
+def _page(request: Request[Any, Any, Any], status: int, title: str, message: str, errors: dict[str, str] | None = None,
+          headers: dict[str, str] | None = None) -> Response[Any]:
     return Template(
+        headers=headers,
         template_name="error.html",
         context={"title": title, "message": message, "errors": errors or {}, "user": request.scope.get("user")},
         status_code=status,
@@ -167,7 +169,7 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
         detail = "Some of what you sent needs fixing."
     if _wants_json(request):
         return _json(status, detail, errors, headers=exc.headers)
-    return _page(request, status, _("Something needs attention"), _(detail))
+    return _page(request, status, _("Something needs attention"), _(detail), headers=exc.headers)
 
 
 def server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

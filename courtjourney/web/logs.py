@@ -1,7 +1,8 @@
 """Logging that never writes a secret: calendar tokens in request paths are blanked out.
 
-Feed addresses carry their token in the path (/calendar/cjcal_....ics), and the web server's access log
-writes every path. This filter replaces any token we issue with its prefix and "[hidden]".
+Feed and download addresses carry their token in the path (/calendar/cjcal_....ics, /shared/cjdoc_....docx),
+and the web server's access log writes every path. This filter replaces any token we issue with its prefix
+and "[hidden]", on uvicorn's handlers and on the application's own logger ("courtjourney").
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 import re
 from typing import Any
 
-TOKEN = re.compile(r"(cjcal_|cjapi_|cjs_)[A-Za-z0-9_\-]{8,}")
+TOKEN = re.compile(r"(cjcal_|cjdoc_|cjapi_|cjs_)[A-Za-z0-9_\-]{8,}")
 
 
 def redact(text: str) -> str:
@@ -35,4 +36,6 @@ def uvicorn_log_config() -> dict[str, Any]:
     config.setdefault("filters", {})["redact_tokens"] = {"()": "courtjourney.web.logs.RedactTokens"}
     for handler in config["handlers"].values():
         handler.setdefault("filters", []).append("redact_tokens")
+    # The application's own messages (errors.py logs the route template, never the path) go the same way.
+    config["loggers"]["courtjourney"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     return config

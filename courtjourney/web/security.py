@@ -1,14 +1,16 @@
-"""Security headers on every response, error pages and static files included.
+"""Security headers on every response: pages, API, feeds, downloads, static files and every error.
 
 No inline script anywhere, so the Content-Security-Policy can forbid it outright. Feed and
-download addresses carry secrets, so no page ever sends a Referer. Written as ASGI middleware
-(not an after_request hook) because hooks do not see responses made by exception handlers.
+download addresses carry secrets, so no page ever sends a Referer. Written as the app's
+`before_send` hook, which Litestar runs on the outermost `send`: route middleware and
+after_request hooks miss answers made outside the route (Litestar's CSRF refusals, unknown
+addresses, 405s), and tests/test_headers.py found the CSRF 403 going out bare.
 """
 
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -17,28 +19,15 @@ CSP = (
 )
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        is_static = scope["path"].startswith("/static/")
-        https = scope.get("scheme") == "https"
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                headers.setdefault("Content-Security-Policy", CSP)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "no-referrer")
-                headers.setdefault("X-Frame-Options", "DENY")
-                if not is_static:
-                    headers.setdefault("Cache-Control", "no-store")
-                if https:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+async def security_headers(message: Message, scope: Scope) -> None:
+    if scope["type"] != "http" or message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if not scope["path"].startswith("/static/"):
+        headers.setdefault("Cache-Control", "no-store")
+    if scope.get("scheme") == "https":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
