@@ -170,7 +170,7 @@ def backup(file: Path, replace: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace everything in the target database (stop the service first).")
 def restore(file: Path, force: bool) -> None:
     """Restore a backup into the empty database COURTJOURNEY_DATABASE_URL points at, then check it against the
-    backup's manifest. Needs the encryption key the backup was made with."""
+    backup's manifest. Needs the encryption key the backup was made with, kept apart from the backups."""
     from courtjourney.db import backup as backups
 
     try:

@@ -31,107 +31,42 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import tarfile
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 from urllib.parse import quote
 
 import msgspec
-from sqlalchemy import func, inspect, select, table, text, type_coerce
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.types import LargeBinary, Text
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from courtjourney.db import pgtools
+from courtjourney.db.manifest import (
+    FORMAT,
+    FORMAT_VERSION,
+    KEY_CUSTODY,
+    Check,
+    Contents,
+    DatabaseCopy,
+    Manifest,
+    compare,
+    contents_at,
+    key_check,
+    read_contents,
+)
+from courtjourney.errors import BackupError
 from courtjourney.settings import Settings
 
-FORMAT = "courtjourney-backup"
-FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-KEY_CHECK_PURPOSE = "backup-key-check/v1"
 MANIFEST_MAX_BYTES = 256 * 1024 * 1024
-
-KEY_CUSTODY = (
-    "A backup is useless without the encryption key (COURTJOURNEY_SECRET_KEY or the key file): names, notes, "
-    "documents and evidence files in it are encrypted. Keep the key separately from the backups, never beside them."
-)
-
-
-class BackupError(Exception):
-    """A backup or restore that was refused or failed; the message says why in plain words, and what was changed."""
-
-
-# --- the manifest ---------------------------------------------------------------------------------
-
-
-class ChainHead(msgspec.Struct, frozen=True):
-    entries: int  # the last entry's position in the case's incident log
-    link: str  # its HMAC link: the head of the chain
-
-
-class Contents(msgspec.Struct, frozen=True, kw_only=True):
-    """What a database holds, without a word of what it says: counts, chain heads, hashes. Keys are ids."""
-
-    alembic_revision: str | None
-    row_counts: dict[str, int]
-    chain_heads: dict[str, ChainHead]
-    documents: dict[str, str]  # produced document id -> SHA-256 of the document as produced
-    evidence_files: dict[str, str]  # evidence id -> SHA-256 of the file as received
-
-
-class DatabaseCopy(msgspec.Struct, frozen=True):
-    member: str
-    size: int
-    sha256: str
-
-
-class Manifest(msgspec.Struct, frozen=True, kw_only=True):
-    format: str
-    format_version: int
-    backend: str
-    created_at: dt.datetime
-    key_check: str  # HMAC of a fixed text under a key derived from the secret: tells a wrong key, reveals nothing
-    database: DatabaseCopy
-    contents: Contents
-    note: str = KEY_CUSTODY
-
-
-def key_check(settings: Settings) -> str:
-    return hmac.new(settings.derived_key(KEY_CHECK_PURPOSE), b"courtjourney backup", hashlib.sha256).hexdigest()
-
-
-async def read_contents(conn: AsyncConnection) -> Contents:
-    """Count every table and read the chain heads and recorded hashes (nothing is decrypted)."""
-    import courtjourney.db.models  # noqa: F401 - every table, so foreign-key columns know their types
-    from courtjourney.documents.models import ProducedDocument
-    from courtjourney.threats.models import ChainLink, Evidence
-
-    names = sorted(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
-    counts = {name: int(await conn.scalar(select(func.count()).select_from(table(name))) or 0) for name in names}
-    revision = await conn.scalar(text("SELECT version_num FROM alembic_version")) if "alembic_version" in names else None
-    heads: dict[str, ChainHead] = {}
-    if ChainLink.__tablename__ in names:
-        links = ChainLink.__table__
-        last = select(links.c.case_id, func.max(links.c.seq).label("seq")).group_by(links.c.case_id).subquery()
-        rows = await conn.execute(select(links.c.case_id, links.c.seq, links.c.link)
-                                  .join(last, (links.c.case_id == last.c.case_id) & (links.c.seq == last.c.seq)))
-        heads = {str(case_id): ChainHead(seq, link) for case_id, seq, link in rows}
-
-    async def hashes(model: Any) -> dict[str, str]:
-        if model.__tablename__ not in names:
-            return {}
-        return {str(row_id): digest for row_id, digest in await conn.execute(select(model.id, model.sha256))}
-
-    return Contents(alembic_revision=revision, row_counts=counts, chain_heads=dict(sorted(heads.items())),
-                    documents=dict(sorted((await hashes(ProducedDocument)).items())),
-                    evidence_files=dict(sorted((await hashes(Evidence)).items())))
 
 
 # --- taking a backup ------------------------------------------------------------------------------
@@ -169,11 +104,12 @@ def _take(settings: Settings, path: Path, *, replace: bool) -> Taken:
         copy = work / MEMBERS[backend]
         if backend == "sqlite":
             _copy_sqlite(sqlite_path(settings.database_url), copy)
-            contents = asyncio.run(_contents_of(_sqlite_url(copy)))
+            contents = asyncio.run(contents_at(_sqlite_url(copy)))
         else:
             contents = asyncio.run(_dump_postgresql(settings.database_url, copy))
         if contents.alembic_revision is None:
-            raise BackupError("The database has not been set up (it has no courtjourney tables): there is nothing to back up.")
+            raise BackupError("The database has not been set up (it has no courtjourney tables): "
+                              "there is nothing to back up.")
         size, digest = _hash_file(copy)
         manifest = Manifest(format=FORMAT, format_version=FORMAT_VERSION, backend=backend,
                             created_at=dt.datetime.now(dt.UTC).replace(microsecond=0), key_check=check,
@@ -204,15 +140,6 @@ def _copy_sqlite(source: Path, dest: Path) -> None:
         src.close()
 
 
-async def _contents_of(url: str) -> Contents:
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as conn:
-            return await read_contents(conn)
-    finally:
-        await engine.dispose()
-
-
 async def _dump_postgresql(url: str, dest: Path) -> Contents:
     """pg_dump and the manifest's contents, both from one exported snapshot."""
     engine = create_async_engine(url)
@@ -223,8 +150,7 @@ async def _dump_postgresql(url: str, dest: Path) -> Contents:
                 snapshot = await conn.scalar(text("SELECT pg_export_snapshot()"))
                 contents = await read_contents(conn)
                 # The snapshot stays importable only while this transaction is open, so pg_dump runs inside it.
-                _run_pg(["pg_dump", "--format=custom", "--compress=0", f"--snapshot={snapshot}", "--no-password",
-                         "--file", str(dest)], url, "pg_dump")
+                pgtools.dump(url, dest, snapshot)
                 return contents
     except (SQLAlchemyError, OSError) as exc:
         raise BackupError(f"Could not read the PostgreSQL database: {_first_line(exc)}") from None
@@ -269,13 +195,6 @@ class _BytesReader:
 
 
 @dataclasses.dataclass(frozen=True)
-class Check:
-    what: str
-    ok: bool
-    detail: str
-
-
-@dataclasses.dataclass(frozen=True)
 class Restored:
     manifest: Manifest
     checks: list[Check]
@@ -307,28 +226,29 @@ def _restore(settings: Settings, path: Path, *, force: bool) -> Restored:
         if manifest.backend != backend:
             raise BackupError(
                 f"This is a {BACKEND_NAMES[manifest.backend]} backup, and COURTJOURNEY_DATABASE_URL points at a "
-                f"{BACKEND_NAMES[backend]} database. Restoring from one to the other is not supported: restore it into a "
-                f"{BACKEND_NAMES[manifest.backend]} database. Nothing was changed.")
+                f"{BACKEND_NAMES[backend]} database. Restoring from one to the other is not supported: restore it "
+                f"into a {BACKEND_NAMES[manifest.backend]} database. Nothing was changed.")
         if not hmac.compare_digest(manifest.key_check, key_check(settings)):
             raise BackupError(
-                f"This backup was made with a different encryption key from the one set here ({_key_source(settings)}). Without the key it was made with, its names, notes, documents and "
-                "evidence files cannot be read. Set that key and try again. Nothing was changed.")
+                f"This backup was made with a different encryption key from the one set here ({_key_source(settings)}). "
+                "Without the key it was made with, its names, notes, documents and evidence files cannot be read. "
+                "Set that key and try again. Nothing was changed.")
         upgrading = _check_revision(settings, manifest.contents.alembic_revision)
         if backend == "sqlite":
             assert target is not None
-            if _sqlite_has_tables(target) and not force:
+            if not force and _sqlite_has_tables(target):
                 raise BackupError(_not_empty(f"The database file {target}"))
             # Check the copy where it lies, beside the target, and only then swap it in: a copy that fails
             # its checks never replaces anything.
             checks = asyncio.run(compare(_sqlite_url(copy), manifest, settings, upgrade=upgrading))
             if not all(c.ok for c in checks):
-                raise BackupError("The backup does not match its own manifest, so it was not restored. Nothing was changed.\n"
-                                  + "\n".join(f"  {c.what}: {c.detail}" for c in checks if not c.ok))
+                raise BackupError("The backup does not match its own manifest, so it was not restored. "
+                                  "Nothing was changed.\n" + "\n".join(f"  {c.what}: {c.detail}" for c in checks if not c.ok))
             _swap_in(copy, target)
         else:
-            if asyncio.run(_postgresql_has_tables(settings.database_url)) and not force:
+            if not force and asyncio.run(_postgresql_has_tables(settings.database_url)):
                 raise BackupError(_not_empty("The PostgreSQL database's public schema"))
-            _load_postgresql(settings.database_url, copy, replace=force)
+            pgtools.load(settings.database_url, copy, replace=force)
             checks = asyncio.run(compare(settings.database_url, manifest, settings, upgrade=upgrading))
     return Restored(manifest, checks, upgrading)
 
@@ -429,103 +349,6 @@ def _check_revision(settings: Settings, revision: str | None) -> bool:
     return revision != head
 
 
-async def compare(url: str, manifest: Manifest, settings: Settings, *, upgrade: bool = False) -> list[Check]:
-    """Check a restored database against the manifest; with `upgrade`, bring it up to date before the chain check."""
-    expected = manifest.contents
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as conn:
-            found = await read_contents(conn)
-            checks = [_same_counts(expected.row_counts, found.row_counts),
-                      _same_heads(expected.chain_heads, found.chain_heads),
-                      await _documents_decrypt(conn, expected.documents, found.documents),
-                      await _files_decrypt(conn, settings, expected.evidence_files, found.evidence_files)]
-        if upgrade:
-            await asyncio.to_thread(_upgrade, settings, url)
-        checks.append(await _chains_verify(engine))
-    finally:
-        await engine.dispose()
-    return checks
-
-
-def _same_counts(expected: dict[str, int], found: dict[str, int]) -> Check:
-    if expected == found:
-        return Check("rows", True, f"{len(found)} tables, {sum(found.values()):,} rows: the same as the backup")
-    wrong = [f"{name} has {found.get(name, 'no table')}, the backup has {expected.get(name, 'no table')}"
-             for name in sorted(set(expected) | set(found)) if expected.get(name) != found.get(name)]
-    return Check("rows", False, "DIFFERENT: " + "; ".join(wrong[:10]))
-
-
-def _same_heads(expected: dict[str, ChainHead], found: dict[str, ChainHead]) -> Check:
-    if expected == found:
-        return Check("incident log chain heads", True, f"{len(found)} case(s): the same as the backup")
-    wrong = sorted(k for k in set(expected) | set(found) if expected.get(k) != found.get(k))
-    return Check("incident log chain heads", False, f"DIFFERENT for {len(wrong)} case(s), the first being case {wrong[0]}")
-
-
-def _hash_check(what: str, expected: dict[str, str], recorded: dict[str, str], computed: dict[str, str | None]) -> Check:
-    if expected != recorded:
-        return Check(what, False, f"DIFFERENT: {len(recorded)} recorded here, {len(expected)} in the backup, "
-                                  "or their recorded SHA-256 differ")
-    bad = sorted(k for k, v in computed.items() if v != expected.get(k))
-    if bad:
-        return Check(what, False, f"{len(bad)} could not be decrypted or do not match their SHA-256, the first being {bad[0]}")
-    return Check(what, True, f"{len(expected)}: each decrypted, and its SHA-256 is the one in the backup")
-
-
-async def _documents_decrypt(conn: AsyncConnection, expected: dict[str, str], recorded: dict[str, str]) -> Check:
-    import base64
-
-    from courtjourney.documents.models import ProducedDocument
-
-    column = ProducedDocument.__table__.c.content
-    computed: dict[str, str | None] = {}
-    if recorded:
-        rows = await conn.stream(select(ProducedDocument.id, type_coerce(column, Text())))
-        async for row_id, stored in rows:
-            try:
-                computed[str(row_id)] = hashlib.sha256(
-                    base64.b64decode(column.type.process_result_value(stored, conn.dialect))).hexdigest()
-            except Exception:  # noqa: BLE001 - any failure to decrypt or decode is what this check reports
-                computed[str(row_id)] = None
-    return _hash_check("produced documents", expected, recorded, computed)
-
-
-async def _files_decrypt(conn: AsyncConnection, settings: Settings, expected: dict[str, str], recorded: dict[str, str]) -> Check:
-    from courtjourney.threats import evidence as files
-    from courtjourney.threats.models import Evidence
-
-    key = settings.derived_key(files.KEY_PURPOSE)
-    column = Evidence.__table__.c.content
-    computed: dict[str, str | None] = {}
-    if recorded:
-        rows = await conn.stream(select(Evidence.id, Evidence.sha256, type_coerce(column, LargeBinary())))
-        async for row_id, digest, stored in rows:
-            try:
-                computed[str(row_id)] = files.sha256(files.decrypt(key, row_id, digest, stored))
-            except Exception:  # noqa: BLE001
-                computed[str(row_id)] = None
-    return _hash_check("evidence files", expected, recorded, computed)
-
-
-async def _chains_verify(engine: AsyncEngine) -> Check:
-    from courtjourney.threats import services
-
-    async with async_sessionmaker(engine, expire_on_commit=False)() as db:
-        cases = await services.cases_with_incidents(db)
-        for case in cases:
-            verdict = await services.verify_case(db, case.id)
-            if not verdict.intact:
-                return Check("incident log chains", False, f"case {case.id} BREAKS AT entry {verdict.broken_at}: {verdict.problem}")
-    return Check("incident log chains", True, f"{len(cases)} case(s) verified: all intact")
-
-
-def _upgrade(settings: Settings, url: str) -> None:
-    from courtjourney.db.migrate import upgrade
-
-    upgrade(dataclasses.replace(settings, database_url=url))
-
-
 def _sqlite_has_tables(path: Path) -> bool:
     if not path.exists() or path.stat().st_size == 0:
         return False
@@ -564,73 +387,6 @@ async def _postgresql_has_tables(url: str) -> bool:
         await engine.dispose()
 
 
-def _load_postgresql(url: str, dump: Path, *, replace: bool) -> None:
-    """pg_restore's script fed to psql inside one transaction: all of it is loaded (replacing, with --force,
-    everything in the public schema) or, on any error, none of it."""
-    env = libpq_env(url)
-    with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as psql_errors:
-        try:
-            psql = subprocess.Popen(["psql", "-X", "-q", "--no-password", "-v", "ON_ERROR_STOP=1"], env=env,
-                                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=psql_errors)
-            script = subprocess.Popen(["pg_restore", "--no-owner", "--no-acl", "--file=-", str(dump)],
-                                      stdout=subprocess.PIPE, stderr=restore_errors)
-        except FileNotFoundError as exc:
-            raise BackupError(f"{exc.filename} was not found: install the PostgreSQL client tools (Debian: postgresql-client) "
-                              "of the server's version or newer. Nothing was changed.") from None
-        assert psql.stdin is not None and script.stdout is not None
-        try:
-            psql.stdin.write(b"BEGIN;\nSET client_min_messages = warning;\n")
-            if replace:
-                psql.stdin.write(b"DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n")
-            shutil.copyfileobj(script.stdout, psql.stdin)
-            if script.wait() == 0:
-                psql.stdin.write(b"COMMIT;\n")  # without it psql ends the session and the transaction is rolled back
-        except BrokenPipeError:
-            pass  # psql stopped at an error; said below
-        finally:
-            with suppress(BrokenPipeError):
-                psql.stdin.close()
-            script.stdout.close()
-            script.wait()
-            psql.wait()
-        if script.returncode != 0 or psql.returncode != 0:
-            failed, errors = ("pg_restore", restore_errors) if script.returncode != 0 else ("psql", psql_errors)
-            errors.seek(0)
-            raise BackupError(f"{failed} could not load the backup ({_error_line(errors.read())}). It was loaded in one "
-                              "transaction, which was rolled back: nothing was changed.")
-
-
-def _run_pg(command: list[str], url: str, name: str) -> None:
-    try:
-        done = subprocess.run(command, env=libpq_env(url), capture_output=True, check=False)
-    except FileNotFoundError:
-        raise BackupError(f"{name} was not found: install the PostgreSQL client tools (Debian: postgresql-client) "
-                          "of the server's version or newer.") from None
-    if done.returncode != 0:
-        raise BackupError(f"{name} failed: {_error_line(done.stderr)}")
-
-
-def libpq_env(url: str) -> dict[str, str]:
-    """The environment for pg_dump/psql to reach the database in a SQLAlchemy URL (the password never on a command line)."""
-    parsed = make_url(url)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-    settings = {"PGHOST": parsed.host or parsed.query.get("host"), "PGPORT": parsed.port, "PGUSER": parsed.username,
-                "PGPASSWORD": parsed.password, "PGDATABASE": parsed.database,
-                "PGSSLMODE": parsed.query.get("sslmode") or parsed.query.get("ssl")}
-    env.update({k: str(v) for k, v in settings.items() if v not in (None, "")})
-    return env
-
-
-def _error_line(stderr: bytes) -> str:
-    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-    chosen = next((line for line in lines if "ERROR" in line or "error" in line), lines[-1] if lines else "no message")
-    return chosen[:300]
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
-
-
 # --- small shared pieces --------------------------------------------------------------------------
 
 
@@ -643,6 +399,10 @@ def sqlite_path(url: str) -> Path:
     if not path or path == ":memory:":
         raise BackupError("COURTJOURNEY_DATABASE_URL names no SQLite file (an in-memory database cannot be backed up or restored).")
     return Path(path).absolute()
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
 def _sqlite_url(path: Path) -> str:
