@@ -390,8 +390,15 @@ def _damaged_copies(archive: Path, folder: Path) -> dict[str, Path]:
         info = tarfile.TarInfo("notes.txt")
         info.size = 5
         tar.addfile(info, io.BytesIO(b"hello"))
+    incomplete = io.BytesIO()
+    with tarfile.open(fileobj=incomplete, mode="w") as tar:
+        body = json.dumps({"format": "courtjourney-backup", "format_version": 1, "backend": "sqlite"}).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(body)
+        tar.addfile(info, io.BytesIO(body))
     made = {
         "a byte changed in the database copy": bytes(flipped),
+        "a manifest that lacks what it must say": incomplete.getvalue(),
         "cut short": data[: len(data) // 2],
         "not an archive": b"These are not the files you are looking for.\n" * 10,
         "an archive without a manifest": no_manifest.getvalue(),
@@ -422,6 +429,29 @@ def test_wrong_key_and_damaged_archives_are_refused_plainly_and_change_nothing(t
     # A backup never overwrites an existing file unless told to.
     kept = cli(taken.source, "backup", str(taken.archive))
     assert kept.returncode != 0 and "already exists" in kept.stderr
+
+
+def test_a_restore_that_does_not_match_the_manifest_is_reported_and_on_sqlite_changes_nothing(taken: Taken, tmp_path: Path) -> None:
+    manifest = json.loads(json.dumps(taken.manifest))
+    manifest["contents"]["row_counts"]["incident"] += 1
+    manifest["contents"]["chain_heads"][taken.case_id]["link"] = "0" * 64
+    edited = tmp_path / "edited.cjbackup"
+    with tarfile.open(taken.archive) as source, tarfile.open(edited, "w") as out:
+        body = json.dumps(manifest).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(body)
+        out.addfile(info, io.BytesIO(body))
+        copy = next(m for m in source.getmembers() if m.name.startswith("database."))
+        out.addfile(copy, source.extractfile(copy))
+    target = taken.dbs.new("mismatch")
+    done = cli(target, "restore", str(edited))
+    assert done.returncode != 0 and "Traceback" not in done.stderr + done.stdout
+    said = done.stdout + done.stderr
+    assert "incident has" in said and "chain heads" in said, said
+    if target.backend == "sqlite":
+        assert "Nothing was changed" in done.stderr and target.tables() == set()
+    else:  # loaded in one transaction, then checked: the checks say what differs
+        assert "FAILED" in done.stdout and "does not match the backup" in done.stderr
 
 
 def test_a_backup_is_restored_only_into_the_kind_of_database_it_came_from(tmp_path: Path) -> None:

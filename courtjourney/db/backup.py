@@ -321,7 +321,7 @@ def _parse_manifest(raw: bytes, path: Path, damaged: str) -> Manifest:
                           "Nothing was changed.")
     try:
         manifest = msgspec.json.decode(raw, type=Manifest)
-    except msgspec.ValidationError as exc:
+    except msgspec.MsgspecError as exc:
         raise BackupError(f"{damaged}: its {MANIFEST} is incomplete ({exc}). Nothing was changed.") from None
     if manifest.backend not in MEMBERS:
         raise BackupError(f"{damaged}: its {MANIFEST} names an unknown database kind. Nothing was changed.")
