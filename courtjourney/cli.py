@@ -147,6 +147,47 @@ def verify_incidents(skip_files: bool) -> None:
         raise SystemExit(1)
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace FILE if it already exists.")
+def backup(file: Path, replace: bool) -> None:
+    """Write a consistent copy of the database, with every document and evidence file, to FILE while the
+    service runs. The copy is encrypted like the database: useless without the encryption key, which must be
+    kept separately from the backups."""
+    from courtjourney.db import backup as backups
+
+    try:
+        taken = backups.take(get_settings(), file, replace=replace)
+    except backups.BackupError as exc:
+        raise click.ClickException(f"{exc}\n{backups.KEY_CUSTODY}") from None
+    click.echo(f"Backup written to {taken.path} ({taken.size:,} bytes, mode 0600) in {taken.seconds:.2f} s.")
+    click.echo(f"  {backups.describe(taken.manifest)}.")
+    click.echo(backups.KEY_CUSTODY)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace everything in the target database (stop the service first).")
+def restore(file: Path, force: bool) -> None:
+    """Restore a backup into the empty database COURTJOURNEY_DATABASE_URL points at, then check it against the
+    backup's manifest. Needs the encryption key the backup was made with, kept apart from the backups."""
+    from courtjourney.db import backup as backups
+
+    try:
+        restored = backups.restore(get_settings(), file, force=force)
+    except backups.BackupError as exc:
+        raise click.ClickException(f"{exc}\n{backups.KEY_CUSTODY}") from None
+    click.echo(f"Restored {file} into {backups.where(get_settings())}:\n  {backups.describe(restored.manifest)}.")
+    if restored.upgraded:
+        click.echo("  The backup came from an older version and was brought up to date after the checks below.")
+    click.echo("Checked against the backup's manifest:")
+    for check in restored.checks:
+        click.echo(f"  {'ok' if check.ok else 'FAILED':6} {check.what}: {check.detail}")
+    click.echo(backups.KEY_CUSTODY)
+    if not restored.ok:
+        raise click.ClickException("The restored database does not match the backup (see FAILED above).")
+
+
 @main.group()
 def documents() -> None:
     """Word documents: preview every template against the demo data."""
