@@ -30,13 +30,13 @@ def only_postgresql(backend: str) -> None:
         pytest.skip("SQLite lets one writer in at a time from its first statement: two changes cannot interleave there")
 
 
-async def _wait_for_a_blocked_request(db: AsyncSession) -> None:
-    """Until another connection to this database is waiting for a row lock (bounded, not timed)."""
+async def _wait_for_a_blocked_request(db: AsyncSession, count: int = 1) -> None:
+    """Until `count` other connections to this database wait for a row lock (bounded, not timed)."""
     for _ in range(600):
         await db.execute(text("SELECT pg_stat_clear_snapshot()"))  # else the view stays as first read in this transaction
         waiting = await db.scalar(text(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"))
-        if waiting:
+        if waiting >= count:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the request never reached the hearing's lock")
@@ -141,3 +141,31 @@ def test_a_feed_shows_a_change_that_was_saved_after_a_later_one(client: TestClie
     sequences = {str(e["UID"]): int(e["SEQUENCE"]) for e in events(parse_both(after.content)[0]).values()}
     assert sorted(sequences.values()) == [1, 1]
     assert b"20261215T100000" in after.content
+
+
+def test_two_fetches_of_one_feed_at_once_are_both_counted(client: TestClient[Any], settings: Settings, world: World) -> None:
+    """The worker sees how often a family's calendar fetched its feed: a phone and a laptop fetching
+    at the same moment count twice, not once."""
+    from courtjourney.db.engine import make_engine
+    from courtjourney.hearings.models import CalendarSubscription
+
+    fetches: list[tuple[threading.Thread, list[Any]]] = []
+
+    async def hold_the_subscription_while_two_fetches_queue() -> None:
+        engine = make_engine(settings)
+        try:
+            async with async_sessionmaker(engine)() as db, db.begin():
+                await db.execute(select(CalendarSubscription.id).where(CalendarSubscription.id == world.north_subscription)
+                                 .with_for_update())
+                for _ in range(2):
+                    fetches.append(_in_background(lambda: feed(client, world.north_feed_token)))
+                    await _wait_for_a_blocked_request(db, count=len(fetches))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(hold_the_subscription_while_two_fetches_queue())
+    for thread, result in fetches:
+        thread.join(timeout=120)
+        assert result[0].status_code == 200
+    listed = client.get(f"/api/cases/{world.north_case}/subscriptions", headers=world.worker.auth).json()
+    assert [s["fetch_count"] for s in listed if s["id"] == str(world.north_subscription)] == [2]
