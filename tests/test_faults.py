@@ -530,6 +530,15 @@ def lost_writes(acks: list[Ack], stored: dict[str, Any]) -> list[str]:
     return lost
 
 
+ROWS_PER_WRITE = {"incident": 1, "hearing": 1, "stage": 1, "document": 2}  # a briefing per family member going
+
+
+def unacknowledged_rows(acks: list[Ack], before: dict[str, Any], after: dict[str, Any]) -> Counter[str]:
+    """Rows of each kind added during the load that no acknowledged write accounts for."""
+    return Counter({kind: len(set(after[kind]) - set(before[kind]) - {a.id for a in acks if a.kind == kind})
+                    for kind in ROWS_PER_WRITE})
+
+
 def duplicate_places(acks: list[Ack]) -> list[str]:
     """Two acknowledged incidents of one case with the same number or chain position."""
     seen: dict[tuple[str, str, int], str] = {}
@@ -558,6 +567,7 @@ def test_two_workers_under_fifty_writers_lose_nothing_even_through_a_kill_9(data
     tokens = {who: cli(env, "users", "token", email, "--name", "fault test").strip().splitlines()[-1]
               for who, email in (("worker", WORKER), ("other", OTHER_WORKER))}
     assert all(t.startswith("cjapi_") for t in tokens.values()), tokens
+    demo = asyncio.run(stored_ids(url))
     service = Service(env, free_port(), tmp_path / "serve.log")
     ledger = Ledger()
     readers = [FeedReader(conditional=True), FeedReader(conditional=False)]
@@ -587,9 +597,10 @@ def test_two_workers_under_fifty_writers_lose_nothing_even_through_a_kill_9(data
     after_crash = Counter(a.kind for a in acks if a.after_crash)
     unknown = Counter(u[0] for u in ledger.unknown)
     restart = (ledger.ready_again_at or 0) - (ledger.killed_at or 0)
+    landed = unacknowledged_rows(acks, demo, stored)
     print(f"\n[{backend}] {seconds:.0f} s, {WRITERS} writers, 2 workers, seed {SEED}: {ledger.requests} answers "
           f"({ledger.requests / (seconds - restart):.1f}/s while up); acknowledged {dict(per_kind)} ({dict(after_crash)} after the crash); "
-          f"unknown {dict(unknown)}; not sent while down {sum(ledger.not_sent.values())}; refused {dict(ledger.refused)}; "
+          f"unknown {dict(unknown)} (stored all the same: {dict(landed)}); not sent while down {sum(ledger.not_sent.values())}; refused {dict(ledger.refused)}; "
           f"server errors {len(ledger.server_errors)}; "
           f"feed fetches {dict(ledger.feed_fetches)}; restart after kill -9 took {restart:.1f} s")
     for message, count in ledger.refusal_messages.most_common(8):
@@ -608,6 +619,10 @@ def test_two_workers_under_fifty_writers_lose_nothing_even_through_a_kill_9(data
 
     lost = lost_writes(acks, stored)
     assert not lost, f"{len(lost)} acknowledged writes are not in the database:\n" + "\n".join(lost[:10])
+    for kind, most in ROWS_PER_WRITE.items():
+        assert landed[kind] <= unknown[kind] * most, (
+            f"{landed[kind]} {kind} rows were stored without an acknowledgement, but only {unknown[kind]} went unanswered: "
+            "a refused or failed write was kept")
     clashes = duplicate_places(acks)
     assert not clashes, "\n".join(clashes[:10])
     assert verified.returncode == 0, f"verify-incidents:\n{verified.stdout}\n{verified.stderr}"
