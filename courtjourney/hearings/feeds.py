@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import String, case, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney import i18n
@@ -125,10 +125,12 @@ async def fingerprint(db: AsyncSession, sub: CalendarSubscription, now: dt.datet
 
     Every hearing counts, not only the latest change: changes are saved in a different order from the
     times they carry (two worker processes, two hearings), so a newest-change time could stay the same
-    while a change that was saved later, with an earlier time, goes unnoticed.
+    while a change saved later, with an earlier time, went unnoticed and calendar apps kept getting 304.
     """
     kept_since = now - CANCELLED_KEPT_FOR
-    columns = (Hearing.id, Hearing.revised_at, Hearing.sequence, Hearing.cancelled_at)
+    # The values as the database holds them: only compared, so not worth turning into Python types.
+    columns = (type_coerce(Hearing.id, String), type_coerce(Hearing.revised_at, String), Hearing.sequence,
+               case((Hearing.cancelled_at > kept_since, 1), else_=0))
     if sub.user_id is not None:
         user = await db.get(User, sub.user_id)
         if user is None or not user.is_active:
@@ -142,9 +144,8 @@ async def fingerprint(db: AsyncSession, sub: CalendarSubscription, now: dt.datet
         query = select(*columns).join(Attendance, Attendance.hearing_id == Hearing.id).where(
             Attendance.family_member_id == sub.family_member_id, Hearing.case_id == sub.case_id)
     digest = hashlib.sha256(f"{FEED_FORMAT}|{sub.privacy}|{lang}".encode())
-    for hearing_id, revised_at, sequence, cancelled_at in sorted((await db.execute(query)).all()):
-        shown_cancelled = cancelled_at is not None and cancelled_at > kept_since
-        digest.update(f"|{hearing_id}:{revised_at.astimezone(dt.UTC).isoformat()}:{sequence}:{shown_cancelled}".encode())
+    for hearing_id, revised_at, sequence, shown_cancelled in sorted((await db.execute(query)).all()):
+        digest.update(f"|{hearing_id!r}:{revised_at}:{sequence}:{shown_cancelled}".encode())
     return digest.hexdigest()
 
 
