@@ -58,7 +58,7 @@ import httpx
 import icalendar
 import pytest
 
-from tests.conftest import _pg_database_url, _pg_exec, postgres_admin_url, run_async
+from tests.conftest import BACKENDS_RAN, _pg_database_url, _pg_exec, postgres_admin_url, run_async
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "courtjourney.cli"]
@@ -151,6 +151,7 @@ class Service:
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(backend, database URL): a SQLite file, or a fresh PostgreSQL database dropped afterwards."""
     if request.param == "sqlite":
+        BACKENDS_RAN.add("sqlite")
         yield "sqlite", f"sqlite+aiosqlite:///{tmp_path / 'cj.db'}"
         return
     admin = postgres_admin_url()
@@ -158,6 +159,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[s
         pytest.skip("PostgreSQL: no server answers on 127.0.0.1:5432 and COURTJOURNEY_TEST_POSTGRES_URL is not set")
     name = f"cj_faults_{uuid.uuid4().hex[:10]}"
     run_async(lambda: _pg_exec(admin, f'CREATE DATABASE "{name}"'))
+    BACKENDS_RAN.add("postgresql")
     try:
         yield "postgresql", _pg_database_url(admin, name)
     finally:
