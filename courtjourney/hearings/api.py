@@ -40,10 +40,10 @@ async def hearing_out(db: AsyncSession, h: Hearing) -> schemas.HearingOut:
                 attendance=[schemas.AttendanceOut(family_member_id=k, attendance=v) for k, v in attendance.items()])
 
 
-def change_out(c: HearingChange, h: Hearing) -> schemas.ChangeOut:
+def change_out(c: HearingChange, h: Hearing, sequence: int) -> schemas.ChangeOut:
     delay = services.telling_delay(c)
     return dump(schemas.ChangeOut, c, story=story.change_story(c, h), changes=json.loads(c.changes),  # type: ignore[return-value]
-                working_days_to_tell=delay.working_days, told_late=delay.late)
+                working_days_to_tell=delay.working_days, told_late=delay.late, sequence=sequence)
 
 
 def subscription_out(s: CalendarSubscription) -> schemas.SubscriptionOut:
@@ -102,7 +102,7 @@ class HearingApi(Controller):
     async def change_hearing(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID,
                              data: schemas.HearingChangeIn) -> schemas.ChangeOut:
         case = await case_services.get_case(db_session, case_id)
-        hearing = await services.get_hearing(db_session, case, hearing_id)
+        hearing = await services.hearing_for_change(db_session, case, hearing_id)
         sent = _strings(data.to_dict())
         if set(sent) & set(SCHEDULE_KEYS):
             # A move may send only what moves (say, a new date): the rest of the listing stays as it is.
@@ -110,13 +110,15 @@ class HearingApi(Controller):
             sent = {**{k: current[k] or None for k in SCHEDULE_KEYS}, **sent}
         values = clean(forms.CHANGE_HEARING, sent, partial=True)
         change = await services.change_hearing(db_session, case, hearing, request.user, values, connection=request)
-        return change_out(change, hearing)
+        return change_out(change, hearing, hearing.sequence)
 
     @get("/hearings/{hearing_id:uuid}/changes", summary="Every change to a hearing, oldest first, in plain words")
     async def list_changes(self, db_session: AsyncSession, case_id: UUID, hearing_id: UUID) -> list[schemas.ChangeOut]:
         case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
-        return [change_out(c, hearing) for c in await services.changes_for(db_session, hearing.id)]
+        changes = await services.changes_for(db_session, hearing.id)
+        sequences = services.sequences(changes)
+        return [change_out(c, hearing, sequences[c.id]) for c in changes]
 
     @post("/hearings/{hearing_id:uuid}/told", summary="Record that the family has been told of the latest changes", status_code=200)
     async def told(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID,
@@ -124,7 +126,8 @@ class HearingApi(Controller):
         values = clean(forms.TOLD, {"told_at": data.told_at or utcnow()})
         case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
-        return change_out(await services.record_told(db_session, case, hearing, request.user, values["told_at"], connection=request), hearing)
+        told = await services.record_told(db_session, case, hearing, request.user, values["told_at"], connection=request)
+        return change_out(told, hearing, services.sequences(await services.changes_for(db_session, hearing.id))[told.id])
 
     @put("/hearings/{hearing_id:uuid}/attendance", summary="Who is needed at, wants to go to or follows this hearing")
     async def attendance(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID,

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import case, func, select
+from sqlalchemy import String, case, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney import i18n
@@ -120,28 +120,33 @@ async def build_for(db: AsyncSession, sub: CalendarSubscription, now: dt.datetim
 
 
 async def fingerprint(db: AsyncSession, sub: CalendarSubscription, now: dt.datetime) -> str:
-    """What a feed's bytes depend on, from one aggregate query: which hearings, their last change, how many
-    cancelled ones are still inside their 14 days, and the language and privacy level."""
+    """What a feed's bytes depend on, from one query: each hearing in it with its last change and
+    SEQUENCE, whether a cancelled one is still inside its 14 days, and the language and privacy level.
+
+    Every hearing counts, not only the latest change: changes are saved in a different order from the
+    times they carry (two worker processes, two hearings), so a newest-change time could stay the same
+    while a change saved later, with an earlier time, went unnoticed and calendar apps kept getting 304.
+    """
     kept_since = now - CANCELLED_KEPT_FOR
-    shown_cancelled = func.sum(case((Hearing.cancelled_at > kept_since, 1), else_=0))
+    # The values as the database holds them: only compared, so not worth turning into Python types.
+    columns = (type_coerce(Hearing.id, String), type_coerce(Hearing.revised_at, String), Hearing.sequence,
+               case((Hearing.cancelled_at > kept_since, 1), else_=0))
     if sub.user_id is not None:
         user = await db.get(User, sub.user_id)
         if user is None or not user.is_active:
             return "inactive"
         cases = visible_cases(user).subquery()
-        query = select(func.count(Hearing.id), func.max(Hearing.revised_at), shown_cancelled).where(
-            Hearing.case_id.in_(select(cases.c.id)))
+        query = select(*columns).where(Hearing.case_id.in_(select(cases.c.id)))
         lang = user.locale or "en"
     else:
         member = await db.get(FamilyMember, sub.family_member_id)
         lang = member.preferred_language if member else "en"
-        query = select(func.count(Hearing.id), func.max(Hearing.revised_at), shown_cancelled).join(
-            Attendance, Attendance.hearing_id == Hearing.id).where(
+        query = select(*columns).join(Attendance, Attendance.hearing_id == Hearing.id).where(
             Attendance.family_member_id == sub.family_member_id, Hearing.case_id == sub.case_id)
-    count, latest, cancelled = (await db.execute(query)).one()
-    latest_text = latest.astimezone(dt.UTC).isoformat() if latest else ""
-    raw = f"{FEED_FORMAT}|{sub.privacy}|{lang}|{count}|{latest_text}|{cancelled or 0}"
-    return hashlib.sha256(raw.encode()).hexdigest()
+    digest = hashlib.sha256(f"{FEED_FORMAT}|{sub.privacy}|{lang}".encode())
+    for hearing_id, revised_at, sequence, shown_cancelled in sorted((await db.execute(query)).all()):
+        digest.update(f"|{hearing_id!r}:{revised_at}:{sequence}:{shown_cancelled}".encode())
+    return digest.hexdigest()
 
 
 def single(hearing: Hearing, lang: str, privacy: str = "standard") -> bytes:

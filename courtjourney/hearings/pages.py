@@ -430,7 +430,8 @@ async def calendar_feed(db_session: AsyncSession, request: Request[Any, Any, Any
         raise NotFoundException("No calendar was found at this address.")
     now = utcnow()
     sub.last_fetched_at = now
-    sub.fetch_count += 1
+    # Counted in the database, so two apps fetching at the same moment count twice, not once.
+    sub.fetch_count = CalendarSubscription.fetch_count + 1  # type: ignore[assignment]
     key = await feeds.fingerprint(db_session, sub, now)
     body: bytes | None = None
     if key != sub.content_key or sub.content_etag is None or sub.content_changed_at is None:

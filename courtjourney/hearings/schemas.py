@@ -119,6 +119,8 @@ class ChangeOut(Out):
     told_at: dt.datetime | None
     working_days_to_tell: int
     told_late: bool
+    # The hearing's calendar SEQUENCE once this change was made: feeds carry it, and it only rises.
+    sequence: int
 
 
 class AttendanceOut(Out):

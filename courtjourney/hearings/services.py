@@ -51,6 +51,7 @@ PLACE_FIELDS = ("court_name", "court_town", "court_address", "courtroom")
 STATUS_FIELDS = ("status",)
 OTHER_FIELDS = ("hearing_type", "status_reason", "accompanied_by", "arrival_notes")
 TRACKED = (*TIME_FIELDS, *PLACE_FIELDS, *STATUS_FIELDS, *OTHER_FIELDS)
+SEQUENCE_FIELDS = frozenset({*TIME_FIELDS, *PLACE_FIELDS, *STATUS_FIELDS})
 PROCEEDING_KEYS = ("court_name", "court_town", "court_address", "court_type", "urn", "defendants", "status")
 
 
@@ -190,6 +191,36 @@ async def get_hearing(db: AsyncSession, case: Case, hearing_id: UUID) -> Hearing
     return await _part_of_case(db, Hearing, case, hearing_id, "hearing")
 
 
+async def _lock(db: AsyncSession, hearing: Hearing) -> None:
+    """Lock the hearing for this transaction and read it afresh (PostgreSQL), so two people changing it
+    at once queue up and the second sees the first's change; SQLite's BEGIN IMMEDIATE already serialises writers."""
+    await db.execute(select(Hearing.id).where(Hearing.id == hearing.id).with_for_update())
+    await db.refresh(hearing)
+
+
+async def hearing_for_change(db: AsyncSession, case: Case, hearing_id: UUID) -> Hearing:
+    """A hearing of this case, locked and as it stands now: what a change that sends only some fields
+    (a new date, say) is merged with, so it cannot undo a change someone else has just saved."""
+    hearing = await get_hearing(db, case, hearing_id)
+    await _lock(db, hearing)
+    return hearing
+
+
+def raises_sequence(changed: Iterable[str]) -> bool:
+    """A change of time, place or status raises the hearing's calendar SEQUENCE; other details do not."""
+    return bool(SEQUENCE_FIELDS.intersection(changed))
+
+
+def sequences(changes: Iterable[HearingChange]) -> dict[UUID, int]:
+    """The SEQUENCE each change left the hearing at, replaying its history (listing first, oldest first)."""
+    sequence, out = 0, {}
+    for change in changes:
+        if change.kind != "listed" and raises_sequence(json.loads(change.changes)):
+            sequence += 1
+        out[change.id] = sequence
+    return out
+
+
 async def changes_for(db: AsyncSession, hearing_id: UUID) -> list[HearingChange]:
     return list(await db.scalars(
         select(HearingChange).where(HearingChange.hearing_id == hearing_id).order_by(HearingChange.changed_at, HearingChange.id)
@@ -258,11 +289,10 @@ async def change_hearing(db: AsyncSession, case: Case, hearing: Hearing, user: U
     A move or a change of status needs a reason, in words the family can be given. A change that
     changes nothing is refused, so the story has no empty lines.
     """
+    await _lock(db, hearing)
+    # The time is taken once the lock is held, so the history's order (by changed_at) is the order
+    # the changes were made in, and revised_at never goes back.
     now = now or utcnow()
-    # Lock the hearing (PostgreSQL) so two people changing it at once queue up and lose nothing;
-    # SQLite's BEGIN IMMEDIATE already serialises writers.
-    await db.execute(select(Hearing.id).where(Hearing.id == hearing.id).with_for_update())
-    await db.refresh(hearing)
     new: dict[str, Any] = {}
     if "listing" in values:
         new.update(schedule(values))
@@ -285,7 +315,7 @@ async def change_hearing(db: AsyncSession, case: Case, hearing: Hearing, user: U
     if kind == "moved" and "status" not in changed and hearing.status in {"listed", "moved"}:
         hearing.status = "moved"
         changed.setdefault("status", [old["status"], "moved"])
-    if set(changed) & {*TIME_FIELDS, *PLACE_FIELDS, *STATUS_FIELDS}:
+    if raises_sequence(changed):
         hearing.sequence += 1
     if hearing.status in forms.NOT_HAPPENING:
         if old["status"] not in forms.NOT_HAPPENING:
