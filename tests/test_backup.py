@@ -15,7 +15,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,6 +32,7 @@ import httpx
 import pytest
 
 from tests.conftest import _pg_database_url, _pg_exec, postgres_admin_url, run_async
+from tests.served import Served
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "backup-test-key-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -120,38 +120,13 @@ def ok(done: subprocess.CompletedProcess[str]) -> str:
     return done.stdout
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serving(db: Database, log_path: Path) -> Iterator[str]:
-    port = free_port()
-    with log_path.open("w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "courtjourney.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                env=db.env(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).text.strip() == "ok":
-                        break
-                except httpx.HTTPError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not start:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.1)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    server = Served(db.env(), log_path).start()
+    try:
+        yield server.base
+    finally:
+        server.stop()
 
 
 def api_token(db: Database, email: str) -> str:
