@@ -62,6 +62,19 @@ def test_malformed_json_is_a_400_not_a_500(client: TestClient[Any], world: World
     assert response.json()["errors"]
 
 
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+def test_a_request_with_no_body_is_asked_for_one_in_plain_english(
+    client: TestClient[Any], settings: Settings, world: World, content_type: str | None
+) -> None:
+    """Found by the fuzz (tests/fuzz): no body at all used to answer "body: is not valid."."""
+    before = counts(settings)
+    headers = {**world.worker.auth, **({"Content-Type": content_type} if content_type else {})}
+    response = client.post(f"/api/cases/{world.north_case}/tasks", headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"] == {"body": "There is no request body. Send a JSON object."}
+    assert counts(settings) == before
+
+
 def test_an_oversized_body_is_refused(client: TestClient[Any], settings: Settings, world: World) -> None:
     before = counts(settings)
     response = client.post(f"/api/cases/{world.north_case}/tasks", headers=world.worker.auth, json={"title": "x" * (2 * 1024 * 1024)})
