@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import BACKENDS_RAN
+from tests.conftest import BACKENDS_RAN, postgres_admin_url
 from tests.fuzz.run import CASE_PATHS, Outcome, Pass, Plan, fuzz_service, summary
-from tests.fuzz.service import MANAGER, OTHER_WORKER, WORKER, postgres_admin_url
+from tests.fuzz.service import MANAGER, OTHER_WORKER, WORKER
 
 # SQLite gets the larger share: PostgreSQL answers the same requests about half as fast. Schemathesis'
 # coverage phase (boundary and wrong-type values for every parameter) runs in the IPSW's pass only.

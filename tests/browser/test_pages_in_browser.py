@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +23,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     if os.environ.get("CI"):
@@ -41,6 +37,8 @@ if not CHROMIUM.exists():
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright  # noqa: E402
+
+from tests.served import CLI, ROOT, serving  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -158,12 +156,6 @@ SCREEN_NAMES = [screen.name for screen in SCREENS]
 # --------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("browser")
@@ -173,39 +165,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "COURTJOURNEY_KEY_FILE": str(tmp / "secret.key"),
         "COURTJOURNEY_SECURE_COOKIES": "false",
     })
-    cli = [sys.executable, "-m", "courtjourney.cli"]
     for args in (["init"], ["demo"]):
-        done = subprocess.run(cli + args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(CLI + args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, f"courtjourney {args[0]} failed:\n{done.stdout}\n{done.stderr}"
-    port = free_port()
-    log = (tmp / "serve.log").open("w")
-    proc = subprocess.Popen(
-        cli + ["serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=1) as answer:
-                    if answer.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                output = (tmp / "serve.log").read_text()[-3000:]
-                raise RuntimeError(f"the server did not start:\n{output}")
-            time.sleep(0.1)
+    with serving(env, tmp / "serve.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")

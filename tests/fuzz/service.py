@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -17,10 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[2]
-CLI = [sys.executable, "-m", "courtjourney.cli"]
+from tests.conftest import _pg_database_url, _pg_exec, postgres_admin_url, run_async
+from tests.served import CLI, ROOT, serving
 # The demo's people the fuzz signs in as (README: "Trying it").
 WORKER = "worker@demo.example"  # an IPSW in Demo North Hub: her own cases
 OTHER_WORKER = "other.worker@demo.example"  # an IPSW in Demo South Hub: none of North's cases
@@ -74,39 +69,6 @@ def remember_values(data: Any, seen: dict[str, set[Any]]) -> None:
                 seen.setdefault(key, set()).add(value)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def postgres_admin_url() -> str | None:
-    """COURTJOURNEY_TEST_POSTGRES_URL, or the local server on 127.0.0.1:5432 if one answers."""
-    url = os.environ.get("COURTJOURNEY_TEST_POSTGRES_URL")
-    if url:
-        return url
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
-            return "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-    except OSError:
-        return None
-
-
-def _pg(admin_url: str, sql: str) -> None:
-    import asyncio
-
-    import asyncpg
-
-    async def run() -> None:
-        conn = await asyncpg.connect(dsn=admin_url.replace("+asyncpg", ""))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
-
-
 @contextmanager
 def database(backend: str, tmp: Path) -> Iterator[str]:
     """A new, empty database for one fuzz run; PostgreSQL's is dropped afterwards."""
@@ -117,11 +79,11 @@ def database(backend: str, tmp: Path) -> Iterator[str]:
     if admin is None:
         raise RuntimeError("no PostgreSQL answers on 127.0.0.1:5432 and COURTJOURNEY_TEST_POSTGRES_URL is not set")
     name = f"fuzz_{uuid.uuid4().hex[:10]}"
-    _pg(admin, f'CREATE DATABASE "{name}"')
+    run_async(lambda: _pg_exec(admin, f'CREATE DATABASE "{name}"'))
     try:
-        yield urlsplit(admin)._replace(path=f"/{name}").geturl()
+        yield _pg_database_url(admin, name)
     finally:
-        _pg(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        run_async(lambda: _pg_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _cli(args: list[str], env: dict[str, str]) -> str:
@@ -145,38 +107,9 @@ def served(tmp: Path, backend: str = "sqlite") -> Iterator[Service]:
         _cli(["init"], env)
         _cli(["demo"], env)
         tokens = {email: _cli(["users", "token", email, "--name", "fuzz"], env).split()[-1] for email in PEOPLE}
-        port = free_port()
         log = tmp / "serve.log"
-        with log.open("w") as out:
-            proc = subprocess.Popen(
-                CLI + ["serve", "--host", "127.0.0.1", "--port", str(port)],
-                env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-            )
-            base = f"http://127.0.0.1:{port}"
-            try:
-                _wait_until_up(base, proc, log)
-                yield Service(base=base, tokens=tokens, env=env, log=log, backend=backend)
-            finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-
-
-def _wait_until_up(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=1) as answer:
-                if answer.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.1)
+        with serving(env, log) as base:
+            yield Service(base=base, tokens=tokens, env=env, log=log, backend=backend)
 
 
 def records_of(service: Service, email: str) -> dict[str, dict[str, list[str]]]:
