@@ -132,3 +132,21 @@ def test_a_stage_move_that_the_journey_refuses_explains_why(client: TestClient[A
     response = client.post(f"/api/cases/{world.north_case}/stage-moves", headers=world.worker.auth, json={"to_stage": "risk_assessment"})
     assert response.status_code == 400
     assert "already at this stage" in response.json()["errors"]["to_stage"]
+
+
+def test_every_api_operation_documents_the_errors_it_can_give(client: TestClient[Any]) -> None:
+    """The OpenAPI description lists each error answer with its real body (ErrorOut), so a client,
+    and the fuzz (tests/fuzz), can hold every answer to it."""
+    schema = client.get("/schema/openapi.json").json()
+    assert set(schema["components"]["schemas"]["ErrorOut"]["required"]) == {"status_code", "detail"}
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            answers = operation["responses"]
+            public = operation.get("security") == [{}]
+            expected = {"429"} | ({"404", "400"} if "{" in path else set()) | (set() if public else {"401"})
+            if "requestBody" in operation:
+                expected |= {"400", "413"}
+            assert expected <= set(answers), (method, path, sorted(answers))
+            for status in expected:
+                assert answers[status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+    assert "403" in schema["paths"]["/api/glossary/local"]["post"]["responses"]

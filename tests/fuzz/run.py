@@ -66,7 +66,8 @@ def fuzz(
     seed: int,
     hidden_share: float = 0.15,
     only: str | None = None,
-    phases: str = "examples,coverage,fuzzing,stateful",
+    phases: str = ALL_PHASES,
+    workers: int = 1,
 ) -> Outcome:
     """Fuzz every operation (or those whose path matches the regex `only`) as `email`."""
     work.mkdir(parents=True, exist_ok=True)
@@ -87,7 +88,7 @@ def fuzz(
         "--max-examples", str(examples),
         "--seed", str(seed),
         "--phases", phases,
-        "--workers", "1",
+        "--workers", str(workers),
         "--request-timeout", "60",
         "--generation-database", "none",
         "--report", "json", "--report-json-path", str(report),
@@ -167,13 +168,16 @@ FULL = Plan(examples=60, seed=20261123, passes=(
 ))
 
 
-def fuzz_service(work: Path, backend: str, plan: Plan) -> tuple[list[Outcome], list[str], dict[str, bool]]:
-    """Serve a fresh demo on `backend` and run every pass of `plan` against it. Returns each pass's
-    outcome, the server log's lines about failures on our side, and the operations the schema lists."""
+def fuzz_service(
+    work: Path, backend: str, plan: Plan, workers: int = 1
+) -> tuple[list[Outcome], list[str], dict[str, bool]]:
+    """Serve a fresh demo on `backend` and run every pass of `plan` against it, `workers` requests at a
+    time. Returns each pass's outcome, the server log's lines about failures on our side, and the
+    operations the schema lists."""
     with served(work / "service", backend) as service:
         outcomes = [
             fuzz(service, p.email, work / p.email.split("@")[0], examples=p.examples, seed=plan.seed,
-                 hidden_share=p.hidden_share, only=p.only, phases=p.phases)
+                 hidden_share=p.hidden_share, only=p.only, phases=p.phases, workers=workers)
             for p in plan.passes
         ]
         return outcomes, server_errors_in_log(service), operations(service)
