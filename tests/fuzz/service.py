@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from tests.conftest import _pg_database_url, _pg_exec, postgres_admin_url, run_async
 from tests.served import CLI, ROOT, serving
 # The demo's people the fuzz signs in as (README: "Trying it").
@@ -109,7 +111,27 @@ def served(tmp: Path, backend: str = "sqlite") -> Iterator[Service]:
         tokens = {email: _cli(["users", "token", email, "--name", "fuzz"], env).split()[-1] for email in PEOPLE}
         log = tmp / "serve.log"
         with serving(env, log) as base:
-            yield Service(base=base, tokens=tokens, env=env, log=log, backend=backend)
+            service = Service(base=base, tokens=tokens, env=env, log=log, backend=backend)
+            add_a_photo(service)
+            yield service
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def add_a_photo(service: Service) -> None:
+    """The demo holds no evidence files: add one to the IPSW's first incident, through the API, so
+    downloading one can be fuzzed too."""
+    for case in service.get("/api/cases", WORKER):
+        incidents = service.get(f"/api/cases/{case['id']}/incidents", WORKER)
+        if incidents:
+            answer = httpx.post(
+                f"{service.base}/api/cases/{case['id']}/incidents/{incidents[0]['id']}/evidence",
+                headers={"Authorization": f"Bearer {service.tokens[WORKER]}"},
+                files={"file": ("doorbell.png", PNG, "image/png")}, timeout=30,
+            )
+            answer.raise_for_status()
+            return
 
 
 def records_of(service: Service, email: str) -> dict[str, dict[str, list[str]]]:
