@@ -8,7 +8,8 @@ Ids the API hands back while fuzzing (a new hearing, a new incident) join the po
 requests reach what earlier ones made. Our bodies are loose in the schema on purpose (every field
 optional, so a missing one gets a plain-English message rather than a type error), so a generated
 body is rarely one the API takes; most of the valid ("positive") bodies are therefore filled in with
-values the API itself gave in answers (a hearing type, a court name), or a plain date or time. Two checks guard privacy: a case the user may not see
+values the API itself gave in answers (a court name), the choices our forms take (a hearing type:
+tests/fuzz/service.py reads them from courtjourney/*/forms.py), or a plain date or time. Two checks guard privacy: a case the user may not see
 answers 404, and no answer carries an id of such a case's records unless the request sent it.
 
 The choice is made from a hash of what Schemathesis generated, not from a random source, so a seed
@@ -153,7 +154,7 @@ def _plain_value(name: str, prop: dict[str, Any], rng: random.Random) -> Any:
     if "enum" in chosen:
         return rng.choice(chosen["enum"])
     if fmt == "date":
-        return (today + dt.timedelta(days=rng.randint(-400, 200))).isoformat()
+        return (today + dt.timedelta(days=rng.randint(-400, 60))).isoformat()
     if fmt == "date-time":
         moment = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(hours=rng.randint(-9000, 4000))
         return moment.isoformat().replace("+00:00", "Z")
@@ -174,7 +175,7 @@ def _fill_in(case: Any, body: dict[str, Any], records: dict[str, list[str]], rng
     """Give most documented fields a value the API is likely to take (see the module docstring)."""
     learned = _pool["values"]
     for name, prop in _body_properties(case).items():
-        if rng.random() < 0.25:
+        if rng.random() < 0.15:
             continue
         kind = ALIASES.get(name, name)
         if kind.endswith("_id") or kind in SHARED_KINDS:

@@ -161,6 +161,27 @@ def records_of(service: Service, email: str) -> dict[str, dict[str, list[str]]]:
     return cases
 
 
+def form_choices() -> dict[str, list[str]]:
+    """Every choice field of every form the API cleans its bodies with (courtjourney/*/forms.py): field
+    name -> the values it takes. Fields of one name in several forms (`status`) get all their values."""
+    import importlib
+    import pkgutil
+
+    import courtjourney
+    from courtjourney.web.forms import Field
+
+    choices: dict[str, set[str]] = {}
+    for module_info in pkgutil.walk_packages(courtjourney.__path__, "courtjourney."):
+        if not module_info.name.endswith(".forms"):
+            continue
+        for value in vars(importlib.import_module(module_info.name)).values():
+            fields = value if isinstance(value, tuple) else ()
+            for item in fields:
+                if isinstance(item, Field) and item.kind == "choice":
+                    choices.setdefault(item.name, set()).update(key for key, _label in item.choices)
+    return {name: sorted(keys) for name, keys in choices.items()}
+
+
 def id_pool(service: Service, email: str, hidden_share: float) -> dict[str, Any]:
     """What hooks.py reads from FUZZ_IDS when fuzzing as `email`: their cases' records, and the records
     of every case of the other demo people that `email` may not see."""
@@ -178,4 +199,6 @@ def id_pool(service: Service, email: str, hidden_share: float) -> dict[str, Any]
     for kinds in (*visible.values(), *hidden.values()):
         del kinds["user_id"], kinds["rule"]
     values = {key: sorted(found, key=repr)[:40] for key, found in service.seen.items()}
+    for name, keys in form_choices().items():
+        values[name] = sorted(set(values.get(name, [])) | set(keys))
     return {"visible": visible, "hidden": hidden, "shared": shared, "values": values, "hidden_share": hidden_share}
