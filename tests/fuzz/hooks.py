@@ -78,6 +78,8 @@ _pool: dict[str, Any] = {"visible": {}, "hidden": {}, "shared": {}, "values": {}
 _hidden_ids: set[str] = set()
 _counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 _hidden_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+# Records as the API gave them, by (case id, kind): a body can start as one of these, sent back.
+_objects: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
 
 
 def _load() -> None:
@@ -171,10 +173,24 @@ def _plain_value(name: str, prop: dict[str, Any], rng: random.Random) -> Any:
     return None
 
 
-def _fill_in(case: Any, body: dict[str, Any], records: dict[str, list[str]], rng: random.Random) -> None:
-    """Give most documented fields a value the API is likely to take (see the module docstring)."""
+def _made_kind(operation: Any) -> str | None:
+    """The kind of record an operation's path makes, lists or names last (`/outcomes/{outcome_id}`: outcome_id)."""
+    steps = [s for s in operation.path.split("/") if s and not s.startswith("{")]
+    return MADE_BY.get(steps[-1]) if steps else None
+
+
+def _fill_in(case: Any, body: dict[str, Any], case_id: str | None, records: dict[str, list[str]],
+             rng: random.Random) -> None:
+    """Give most documented fields a value the API is likely to take (see the module docstring):
+    sometimes all at once, from a record of the same kind as the API gave it."""
+    properties = _body_properties(case)
+    given = _objects.get((case_id or "", _made_kind(case.operation) or ""))
+    if given and rng.random() < 0.35:
+        record = rng.choice(given)
+        body.update({name: record[name] for name in properties if name in record})
+        return
     learned = _pool["values"]
-    for name, prop in _body_properties(case).items():
+    for name, prop in properties.items():
         if rng.random() < 0.15:
             continue
         kind = ALIASES.get(name, name)
@@ -203,7 +219,9 @@ def map_case(ctx: Any, case: Any) -> Any:
     params = case.path_parameters
     records: dict[str, list[str]] = {}
     if params and _is_id(params.get("case_id")):
-        picked = _pick_case(rng, [name for name in params if name != "case_id" and name not in SHARED_KINDS])
+        in_body = [ALIASES.get(name, name) for name in _body_properties(case)]
+        needs = [name for name in (*params, *in_body) if name.endswith("_id") and name != "case_id" and name not in SHARED_KINDS]
+        picked = _pick_case(rng, needs)
         if picked is not None:
             params["case_id"], records = picked
     with _lock:
@@ -227,7 +245,7 @@ def map_case(ctx: Any, case: Any) -> Any:
                 elif isinstance(value, list) and value and all(_is_id(v) for v in value):
                     body[name] = [_real(kind, records, rng) or v for v in value]
             if _positive(case) and rng.random() < 0.7:
-                _fill_in(case, body, records, rng)
+                _fill_in(case, body, (case.path_parameters or {}).get("case_id"), records, rng)
             case.body = body
     return case
 
@@ -245,8 +263,7 @@ def _learn(case: Any, response: Any) -> None:
     case_id = (case.path_parameters or {}).get("case_id")
     if case_id is not None and case_id not in _pool["visible"]:
         return
-    steps = [s for s in case.operation.path.split("/") if s and not s.startswith("{")]
-    kind = MADE_BY.get(steps[-1]) if steps else None
+    kind = _made_kind(case.operation)
     if kind is None:
         return
     rows = data if isinstance(data, list) else [data]
@@ -261,6 +278,10 @@ def _learn(case: Any, response: Any) -> None:
     for record_id in found:
         if record_id not in known and record_id not in _hidden_ids:
             known.append(record_id)
+    kept = _objects[(case_id, kind)]
+    for row in rows:
+        if isinstance(row, dict) and row.get("id") in found and len(kept) < 8 and row not in kept:
+            kept.append(row)
 
 
 def _learn_values(data: Any) -> None:
