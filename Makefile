@@ -7,11 +7,12 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test serve demo clean messages help bench
+.PHONY: run test serve demo clean messages help bench fuzz
 
 help:
 	@echo "make run   - set up, migrate a SQLite database in var/, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test  - set up and run the whole test suite (SQLite, and PostgreSQL where one answers)"
+	@echo "make fuzz  - fuzz every JSON API operation with Schemathesis against a freshly served demo"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,12 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Schemathesis over every JSON API operation, as three demo people, against `courtjourney serve` on a fresh
+# demo database (tests/fuzz/). Prints requests and failures; exits 1 on any failure.
+# FUZZ_ARGS="--examples 200 --backend postgresql" for a longer run on PostgreSQL.
+fuzz: $(VENV)/.installed-test
+	$(BIN)/python -m tests.fuzz $(FUZZ_ARGS)
 
 # Calendar feed and document benchmarks (bench/README.md): prints a table, asserts nothing. BENCH_ARGS="--cases 100" for a quick run.
 bench: $(VENV)/.installed

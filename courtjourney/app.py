@@ -36,7 +36,7 @@ from courtjourney.glossary.terms import load_all as load_glossary
 from courtjourney.settings import Settings, get_settings
 from courtjourney.threats.api import IncidentApi
 from courtjourney.threats.pages import IncidentPages
-from courtjourney.web.errors import exception_handlers
+from courtjourney.web.errors import document_api_errors, exception_handlers
 from courtjourney.web.security import security_headers
 
 PACKAGE = Path(__file__).parent
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     alchemy = make_alchemy_config(settings, engine)
     secure = settings.secure_cookies == "true"
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             LoginPages,
@@ -140,3 +140,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=settings.debug,
         dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
     )
+    document_api_errors(app)
+    return app

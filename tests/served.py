@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,3 +105,13 @@ def prepared(tmp: Path, database_url: str | None = None, **extra: str) -> dict[s
     cli(env, "init")
     cli(env, "demo")
     return env
+
+
+@contextmanager
+def serving(env: dict[str, str], log: Path, workers: int = 1) -> Iterator[str]:
+    """`courtjourney serve` with `env` until the block ends; yields its base address. Its output goes to `log`."""
+    server = Served(env, log, workers=workers).start()
+    try:
+        yield server.base
+    finally:
+        server.stop()

@@ -62,6 +62,19 @@ def test_malformed_json_is_a_400_not_a_500(client: TestClient[Any], world: World
     assert response.json()["errors"]
 
 
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+def test_a_request_with_no_body_is_asked_for_one_in_plain_english(
+    client: TestClient[Any], settings: Settings, world: World, content_type: str | None
+) -> None:
+    """Found by the fuzz (tests/fuzz): no body at all used to answer "body: is not valid."."""
+    before = counts(settings)
+    headers = {**world.worker.auth, **({"Content-Type": content_type} if content_type else {})}
+    response = client.post(f"/api/cases/{world.north_case}/tasks", headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"] == {"body": "There is no request body. Send a JSON object."}
+    assert counts(settings) == before
+
+
 def test_an_oversized_body_is_refused(client: TestClient[Any], settings: Settings, world: World) -> None:
     before = counts(settings)
     response = client.post(f"/api/cases/{world.north_case}/tasks", headers=world.worker.auth, json={"title": "x" * (2 * 1024 * 1024)})
@@ -119,3 +132,21 @@ def test_a_stage_move_that_the_journey_refuses_explains_why(client: TestClient[A
     response = client.post(f"/api/cases/{world.north_case}/stage-moves", headers=world.worker.auth, json={"to_stage": "risk_assessment"})
     assert response.status_code == 400
     assert "already at this stage" in response.json()["errors"]["to_stage"]
+
+
+def test_every_api_operation_documents_the_errors_it_can_give(client: TestClient[Any]) -> None:
+    """The OpenAPI description lists each error answer with its real body (ErrorOut), so a client,
+    and the fuzz (tests/fuzz), can hold every answer to it."""
+    schema = client.get("/schema/openapi.json").json()
+    assert set(schema["components"]["schemas"]["ErrorOut"]["required"]) == {"status_code", "detail"}
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            answers = operation["responses"]
+            public = operation.get("security") == [{}]
+            expected = {"429"} | ({"404", "400"} if "{" in path else set()) | (set() if public else {"401"})
+            if "requestBody" in operation:
+                expected |= {"400", "413"}
+            assert expected <= set(answers), (method, path, sorted(answers))
+            for status in expected:
+                assert answers[status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+    assert "403" in schema["paths"]["/api/glossary/local"]["post"]["responses"]

@@ -31,6 +31,9 @@ CLOSING_REASONS = (
     ("other", N_("Other reason")),
 )
 
+# The months fields take any whole number the API can be sent (20 characters hold every 64-bit one), so
+# that services._months, not a length limit, says what is wrong with one: "from 1 to 1200".
+MONTHS_LENGTH = 20
 OUTCOME = (
     Field("proceeding_id", N_("Proceeding"), kind="uuid", required=False,
           hint=N_("Leave empty for no further action before any charge.")),
@@ -39,7 +42,7 @@ OUTCOME = (
     Field("result", N_("Outcome"), kind="choice", choices=RESULTS),
     Field("decided_on", N_("Date of the verdict or decision"), kind="date", not_after_today=True),
     Field("sentence_type", N_("Sentence"), kind="choice", choices=SENTENCES, required=False),
-    Field("custody_months", N_("Length of the prison or suspended sentence, in months"), required=False, max_length=4,
+    Field("custody_months", N_("Length of the prison or suspended sentence, in months"), required=False, max_length=MONTHS_LENGTH,
           hint=N_("For example, 30 for two and a half years.")),
     Field("sentence_on", N_("Date of sentence"), kind="date", required=False, not_after_today=True),
     Field("offender_under_18", N_("The offender was under 18 when convicted"), kind="bool", required=False),
@@ -48,10 +51,10 @@ OUTCOME = (
     Field("uls_eligible", N_("The offence is covered by the Unduly Lenient Sentence scheme"), kind="choice", choices=ULS_CHOICES,
           required=False, hint=N_("Ask the CPS or witness care if you are not sure.")),
     Field("restraining_order", N_("A restraining order was made"), kind="bool", required=False),
-    Field("restraining_order_months", N_("How long the restraining order lasts, in months"), required=False, max_length=4,
+    Field("restraining_order_months", N_("How long the restraining order lasts, in months"), required=False, max_length=MONTHS_LENGTH,
           hint=N_("Leave empty if it lasts until the court changes it.")),
     Field("shpo", N_("A sexual harm prevention order was made"), kind="bool", required=False),
-    Field("discharge_months", N_("Length of a conditional discharge, in months"), required=False, max_length=4),
+    Field("discharge_months", N_("Length of a conditional discharge, in months"), required=False, max_length=MONTHS_LENGTH),
     Field("reported_on", N_("Date it was first reported to the police"), kind="date", required=False, not_after_today=True,
           hint=N_("Needed for the compensation deadline.")),
     Field("parole_decision_on", N_("Date of a Parole Board decision"), kind="date", required=False, not_after_today=True),

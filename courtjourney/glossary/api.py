@@ -15,6 +15,7 @@ from courtjourney.glossary import schemas, services
 from courtjourney.glossary.forms import LOCAL_ENTRY
 from courtjourney.glossary.pages import reader_locale, term_url
 from courtjourney.glossary.terms import STAGES, Glossary, Term
+from courtjourney.web.errors import API_ERRORS
 from courtjourney.web.forms import clean
 
 PUBLIC = {"exclude_from_auth": True}
@@ -61,7 +62,7 @@ class GlossaryApi(Controller):
             raise NotFoundException(f"There is no glossary word with the id {term_id[:80]!r}.")
         return term_out(glossary, term)
 
-    @post("/local", summary="Add a local entry (team admins)", status_code=201,
+    @post("/local", summary="Add a local entry (team admins)", status_code=201, responses={403: API_ERRORS[403]},
           description="Admins and managers only. A local entry never replaces a shipped word: a name already in "
                       "the glossary is refused with 400.")
     async def add_local(self, db_session: AsyncSession, request: Request[User, Any, Any],

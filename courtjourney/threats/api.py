@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +18,7 @@ from courtjourney.accounts.models import User
 from courtjourney.cases import services as cases
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.threats import forms, schemas, services
+from courtjourney.threats.evidence import EXTENSIONS
 from courtjourney.threats.rules import EVIDENCE_MAX_BYTES
 from courtjourney.threats.responses import FromDay, ToDay, ExportRequest, download_response, export_response, upload_from
 from courtjourney.web.forms import clean
@@ -23,6 +26,25 @@ from courtjourney.web.forms import clean
 # Bodies up to twice the file limit are read, so a file that is too large gets a plain 400 saying
 # so; anything larger still is refused (413) before it is read.
 UPLOAD_LIMIT = 2 * EVIDENCE_MAX_BYTES
+# What the OpenAPI description says the upload form holds: the body is read as a plain dict so that a
+# missing file gets our own message ("Choose a file to upload."), which leaves Litestar nothing to infer.
+EVIDENCE_FORM = {
+    "properties": {"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY,
+                                  description="A photo, screenshot or PDF, up to 20 MB")},
+    "required": ["file"],
+}
+
+
+@dataclass
+class EvidenceDownload(Operation):
+    """A download answers in the file's own type (a PNG as image/png), so its OpenAPI description
+    lists every type we keep rather than one fixed type."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if isinstance(ok, OpenAPIResponse) and ok.content:
+            file = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+            ok.content = {media_type: OpenAPIMediaType(schema=file) for media_type in EXTENSIONS}
 
 
 def _details(data: schemas.Details) -> dict[str, Any]:
@@ -91,7 +113,7 @@ class IncidentApi(Controller):
           status_code=201, request_max_body_size=UPLOAD_LIMIT)
     async def add_evidence(
         self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, incident_id: UUID,
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART, schema_extra=EVIDENCE_FORM)],
     ) -> schemas.EvidenceOut:
         case = await cases.get_case(db_session, case_id)
         incident = await services.get_incident(db_session, case, incident_id)
@@ -99,7 +121,8 @@ class IncidentApi(Controller):
         row = await services.add_evidence(db_session, case, request.user, incident, name, content, connection=request)
         return schemas.dump(schemas.EvidenceOut, row, chain_position=None, download=f"/api/cases/{case_id}/evidence/{row.id}")  # type: ignore[return-value]
 
-    @get("/evidence/{evidence_id:uuid}", summary="Download an evidence file (audited)", media_type="application/octet-stream")
+    @get("/evidence/{evidence_id:uuid}", summary="Download an evidence file (audited)", media_type="application/octet-stream",
+         operation_class=EvidenceDownload)
     async def download(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, evidence_id: UUID) -> Response[bytes]:
         case = await cases.get_case(db_session, case_id)
         row, content = await services.evidence_file(db_session, case, evidence_id, request.user, connection=request)

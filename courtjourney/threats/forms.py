@@ -60,9 +60,10 @@ POLICE = (
     Field("crime_reference", N_("Crime reference"), required=False, max_length=60),
     Field("officer", N_("Officer"), required=False, max_length=120, hint=N_("Name, rank or collar number.")),
 )
+# Named as the export's query parameters (and the page's fields), so an error names what was sent.
 EXPORT = (
-    Field("start", N_("First day"), kind="date", required=False),
-    Field("end", N_("Last day"), kind="date", required=False),
+    Field("from", N_("First day"), kind="date", required=False),
+    Field("to", N_("Last day"), kind="date", required=False),
 )
 
 # The API's text and choice fields, checked by the same rules as the page's.

@@ -61,10 +61,10 @@ class ExportRequest:
 
     @classmethod
     def parse(cls, start: Any, end: Any) -> ExportRequest:
-        values = clean(forms.EXPORT, {"start": start, "end": end})
-        if values["start"] and values["end"] and values["end"] < values["start"]:
-            raise InputError({"end": _("The end of the range cannot be before its start.")})
-        return cls(values["start"], values["end"])
+        values = clean(forms.EXPORT, {"from": start, "to": end})
+        if values["from"] and values["to"] and values["to"] < values["from"]:
+            raise InputError({"to": _("The end of the range cannot be before its start.")})
+        return cls(values["from"], values["to"])
 
 
 async def police_export(db: AsyncSession, case: Any, prepared_by: str, wanted: ExportRequest, fmt: str) -> tuple[bytes, str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -15,7 +16,10 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Redirect, Template
+from litestar.routes import HTTPRoute
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_404_NOT_FOUND,
@@ -25,6 +29,9 @@ from litestar.status_codes import (
 from courtjourney.accounts.auth import is_api
 from courtjourney.errors import InputError
 from courtjourney.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from litestar import Litestar
 
 log = logging.getLogger("courtjourney")
 
@@ -81,6 +88,9 @@ def _validation_errors(exc: ValidationException) -> dict[str, str]:
             key = f"{key}.{named.group(1)}" if key and key != "data" else named.group(1)
         if key == "data":
             key = "body"
+            if message == "'data'":  # Litestar found no body at all
+                errors["body"] = "There is no request body. Send a JSON object."
+                continue
         errors[key or "body"] = _plain(message)
     if not errors:
         detail = str(exc.detail or "")
@@ -190,3 +200,59 @@ exception_handlers: dict[Any, Any] = {
     HTTPException: http_exception_handler,
     Exception: server_error_handler,
 }
+
+
+# --- what the API's OpenAPI description says about these answers ------------------------------
+
+
+class ErrorOut(msgspec.Struct, omit_defaults=True):
+    """Every error the JSON API gives: the status again, a plain-English sentence, and for 400 what
+    needs fixing in each field (`errors`: field name -> message)."""
+
+    status_code: int
+    detail: str
+    errors: dict[str, str] | None = None
+
+
+def _error(description: str) -> ResponseSpec:
+    return ResponseSpec(data_container=ErrorOut, description=description, generate_examples=False)
+
+
+API_ERRORS: dict[int, ResponseSpec] = {
+    400: _error("Some of what you sent needs fixing: `errors` says what, field by field. Nothing was changed."),
+    401: _error("No API token was sent, or it is not valid or has been revoked."),
+    403: _error("Your role may not do this."),
+    404: _error("Nothing was found at this address, or it belongs to a case you may not see "
+                "(the two answer alike)."),
+    413: _error("What you sent is too large (COURTJOURNEY_MAX_BODY_BYTES)."),
+    429: _error("Too many requests: wait for the seconds in Retry-After, then try again."),
+}
+# What a handler may take without the caller sending anything: these never cause a 400.
+_NOT_INPUT = {"self", "request", "db_session", "settings", "state", "scope", "headers", "cookies"}
+
+
+def document_api_errors(app: Litestar) -> None:
+    """Add to every /api/ operation the error answers it can really give, so the OpenAPI description
+    (and anything that checks responses against it) lists them: 401 unless public, 404 where the
+    path names something, 400 where it takes input, 413 where it reads a body, 429 always.
+    403 is left to the handlers that check a role (they pass `responses=` themselves)."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or not route.path.startswith("/api/"):
+            continue
+        for handler in route.route_handlers:
+            if not isinstance(handler, HTTPRouteHandler) or not handler.resolve_include_in_schema():
+                continue
+            takes = set(handler.parsed_fn_signature.parameters) - _NOT_INPUT - set(handler.resolve_dependencies())
+            statuses = {429}
+            if not handler.opt.get("exclude_from_auth"):
+                statuses.add(401)
+            if "{" in route.path:
+                statuses.add(404)
+            if takes:
+                statuses.add(400)
+            if "data" in takes:
+                statuses.add(413)
+            documented = dict(handler.responses or {})
+            for status in statuses:
+                documented.setdefault(status, API_ERRORS[status])
+            handler.responses = documented

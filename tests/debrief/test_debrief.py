@@ -46,6 +46,23 @@ def test_bad_outcomes_are_refused_plainly_and_change_nothing(client: TestClient[
     assert sql(settings, "SELECT count(*) FROM outcome")[0][0] == before
 
 
+@pytest.mark.parametrize("field", ["custody_months", "restraining_order_months", "discharge_months"])
+@pytest.mark.parametrize("months", [12345, -3, 0, 9_223_372_036_854_775_807])
+def test_a_number_of_months_out_of_range_is_refused_in_plain_english(
+    client: TestClient[Any], settings: Settings, world: World, field: str, months: int
+) -> None:
+    """Found by the fuzz (tests/fuzz): 12345 months answered "... in months must be 4 characters or fewer"."""
+    extra = {"restraining_order": True} if field == "restraining_order_months" else {}
+    if field == "discharge_months":
+        extra = {"sentence_type": "conditional_discharge", "custody_months": None}
+    before = sql(settings, "SELECT count(*) FROM outcome")[0][0]
+    response = client.post(f"{base(world)}/outcomes", headers=world.worker.auth,
+                           json=outcome_body(world, **{**extra, field: months}))
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][field] == "Enter a number of months from 1 to 1200."
+    assert sql(settings, "SELECT count(*) FROM outcome")[0][0] == before
+
+
 def test_the_outcome_form_shows_its_errors_and_keeps_what_was_typed(client: TestClient[Any], settings: Settings, world: World) -> None:
     sign_in(client, world.worker.email)
     token = csrf_token(client, f"/cases/{world.north_case}/outcomes/new")

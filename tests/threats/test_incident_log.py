@@ -167,6 +167,21 @@ def test_evidence_is_typed_from_content_hashed_encrypted_and_downloads_are_audit
     assert client.get(f"/api/cases/{world.south_case}/evidence/{item['id']}", headers=world.outsider.auth).status_code == 404
 
 
+def test_the_openapi_description_lists_the_types_a_download_really_has(
+    client: TestClient[Any], world: World, case: uuid.UUID) -> None:
+    """Found by the fuzz (tests/fuzz): the download was described as application/octet-stream only, but
+    answers in the file's own type; and the upload form's `file` field was not described at all."""
+    operations = client.get("/schema/openapi.json").json()["paths"]
+    described = operations["/api/cases/{case_id}/evidence/{evidence_id}"]["get"]["responses"]["200"]["content"]
+    form = operations["/api/cases/{case_id}/incidents/{incident_id}/evidence"]["post"]["requestBody"]["content"]
+    assert form["multipart/form-data"]["schema"]["required"] == ["file"]
+    first = record(client, world.worker, case).json()
+    for name, content in (("photo.png", PNG), ("letter.pdf", PDF)):
+        item = upload(client, world.worker, case, first["id"], name, content).json()
+        download = client.get(item["download"], headers=world.worker.auth)
+        assert download.status_code == 200 and download.headers["content-type"].split(";")[0] in described, described
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
