@@ -1199,13 +1199,8 @@ def stmt_text(values: list[int]) -> str:
     return f"{lo}" if lo == hi else f"{lo}-{hi}"
 
 
-def report(args: argparse.Namespace, sizes: list[Size], subjects: list[Subject], floor: dict[str, list[float]],
-           extra: dict[str, Any], load: tuple[float, float]) -> None:
-    from importlib.metadata import version
-
-    from feeds import print_table
-
-    small, big = subjects
+def describe(sizes: list[Size]) -> None:
+    """What is in each database, and how long it took to fill."""
     print()
     print("courtjourney scale benchmark")
     for size in sizes:
@@ -1217,6 +1212,16 @@ def report(args: argparse.Namespace, sizes: list[Size], subjects: list[Subject],
         print(f"         also {c.get('hearing_change', 0):,} hearing changes, {c.get('hearing_attendance', 0):,} attendances, "
               f"{c.get('case_task', 0):,} tasks, {c.get('incident_chain', 0):,} chain links, {c.get('audit_event', 0):,} audit events, "
               f"{c.get('calendar_subscription', 0):,} calendar subscriptions, {c.get('glossary_local_entry', 0):,} local glossary entries")
+
+
+def report(args: argparse.Namespace, sizes: list[Size], subjects: list[Subject], floor: dict[str, list[float]],
+           extra: dict[str, Any], load: tuple[float, float]) -> None:
+    from importlib.metadata import version
+
+    from feeds import print_table
+
+    small, big = subjects
+    describe(sizes)
     print(f"  machine  {os.cpu_count()} CPUs, Python {platform.python_version()}, Litestar {version('litestar')}, "
           f"SQLAlchemy {version('sqlalchemy')}, asyncpg {version('asyncpg')}, PostgreSQL at {urlsplit(args.admin_url).hostname}")
     busy = max(load) > (os.cpu_count() or 1) * 0.75
@@ -1311,8 +1316,7 @@ def main() -> None:
         for n, label in ((args.small, short(args.small)), (args.cases, short(args.cases))):
             sizes.append(prepare_database(args, base, n, label))
         if args.fill_only:
-            for size in sizes:
-                print(f"{size.name}: {size.counts}")
+            describe(sizes)
             return
         subjects, floor, extra = asyncio.run(measure(args, sizes))
         report(args, sizes, subjects, floor, extra, (load_before, os.getloadavg()[0]))
