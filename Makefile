@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test serve demo clean messages help bench fuzz
+.PHONY: run test serve demo clean messages help bench bench-scale fuzz
 
 help:
 	@echo "make run   - set up, migrate a SQLite database in var/, load demo data, serve on http://$(HOST):$(PORT)"
@@ -45,6 +45,11 @@ fuzz: $(VENV)/.installed-test
 bench: $(VENV)/.installed
 	$(BIN)/python bench/feeds.py $(BENCH_ARGS)
 	$(BIN)/python bench/documents.py
+
+# The same requests on 1,000 and 100,000 cases in PostgreSQL (bench/README.md): about 15 minutes, most of it
+# filling the big database. SCALE_ARGS="--cases 5000 --small 500" for a quick run; "--keep", then "--reuse".
+bench-scale: $(VENV)/.installed
+	$(BIN)/python bench/scale.py $(SCALE_ARGS)
 
 # Extract every string to translate (run from the root: babel.cfg's patterns are relative to it), merge it
 # into the Welsh catalogue, and check the catalogue compiles. The app reads the .po itself at start-up,

@@ -126,14 +126,18 @@ class World:
     seconds: float
 
 
-def _courts() -> list[dict[str, str]]:
-    courts = []
-    for n, town in enumerate(TOWNS, start=1):
-        courts.append({"court_name": f"{town} Crown Court", "court_town": town,
-                       "court_address": f"{n} Court Street, {town} XX{n} 1AA", "court_type": "crown"})
-        courts.append({"court_name": f"{town} Magistrates' Court", "court_town": town,
-                       "court_address": f"{n} Market Square, {town} XX{n} 2BB", "court_type": "magistrates"})
-    return courts
+def courts(towns: tuple[str, ...] = TOWNS, youth: bool = False) -> list[dict[str, str]]:
+    """Fictional courts: a Crown Court and a magistrates' court (and a youth court) in each town (also used by bench/scale.py)."""
+    found = []
+    for n, town in enumerate(towns, start=1):
+        found.append({"court_name": f"{town} Crown Court", "court_town": town,
+                      "court_address": f"{n} Court Street, {town} XX{n} 1AA", "court_type": "crown"})
+        found.append({"court_name": f"{town} Magistrates' Court", "court_town": town,
+                      "court_address": f"{n} Market Square, {town} XX{n} 2BB", "court_type": "magistrates"})
+        if youth:
+            found.append({"court_name": f"{town} Youth Court", "court_town": town,
+                          "court_address": f"{n} Market Square, {town} XX{n} 2BB", "court_type": "youth"})
+    return found
 
 
 def _weekday(day: dt.date) -> dt.date:
@@ -142,13 +146,11 @@ def _weekday(day: dt.date) -> dt.date:
     return day
 
 
-def _hearing_row(rng: random.Random, case_id: uuid.UUID, proceeding_id: uuid.UUID, court: dict[str, str],
-                 courts: list[dict[str, str]], today: dt.date, now: dt.datetime) -> dict[str, Any]:
-    from courtjourney.hearings import forms
+def schedule(rng: random.Random, day: dt.date, listing: str) -> dict[str, Any]:
+    """When a generated hearing is (also used by bench/scale.py): a warned list's window of days, or a
+    start at 10:00 or 14:00 UK time and, for most, an expected end."""
     from courtjourney.i18n import LONDON
 
-    listing = rng.choices(("fixed", "floating", "warned"), (70, 15, 15))[0]
-    day = _weekday(today + dt.timedelta(days=rng.randint(-200, 400)))
     row: dict[str, Any] = {"starts_at": None, "ends_at": None, "window_start": None, "window_end": None}
     if listing == "warned":
         row.update(window_start=day, window_end=day + dt.timedelta(days=rng.randint(4, 13)))
@@ -157,6 +159,16 @@ def _hearing_row(rng: random.Random, case_id: uuid.UUID, proceeding_id: uuid.UUI
         row["starts_at"] = start.astimezone(dt.UTC)
         if rng.random() < 0.6:
             row["ends_at"] = (start + dt.timedelta(hours=rng.choice((1, 3, 6)))).astimezone(dt.UTC)
+    return row
+
+
+def _hearing_row(rng: random.Random, case_id: uuid.UUID, proceeding_id: uuid.UUID, court: dict[str, str],
+                 courts: list[dict[str, str]], today: dt.date, now: dt.datetime) -> dict[str, Any]:
+    from courtjourney.hearings import forms
+
+    listing = rng.choices(("fixed", "floating", "warned"), (70, 15, 15))[0]
+    day = _weekday(today + dt.timedelta(days=rng.randint(-200, 400)))
+    row = schedule(rng, day, listing)
     if day < today:
         status = rng.choices(("completed", "adjourned", "ineffective", "vacated"), (85, 8, 4, 3))[0]
     else:
@@ -222,7 +234,7 @@ async def generate(settings: Any, n_cases: int, per_case: int, per_worker: int, 
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     today = now.date()
-    courts = _courts()
+    known_courts = courts()
     n_workers = max(1, -(-n_cases // per_worker))
     team_id = _uuid7()
     password_hash = hash_password(secrets.token_urlsafe(16))  # one hash for all: nobody signs in here
@@ -250,7 +262,7 @@ async def generate(settings: Any, n_cases: int, per_case: int, per_worker: int, 
             moves.append({"id": _uuid7(), "case_id": case_id, "from_stage": stages[i - 1].value if i else None,
                           "to_stage": stage.value, "kind": "forward" if i else "start",
                           "moved_at": opened + dt.timedelta(days=30 * i), "moved_by_id": worker["id"]})
-        court = rng.choice(courts)
+        court = rng.choice(known_courts)
         proceeding_id = _uuid7()
         proceedings.append({"id": proceeding_id, "case_id": case_id, **court, "urn": f"{c:02d}AB{rng.randint(0, 9999999):07d}",
                             "defendants": "Defendant A", "status": "active"})
@@ -258,7 +270,7 @@ async def generate(settings: Any, n_cases: int, per_case: int, per_worker: int, 
         members.append({"id": member_id, "case_id": case_id, "name": f"Parent {c}", "relationship_to_child": "mother",
                         "preferred_language": "en", "is_witness": rng.random() < 0.3})
         for _ in range(per_case):
-            row = _hearing_row(rng, case_id, proceeding_id, court, courts, today, now)
+            row = _hearing_row(rng, case_id, proceeding_id, court, known_courts, today, now)
             hearings.append(row)
             listed = {k: [None, v.isoformat() if isinstance(v, dt.date) else v]
                       for k, v in row.items() if k in services.TRACKED and v is not None}

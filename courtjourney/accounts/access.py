@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, select, union_all
+from sqlalchemy.orm import aliased
 
 from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.accounts import audit
@@ -30,10 +31,17 @@ CASE_NOT_FOUND = "No case was found at this address."
 
 def visible_cases(user: User) -> Select[tuple[Case]]:
     """A query for the cases `user` may see (the only way lists of cases are built)."""
-    assigned = exists().where(CaseWorker.case_id == Case.id, CaseWorker.user_id == user.id)
     if user.role == Role.MANAGER.value and user.team_id is not None:
-        return select(Case).where(or_(assigned, Case.team_id == user.team_id))
-    return select(Case).where(assigned)
+        # One IN over two indexed lists (assigned, and the team's). Written as `assigned OR team_id = ...`,
+        # PostgreSQL cannot use an index for the OR and reads every case in the service to find the
+        # team's (bench/scale.py: 62 ms at 100,000 cases against 2.5 ms for this form).
+        team_case = aliased(Case)
+        mine = union_all(
+            select(CaseWorker.case_id).where(CaseWorker.user_id == user.id),
+            select(team_case.id).where(team_case.team_id == user.team_id),
+        )
+        return select(Case).where(Case.id.in_(mine))
+    return select(Case).where(exists().where(CaseWorker.case_id == Case.id, CaseWorker.user_id == user.id))
 
 
 async def can_see(db: AsyncSession, user: User, case_id: UUID) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
@@ -72,13 +72,32 @@ async def local_entries(db: AsyncSession) -> list[LocalEntry]:
     return list(await db.scalars(select(LocalEntry).order_by(LocalEntry.term, LocalEntry.id)))
 
 
+# Glossaries with local entries, by locale and the state of the entries they were built from.
+_with_local: dict[tuple[str, int, Any], Glossary] = {}
+_KEEP = 8
+
+
 async def glossary_for(db: AsyncSession, locale: str) -> Glossary:
     """The glossary a reader sees: shipped terms in their language (English where Welsh is missing),
-    then the local entries. Without local entries, the shipped glossary built once at start-up."""
-    local = [as_term(e) for e in await local_entries(db)]
-    if not local:
+    then the local entries. Without local entries, the shipped glossary built once at start-up.
+
+    With them, the glossary (and its search index) is built again only when the entries change: one
+    small query asks how many there are and when one last changed. Building it for every request cost
+    more than the search itself once a national service's teams had added a few hundred
+    (bench/scale.py). Adding, editing or removing an entry through the ORM changes the count or the
+    newest `updated_at`, so what readers see is never stale; each worker process keeps its own copies.
+    """
+    count, latest = (await db.execute(select(func.count(LocalEntry.id), func.max(LocalEntry.updated_at)))).one()
+    if not count:
         return shipped_glossary(locale)
-    return Glossary(locale, local=local)
+    key = (locale, count, latest)
+    glossary = _with_local.get(key)
+    if glossary is None:
+        glossary = Glossary(locale, local=[as_term(e) for e in await local_entries(db)])
+        while len(_with_local) >= _KEEP:  # old states are never asked for again
+            del _with_local[next(iter(_with_local))]
+        _with_local[key] = glossary
+    return glossary
 
 
 def _long_sentences(text: str) -> bool:

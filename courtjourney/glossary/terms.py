@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -228,43 +229,90 @@ def search(terms: Iterable[Term], query: str, *, also: Iterable[Term] = ()) -> l
     misspelling of it (whole name, or one word of it); then definitions that contain it. `also`
     gives the same terms in the other language (matched by id), so "mechnïaeth" finds "Bail".
     """
-    q = _fold(query)
-    key = name_key(q)
-    if not key:
-        return []
-    pool = {t.id: t for t in terms}
-    names: dict[str, list[str]] = {tid: list(t.names) for tid, t in pool.items()}
-    texts: dict[str, list[str]] = {tid: [t.definition] for tid, t in pool.items()}
-    for t in also:
-        if t.id in pool:
-            names[t.id].extend(t.names)
-            texts[t.id].append(t.definition)
-    ranked: list[tuple[int, float, str, Term]] = []
-    for tid, t in pool.items():
-        keys = [name_key(n) for n in names[tid]]
-        if key in keys:
-            ranked.append((0, 0.0, t.term.casefold(), t))
-        elif len(key) >= 2 and any(key in k for k in keys):
-            ranked.append((1, 0.0, t.term.casefold(), t))
-        elif len(key) >= 4 and (near := _nearness(key, names[tid])) >= NEAR:
-            ranked.append((2, -near, t.term.casefold(), t))
-        elif len(q) >= 3 and any(q in _fold(text) for text in texts[tid]):
-            ranked.append((3, 0.0, t.term.casefold(), t))
-    ranked.sort(key=lambda item: item[:3])
-    return [t for *_, t in ranked]
+    return SearchIndex(terms, also=also).find(query)
 
 
-def _nearness(key: str, names: Iterable[str]) -> float:
-    """The best difflib ratio between the query and a name, or one word of a name. A word's ratio
-    counts a little less, so "jurry" puts "Jury" before "Hung jury"."""
-    best = 0.0
+@dataclass(frozen=True)
+class _Candidate:
+    """A whole name or one word of it, as a misspelling is compared with it (name key, weight, letters)."""
+
+    key: str
+    weight: float
+    letters: Counter[str]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    term: Term
+    order: str
+    keys: tuple[str, ...]
+    candidates: tuple[_Candidate, ...]
+    texts: tuple[str, ...]
+
+
+class SearchIndex:
+    """What `search` needs from each term, worked out once: its name keys, the names and words a
+    misspelling is compared with, and its definitions folded. A Glossary keeps one, so a request pays
+    only for the comparisons: working these out again for every search cost more than the search."""
+
+    def __init__(self, terms: Iterable[Term], *, also: Iterable[Term] = ()) -> None:
+        pool = {t.id: t for t in terms}
+        names: dict[str, list[str]] = {tid: list(t.names) for tid, t in pool.items()}
+        texts: dict[str, list[str]] = {tid: [t.definition] for tid, t in pool.items()}
+        for t in also:
+            if t.id in pool:
+                names[t.id].extend(t.names)
+                texts[t.id].append(t.definition)
+        self.entries = tuple(
+            _Entry(t, t.term.casefold(), tuple(name_key(n) for n in names[tid]), _candidates(names[tid]),
+                   tuple(_fold(text) for text in texts[tid]))
+            for tid, t in pool.items()
+        )
+
+    def find(self, query: str) -> list[Term]:
+        q = _fold(query)
+        key = name_key(q)
+        if not key:
+            return []
+        letters = Counter(key)
+        ranked: list[tuple[int, float, str, Term]] = []
+        for e in self.entries:
+            if key in e.keys:
+                ranked.append((0, 0.0, e.order, e.term))
+            elif len(key) >= 2 and any(key in k for k in e.keys):
+                ranked.append((1, 0.0, e.order, e.term))
+            elif len(key) >= 4 and (near := _nearness(key, letters, e.candidates)) >= NEAR:
+                ranked.append((2, -near, e.order, e.term))
+            elif len(q) >= 3 and any(q in text for text in e.texts):
+                ranked.append((3, 0.0, e.order, e.term))
+        ranked.sort(key=lambda item: item[:3])
+        return [t for *_, t in ranked]
+
+
+def _candidates(names: Iterable[str]) -> tuple[_Candidate, ...]:
+    """Each name whole, and each word of 4 letters or more in it. A word counts a little less, so
+    "jurry" puts "Jury" before "Hung jury"."""
+    out = []
     for name in names:
         whole = name_key(name)
-        candidates = [(whole, 1.0), *((name_key(w), 0.99) for w in name.split() if len(w) >= 4 and name_key(w) != whole)]
-        for candidate, weight in candidates:
-            matcher = difflib.SequenceMatcher(None, key, candidate, autojunk=False)
-            if matcher.real_quick_ratio() >= NEAR and matcher.quick_ratio() >= NEAR:
-                best = max(best, matcher.ratio() * weight)
+        out.append(_Candidate(whole, 1.0, Counter(whole)))
+        out.extend(_Candidate(name_key(w), 0.99, Counter(name_key(w))) for w in name.split()
+                   if len(w) >= 4 and name_key(w) != whole)
+    return tuple(out)
+
+
+def _nearness(key: str, letters: Counter[str], candidates: Iterable[_Candidate]) -> float:
+    """The best difflib ratio between the query and a candidate. difflib's own two cheap upper bounds
+    (lengths, then shared letters) are worked out first from what the index holds, so a
+    SequenceMatcher is built only for candidates that could reach NEAR; the result is difflib's."""
+    best = 0.0
+    for c in candidates:
+        total = len(key) + len(c.key)
+        if 2.0 * min(len(key), len(c.key)) / total < NEAR:  # SequenceMatcher.real_quick_ratio
+            continue
+        if 2.0 * sum((letters & c.letters).values()) / total < NEAR:  # SequenceMatcher.quick_ratio
+            continue
+        best = max(best, difflib.SequenceMatcher(None, key, c.key, autojunk=False).ratio() * c.weight)
     return best
 
 
@@ -415,7 +463,11 @@ class Glossary:
         return [t for t in (self._by_id.get(r) for r in term.related) if t is not None]
 
     def search(self, query: str) -> list[Term]:
-        return search(self.terms, query, also=self._other)
+        return self._index.find(query)
+
+    @cached_property
+    def _index(self) -> SearchIndex:
+        return SearchIndex(self.terms, also=self._other)
 
     @cached_property
     def linker(self) -> Linker:
