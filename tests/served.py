@@ -60,13 +60,19 @@ class Served:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, wait: float = 60) -> Served:
+    def launch(self) -> None:
+        """Start `courtjourney serve` in a process group of its own, without waiting for it to answer."""
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             CLI + ["serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)],
             env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()
+
+    def start(self, wait: float = 60) -> Served:
+        """Launch, then wait until /health answers ok."""
+        self.launch()
+        assert self.proc is not None
         deadline = time.monotonic() + wait
         while True:
             try:

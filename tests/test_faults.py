@@ -41,8 +41,6 @@ import datetime as dt
 import os
 import random
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -58,7 +56,9 @@ import httpx
 import icalendar
 import pytest
 
+from tests import served
 from tests.conftest import BACKENDS_RAN, _pg_database_url, _pg_exec, postgres_admin_url, run_async
+from tests.served import Served, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "courtjourney.cli"]
@@ -83,37 +83,24 @@ AFTER_CRASH_KINDS = ("incident", "hearing", "stage")  # each must be acknowledge
 # --------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(CLI + list(args), env=env, cwd=ROOT, capture_output=True, text=True, timeout=180, check=False)
-    assert done.returncode == 0, f"courtjourney {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
-    return done.stdout
+    return served.cli(env, *args).stdout
 
 
-class Service:
+class Service(Served):
     """`courtjourney serve --workers 2` on one port; start, kill -9, start again, stop."""
 
     def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
-        self.env, self.port, self.log_path = env, port, log
-        self.base = f"http://127.0.0.1:{port}"
-        self.proc: subprocess.Popen[bytes] | None = None
+        super().__init__(env, log, workers=2, port=port)
         self.starts = 0
 
-    def start(self) -> None:
+    def start(self, wait: float = 0) -> Service:  # noqa: ARG002 - the clients wait, with ready()
+        """Launch without waiting: the writers keep running (and counting refusals) while it comes up."""
         self.starts += 1
-        log = self.log_path.open("ab")
-        log.write(f"\n--- start {self.starts} ---\n".encode())
-        log.flush()
-        self.proc = subprocess.Popen(
-            CLI + ["serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "2"],
-            env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        log.close()
+        with self.log_path.open("ab") as log:
+            log.write(f"\n--- start {self.starts} ---\n".encode())
+        self.launch()
+        return self
 
     async def ready(self, limit: float = 90) -> None:
         """Wait until /health answers ok (every worker shares the socket, so one answer will do)."""
@@ -129,22 +116,6 @@ class Service:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"the server did not start:\n{self.log_path.read_text()[-4000:]}")
                 await asyncio.sleep(0.1)
-
-    def kill9(self) -> None:
-        """SIGKILL to the whole process group: the master and both workers die at once, mid-request."""
-        assert self.proc is not None
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=30)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -408,7 +379,7 @@ async def feed_poller(reader: FeedReader, plan: Plan, ledger: Ledger, half: floa
 async def crash_in_the_middle(service: Service, ledger: Ledger, at: float) -> None:
     await asyncio.sleep(max(0.0, at - time.monotonic()))
     ledger.killed_at = time.monotonic()
-    service.kill9()
+    service.kill()
     service.start()
     await service.ready()
     ledger.ready_again_at = time.monotonic()
