@@ -42,7 +42,6 @@ import os
 import random
 import re
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -58,10 +57,8 @@ import pytest
 
 from tests import served
 from tests.conftest import BACKENDS_RAN, _pg_database_url, _pg_exec, postgres_admin_url, run_async
-from tests.served import Served, free_port
+from tests.served import CLI, ROOT, Served, free_port
 
-ROOT = Path(__file__).resolve().parents[1]
-CLI = [sys.executable, "-m", "courtjourney.cli"]
 FAULT_SECONDS = float(os.environ.get("COURTJOURNEY_FAULT_SECONDS", "60"))
 WRITERS = 50
 FEED_POLLERS = 2
