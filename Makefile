@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test serve demo clean messages help bench bench-scale fuzz
+.PHONY: run test test-next-year serve demo clean messages help bench bench-scale fuzz
 
 help:
 	@echo "make run   - set up, migrate a SQLite database in var/, load demo data, serve on http://$(HOST):$(PORT)"
@@ -34,6 +34,11 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The whole suite with every process's clock a year ahead (tests/clockshift/): a test that fails only
+# here depends on the day it runs. CLOCK_SHIFT_DAYS=N make test moves it by N days instead.
+test-next-year: $(VENV)/.installed-test
+	CLOCK_SHIFT_DAYS=365 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Schemathesis over every JSON API operation, as three demo people, against `courtjourney serve` on a fresh
 # demo database (tests/fuzz/). Prints requests and failures; exits 1 on any failure.

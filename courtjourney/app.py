@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from jinja2 import StrictUndefined
 from litestar import Litestar, MediaType, get
@@ -24,15 +25,15 @@ from courtjourney.accounts.auth import AuthenticationMiddleware
 from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
-from courtjourney.documents.routes import DocumentApi, DocumentPages, shared_download
-from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
+from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.debrief.api import DebriefApi
 from courtjourney.debrief.pages import DebriefPages, TeamPages
-from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
-from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
+from courtjourney.documents.routes import DocumentApi, DocumentPages, shared_download
 from courtjourney.glossary.api import GlossaryApi
 from courtjourney.glossary.pages import GlossaryPages, LocalEntryPages
 from courtjourney.glossary.terms import load_all as load_glossary
+from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
+from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
 from courtjourney.settings import Settings, get_settings
 from courtjourney.threats.api import IncidentApi
 from courtjourney.threats.pages import IncidentPages
@@ -102,10 +103,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GlossaryPages,
             LocalEntryPages,
             GlossaryApi,
-            create_static_files_router(path="/static", directories=[PACKAGE / "web" / "static"], opt={"exclude_from_auth": True}, include_in_schema=False),
+            create_static_files_router(
+                path="/static",
+                directories=[PACKAGE / "web" / "static"],
+                opt={"exclude_from_auth": True},
+                include_in_schema=False,
+            ),
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy)],
-        template_config=TemplateConfig(directory=TEMPLATE_DIRS, engine=JinjaTemplateEngine, engine_callback=configure_jinja),
+        template_config=TemplateConfig(
+            directory=TEMPLATE_DIRS, engine=JinjaTemplateEngine, engine_callback=configure_jinja
+        ),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="cj_csrf",
@@ -130,7 +138,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
             components=Components(
-                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", description="A personal API token: cjapi_...")}
+                security_schemes={
+                    "BearerToken": SecurityScheme(
+                        type="http", scheme="bearer", description="A personal API token: cjapi_..."
+                    )
+                }
             ),
             security=[{"BearerToken": []}],
         ),

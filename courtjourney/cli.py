@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -38,7 +38,9 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--admin-email", default="admin@localhost", show_default=True, help="Email of the first admin account.")
+@click.option(
+    "--admin-email", default="admin@localhost", show_default=True, help="Email of the first admin account."
+)
 @click.option("--quiet-if-done", is_flag=True, help="Say nothing more when the database is already set up.")
 def init(admin_email: str, quiet_if_done: bool) -> None:
     """Create the key file if needed, run the migrations, and create the first admin."""
@@ -49,7 +51,9 @@ def init(admin_email: str, quiet_if_done: bool) -> None:
 
     settings = get_settings()
     if settings.ensure_key_file():
-        click.echo(f"Created the secret key file {settings.key_file} (mode 0600). Keep a copy somewhere safe:")
+        click.echo(
+            f"Created the secret key file {settings.key_file} (mode 0600). Keep a copy somewhere safe:"
+        )
         click.echo("  without it, encrypted names and notes (and any backup) cannot be read.")
     if settings.is_sqlite:
         path = settings.database_url.split("///", 1)[-1]
@@ -64,7 +68,11 @@ def init(admin_email: str, quiet_if_done: bool) -> None:
             return None
         password = new_password()
         await services.create_user(
-            db, email=admin_email, full_name="Administrator", password=password, role=Role.ADMIN.value,
+            db,
+            email=admin_email,
+            full_name="Administrator",
+            password=password,
+            role=Role.ADMIN.value,
             must_change_password=True,
         )
         return password
@@ -90,7 +98,9 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     settings = get_settings()
     workers = workers or settings.workers
     if workers > 1 and settings.is_sqlite:
-        click.echo("Note: several workers on SQLite queue their writes; PostgreSQL suits several workers better.")
+        click.echo(
+            "Note: several workers on SQLite queue their writes; PostgreSQL suits several workers better."
+        )
     host = host or settings.host
     port = port or settings.port
     click.echo(f"courtjourney is running at http://{host}:{port}  (Ctrl+C to stop)")
@@ -108,7 +118,11 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 
 
 @main.command()
-@click.option("--if-empty", is_flag=True, help="Only load the demo when there are no cases yet; always print the logins.")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Only load the demo when there are no cases yet; always print the logins.",
+)
 def demo(if_empty: bool) -> None:
     """Load a fictional team and caseload, and print the demo logins."""
     from courtjourney.demo import DEMO_LOGINS, load_demo
@@ -118,21 +132,27 @@ def demo(if_empty: bool) -> None:
     if token:
         settings = get_settings()
         base = settings.public_url or f"http://{settings.host}:{settings.port}"
-        click.echo(f"A demo parent's calendar feed (Sam Example, discreet; shown this once): {base}/calendar/{token}.ics")
+        click.echo(
+            f"A demo parent's calendar feed (Sam Example, discreet; shown this once): {base}/calendar/{token}.ics"
+        )
     click.echo("Demo logins (password for each shown beside it):")
     for email, password, what in DEMO_LOGINS:
         click.echo(f"  {email:34} {password:22} {what}")
 
 
 @main.command("verify-incidents")
-@click.option("--skip-files", is_flag=True, help="Check the chain only, without decrypting every evidence file.")
+@click.option(
+    "--skip-files", is_flag=True, help="Check the chain only, without decrypting every evidence file."
+)
 def verify_incidents(skip_files: bool) -> None:
     """Check every case's incident log chain; exit 1 and say where, if any chain breaks."""
     from courtjourney.threats import services
 
     async def work(db: AsyncSession) -> list[tuple[str, Any]]:
-        return [(case.reference, await services.verify_case(db, case.id, check_files=not skip_files))
-                for case in await services.cases_with_incidents(db)]
+        return [
+            (case.reference, await services.verify_case(db, case.id, check_files=not skip_files))
+            for case in await services.cases_with_incidents(db)
+        ]
 
     results = run_in_session(work)
     broken = 0
@@ -167,7 +187,9 @@ def backup(file: Path, replace: bool) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace everything in the target database (stop the service first).")
+@click.option(
+    "--force", is_flag=True, help="Replace everything in the target database (stop the service first)."
+)
 def restore(file: Path, force: bool) -> None:
     """Restore a backup into the empty database COURTJOURNEY_DATABASE_URL points at, then check it against the
     backup's manifest. Needs the encryption key the backup was made with, kept apart from the backups."""
@@ -177,9 +199,13 @@ def restore(file: Path, force: bool) -> None:
         restored = backups.restore(get_settings(), file, force=force)
     except backups.BackupError as exc:
         raise click.ClickException(f"{exc}\n{backups.KEY_CUSTODY}") from None
-    click.echo(f"Restored {file} into {backups.where(get_settings())}:\n  {backups.describe(restored.manifest)}.")
+    click.echo(
+        f"Restored {file} into {backups.where(get_settings())}:\n  {backups.describe(restored.manifest)}."
+    )
     if restored.upgraded:
-        click.echo("  The backup came from an older version and was brought up to date after the checks below.")
+        click.echo(
+            "  The backup came from an older version and was brought up to date after the checks below."
+        )
     click.echo("Checked against the backup's manifest:")
     for check in restored.checks:
         click.echo(f"  {'ok' if check.ok else 'FAILED':6} {check.what}: {check.detail}")
@@ -194,7 +220,13 @@ def documents() -> None:
 
 
 @documents.command("preview")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder to write the .docx files to.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the .docx files to.",
+)
 def documents_preview(out_dir: Path) -> None:
     """Render every template in templates/docx/ with the demo data (English and Welsh where both exist)."""
     from courtjourney.documents.preview import preview_all
@@ -211,7 +243,9 @@ def users() -> None:
 @users.command("create")
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
-@click.option("--role", type=click.Choice(["admin", "manager", "worker"]), default="worker", show_default=True)
+@click.option(
+    "--role", type=click.Choice(["admin", "manager", "worker"]), default="worker", show_default=True
+)
 @click.option("--team", default=None, help="Team (hub or service area); created if new.")
 def users_create(email: str, name: str, role: str, team: str | None) -> None:
     """Create an account and print its one-time password."""
@@ -223,8 +257,15 @@ def users_create(email: str, name: str, role: str, team: str | None) -> None:
 
     async def work(db: AsyncSession) -> None:
         team_row = await services.get_or_create_team(db, team) if team else None
-        await services.create_user(db, email=email, full_name=name, password=password, role=role, team=team_row,
-                                   must_change_password=True)
+        await services.create_user(
+            db,
+            email=email,
+            full_name=name,
+            password=password,
+            role=role,
+            team=team_row,
+            must_change_password=True,
+        )
 
     try:
         run_in_session(work)
@@ -283,9 +324,23 @@ def glossary() -> None:
 
 
 @glossary.command("load")
-@click.option("--en", "en_path", type=click.Path(exists=True, dir_okay=False), help="Check this English file instead of the shipped one.")
-@click.option("--cy", "cy_path", type=click.Path(exists=True, dir_okay=False), help="Check this Welsh file instead of the shipped one.")
-@click.option("--check-local", is_flag=True, help="Also list local entries in the database that a shipped word now hides.")
+@click.option(
+    "--en",
+    "en_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Check this English file instead of the shipped one.",
+)
+@click.option(
+    "--cy",
+    "cy_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Check this Welsh file instead of the shipped one.",
+)
+@click.option(
+    "--check-local",
+    is_flag=True,
+    help="Also list local entries in the database that a shipped word now hides.",
+)
 def glossary_load(en_path: str | None, cy_path: str | None, check_local: bool) -> None:
     """Read and check the glossary files, and report what they hold. Changes nothing.
 
@@ -298,7 +353,9 @@ def glossary_load(en_path: str | None, cy_path: str | None, check_local: bool) -
 
     def read(locale: str, path: str | None, known: set[str] | None) -> Any:
         origin = path or f"courtjourney/glossary/data/{locale}.toml"
-        text = Path(path).read_text(encoding="utf-8") if path else data_path(locale).read_text(encoding="utf-8")
+        text = (
+            Path(path).read_text(encoding="utf-8") if path else data_path(locale).read_text(encoding="utf-8")
+        )
         return parse_terms(text, locale, origin=origin, known_ids=known)
 
     try:
@@ -307,9 +364,13 @@ def glossary_load(en_path: str | None, cy_path: str | None, check_local: bool) -
     except (GlossaryDataError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None
     unreviewed = sum(1 for t in cy if not t.reviewed)
-    click.echo(f"English: {len(en)} terms. Welsh: {len(cy)} terms ({unreviewed} not yet checked by a fluent speaker).")
+    click.echo(
+        f"English: {len(en)} terms. Welsh: {len(cy)} terms ({unreviewed} not yet checked by a fluent speaker)."
+    )
     for stage in STAGES:
-        click.echo(f"  {stage:16} {sum(stage in t.stages for t in en):4} English, {sum(stage in t.stages for t in cy):4} Welsh")
+        click.echo(
+            f"  {stage:16} {sum(stage in t.stages for t in en):4} English, {sum(stage in t.stages for t in cy):4} Welsh"
+        )
     if check_local:
         from courtjourney.glossary.models import LocalEntry
 
@@ -328,8 +389,18 @@ def glossary_load(en_path: str | None, cy_path: str | None, check_local: bool) -
 
 
 @main.command()
-@click.option("--delete", "delete_them", is_flag=True, help="Delete the listed cases, keeping only a record that they existed.")
-@click.option("--case", "only", default=None, help="Only this case reference (with --delete: refuses if it is open or not yet due).")
+@click.option(
+    "--delete",
+    "delete_them",
+    is_flag=True,
+    help="Delete the listed cases, keeping only a record that they existed.",
+)
+@click.option(
+    "--case",
+    "only",
+    default=None,
+    help="Only this case reference (with --delete: refuses if it is open or not yet due).",
+)
 def retention(delete_them: bool, only: str | None) -> None:
     """List closed cases past their retention date; with --delete, delete all their data."""
     from courtjourney.cases.models import Case
@@ -350,7 +421,9 @@ def retention(delete_them: bool, only: str | None) -> None:
                     record = await services.purge(db, case_id)
                 except services.PurgeRefused as refused:
                     raise click.ClickException(str(refused)) from None
-                lines.append(f"Deleted {reference}; kept only that it existed (deleted at {record.deleted_at:%Y-%m-%d %H:%M} UTC).")
+                lines.append(
+                    f"Deleted {reference}; kept only that it existed (deleted at {record.deleted_at:%Y-%m-%d %H:%M} UTC)."
+                )
             else:
                 lines.append(f"{reference}  kept until {until}" if until else f"{reference}")
         return lines

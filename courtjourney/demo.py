@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.accounts import services as accounts
 from courtjourney.accounts.models import Role, User
 from courtjourney.cases import services as cases
+from courtjourney.cases.models import Case
 from courtjourney.debrief import services as debrief
 from courtjourney.hearings import services as hearings
 from courtjourney.hearings.models import Hearing
-from courtjourney.cases.models import Case
 from courtjourney.i18n import LONDON
 from courtjourney.threats import services as threats
 
@@ -32,8 +32,10 @@ FAMILIES = (
         "family": [("Sam Example", "mother", "en", True), ("Alex Example", "father", "en", False)],
         "path": [("disclosure", None), ("investigation", None), ("trial", None)],
         "risk": "high",
-        "contacts": [("officer_in_case", "DC Pat Placeholder", "Demo Constabulary", "01632 960001"),
-                     ("witness_care", "Jo Sample", "Demo Witness Care Unit", "01632 960002")],
+        "contacts": [
+            ("officer_in_case", "DC Pat Placeholder", "Demo Constabulary", "01632 960001"),
+            ("witness_care", "Jo Sample", "Demo Witness Care Unit", "01632 960002"),
+        ],
     },
     {
         "child": "Kit Specimen",
@@ -47,7 +49,13 @@ FAMILIES = (
         "child": "Jessie Demo",
         "born": dt.date(2010, 1, 20),
         "family": [("Chris Demo", "carer", "en", True), ("Taylor Demo", "sibling", "en", False)],
-        "path": [("disclosure", None), ("investigation", None), ("trial", None), ("outcome", None), ("post_trial", None)],
+        "path": [
+            ("disclosure", None),
+            ("investigation", None),
+            ("trial", None),
+            ("outcome", None),
+            ("post_trial", None),
+        ],
         "risk": "low",
         "contacts": [("isva", "Drew Sample", "Demo ISVA Service", "01632 960004")],
     },
@@ -72,10 +80,18 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
     north = await accounts.get_or_create_team(db, "Demo North Hub")
     south = await accounts.get_or_create_team(db, "Demo South Hub")
     (w_email, w_pw, _), (m_email, m_pw, _), (a_email, a_pw, _), (o_email, o_pw, _) = DEMO_LOGINS
-    worker = await accounts.create_user(db, email=w_email, full_name="Bea Worker (demo)", password=w_pw, role=Role.WORKER.value, team=north)
-    await accounts.create_user(db, email=m_email, full_name="Mo Manager (demo)", password=m_pw, role=Role.MANAGER.value, team=north)
-    await accounts.create_user(db, email=a_email, full_name="Ada Admin (demo)", password=a_pw, role=Role.ADMIN.value)
-    other = await accounts.create_user(db, email=o_email, full_name="Sol Worker (demo)", password=o_pw, role=Role.WORKER.value, team=south)
+    worker = await accounts.create_user(
+        db, email=w_email, full_name="Bea Worker (demo)", password=w_pw, role=Role.WORKER.value, team=north
+    )
+    await accounts.create_user(
+        db, email=m_email, full_name="Mo Manager (demo)", password=m_pw, role=Role.MANAGER.value, team=north
+    )
+    await accounts.create_user(
+        db, email=a_email, full_name="Ada Admin (demo)", password=a_pw, role=Role.ADMIN.value
+    )
+    other = await accounts.create_user(
+        db, email=o_email, full_name="Sol Worker (demo)", password=o_pw, role=Role.WORKER.value, team=south
+    )
 
     today = dt.date.today()
     made = []
@@ -83,19 +99,47 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
         owner = other if index == len(FAMILIES) - 1 else worker
         steps = len(spec["path"])
         opened = dt.datetime.now(dt.UTC) - dt.timedelta(days=45 * (steps + 1))
-        case = await cases.open_case(db, owner, {"child_name": spec["child"], "child_birth_date": spec["born"]}, opened_at=opened)
+        case = await cases.open_case(
+            db, owner, {"child_name": spec["child"], "child_birth_date": spec["born"]}, opened_at=opened
+        )
         for name, relationship, language, witness in spec["family"]:
-            await cases.add_family_member(db, case, owner, {
-                "name": name, "relationship_to_child": relationship, "preferred_language": language,
-                "safe_contact": "Text first. Calls after 6pm are fine.", "access_needs": None, "is_witness": witness,
-            })
+            await cases.add_family_member(
+                db,
+                case,
+                owner,
+                {
+                    "name": name,
+                    "relationship_to_child": relationship,
+                    "preferred_language": language,
+                    "safe_contact": "Text first. Calls after 6pm are fine.",
+                    "access_needs": None,
+                    "is_witness": witness,
+                },
+            )
         for role, name, organisation, phone in spec["contacts"]:
-            await cases.add_contact(db, case, owner, {"role": role, "name": name, "organisation": organisation, "phone": phone, "email": None})
-        await cases.add_risk_assessment(db, case, owner, {"level": spec["risk"], "assessed_on": today - dt.timedelta(days=30), "notes": None})
-        await cases.add_consent(db, case, owner, {
-            "organisation": "Demo Constabulary", "purpose": "Share what the family notices with the investigation team.",
-            "given_by": spec["family"][0][0], "given_on": today - dt.timedelta(days=28),
-        })
+            await cases.add_contact(
+                db,
+                case,
+                owner,
+                {"role": role, "name": name, "organisation": organisation, "phone": phone, "email": None},
+            )
+        await cases.add_risk_assessment(
+            db,
+            case,
+            owner,
+            {"level": spec["risk"], "assessed_on": today - dt.timedelta(days=30), "notes": None},
+        )
+        await cases.add_consent(
+            db,
+            case,
+            owner,
+            {
+                "organisation": "Demo Constabulary",
+                "purpose": "Share what the family notices with the investigation team.",
+                "given_by": spec["family"][0][0],
+                "given_on": today - dt.timedelta(days=28),
+            },
+        )
         # Spread the journey over the past months, and tick off the work of stages already left.
         for step, (stage, reason) in enumerate(spec["path"]):
             for task in await cases.tasks_for(db, case.id):
@@ -114,40 +158,124 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
 async def _demo_sentenced(db: AsyncSession, case: Case, worker: User) -> None:
     """The third family after the trial: a conviction and a prison sentence, the deadlines as tasks, a support plan."""
     today = dt.date.today()
-    court = {"court_name": "Southtown Crown Court", "court_town": "Southtown", "court_address": "2 Example Square, Southtown ST1 3CD",
-             "court_type": "crown"}
-    proceeding = await hearings.add_proceeding(db, case, worker, {**court, "urn": "13DE0000002", "defendants": "Defendant C",
-                                                                   "status": "concluded"})
-    charge = await hearings.add_charge(db, case, proceeding, worker, {"description": "Sexual activity with a child (demo)",
-                                                                      "category": "sexual", "defendant": "Defendant C"})
+    court = {
+        "court_name": "Southtown Crown Court",
+        "court_town": "Southtown",
+        "court_address": "2 Example Square, Southtown ST1 3CD",
+        "court_type": "crown",
+    }
+    proceeding = await hearings.add_proceeding(
+        db, case, worker, {**court, "urn": "13DE0000002", "defendants": "Defendant C", "status": "concluded"}
+    )
+    charge = await hearings.add_charge(
+        db,
+        case,
+        proceeding,
+        worker,
+        {
+            "description": "Sexual activity with a child (demo)",
+            "category": "sexual",
+            "defendant": "Defendant C",
+        },
+    )
     verdict = today - dt.timedelta(days=40)
     sentenced = today - dt.timedelta(days=10)
     trial_at = dt.datetime.combine(verdict - dt.timedelta(days=3), dt.time(10, 0), tzinfo=dt.UTC)
-    trial = await hearings.add_hearing(db, case, worker, {"proceeding_id": proceeding.id, "hearing_type": "trial", "listing": "fixed",
-                                                         "date": trial_at.date(), "start_time": dt.time(10, 0), **court,
-                                                         "known_at": trial_at - dt.timedelta(days=60)}, now=trial_at - dt.timedelta(days=60))
-    await hearings.change_hearing(db, case, trial, worker, {"status": "completed", "reason": None}, now=trial_at + dt.timedelta(days=3))
-    await debrief.record_child_attendance(db, case, trial, worker, {"attended": "gave_evidence", "note": "Gave evidence by live link."})
-    await debrief.add_outcome(db, case, worker, {
-        "proceeding_id": proceeding.id, "charge_id": charge.id, "defendant": "Defendant C", "result": "convicted",
-        "decided_on": verdict, "sentence_type": "custody", "custody_months": "54", "sentence_on": sentenced,
-        "uls_eligible": "yes", "restraining_order": True, "restraining_order_months": None, "shpo": True,
-        "reported_on": dt.date(2025, 3, 14), "notes": "Family were in court for the sentence."})
+    trial = await hearings.add_hearing(
+        db,
+        case,
+        worker,
+        {
+            "proceeding_id": proceeding.id,
+            "hearing_type": "trial",
+            "listing": "fixed",
+            "date": trial_at.date(),
+            "start_time": dt.time(10, 0),
+            **court,
+            "known_at": trial_at - dt.timedelta(days=60),
+        },
+        now=trial_at - dt.timedelta(days=60),
+    )
+    await hearings.change_hearing(
+        db, case, trial, worker, {"status": "completed", "reason": None}, now=trial_at + dt.timedelta(days=3)
+    )
+    await debrief.record_child_attendance(
+        db, case, trial, worker, {"attended": "gave_evidence", "note": "Gave evidence by live link."}
+    )
+    await debrief.add_outcome(
+        db,
+        case,
+        worker,
+        {
+            "proceeding_id": proceeding.id,
+            "charge_id": charge.id,
+            "defendant": "Defendant C",
+            "result": "convicted",
+            "decided_on": verdict,
+            "sentence_type": "custody",
+            "custody_months": "54",
+            "sentence_on": sentenced,
+            "uls_eligible": "yes",
+            "restraining_order": True,
+            "restraining_order_months": None,
+            "shpo": True,
+            "reported_on": dt.date(2025, 3, 14),
+            "notes": "Family were in court for the sentence.",
+        },
+    )
     await debrief.sync_deadline_tasks(db, case, worker)
     await debrief.set_reviews(db, case, worker, sentenced - dt.timedelta(days=25))
-    await debrief.add_plan_item(db, case, worker, {"kind": "compensation", "owner": "IPSW with Chris", "status": "in_progress",
-                                                   "due_on": today + dt.timedelta(days=30), "details": "Gather the police reference."})
-    await debrief.add_plan_item(db, case, worker, {"kind": "emotional", "owner": "IPSW", "status": "planned",
-                                                   "due_on": today + dt.timedelta(days=7), "details": "Weekly calls for the next month."})
-    await debrief.add_plan_item(db, case, worker, {"kind": "victim_contact", "owner": "IPSW", "status": "planned",
-                                                   "due_on": today + dt.timedelta(days=14), "details": None})
+    await debrief.add_plan_item(
+        db,
+        case,
+        worker,
+        {
+            "kind": "compensation",
+            "owner": "IPSW with Chris",
+            "status": "in_progress",
+            "due_on": today + dt.timedelta(days=30),
+            "details": "Gather the police reference.",
+        },
+    )
+    await debrief.add_plan_item(
+        db,
+        case,
+        worker,
+        {
+            "kind": "emotional",
+            "owner": "IPSW",
+            "status": "planned",
+            "due_on": today + dt.timedelta(days=7),
+            "details": "Weekly calls for the next month.",
+        },
+    )
+    await debrief.add_plan_item(
+        db,
+        case,
+        worker,
+        {
+            "kind": "victim_contact",
+            "owner": "IPSW",
+            "status": "planned",
+            "due_on": today + dt.timedelta(days=14),
+            "details": None,
+        },
+    )
 
 
 async def _demo_not_prosecuted(db: AsyncSession, case: Case, worker: User) -> None:
     """The second family (Welsh-speaking): the police decide on no further action; the right to review."""
     await cases.move_stage(db, case, worker, "outcome", "The police decided on no further action.")
-    await debrief.add_outcome(db, case, worker, {"result": "no_further_action", "decided_on": dt.date.today() - dt.timedelta(days=3),
-                                                 "reported_on": dt.date.today() - dt.timedelta(days=200)})
+    await debrief.add_outcome(
+        db,
+        case,
+        worker,
+        {
+            "result": "no_further_action",
+            "decided_on": dt.date.today() - dt.timedelta(days=3),
+            "reported_on": dt.date.today() - dt.timedelta(days=200),
+        },
+    )
     await debrief.sync_deadline_tasks(db, case, worker)
 
 
@@ -155,12 +283,29 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
     """The first family's court journey so far: a moved hearing, a cancelled one, a warned-list trial."""
     now = dt.datetime.now(dt.UTC)
     today = dt.date.today()
-    court = {"court_name": "Northtown Crown Court", "court_town": "Northtown",
-             "court_address": "1 Example Row, Northtown NT1 2AB", "court_type": "crown"}
-    proceeding = await hearings.add_proceeding(db, case, worker, {**court, "urn": "13DE0000001", "defendants": "Defendant A\nDefendant B",
-                                                                   "status": "active"})
-    await hearings.add_charge(db, case, proceeding, worker, {"description": "Sexual activity with a child (demo)", "category": "sexual",
-                                                            "defendant": "Defendant A"})
+    court = {
+        "court_name": "Northtown Crown Court",
+        "court_town": "Northtown",
+        "court_address": "1 Example Row, Northtown NT1 2AB",
+        "court_type": "crown",
+    }
+    proceeding = await hearings.add_proceeding(
+        db,
+        case,
+        worker,
+        {**court, "urn": "13DE0000001", "defendants": "Defendant A\nDefendant B", "status": "active"},
+    )
+    await hearings.add_charge(
+        db,
+        case,
+        proceeding,
+        worker,
+        {
+            "description": "Sexual activity with a child (demo)",
+            "category": "sexual",
+            "defendant": "Defendant A",
+        },
+    )
     family = await cases.family_for(db, case.id)
     mother, father = family[0], family[1]
 
@@ -169,32 +314,91 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
 
     async def hearing(kind: str, **when: object) -> Hearing:
         listed_at = now - dt.timedelta(days=40)
-        h = await hearings.add_hearing(db, case, worker, {"proceeding_id": proceeding.id, "hearing_type": kind, **court,
-                                                           "arrival_notes": "Use the side entrance on Example Lane. The Witness Service meets you in the waiting room on the first floor.",
-                                                           "accompanied_by": "Bea (support worker)", "known_at": listed_at,
-                                                           "told_at": listed_at + dt.timedelta(hours=3), **when}, now=listed_at)
-        await hearings.set_attendance(db, case, h, worker, {mother.id: "needed", father.id: "following"}, now=listed_at)
+        h = await hearings.add_hearing(
+            db,
+            case,
+            worker,
+            {
+                "proceeding_id": proceeding.id,
+                "hearing_type": kind,
+                **court,
+                "arrival_notes": "Use the side entrance on Example Lane. The Witness Service meets you in the waiting room on the first floor.",
+                "accompanied_by": "Bea (support worker)",
+                "known_at": listed_at,
+                "told_at": listed_at + dt.timedelta(hours=3),
+                **when,
+            },
+            now=listed_at,
+        )
+        await hearings.set_attendance(
+            db, case, h, worker, {mother.id: "needed", father.id: "following"}, now=listed_at
+        )
         return h
 
-    ptph = await hearing("ptph", listing="fixed", date=today - dt.timedelta(days=30), start_time=dt.time(10, 0))
-    await hearings.change_hearing(db, case, ptph, worker, {"status": "completed", "reason": None}, now=now - dt.timedelta(days=30))
-    ground_rules = await hearing("ground_rules", listing="fixed", date=monday_in(2), start_time=dt.time(10, 0), end_time=dt.time(11, 0))
-    await hearings.change_hearing(db, case, ground_rules, worker, {
-        "listing": "fixed", "date": monday_in(3) + dt.timedelta(days=1), "start_time": dt.time(14, 0), "end_time": dt.time(15, 0),
-        "reason": "the court had no judge free", "known_at": now - dt.timedelta(days=6)}, now=now - dt.timedelta(days=5))
-    mention = await hearing("mention", listing="fixed", date=monday_in(1) + dt.timedelta(days=2), start_time=dt.time(9, 30))
-    await hearings.change_hearing(db, case, mention, worker, {
-        "status": "vacated", "status_reason": "Not needed: the lawyers sorted the matter out in writing.",
-        "reason": "the lawyers sorted it out in writing", "known_at": now - dt.timedelta(days=2),
-        "told_at": now - dt.timedelta(days=1)}, now=now - dt.timedelta(days=2))
-    await hearing("trial", listing="warned", window_start=monday_in(6), window_end=monday_in(6) + dt.timedelta(days=11))
-    for measure, status, notes in (("video_evidence", "granted", None), ("live_link", "granted", None),
-                                   ("intermediary", "applied", "Registered intermediary requested by the police")):
+    ptph = await hearing(
+        "ptph", listing="fixed", date=today - dt.timedelta(days=30), start_time=dt.time(10, 0)
+    )
+    await hearings.change_hearing(
+        db, case, ptph, worker, {"status": "completed", "reason": None}, now=now - dt.timedelta(days=30)
+    )
+    ground_rules = await hearing(
+        "ground_rules", listing="fixed", date=monday_in(2), start_time=dt.time(10, 0), end_time=dt.time(11, 0)
+    )
+    await hearings.change_hearing(
+        db,
+        case,
+        ground_rules,
+        worker,
+        {
+            "listing": "fixed",
+            "date": monday_in(3) + dt.timedelta(days=1),
+            "start_time": dt.time(14, 0),
+            "end_time": dt.time(15, 0),
+            "reason": "the court had no judge free",
+            "known_at": now - dt.timedelta(days=6),
+        },
+        now=now - dt.timedelta(days=5),
+    )
+    mention = await hearing(
+        "mention", listing="fixed", date=monday_in(1) + dt.timedelta(days=2), start_time=dt.time(9, 30)
+    )
+    await hearings.change_hearing(
+        db,
+        case,
+        mention,
+        worker,
+        {
+            "status": "vacated",
+            "status_reason": "Not needed: the lawyers sorted the matter out in writing.",
+            "reason": "the lawyers sorted it out in writing",
+            "known_at": now - dt.timedelta(days=2),
+            "told_at": now - dt.timedelta(days=1),
+        },
+        now=now - dt.timedelta(days=2),
+    )
+    await hearing(
+        "trial", listing="warned", window_start=monday_in(6), window_end=monday_in(6) + dt.timedelta(days=11)
+    )
+    for measure, status, notes in (
+        ("video_evidence", "granted", None),
+        ("live_link", "granted", None),
+        ("intermediary", "applied", "Registered intermediary requested by the police"),
+    ):
         await hearings.add_measure(db, case, worker, {"measure": measure, "status": status, "notes": notes})
-    await cases.add_consent(db, case, worker, {
-        "organisation": "Citizens Advice Witness Service", "purpose": "Support at court for the trial: who is coming, needs, safety.",
-        "given_by": mother.name, "given_on": today - dt.timedelta(days=10)})
-    _subscription, token = await hearings.subscribe(db, case, worker, {"family_member_id": mother.id, "privacy": "discreet"})
+    await cases.add_consent(
+        db,
+        case,
+        worker,
+        {
+            "organisation": "Citizens Advice Witness Service",
+            "purpose": "Support at court for the trial: who is coming, needs, safety.",
+            "given_by": mother.name,
+            "given_on": today - dt.timedelta(days=10),
+        },
+    )
+    _subscription, token = await hearings.subscribe(
+        db, case, worker, {"family_member_id": mother.id, "privacy": "discreet"}
+    )
     return token
 
 
@@ -209,28 +413,66 @@ async def add_demo_incidents(db: AsyncSession, case: Case, worker: User) -> None
     mother = next(m for m in await cases.family_for(db, case.id) if m.relationship_to_child == "mother")
     made = []
     for values in (
-        {"occurred_from": _days_ago(40, 15, 30), "occurred_to": _days_ago(40, 17, 30), "kind": "followed_watched",
-         "narrative": "A silver car was parked across the road from the house for about two hours. "
-                      "The same car drove past slowly when Robin came home from school.",
-         "place": "Outside the family home", "people": "The driver: a young man in a dark hoodie.",
-         "identifiers": {"vehicle": ["DE70 DMO"]}, "how_known": "saw_heard", "reported_by_member_id": mother.id,
-         "evidence_kept": "Sam wrote the registration in her notebook."},
-        {"occurred_from": _days_ago(12, 21), "occurred_to": _days_ago(12, 23, 30), "kind": "messages_online",
-         "narrative": "Several comments under a family photo said the family should keep quiet.",
-         "identifiers": {"username": ["demo_account_123"]}, "how_known": "screenshot_photo", "reported_by_member_id": mother.id,
-         "evidence_kept": "Screenshots on Sam's phone. The comments have not been deleted."},
-        {"occurred_from": _days_ago(9, 19, 10), "kind": "phone_call",
-         "narrative": "A call to the house phone from a withheld number. The caller asked if Robin was going to court, then hung up.",
-         "how_known": "saw_heard", "reported_by_member_id": mother.id},
-        {"occurred_from": _days_ago(5, 16), "kind": "approach_sibling",
-         "narrative": "A young man stopped Robin's younger brother outside the shop and asked where Robin was staying.",
-         "place": "The corner shop near the school", "how_known": "told",
-         "how_known_detail": "Robin's brother told his father the same evening."},
+        {
+            "occurred_from": _days_ago(40, 15, 30),
+            "occurred_to": _days_ago(40, 17, 30),
+            "kind": "followed_watched",
+            "narrative": "A silver car was parked across the road from the house for about two hours. "
+            "The same car drove past slowly when Robin came home from school.",
+            "place": "Outside the family home",
+            "people": "The driver: a young man in a dark hoodie.",
+            "identifiers": {"vehicle": ["DE70 DMO"]},
+            "how_known": "saw_heard",
+            "reported_by_member_id": mother.id,
+            "evidence_kept": "Sam wrote the registration in her notebook.",
+        },
+        {
+            "occurred_from": _days_ago(12, 21),
+            "occurred_to": _days_ago(12, 23, 30),
+            "kind": "messages_online",
+            "narrative": "Several comments under a family photo said the family should keep quiet.",
+            "identifiers": {"username": ["demo_account_123"]},
+            "how_known": "screenshot_photo",
+            "reported_by_member_id": mother.id,
+            "evidence_kept": "Screenshots on Sam's phone. The comments have not been deleted.",
+        },
+        {
+            "occurred_from": _days_ago(9, 19, 10),
+            "kind": "phone_call",
+            "narrative": "A call to the house phone from a withheld number. The caller asked if Robin was going to court, then hung up.",
+            "how_known": "saw_heard",
+            "reported_by_member_id": mother.id,
+        },
+        {
+            "occurred_from": _days_ago(5, 16),
+            "kind": "approach_sibling",
+            "narrative": "A young man stopped Robin's younger brother outside the shop and asked where Robin was staying.",
+            "place": "The corner shop near the school",
+            "how_known": "told",
+            "how_known_detail": "Robin's brother told his father the same evening.",
+        },
     ):
         made.append(await threats.record_incident(db, case, worker, values))
-    await threats.amend_incident(db, case, worker, made[2].id, {
-        "note": "Sam checked the phone bill: the call came at 19:40, not 19:10.", "occurred_from": _days_ago(9, 19, 40),
-        "identifiers": {"phone": ["withheld"]}})
-    await threats.pass_to_police(db, case, worker, [made[0].id, made[1].id], {
-        "passed_on": dt.datetime.now(LONDON).date() - dt.timedelta(days=4), "passed_by": "worker",
-        "crime_reference": "DEMO/0001/26", "officer": "DC Pat Placeholder"})
+    await threats.amend_incident(
+        db,
+        case,
+        worker,
+        made[2].id,
+        {
+            "note": "Sam checked the phone bill: the call came at 19:40, not 19:10.",
+            "occurred_from": _days_ago(9, 19, 40),
+            "identifiers": {"phone": ["withheld"]},
+        },
+    )
+    await threats.pass_to_police(
+        db,
+        case,
+        worker,
+        [made[0].id, made[1].id],
+        {
+            "passed_on": dt.datetime.now(LONDON).date() - dt.timedelta(days=4),
+            "passed_by": "worker",
+            "crime_reference": "DEMO/0001/26",
+            "officer": "DC Pat Placeholder",
+        },
+    )

@@ -1,7 +1,7 @@
 """The errors our own code raises. HTTP mapping lives in web/errors.py.
 
-    InputError      -- what someone sent is wrong; carries a plain-English message per field (400)
-    BackupError     -- `courtjourney backup` or `restore` refused or failed; the message says why and what changed
+InputError      -- what someone sent is wrong; carries a plain-English message per field (400)
+BackupError     -- `courtjourney backup` or `restore` refused or failed; the message says why and what changed
 """
 
 from __future__ import annotations

@@ -28,18 +28,27 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     ),
     "COURTJOURNEY_HOST": ("127.0.0.1", "Address `courtjourney serve` listens on."),
     "COURTJOURNEY_PORT": ("8000", "Port `courtjourney serve` listens on."),
-    "COURTJOURNEY_WORKERS": ("1", "Worker processes for `courtjourney serve`. Use PostgreSQL when more than one."),
+    "COURTJOURNEY_WORKERS": (
+        "1",
+        "Worker processes for `courtjourney serve`. Use PostgreSQL when more than one.",
+    ),
     "COURTJOURNEY_SECURE_COOKIES": (
         "auto",
         "`true` marks cookies Secure always; `auto` does so when the request came over https; `false` never (local use only).",
     ),
     "COURTJOURNEY_SESSION_IDLE_MINUTES": ("30", "A signed-in session ends after this long without use."),
-    "COURTJOURNEY_SESSION_MAX_HOURS": ("12", "A signed-in session ends this long after sign-in, however busy."),
+    "COURTJOURNEY_SESSION_MAX_HOURS": (
+        "12",
+        "A signed-in session ends this long after sign-in, however busy.",
+    ),
     "COURTJOURNEY_LOGIN_MAX_FAILURES": (
         "5",
         "Failed sign-ins naming one email before it is paused; counted alike whether an account has that email or not.",
     ),
-    "COURTJOURNEY_LOGIN_LOCK_MINUTES": ("15", "The window those failures count in, and how long the pause lasts (429 with Retry-After)."),
+    "COURTJOURNEY_LOGIN_LOCK_MINUTES": (
+        "15",
+        "The window those failures count in, and how long the pause lasts (429 with Retry-After).",
+    ),
     "COURTJOURNEY_LOGIN_ADDRESS_MAX_FAILURES": (
         "30",
         "Failed sign-ins from one network address (any accounts) before that address must wait COURTJOURNEY_RATE_LIMIT_MINUTES.",
@@ -48,7 +57,10 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "20",
         "Calendar or download addresses with an unknown token asked for by one network address before it must wait (stops guessing).",
     ),
-    "COURTJOURNEY_RATE_LIMIT_MINUTES": ("15", "The window those two limits count in, and how long a limited address waits (429 with Retry-After)."),
+    "COURTJOURNEY_RATE_LIMIT_MINUTES": (
+        "15",
+        "The window those two limits count in, and how long a limited address waits (429 with Retry-After).",
+    ),
     "COURTJOURNEY_MAX_BODY_BYTES": ("1048576", "Largest request body accepted (bytes); bigger ones get 413."),
     "COURTJOURNEY_DEBUG": ("false", "Show tracebacks in responses. Never in production."),
     "COURTJOURNEY_PUBLIC_URL": (

@@ -7,10 +7,12 @@ then gets clean data: SQLite copies the migrated file; PostgreSQL truncates ever
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import re
 import shutil
 import socket
+import sys
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +29,20 @@ from courtjourney import settings as settings_module
 from courtjourney.settings import Settings
 
 T = TypeVar("T")
+
+# The "next year" run (`make test-next-year`, or CLOCK_SHIFT_DAYS=N make test): every process the
+# suite starts imports tests/clockshift/sitecustomize.py, which moves its clock N days ahead. A test
+# that passes today and fails then depends on the day it runs: pin its clock with time_machine.
+if os.environ.get("CLOCK_SHIFT_DAYS"):
+    _clockshift = str(Path(__file__).resolve().parent / "clockshift")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [_clockshift, os.environ.get("PYTHONPATH")]))
+    if "sitecustomize" not in sys.modules or not getattr(sys.modules["sitecustomize"], "__file__", "").startswith(_clockshift):
+        import importlib.util
+
+        _spec = importlib.util.spec_from_file_location("_clockshift", Path(_clockshift) / "sitecustomize.py")
+        assert _spec and _spec.loader
+        _spec.loader.exec_module(importlib.util.module_from_spec(_spec))
+
 SECRET = "test-secret-key-not-for-production"
 BACKENDS_RAN: set[str] = set()
 
@@ -295,9 +311,17 @@ async def build_world(db: AsyncSession) -> World:
                  north_outcome=outcome.id, north_plan_item=item.id, north_review=reviews[0].id)
 
 
+# The small world is built at one fixed moment, so what it records (when a change became known, when a
+# case was opened) is the same whatever day the suite runs; tests that depend on "now" pin it themselves.
+WORLD_BUILT_AT = dt.datetime(2026, 11, 16, 9, 0, tzinfo=dt.UTC)  # a Monday, before every date the world holds
+
+
 @pytest.fixture
 def world(settings: Settings) -> World:
-    return in_db(settings, build_world)
+    import time_machine
+
+    with time_machine.travel(WORLD_BUILT_AT, tick=True):
+        return in_db(settings, build_world)
 
 
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')

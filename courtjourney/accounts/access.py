@@ -16,10 +16,10 @@ from litestar.exceptions import NotFoundException
 from sqlalchemy import Select, exists, select, union_all
 from sqlalchemy.orm import aliased
 
-from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.accounts import audit
 from courtjourney.accounts.models import Role, User
 from courtjourney.cases.models import Case, CaseWorker
+from courtjourney.db.engine import SESSIONS_KEY
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection

@@ -12,8 +12,8 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.accounts import services
+from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.i18n import set_locale
 from courtjourney.settings import get_settings
 
@@ -25,7 +25,9 @@ def is_api(path: str) -> bool:
 
 
 class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
-    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
         settings = get_settings()
         maker = connection.app.state[SESSIONS_KEY]
         if is_api(connection.scope["path"]):

@@ -77,7 +77,9 @@ def _now() -> int:
 
 async def retry_after(db: AsyncSession, settings: Settings, limit: Limit, value: str) -> int | None:
     """Seconds until `value` may try again, or None when it is not blocked. A read only."""
-    until = await db.scalar(select(rate_limit.c.blocked_until).where(rate_limit.c.key == _key(settings, limit, value)))
+    until = await db.scalar(
+        select(rate_limit.c.blocked_until).where(rate_limit.c.key == _key(settings, limit, value))
+    )
     now = _now()
     return until - now if until is not None and until > now else None
 
@@ -96,7 +98,9 @@ async def add_failure(db: AsyncSession, settings: Settings, limit: Limit, value:
     old = rate_limit.c
     window_over = old.window_start <= now - limit.window
     hits = case((window_over, 1), else_=old.hits + 1)
-    statement = insert(rate_limit).values(key=_key(settings, limit, value), window_start=now, hits=1, blocked_until=None)
+    statement = insert(rate_limit).values(
+        key=_key(settings, limit, value), window_start=now, hits=1, blocked_until=None
+    )
     statement = statement.on_conflict_do_update(
         index_elements=[old.key],
         set_={
@@ -109,8 +113,12 @@ async def add_failure(db: AsyncSession, settings: Settings, limit: Limit, value:
     count, until = (await db.execute(statement)).one()
     if count == 1:
         # A new window: a cheap moment to forget counters nobody has touched for a day.
-        await db.execute(delete(rate_limit).where(rate_limit.c.window_start < now - FORGET_AFTER,
-                                                  (rate_limit.c.blocked_until.is_(None)) | (rate_limit.c.blocked_until < now)))
+        await db.execute(
+            delete(rate_limit).where(
+                rate_limit.c.window_start < now - FORGET_AFTER,
+                (rate_limit.c.blocked_until.is_(None)) | (rate_limit.c.blocked_until < now),
+            )
+        )
     return until - now if count == 0 and until is not None else None
 
 
@@ -119,8 +127,14 @@ async def clear(db: AsyncSession, settings: Settings, limit: Limit, value: str) 
     await db.execute(delete(rate_limit).where(rate_limit.c.key == _key(settings, limit, value)))
 
 
-async def add_failure_apart(request: Request[Any, Any, Any], request_db: AsyncSession, settings: Settings,
-                            limit: Limit, value: str, then: Callable[[AsyncSession], None] | None = None) -> int | None:
+async def add_failure_apart(
+    request: Request[Any, Any, Any],
+    request_db: AsyncSession,
+    settings: Settings,
+    limit: Limit,
+    value: str,
+    then: Callable[[AsyncSession], None] | None = None,
+) -> int | None:
     """Count a failure in a transaction of its own, so it stays counted though the request is refused.
 
     The request's own transaction is ended first: on SQLite it holds the write lock, which the
@@ -133,7 +147,9 @@ async def add_failure_apart(request: Request[Any, Any, Any], request_db: AsyncSe
         return await add_failure(db, settings, limit, value)
 
 
-def too_many(seconds: int, message: str = "Too many requests. Please wait a little and try again.") -> TooManyRequestsException:
+def too_many(
+    seconds: int, message: str = "Too many requests. Please wait a little and try again."
+) -> TooManyRequestsException:
     return TooManyRequestsException(detail=message, headers={"Retry-After": str(max(1, math.ceil(seconds)))})
 
 
@@ -144,7 +160,11 @@ async def refuse_if_guessing(db: AsyncSession, request: Request[Any, Any, Any], 
         raise too_many(wait)
 
 
-async def count_guess(db: AsyncSession, request: Request[Any, Any, Any], settings: Settings,
-                      then: Callable[[AsyncSession], None] | None = None) -> None:
+async def count_guess(
+    db: AsyncSession,
+    request: Request[Any, Any, Any],
+    settings: Settings,
+    then: Callable[[AsyncSession], None] | None = None,
+) -> None:
     """After a secret address was not found: count it against the network address it came from."""
     await add_failure_apart(request, db, settings, unknown_tokens(settings), client_address(request), then)

@@ -18,13 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit, limits, services
-from courtjourney.accounts.services import normalise_email
 from courtjourney.accounts.auth import SESSION_COOKIE
 from courtjourney.accounts.credentials import new_password, verify_password
 from courtjourney.accounts.models import Role, Team, User
+from courtjourney.accounts.services import normalise_email
 from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.errors import InputError
-from courtjourney.i18n import N_, gettext as _, ngettext
+from courtjourney.i18n import N_, ngettext
+from courtjourney.i18n import gettext as _
 from courtjourney.settings import get_settings
 from courtjourney.web.forms import Field, clean
 
@@ -36,14 +37,28 @@ LOGIN = (
 )
 CHANGE_PASSWORD = (
     Field("current_password", N_("Current password"), max_length=1024),
-    Field("new_password", N_("New password"), max_length=1024, hint=N_("At least 12 characters. A short sentence works well.")),
+    Field(
+        "new_password",
+        N_("New password"),
+        max_length=1024,
+        hint=N_("At least 12 characters. A short sentence works well."),
+    ),
 )
-LANGUAGE = (Field("locale", N_("Language for these pages"), kind="choice", choices=(("en", "English"), ("cy", "Cymraeg"))),)
+LANGUAGE = (
+    Field(
+        "locale",
+        N_("Language for these pages"),
+        kind="choice",
+        choices=(("en", "English"), ("cy", "Cymraeg")),
+    ),
+)
 NEW_USER = (
     Field("full_name", N_("Full name"), max_length=200),
     Field("email", N_("Email address"), kind="email", max_length=254),
     Field("role", N_("Role"), kind="choice", choices=tuple((r.value, r.value.capitalize()) for r in Role)),
-    Field("team", N_("Team"), max_length=120, hint=N_("The hub or service area. A new name makes a new team.")),
+    Field(
+        "team", N_("Team"), max_length=120, hint=N_("The hub or service area. A new name makes a new team.")
+    ),
 )
 
 
@@ -74,12 +89,24 @@ class UserOut(msgspec.Struct):
 class LoginPages(Controller):
     include_in_schema = False
 
-    def _login(self, values: dict[str, Any], errors: dict[str, str] | None = None, status: int = 200, message: str = "",
-               headers: dict[str, str] | None = None) -> Template:
+    def _login(
+        self,
+        values: dict[str, Any],
+        errors: dict[str, str] | None = None,
+        status: int = 200,
+        message: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> Template:
         return Template(
             headers=headers,
             template_name="login.html",
-            context={"title": _("Sign in"), "values": values, "errors": errors or {}, "fields": LOGIN, "message": message},
+            context={
+                "title": _("Sign in"),
+                "values": values,
+                "errors": errors or {},
+                "fields": LOGIN,
+                "message": message,
+            },
             status_code=status,
         )
 
@@ -90,14 +117,18 @@ class LoginPages(Controller):
             "There have been too many failed attempts. Wait %(num)d minutes, then try again, or ask an admin to help.",
             minutes,
         ) % {"num": minutes}
-        return self._login(shown, {"email": message}, status=429, headers={"Retry-After": str(max(1, math.ceil(seconds)))})
+        return self._login(
+            shown, {"email": message}, status=429, headers={"Retry-After": str(max(1, math.ceil(seconds)))}
+        )
 
     @get("/login", opt={"exclude_from_auth": True})
-    async def login_form(self, next: str | None = None) -> Template:  # noqa: A002 - the query parameter's name
+    async def login_form(self, next: str | None = None) -> Template:
         return self._login({"next": safe_next(next)})
 
     @post("/login", opt={"exclude_from_auth": True})
-    async def login(self, db_session: AsyncSession, request: Request[Any, Any, Any], data: Form) -> Template | Response[Any]:
+    async def login(
+        self, db_session: AsyncSession, request: Request[Any, Any, Any], data: Form
+    ) -> Template | Response[Any]:
         shown = {"email": data.get("email", ""), "next": safe_next(data.get("next"))}
         try:
             values = clean(LOGIN, data)
@@ -126,8 +157,17 @@ class LoginPages(Controller):
         return Redirect(
             target,
             status_code=303,
-            cookies=[Cookie(key=SESSION_COOKIE, value=result.session_token, httponly=True, samesite="lax",
-                            secure=secure_cookie(request), path="/", max_age=settings.session_max_hours * 3600)],
+            cookies=[
+                Cookie(
+                    key=SESSION_COOKIE,
+                    value=result.session_token,
+                    httponly=True,
+                    samesite="lax",
+                    secure=secure_cookie(request),
+                    path="/",
+                    max_age=settings.session_max_hours * 3600,
+                )
+            ],
         )
 
     @post("/logout")
@@ -143,11 +183,24 @@ class LoginPages(Controller):
 class AccountPages(Controller):
     include_in_schema = False
 
-    def _account(self, request: Request[User, Any, Any], values: dict[str, Any] | None = None, errors: dict[str, str] | None = None, flash: str = "") -> Template:
+    def _account(
+        self,
+        request: Request[User, Any, Any],
+        values: dict[str, Any] | None = None,
+        errors: dict[str, str] | None = None,
+        flash: str = "",
+    ) -> Template:
         return Template(
             template_name="account.html",
-            context={"title": _("Your account"), "nav": "account", "user": request.user, "values": values or {},
-                     "errors": errors or {}, "flash": flash, "password_fields": CHANGE_PASSWORD},
+            context={
+                "title": _("Your account"),
+                "nav": "account",
+                "user": request.user,
+                "values": values or {},
+                "errors": errors or {},
+                "flash": flash,
+                "password_fields": CHANGE_PASSWORD,
+            },
             status_code=400 if errors else 200,
         )
 
@@ -157,16 +210,23 @@ class AccountPages(Controller):
 
     @get("/account/password")
     async def password_form(self, request: Request[User, Any, Any]) -> Template:
-        return self._account(request, {"locale": request.user.locale},
-                             flash=_("Please choose a new password now.") if request.user.must_change_password else "")
+        return self._account(
+            request,
+            {"locale": request.user.locale},
+            flash=_("Please choose a new password now.") if request.user.must_change_password else "",
+        )
 
     @post("/account/password")
-    async def change_password(self, db_session: AsyncSession, request: Request[User, Any, Any], data: Form) -> Template | Response[Any]:
+    async def change_password(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], data: Form
+    ) -> Template | Response[Any]:
         user = await db_session.get(User, request.user.id)
         assert user is not None
         try:
             values = clean(CHANGE_PASSWORD, data)
-            await services.change_password(db_session, user, values["current_password"], values["new_password"])
+            await services.change_password(
+                db_session, user, values["current_password"], values["new_password"]
+            )
         except InputError as exc:
             return self._account(request, {"locale": request.user.locale}, exc.errors)
         audit.record(db_session, "account.password_changed", actor_id=user.id, connection=request)
@@ -176,7 +236,9 @@ class AccountPages(Controller):
         return response
 
     @post("/account/language")
-    async def change_language(self, db_session: AsyncSession, request: Request[User, Any, Any], data: Form) -> Template | Redirect:
+    async def change_language(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], data: Form
+    ) -> Template | Redirect:
         user = await db_session.get(User, request.user.id)
         assert user is not None
         try:
@@ -192,14 +254,29 @@ class AdminPages(Controller):
     include_in_schema = False
     path = "/admin/users"
 
-    async def _page(self, db: AsyncSession, request: Request[User, Any, Any], values: dict[str, Any] | None = None,
-                    errors: dict[str, str] | None = None, new_password: str = "") -> Template:
+    async def _page(
+        self,
+        db: AsyncSession,
+        request: Request[User, Any, Any],
+        values: dict[str, Any] | None = None,
+        errors: dict[str, str] | None = None,
+        new_password: str = "",
+    ) -> Template:
         users = list(await db.scalars(select(User).order_by(User.email)))
         teams = {t.id: t.name for t in await db.scalars(select(Team))}
         return Template(
             template_name="admin_users.html",
-            context={"title": _("Accounts"), "nav": "users", "user": request.user, "users": users, "teams": teams,
-                     "values": values or {"role": "worker"}, "errors": errors or {}, "fields": NEW_USER, "new_password": new_password},
+            context={
+                "title": _("Accounts"),
+                "nav": "users",
+                "user": request.user,
+                "users": users,
+                "teams": teams,
+                "values": values or {"role": "worker"},
+                "errors": errors or {},
+                "fields": NEW_USER,
+                "new_password": new_password,
+            },
             status_code=400 if errors else 200,
         )
 
@@ -214,29 +291,46 @@ class AdminPages(Controller):
         return await self._page(db_session, request)
 
     @post("/")
-    async def create(self, db_session: AsyncSession, request: Request[User, Any, Any], data: Form) -> Template:
+    async def create(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], data: Form
+    ) -> Template:
         self._admin_only(request)
         try:
             values = clean(NEW_USER, data)
             team = await services.get_or_create_team(db_session, values["team"])
             password = new_password()
-            created = await services.create_user(db_session, email=values["email"], full_name=values["full_name"],
-                                                 password=password, role=values["role"], team=team, must_change_password=True)
+            created = await services.create_user(
+                db_session,
+                email=values["email"],
+                full_name=values["full_name"],
+                password=password,
+                role=values["role"],
+                team=team,
+                must_change_password=True,
+            )
         except InputError as exc:
             return await self._page(db_session, request, data, exc.errors)
-        audit.record(db_session, "account.created", actor_id=request.user.id, target=created, connection=request)
+        audit.record(
+            db_session, "account.created", actor_id=request.user.id, target=created, connection=request
+        )
         return await self._page(db_session, request, new_password=f"{created.email}: {password}")
 
     @post("/{user_id:uuid}/disable")
-    async def disable(self, db_session: AsyncSession, request: Request[User, Any, Any], user_id: UUID) -> Template:
+    async def disable(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], user_id: UUID
+    ) -> Template:
         self._admin_only(request)
         target = await db_session.get(User, user_id)
         if target is None:
             raise NotFoundException("No account was found at this address.")
         if target.id == request.user.id:
-            return await self._page(db_session, request, errors={"users": _("You cannot disable your own account.")})
+            return await self._page(
+                db_session, request, errors={"users": _("You cannot disable your own account.")}
+            )
         await services.disable_user(db_session, target)
-        audit.record(db_session, "account.disabled", actor_id=request.user.id, target=target, connection=request)
+        audit.record(
+            db_session, "account.disabled", actor_id=request.user.id, target=target, connection=request
+        )
         return await self._page(db_session, request)
 
 
@@ -247,4 +341,6 @@ class AccountApi(Controller):
     @get("/", summary="Who this token belongs to")
     async def me(self, request: Request[User, Any, Any]) -> UserOut:
         u = request.user
-        return UserOut(id=u.id, email=u.email, full_name=u.full_name, role=u.role, team_id=u.team_id, locale=u.locale)
+        return UserOut(
+            id=u.id, email=u.email, full_name=u.full_name, role=u.role, team_id=u.team_id, locale=u.locale
+        )

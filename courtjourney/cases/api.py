@@ -42,10 +42,14 @@ class CaseApi(Controller):
     tags = ["Cases"]
 
     @get("/", summary="List the cases you may see")
-    async def list_cases(self, db_session: AsyncSession, request: Request[User, Any, Any]) -> list[schemas.CaseSummary]:
+    async def list_cases(
+        self, db_session: AsyncSession, request: Request[User, Any, Any]
+    ) -> list[schemas.CaseSummary]:
         rows = await services.caseload(db_session, request.user)
         for row in rows:
-            audit.record(db_session, "case.listed", actor_id=request.user.id, case_id=row.case.id, connection=request)
+            audit.record(
+                db_session, "case.listed", actor_id=request.user.id, case_id=row.case.id, connection=request
+            )
         return [
             schemas.CaseSummary(
                 id=r.case.id,
@@ -59,7 +63,9 @@ class CaseApi(Controller):
         ]
 
     @post("/", summary="Open a case", status_code=201)
-    async def open_case(self, db_session: AsyncSession, request: Request[User, Any, Any], data: schemas.NewCase) -> schemas.CaseOut:
+    async def open_case(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], data: schemas.NewCase
+    ) -> schemas.CaseOut:
         values = clean(forms.NEW_CASE, data.to_dict())
         case = await services.open_case(db_session, request.user, values, connection=request)
         await db_session.refresh(case, ["workers"])
@@ -71,13 +77,23 @@ class CaseApi(Controller):
 
     @get("/{case_id:uuid}/stage-moves", summary="The case's journey so far")
     async def list_moves(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.StageMoveOut]:
-        return [schemas.dump(schemas.StageMoveOut, m) for m in await services.stage_history(db_session, case_id)]  # type: ignore[misc]
+        return [
+            schemas.dump(schemas.StageMoveOut, m) for m in await services.stage_history(db_session, case_id)
+        ]  # type: ignore[misc]
 
     @post("/{case_id:uuid}/stage-moves", summary="Move the case to another stage", status_code=201)
-    async def move(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.StageMoveIn) -> schemas.StageMoveOut:
+    async def move(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.StageMoveIn,
+    ) -> schemas.StageMoveOut:
         values = clean(forms.MOVE_STAGE, data.to_dict())
         case = await services.get_case(db_session, case_id)
-        row = await services.move_stage(db_session, case, request.user, values["to_stage"], values.get("reason"), connection=request)
+        row = await services.move_stage(
+            db_session, case, request.user, values["to_stage"], values.get("reason"), connection=request
+        )
         return schemas.dump(schemas.StageMoveOut, row)  # type: ignore[return-value]
 
     @get("/{case_id:uuid}/tasks", summary="The case's tasks")
@@ -85,27 +101,46 @@ class CaseApi(Controller):
         return [task_out(t) for t in await services.tasks_for(db_session, case_id)]
 
     @post("/{case_id:uuid}/tasks", summary="Add a task", status_code=201)
-    async def add_task(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.NewTask) -> schemas.TaskOut:
-        values = clean(forms.NEW_TASK, {k: (str(v) if isinstance(v, UUID) else v) for k, v in data.to_dict().items()})
+    async def add_task(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.NewTask
+    ) -> schemas.TaskOut:
+        values = clean(
+            forms.NEW_TASK, {k: (str(v) if isinstance(v, UUID) else v) for k, v in data.to_dict().items()}
+        )
         case = await services.get_case(db_session, case_id)
         return task_out(await services.add_task(db_session, case, request.user, values, connection=request))
 
     @patch("/{case_id:uuid}/tasks/{task_id:uuid}", summary="Change a task: tick it, date it, assign it")
     async def update_task(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, task_id: UUID, data: schemas.TaskUpdate
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        task_id: UUID,
+        data: schemas.TaskUpdate,
     ) -> schemas.TaskOut:
         raw = {k: (str(v) if isinstance(v, UUID) else v) for k, v in data.to_dict().items()}
         values = clean(forms.UPDATE_TASK, raw, partial=True)
         case = await services.get_case(db_session, case_id)
         task = await services.get_task(db_session, case, task_id)
-        return task_out(await services.update_task(db_session, case, task, request.user, values, connection=request))
+        return task_out(
+            await services.update_task(db_session, case, task, request.user, values, connection=request)
+        )
 
     @get("/{case_id:uuid}/family-members", summary="The child's family members")
     async def list_family(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.FamilyMemberOut]:
-        return [schemas.dump(schemas.FamilyMemberOut, m) for m in await services.family_for(db_session, case_id)]  # type: ignore[misc]
+        return [
+            schemas.dump(schemas.FamilyMemberOut, m) for m in await services.family_for(db_session, case_id)
+        ]  # type: ignore[misc]
 
     @post("/{case_id:uuid}/family-members", summary="Add a family member", status_code=201)
-    async def add_family(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.NewFamilyMember) -> schemas.FamilyMemberOut:
+    async def add_family(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.NewFamilyMember,
+    ) -> schemas.FamilyMemberOut:
         values = clean(forms.FAMILY, data.to_dict())
         case = await services.get_case(db_session, case_id)
         member = await services.add_family_member(db_session, case, request.user, values, connection=request)
@@ -116,7 +151,13 @@ class CaseApi(Controller):
         return [schemas.dump(schemas.ContactOut, c) for c in await services.contacts_for(db_session, case_id)]  # type: ignore[misc]
 
     @post("/{case_id:uuid}/contacts", summary="Add a key contact", status_code=201)
-    async def add_contact(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.NewContact) -> schemas.ContactOut:
+    async def add_contact(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.NewContact,
+    ) -> schemas.ContactOut:
         values = clean(forms.CONTACT, data.to_dict())
         case = await services.get_case(db_session, case_id)
         contact = await services.add_contact(db_session, case, request.user, values, connection=request)
@@ -127,42 +168,79 @@ class CaseApi(Controller):
         return [schemas.dump(schemas.ConsentOut, c) for c in await services.consents_for(db_session, case_id)]  # type: ignore[misc]
 
     @post("/{case_id:uuid}/consents", summary="Record consent", status_code=201)
-    async def add_consent(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.NewConsent) -> schemas.ConsentOut:
+    async def add_consent(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.NewConsent,
+    ) -> schemas.ConsentOut:
         values = clean(forms.CONSENT, data.to_dict())
         case = await services.get_case(db_session, case_id)
         consent = await services.add_consent(db_session, case, request.user, values, connection=request)
         return schemas.dump(schemas.ConsentOut, consent)  # type: ignore[return-value]
 
-    @post("/{case_id:uuid}/consents/{consent_id:uuid}/withdrawal", summary="Record that consent was withdrawn", status_code=200)
+    @post(
+        "/{case_id:uuid}/consents/{consent_id:uuid}/withdrawal",
+        summary="Record that consent was withdrawn",
+        status_code=200,
+    )
     async def withdraw_consent(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, consent_id: UUID, data: schemas.ConsentWithdrawal
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        consent_id: UUID,
+        data: schemas.ConsentWithdrawal,
     ) -> schemas.ConsentOut:
         values = clean(forms.WITHDRAW_CONSENT, data.to_dict())
         case = await services.get_case(db_session, case_id)
         consent = await services.get_consent(db_session, case, consent_id)
-        consent = await services.withdraw_consent(db_session, case, consent, request.user, values["withdrawn_on"], connection=request)
+        consent = await services.withdraw_consent(
+            db_session, case, consent, request.user, values["withdrawn_on"], connection=request
+        )
         return schemas.dump(schemas.ConsentOut, consent)  # type: ignore[return-value]
 
     @get("/{case_id:uuid}/risk-assessments", summary="Risk threshold assessments, newest first")
     async def list_risk(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.RiskAssessmentOut]:
-        return [schemas.dump(schemas.RiskAssessmentOut, r) for r in await services.risk_history(db_session, case_id)]  # type: ignore[misc]
+        return [
+            schemas.dump(schemas.RiskAssessmentOut, r)
+            for r in await services.risk_history(db_session, case_id)
+        ]  # type: ignore[misc]
 
     @post("/{case_id:uuid}/risk-assessments", summary="Record a risk threshold assessment", status_code=201)
-    async def add_risk(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.NewRiskAssessment) -> schemas.RiskAssessmentOut:
+    async def add_risk(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.NewRiskAssessment,
+    ) -> schemas.RiskAssessmentOut:
         values = clean(forms.RISK, data.to_dict())
         case = await services.get_case(db_session, case_id)
         row = await services.add_risk_assessment(db_session, case, request.user, values, connection=request)
         return schemas.dump(schemas.RiskAssessmentOut, row)  # type: ignore[return-value]
 
     @post("/{case_id:uuid}/workers", summary="Assign a colleague from the case's team", status_code=201)
-    async def assign(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.WorkerAssignment) -> list[UUID]:
-        values = clean(forms.ASSIGN_WORKER, {k: (str(v) if isinstance(v, UUID) else v) for k, v in data.to_dict().items()})
+    async def assign(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.WorkerAssignment,
+    ) -> list[UUID]:
+        values = clean(
+            forms.ASSIGN_WORKER,
+            {k: (str(v) if isinstance(v, UUID) else v) for k, v in data.to_dict().items()},
+        )
         case = await services.get_case(db_session, case_id)
         await services.assign_worker(db_session, case, request.user, values["worker_id"], connection=request)
         return [w.id for w in await services.workers_for(db_session, case.id)]
 
     @get("/{case_id:uuid}/audit", summary="Who read or changed this case (managers only)")
-    async def audit_trail(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID) -> list[schemas.AuditEventOut]:
+    async def audit_trail(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
+    ) -> list[schemas.AuditEventOut]:
         if not request.user.is_manager:
             raise NotFoundException("Nothing was found at this address.")
         events = await audit.trail_for_case(db_session, case_id)

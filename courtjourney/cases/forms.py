@@ -28,16 +28,32 @@ CONTACT_ROLES = (
 STAGE_CHOICES = tuple((stage.value, label) for stage, label in STAGE_LABELS.items())
 
 NEW_CASE = (
-    Field("child_name", N_("Child's first or chosen name"), max_length=120,
-          hint=N_("Only the name the child uses. You do not need a surname.")),
-    Field("child_birth_date", N_("Child's date of birth"), kind="date", required=False, not_after_today=True,
-          hint=N_("For example, 2012-03-27. Leave empty if not known yet.")),
+    Field(
+        "child_name",
+        N_("Child's first or chosen name"),
+        max_length=120,
+        hint=N_("Only the name the child uses. You do not need a surname."),
+    ),
+    Field(
+        "child_birth_date",
+        N_("Child's date of birth"),
+        kind="date",
+        required=False,
+        not_after_today=True,
+        hint=N_("For example, 2012-03-27. Leave empty if not known yet."),
+    ),
 )
 
 MOVE_STAGE = (
     Field("to_stage", N_("Move to"), kind="choice", choices=STAGE_CHOICES),
-    Field("reason", N_("Reason"), kind="longtext", required=False, max_length=2000,
-          hint=N_("Needed for every move except one step forward.")),
+    Field(
+        "reason",
+        N_("Reason"),
+        kind="longtext",
+        required=False,
+        max_length=2000,
+        hint=N_("Needed for every move except one step forward."),
+    ),
 )
 
 NEW_TASK = (
@@ -46,15 +62,23 @@ NEW_TASK = (
     Field("assigned_to_id", N_("Who will do it"), kind="uuid", required=False),
 )
 
-UPDATE_TASK = NEW_TASK + (Field("done", N_("Done"), kind="bool", required=False),)
+UPDATE_TASK = (*NEW_TASK, Field("done", N_("Done"), kind="bool", required=False))
 
 FAMILY = (
     Field("name", N_("Name"), max_length=120),
     Field("relationship_to_child", N_("Relationship to the child"), kind="choice", choices=RELATIONSHIPS),
     Field("preferred_language", N_("Preferred language"), kind="choice", choices=LANGUAGES),
-    Field("safe_contact", N_("Safe ways and times to get in touch"), kind="longtext", required=False, max_length=1000,
-          hint=N_("For example: text first, never call before 6pm, do not leave voicemails.")),
-    Field("access_needs", N_("Communication or access needs"), kind="longtext", required=False, max_length=1000),
+    Field(
+        "safe_contact",
+        N_("Safe ways and times to get in touch"),
+        kind="longtext",
+        required=False,
+        max_length=1000,
+        hint=N_("For example: text first, never call before 6pm, do not leave voicemails."),
+    ),
+    Field(
+        "access_needs", N_("Communication or access needs"), kind="longtext", required=False, max_length=1000
+    ),
     Field("is_witness", N_("This person is a witness"), kind="bool", required=False),
 )
 FAMILY_KEYS = ("name", "relationship_to_child", "preferred_language", "safe_contact", "access_needs")
@@ -76,7 +100,9 @@ CONSENT = (
 )
 CONSENT_KEYS = ("organisation", "purpose", "given_by", "given_on")
 
-WITHDRAW_CONSENT = (Field("withdrawn_on", N_("Date consent was withdrawn"), kind="date", not_after_today=True),)
+WITHDRAW_CONSENT = (
+    Field("withdrawn_on", N_("Date consent was withdrawn"), kind="date", not_after_today=True),
+)
 
 RISK = (
     Field("level", N_("Risk threshold"), kind="choice", choices=RISK_LEVELS),

@@ -94,7 +94,8 @@ def check_move(current: Stage, target: Stage, reason: str | None) -> Move:
         raise MoveRefused("to_stage", N_("A case cannot move straight from this stage to that one."))
     if move.needs_reason and not (reason and reason.strip()):
         raise MoveRefused(
-            "reason", N_("Say why the case is moving this way. Every move except one step forward needs a reason.")
+            "reason",
+            N_("Say why the case is moving this way. Every move except one step forward needs a reason."),
         )
     return move
 
@@ -117,7 +118,9 @@ PLAYBOOKS: dict[Stage, tuple[PlaybookItem, ...]] = {
         PlaybookItem("safety_plan", N_("Agree a safety plan together with the parents"), 14),
         PlaybookItem("parent_needs", N_("Talk through what support the parents need for themselves"), 14),
         PlaybookItem("consent", N_("Ask about consent to share records, and record the answer"), 14),
-        PlaybookItem("who_is_who", N_("Explain who is who: IPSW, child support worker, police, social care"), 7),
+        PlaybookItem(
+            "who_is_who", N_("Explain who is who: IPSW, child support worker, police, social care"), 7
+        ),
     ),
     Stage.DISCLOSURE: (
         PlaybookItem("abe_explained", N_("Explain the video-recorded (ABE) interview to the parents")),
@@ -125,7 +128,9 @@ PLAYBOOKS: dict[Stage, tuple[PlaybookItem, ...]] = {
         PlaybookItem("passing_on", N_("Agree how the parents pass on what they notice to the police")),
     ),
     Stage.INVESTIGATION: (
-        PlaybookItem("keep_informed", N_("Keep the parents told about arrests, bail and release under investigation")),
+        PlaybookItem(
+            "keep_informed", N_("Keep the parents told about arrests, bail and release under investigation")
+        ),
         PlaybookItem("intimidation_log", N_("Keep the log of any threats or intimidation up to date")),
         PlaybookItem("charging_decision", N_("Explain the charging decision when it comes")),
         PlaybookItem("right_to_review", N_("If there is no charge, explain the right to ask for a review")),

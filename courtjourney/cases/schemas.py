@@ -34,9 +34,9 @@ class NewTask(Body):
 
 
 class TaskUpdate(Body):
-    title: Text | None | msgspec.UnsetType = msgspec.UNSET
-    due_on: dt.date | None | msgspec.UnsetType = msgspec.UNSET
-    assigned_to_id: UUID | None | msgspec.UnsetType = msgspec.UNSET
+    title: Text | msgspec.UnsetType | None = msgspec.UNSET
+    due_on: dt.date | msgspec.UnsetType | None = msgspec.UNSET
+    assigned_to_id: UUID | msgspec.UnsetType | None = msgspec.UNSET
     done: bool | msgspec.UnsetType = msgspec.UNSET
 
 

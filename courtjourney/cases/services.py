@@ -47,20 +47,25 @@ M = TypeVar("M")
 
 async def _next_reference(db: AsyncSession, year: int) -> str:
     prefix = f"CJ-{year}-"
-    last = await db.scalar(
-        select(func.max(Case.reference)).where(Case.reference.like(f"{prefix}%"))
-    )
+    last = await db.scalar(select(func.max(Case.reference)).where(Case.reference.like(f"{prefix}%")))
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:04d}"
 
 
 async def open_case(
-    db: AsyncSession, user: User, values: dict[str, Any], *, connection: Any = None, today: dt.date | None = None,
+    db: AsyncSession,
+    user: User,
+    values: dict[str, Any],
+    *,
+    connection: Any = None,
+    today: dt.date | None = None,
     opened_at: dt.datetime | None = None,
 ) -> Case:
     """Open a case at the first stage, with its playbook tasks, assigned to whoever opened it."""
     if user.team_id is None:
-        raise InputError({"team": _("Your account is not in a team yet, so it cannot open cases. Ask an admin.")})
+        raise InputError(
+            {"team": _("Your account is not in a team yet, so it cannot open cases. Ask an admin.")}
+        )
     birth = values.get("child_birth_date")
     today = today or dt.date.today()
     if birth is not None and birth > today:
@@ -173,7 +178,13 @@ async def _add_playbook_tasks(db: AsyncSession, case: Case, stage: Stage) -> Non
 
 
 async def move_stage(
-    db: AsyncSession, case: Case, user: User, to_stage: str, reason: str | None, *, connection: Any = None,
+    db: AsyncSession,
+    case: Case,
+    user: User,
+    to_stage: str,
+    reason: str | None,
+    *,
+    connection: Any = None,
     at: dt.datetime | None = None,
 ) -> StageMove:
     """Move the case to `to_stage` if the journey allows it; raise InputError saying why not."""
@@ -204,7 +215,9 @@ async def tasks_for(db: AsyncSession, case_id: UUID) -> list[Task]:
     rows = await db.scalars(
         select(Task)
         .where(Task.case_id == case_id)
-        .order_by(Task.done_at.is_not(None), Task.due_on.is_(None), Task.due_on, Task.created_at, Task.position)
+        .order_by(
+            Task.done_at.is_not(None), Task.due_on.is_(None), Task.due_on, Task.created_at, Task.position
+        )
     )
     return list(rows)
 
@@ -223,7 +236,9 @@ async def _check_assignee(db: AsyncSession, case: Case, user_id: UUID | None) ->
         raise InputError({"assigned_to_id": _("Choose someone who works on this case.")})
 
 
-async def add_task(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> Task:
+async def add_task(
+    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+) -> Task:
     await _check_assignee(db, case, values.get("assigned_to_id"))
     task = Task(
         case_id=case.id,
@@ -245,7 +260,7 @@ async def update_task(
     if "assigned_to_id" in values:
         await _check_assignee(db, case, values["assigned_to_id"])
         task.assigned_to_id = values["assigned_to_id"]
-    if "title" in values and values["title"]:
+    if values.get("title"):
         task.title = values["title"]
         task.playbook_key = None  # a retitled playbook task is the worker's own now
     if "due_on" in values:
@@ -264,10 +279,16 @@ async def update_task(
 
 
 async def family_for(db: AsyncSession, case_id: UUID) -> list[FamilyMember]:
-    return list(await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case_id).order_by(FamilyMember.created_at)))
+    return list(
+        await db.scalars(
+            select(FamilyMember).where(FamilyMember.case_id == case_id).order_by(FamilyMember.created_at)
+        )
+    )
 
 
-async def add_family_member(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> FamilyMember:
+async def add_family_member(
+    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+) -> FamilyMember:
     member = FamilyMember(case_id=case.id, **{k: values.get(k) for k in forms.FAMILY_KEYS})
     member.is_witness = bool(values.get("is_witness"))
     db.add(member)
@@ -277,28 +298,44 @@ async def add_family_member(db: AsyncSession, case: Case, user: User, values: di
 
 
 async def contacts_for(db: AsyncSession, case_id: UUID) -> list[Contact]:
-    return list(await db.scalars(select(Contact).where(Contact.case_id == case_id).order_by(Contact.created_at)))
+    return list(
+        await db.scalars(select(Contact).where(Contact.case_id == case_id).order_by(Contact.created_at))
+    )
 
 
-async def add_contact(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> Contact:
+async def add_contact(
+    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+) -> Contact:
     if not values.get("phone") and not values.get("email"):
-        raise InputError({"phone": _("Enter a phone number or an email address, so the family's worker can reach them.")})
+        raise InputError(
+            {"phone": _("Enter a phone number or an email address, so the family's worker can reach them.")}
+        )
     contact = Contact(case_id=case.id, **{k: values.get(k) for k in forms.CONTACT_KEYS})
     db.add(contact)
     await db.flush()
-    audit.record(db, "contact.added", actor_id=user.id, case_id=case.id, target=contact, connection=connection)
+    audit.record(
+        db, "contact.added", actor_id=user.id, case_id=case.id, target=contact, connection=connection
+    )
     return contact
 
 
 async def consents_for(db: AsyncSession, case_id: UUID) -> list[Consent]:
-    return list(await db.scalars(select(Consent).where(Consent.case_id == case_id).order_by(Consent.given_on, Consent.created_at)))
+    return list(
+        await db.scalars(
+            select(Consent).where(Consent.case_id == case_id).order_by(Consent.given_on, Consent.created_at)
+        )
+    )
 
 
-async def add_consent(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> Consent:
+async def add_consent(
+    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+) -> Consent:
     consent = Consent(case_id=case.id, **{k: values.get(k) for k in forms.CONSENT_KEYS})
     db.add(consent)
     await db.flush()
-    audit.record(db, "consent.recorded", actor_id=user.id, case_id=case.id, target=consent, connection=connection)
+    audit.record(
+        db, "consent.recorded", actor_id=user.id, case_id=case.id, target=consent, connection=connection
+    )
     return consent
 
 
@@ -307,7 +344,13 @@ async def get_consent(db: AsyncSession, case: Case, consent_id: UUID) -> Consent
 
 
 async def withdraw_consent(
-    db: AsyncSession, case: Case, consent: Consent, user: User, withdrawn_on: dt.date, *, connection: Any = None
+    db: AsyncSession,
+    case: Case,
+    consent: Consent,
+    user: User,
+    withdrawn_on: dt.date,
+    *,
+    connection: Any = None,
 ) -> Consent:
     if consent.withdrawn_on is not None:
         raise InputError({"withdrawn_on": _("This consent was already withdrawn.")})
@@ -315,7 +358,9 @@ async def withdraw_consent(
         raise InputError({"withdrawn_on": _("Consent cannot be withdrawn before the day it was given.")})
     consent.withdrawn_on = withdrawn_on
     await db.flush()
-    audit.record(db, "consent.withdrawn", actor_id=user.id, case_id=case.id, target=consent, connection=connection)
+    audit.record(
+        db, "consent.withdrawn", actor_id=user.id, case_id=case.id, target=consent, connection=connection
+    )
     return consent
 
 
@@ -371,14 +416,18 @@ async def assign_worker(
     link = CaseWorker(case_id=case.id, user_id=worker_id)
     db.add(link)
     await db.flush()
-    audit.record(db, "case.worker_assigned", actor_id=user.id, case_id=case.id, target=link, connection=connection)
+    audit.record(
+        db, "case.worker_assigned", actor_id=user.id, case_id=case.id, target=link, connection=connection
+    )
     return link
 
 
 async def team_colleagues(db: AsyncSession, team_id: UUID) -> list[User]:
     return list(
         await db.scalars(
-            select(User).where(User.team_id == team_id, User.is_active.is_(True), User.role != Role.ADMIN.value)
+            select(User).where(
+                User.team_id == team_id, User.is_active.is_(True), User.role != Role.ADMIN.value
+            )
         )
     )
 
@@ -406,22 +455,32 @@ async def caseload(db: AsyncSession, user: User) -> list[CaseloadRow]:
     # 350,000 stage moves of a 100,000-case service, twice); this reads only the rows of these cases.
     stages: dict[UUID, str] = {}
     for case_id, to_stage in await db.execute(
-        select(StageMove.case_id, StageMove.to_stage).where(StageMove.case_id.in_(ids)).order_by(StageMove.moved_at, StageMove.id)
+        select(StageMove.case_id, StageMove.to_stage)
+        .where(StageMove.case_id.in_(ids))
+        .order_by(StageMove.moved_at, StageMove.id)
     ):
         stages[case_id] = to_stage
     risks: dict[UUID, str] = {}
     for case_id, level in await db.execute(
-        select(RiskAssessment.case_id, RiskAssessment.level).where(RiskAssessment.case_id.in_(ids))
+        select(RiskAssessment.case_id, RiskAssessment.level)
+        .where(RiskAssessment.case_id.in_(ids))
         .order_by(RiskAssessment.assessed_on, RiskAssessment.created_at)
     ):
         risks[case_id] = level
     open_tasks = await db.scalars(
-        select(Task).where(Task.case_id.in_(ids), Task.done_at.is_(None)).order_by(Task.due_on.is_(None), Task.due_on, Task.position)
+        select(Task)
+        .where(Task.case_id.in_(ids), Task.done_at.is_(None))
+        .order_by(Task.due_on.is_(None), Task.due_on, Task.position)
     )
     next_task: dict[UUID, Task] = {}
     for task in open_tasks:
         next_task.setdefault(task.case_id, task)
     return [
-        CaseloadRow(case=c, stage=Stage(stages.get(c.id, FIRST_STAGE.value)), risk=risks.get(c.id), next_task=next_task.get(c.id))
+        CaseloadRow(
+            case=c,
+            stage=Stage(stages.get(c.id, FIRST_STAGE.value)),
+            risk=risks.get(c.id),
+            next_task=next_task.get(c.id),
+        )
         for c in cases
     ]

@@ -85,10 +85,14 @@ def take(settings: Settings, path: Path, *, replace: bool = False) -> Taken:
     try:
         return _take(settings, path, replace=replace)
     except OSError as exc:
-        raise BackupError(f"The backup could not be written: {exc.strerror or exc} ({exc.filename or path}). "
-                          "No backup file was made.") from None
+        raise BackupError(
+            f"The backup could not be written: {exc.strerror or exc} ({exc.filename or path}). "
+            "No backup file was made."
+        ) from None
     except SQLAlchemyError as exc:
-        raise BackupError(f"The database could not be read: {_first_line(exc)} No backup file was made.") from None
+        raise BackupError(
+            f"The database could not be read: {_first_line(exc)} No backup file was made."
+        ) from None
 
 
 def _take(settings: Settings, path: Path, *, replace: bool) -> Taken:
@@ -108,12 +112,20 @@ def _take(settings: Settings, path: Path, *, replace: bool) -> Taken:
         else:
             contents = asyncio.run(_dump_postgresql(settings.database_url, copy))
         if contents.alembic_revision is None:
-            raise BackupError("The database has not been set up (it has no courtjourney tables): "
-                              "there is nothing to back up.")
+            raise BackupError(
+                "The database has not been set up (it has no courtjourney tables): "
+                "there is nothing to back up."
+            )
         size, digest = _hash_file(copy)
-        manifest = Manifest(format=FORMAT, format_version=FORMAT_VERSION, backend=backend,
-                            created_at=dt.datetime.now(dt.UTC).replace(microsecond=0), key_check=check,
-                            database=DatabaseCopy(copy.name, size, digest), contents=contents)
+        manifest = Manifest(
+            format=FORMAT,
+            format_version=FORMAT_VERSION,
+            backend=backend,
+            created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            key_check=check,
+            database=DatabaseCopy(copy.name, size, digest),
+            contents=contents,
+        )
         _write_archive(path, manifest, copy, work)
     return Taken(path, manifest, path.stat().st_size, time.monotonic() - started)
 
@@ -122,7 +134,9 @@ def _copy_sqlite(source: Path, dest: Path) -> None:
     if not source.is_file():
         raise BackupError(f"There is no database at {source}: check COURTJOURNEY_DATABASE_URL.")
     try:
-        src = sqlite3.connect(f"file:{quote(str(source))}?mode=rw", uri=True, timeout=30)  # rw: never creates a file
+        src = sqlite3.connect(
+            f"file:{quote(str(source))}?mode=rw", uri=True, timeout=30
+        )  # rw: never creates a file
     except sqlite3.Error as exc:
         raise BackupError(f"The database at {source} could not be opened: {exc}.") from None
     try:
@@ -187,7 +201,7 @@ class _BytesReader:
 
     def read(self, size: int = -1) -> bytes:
         end = len(self._data) if size < 0 else self._at + size
-        chunk, self._at = self._data[self._at:end], min(end, len(self._data))
+        chunk, self._at = self._data[self._at : end], min(end, len(self._data))
         return chunk
 
 
@@ -210,9 +224,13 @@ def restore(settings: Settings, path: Path, *, force: bool = False) -> Restored:
     try:
         return _restore(settings, path, force=force)
     except OSError as exc:
-        raise BackupError(f"The restore could not go on: {exc.strerror or exc} ({exc.filename or path}).") from None
+        raise BackupError(
+            f"The restore could not go on: {exc.strerror or exc} ({exc.filename or path})."
+        ) from None
     except SQLAlchemyError as exc:
-        raise BackupError(f"The restore could not go on, a database would not answer: {_first_line(exc)}") from None
+        raise BackupError(
+            f"The restore could not go on, a database would not answer: {_first_line(exc)}"
+        ) from None
 
 
 def _restore(settings: Settings, path: Path, *, force: bool) -> Restored:
@@ -227,12 +245,14 @@ def _restore(settings: Settings, path: Path, *, force: bool) -> Restored:
             raise BackupError(
                 f"This is a {BACKEND_NAMES[manifest.backend]} backup, and COURTJOURNEY_DATABASE_URL points at a "
                 f"{BACKEND_NAMES[backend]} database. Restoring from one to the other is not supported: restore it "
-                f"into a {BACKEND_NAMES[manifest.backend]} database. Nothing was changed.")
+                f"into a {BACKEND_NAMES[manifest.backend]} database. Nothing was changed."
+            )
         if not hmac.compare_digest(manifest.key_check, key_check(settings)):
             raise BackupError(
                 f"This backup was made with a different encryption key from the one set here ({_key_source(settings)}). "
                 "Without the key it was made with, its names, notes, documents and evidence files cannot be read. "
-                "Set that key and try again. Nothing was changed.")
+                "Set that key and try again. Nothing was changed."
+            )
         upgrading = _check_revision(settings, manifest.contents.alembic_revision)
         if backend == "sqlite":
             assert target is not None
@@ -242,8 +262,11 @@ def _restore(settings: Settings, path: Path, *, force: bool) -> Restored:
             # its checks never replaces anything.
             checks = asyncio.run(compare(_sqlite_url(copy), manifest, settings, upgrade=upgrading))
             if not all(c.ok for c in checks):
-                raise BackupError("The backup does not match its own manifest, so it was not restored. "
-                                  "Nothing was changed.\n" + "\n".join(f"  {c.what}: {c.detail}" for c in checks if not c.ok))
+                raise BackupError(
+                    "The backup does not match its own manifest, so it was not restored. "
+                    "Nothing was changed.\n"
+                    + "\n".join(f"  {c.what}: {c.detail}" for c in checks if not c.ok)
+                )
             _swap_in(copy, target)
         else:
             if not force and asyncio.run(_postgresql_has_tables(settings.database_url)):
@@ -254,12 +277,18 @@ def _restore(settings: Settings, path: Path, *, force: bool) -> Restored:
 
 
 def _key_source(settings: Settings) -> str:
-    return "the key in COURTJOURNEY_SECRET_KEY" if settings.secret_key_env else f"the key in the key file {settings.key_file}"
+    return (
+        "the key in COURTJOURNEY_SECRET_KEY"
+        if settings.secret_key_env
+        else f"the key in the key file {settings.key_file}"
+    )
 
 
 def _not_empty(what: str) -> str:
-    return (f"{what} already holds tables. A restore goes into an empty database, so nothing was changed. "
-            "To replace everything in it with the backup, stop the service and run the restore again with --force.")
+    return (
+        f"{what} already holds tables. A restore goes into an empty database, so nothing was changed. "
+        "To replace everything in it with the backup, stop the service and run the restore again with --force."
+    )
 
 
 def read_archive(path: Path, work: Path) -> tuple[Manifest, Path]:
@@ -274,14 +303,18 @@ def read_archive(path: Path, work: Path) -> tuple[Manifest, Path]:
             except KeyError:
                 raise BackupError(f"{damaged}: it holds no {MANIFEST}. Nothing was changed.") from None
             if not info.isfile() or info.size > MANIFEST_MAX_BYTES:
-                raise BackupError(f"{damaged}: its {MANIFEST} is not a file of a sensible size. Nothing was changed.")
+                raise BackupError(
+                    f"{damaged}: its {MANIFEST} is not a file of a sensible size. Nothing was changed."
+                )
             manifest = _parse_manifest(_read_member(tar, info), path, damaged)
             try:
                 info = tar.getmember(manifest.database.member)
             except KeyError:
                 raise BackupError(f"{damaged}: the database copy is missing. Nothing was changed.") from None
             if info.name != MEMBERS[manifest.backend] or not info.isfile():
-                raise BackupError(f"{damaged}: the database copy is not where it should be. Nothing was changed.")
+                raise BackupError(
+                    f"{damaged}: the database copy is not where it should be. Nothing was changed."
+                )
             copy = work / info.name
             source = tar.extractfile(info)
             assert source is not None
@@ -292,9 +325,13 @@ def read_archive(path: Path, work: Path) -> tuple[Manifest, Path]:
                     digest.update(chunk)
                     out.write(chunk)
     except (tarfile.TarError, EOFError, OSError, UnicodeDecodeError) as exc:
-        raise BackupError(f"{damaged}: it could not be read ({_first_line(exc)}). Nothing was changed.") from None
+        raise BackupError(
+            f"{damaged}: it could not be read ({_first_line(exc)}). Nothing was changed."
+        ) from None
     if copy.stat().st_size != manifest.database.size or digest.hexdigest() != manifest.database.sha256:
-        raise BackupError(f"{damaged}: the database copy does not match the SHA-256 in its manifest. Nothing was changed.")
+        raise BackupError(
+            f"{damaged}: the database copy does not match the SHA-256 in its manifest. Nothing was changed."
+        )
     return manifest, copy
 
 
@@ -314,11 +351,15 @@ def _parse_manifest(raw: bytes, path: Path, damaged: str) -> Manifest:
     except ValueError:
         raise BackupError(f"{damaged}: its {MANIFEST} is not readable JSON. Nothing was changed.") from None
     if not isinstance(head, dict) or head.get("format") != FORMAT:
-        raise BackupError(f"{damaged}: its {MANIFEST} is not a courtjourney backup manifest. Nothing was changed.")
+        raise BackupError(
+            f"{damaged}: its {MANIFEST} is not a courtjourney backup manifest. Nothing was changed."
+        )
     if not isinstance(head.get("format_version"), int) or head["format_version"] > FORMAT_VERSION:
-        raise BackupError(f"{path} was made by a newer version of courtjourney (backup format "
-                          f"{head.get('format_version')!r}; this version reads {FORMAT_VERSION}). Restore it with that version. "
-                          "Nothing was changed.")
+        raise BackupError(
+            f"{path} was made by a newer version of courtjourney (backup format "
+            f"{head.get('format_version')!r}; this version reads {FORMAT_VERSION}). Restore it with that version. "
+            "Nothing was changed."
+        )
     try:
         manifest = msgspec.json.decode(raw, type=Manifest)
     except msgspec.MsgspecError as exc:
@@ -345,7 +386,8 @@ def _check_revision(settings: Settings, revision: str | None) -> bool:
         raise BackupError(
             f"This backup's database is at revision {revision!r}, which this version of courtjourney does not know "
             f"(it knows up to {head!r}): it was probably made by a newer version. Restore it with that version. "
-            "Nothing was changed.")
+            "Nothing was changed."
+        )
     return revision != head
 
 
@@ -359,8 +401,10 @@ def _sqlite_has_tables(path: Path) -> bool:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise BackupError(f"The file {path} is there but is not a database SQLite can read ({exc}). "
-                          "Nothing was changed: move it away, or choose another COURTJOURNEY_DATABASE_URL.") from None
+        raise BackupError(
+            f"The file {path} is there but is not a database SQLite can read ({exc}). "
+            "Nothing was changed: move it away, or choose another COURTJOURNEY_DATABASE_URL."
+        ) from None
 
 
 def _swap_in(copy: Path, target: Path) -> None:
@@ -378,11 +422,15 @@ async def _postgresql_has_tables(url: str) -> bool:
     engine = create_async_engine(url)
     try:
         async with engine.connect() as conn:
-            found = await conn.scalar(text("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"))
+            found = await conn.scalar(
+                text("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+            )
             return bool(found)
     except (SQLAlchemyError, OSError) as exc:
-        raise BackupError(f"Could not reach the PostgreSQL database to restore into: {_first_line(exc)} "
-                          "Nothing was changed.") from None
+        raise BackupError(
+            f"Could not reach the PostgreSQL database to restore into: {_first_line(exc)} "
+            "Nothing was changed."
+        ) from None
     finally:
         await engine.dispose()
 
@@ -397,7 +445,9 @@ def backend_of(url: str) -> str:
 def sqlite_path(url: str) -> Path:
     path = url.split("///", 1)[-1] if "///" in url else ""
     if not path or path == ":memory:":
-        raise BackupError("COURTJOURNEY_DATABASE_URL names no SQLite file (an in-memory database cannot be backed up or restored).")
+        raise BackupError(
+            "COURTJOURNEY_DATABASE_URL names no SQLite file (an in-memory database cannot be backed up or restored)."
+        )
     return Path(path).absolute()
 
 
@@ -444,9 +494,22 @@ def where(settings: Settings) -> str:
 
 def describe(manifest: Manifest) -> str:
     c = manifest.contents
-    return (f"{BACKEND_NAMES[manifest.backend]}, database revision {c.alembic_revision}, taken {manifest.created_at:%Y-%m-%d %H:%M:%S} UTC: "
-            f"{sum(c.row_counts.values()):,} rows in {len(c.row_counts)} tables, {len(c.chain_heads)} incident log(s), "
-            f"{len(c.documents)} document(s), {len(c.evidence_files)} evidence file(s)")
+    return (
+        f"{BACKEND_NAMES[manifest.backend]}, database revision {c.alembic_revision}, taken {manifest.created_at:%Y-%m-%d %H:%M:%S} UTC: "
+        f"{sum(c.row_counts.values()):,} rows in {len(c.row_counts)} tables, {len(c.chain_heads)} incident log(s), "
+        f"{len(c.documents)} document(s), {len(c.evidence_files)} evidence file(s)"
+    )
 
 
-__all__ = ("KEY_CUSTODY", "BackupError", "Manifest", "Restored", "Taken", "describe", "read_archive", "restore", "take", "where")
+__all__ = (
+    "KEY_CUSTODY",
+    "BackupError",
+    "Manifest",
+    "Restored",
+    "Taken",
+    "describe",
+    "read_archive",
+    "restore",
+    "take",
+    "where",
+)

@@ -9,18 +9,18 @@ from advanced_alchemy.types import DateTimeUTC, EncryptedString, EncryptedText
 
 from courtjourney.settings import encryption_key
 
-__all__ = ("Base", "metadata", "Secret", "SecretText", "DateTimeUTC", "utcnow")
+__all__ = ("Base", "DateTimeUTC", "Secret", "SecretText", "metadata", "utcnow")
 
 Base = UUIDv7AuditBase
 metadata = orm_registry.metadata
 
 
-def Secret(length: int | None = None) -> EncryptedString:  # noqa: N802 - reads like a type in models
+def Secret(length: int | None = None) -> EncryptedString:
     """A short string encrypted at rest (names, phone numbers, contact details)."""
     return EncryptedString(key=encryption_key, length=length)
 
 
-def SecretText() -> EncryptedText:  # noqa: N802
+def SecretText() -> EncryptedText:
     """Free text encrypted at rest (notes, reasons, narratives)."""
     return EncryptedText(key=encryption_key)
 

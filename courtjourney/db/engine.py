@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from courtjourney.settings import Settings
 
-
 #: app.state key of the sessionmaker that guards and middleware use outside the request's session.
 SESSIONS_KEY = "courtjourney_sessions"
 

@@ -65,7 +65,9 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
 
 def key_check(settings: Settings) -> str:
     """HMAC of a fixed text under a key derived from the secret: tells a wrong key at once, and reveals nothing of it."""
-    return hmac.new(settings.derived_key(KEY_CHECK_PURPOSE), b"courtjourney backup", hashlib.sha256).hexdigest()
+    return hmac.new(
+        settings.derived_key(KEY_CHECK_PURPOSE), b"courtjourney backup", hashlib.sha256
+    ).hexdigest()
 
 
 async def read_contents(conn: AsyncConnection) -> Contents:
@@ -75,23 +77,43 @@ async def read_contents(conn: AsyncConnection) -> Contents:
     from courtjourney.threats.models import ChainLink, Evidence
 
     names = sorted(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
-    counts = {name: int(await conn.scalar(select(func.count()).select_from(table(name))) or 0) for name in names}
-    revision = await conn.scalar(text("SELECT version_num FROM alembic_version")) if "alembic_version" in names else None
+    counts = {
+        name: int(await conn.scalar(select(func.count()).select_from(table(name))) or 0) for name in names
+    }
+    revision = (
+        await conn.scalar(text("SELECT version_num FROM alembic_version"))
+        if "alembic_version" in names
+        else None
+    )
     heads: dict[str, ChainHead] = {}
     if ChainLink.__tablename__ in names:
         links = ChainLink.__table__
-        last = select(links.c.case_id, func.max(links.c.seq).label("seq")).group_by(links.c.case_id).subquery()
-        rows = await conn.execute(select(links.c.case_id, links.c.seq, links.c.link)
-                                  .join(last, (links.c.case_id == last.c.case_id) & (links.c.seq == last.c.seq)))
+        last = (
+            select(links.c.case_id, func.max(links.c.seq).label("seq")).group_by(links.c.case_id).subquery()
+        )
+        rows = await conn.execute(
+            select(links.c.case_id, links.c.seq, links.c.link).join(
+                last, (links.c.case_id == last.c.case_id) & (links.c.seq == last.c.seq)
+            )
+        )
         heads = {str(case_id): ChainHead(seq, link) for case_id, seq, link in rows}
 
     async def hashes(model: Any) -> dict[str, str]:
         if model.__tablename__ not in names:
             return {}
-        return dict(sorted((str(row_id), digest) for row_id, digest in await conn.execute(select(model.id, model.sha256))))
+        return dict(
+            sorted(
+                (str(row_id), digest) for row_id, digest in await conn.execute(select(model.id, model.sha256))
+            )
+        )
 
-    return Contents(alembic_revision=revision, row_counts=counts, chain_heads=dict(sorted(heads.items())),
-                    documents=await hashes(ProducedDocument), evidence_files=await hashes(Evidence))
+    return Contents(
+        alembic_revision=revision,
+        row_counts=counts,
+        chain_heads=dict(sorted(heads.items())),
+        documents=await hashes(ProducedDocument),
+        evidence_files=await hashes(Evidence),
+    )
 
 
 async def contents_at(url: str) -> Contents:
@@ -121,10 +143,12 @@ async def compare(url: str, manifest: Manifest, settings: Settings, *, upgrade: 
     try:
         async with engine.connect() as conn:
             found = await read_contents(conn)
-            checks = [_same_counts(expected.row_counts, found.row_counts),
-                      _same_heads(expected.chain_heads, found.chain_heads),
-                      await _documents_decrypt(conn, expected.documents, found.documents),
-                      await _files_decrypt(conn, settings, expected.evidence_files, found.evidence_files)]
+            checks = [
+                _same_counts(expected.row_counts, found.row_counts),
+                _same_heads(expected.chain_heads, found.chain_heads),
+                await _documents_decrypt(conn, expected.documents, found.documents),
+                await _files_decrypt(conn, settings, expected.evidence_files, found.evidence_files),
+            ]
         if upgrade:
             await asyncio.to_thread(_upgrade, settings, url)
         checks.append(await _chains_verify(engine))
@@ -135,9 +159,14 @@ async def compare(url: str, manifest: Manifest, settings: Settings, *, upgrade: 
 
 def _same_counts(expected: dict[str, int], found: dict[str, int]) -> Check:
     if expected == found:
-        return Check("rows", True, f"{len(found)} tables, {sum(found.values()):,} rows: the same as the backup")
-    wrong = [f"{name} has {found.get(name, 'no table')}, the backup has {expected.get(name, 'no table')}"
-             for name in sorted(set(expected) | set(found)) if expected.get(name) != found.get(name)]
+        return Check(
+            "rows", True, f"{len(found)} tables, {sum(found.values()):,} rows: the same as the backup"
+        )
+    wrong = [
+        f"{name} has {found.get(name, 'no table')}, the backup has {expected.get(name, 'no table')}"
+        for name in sorted(set(expected) | set(found))
+        if expected.get(name) != found.get(name)
+    ]
     return Check("rows", False, "DIFFERENT: " + "; ".join(wrong[:10]))
 
 
@@ -149,24 +178,38 @@ def _same_heads(expected: dict[str, ChainHead], found: dict[str, ChainHead]) -> 
     return Check(what, False, f"DIFFERENT for {len(wrong)} case(s), the first being case {wrong[0]}")
 
 
-def _hash_check(what: str, expected: dict[str, str], recorded: dict[str, str], computed: dict[str, str | None]) -> Check:
+def _hash_check(
+    what: str, expected: dict[str, str], recorded: dict[str, str], computed: dict[str, str | None]
+) -> Check:
     if expected != recorded:
-        return Check(what, False, f"DIFFERENT: {len(recorded)} recorded here, {len(expected)} in the backup, "
-                                  "or their recorded SHA-256 differ")
+        return Check(
+            what,
+            False,
+            f"DIFFERENT: {len(recorded)} recorded here, {len(expected)} in the backup, "
+            "or their recorded SHA-256 differ",
+        )
     bad = sorted(k for k, v in computed.items() if v != expected.get(k))
     if bad:
-        return Check(what, False, f"{len(bad)} could not be decrypted or do not match their SHA-256, the first being {bad[0]}")
+        return Check(
+            what,
+            False,
+            f"{len(bad)} could not be decrypted or do not match their SHA-256, the first being {bad[0]}",
+        )
     return Check(what, True, f"{len(expected)}: each decrypted, and its SHA-256 is the one in the backup")
 
 
-async def _documents_decrypt(conn: AsyncConnection, expected: dict[str, str], recorded: dict[str, str]) -> Check:
+async def _documents_decrypt(
+    conn: AsyncConnection, expected: dict[str, str], recorded: dict[str, str]
+) -> Check:
     from courtjourney.documents.models import ProducedDocument
 
     column = ProducedDocument.__table__.c.content
     computed: dict[str, str | None] = {}
     if recorded:
         # Read the ciphertext as it is stored and decrypt row by row, so one bad row is reported, not raised.
-        async for row_id, stored in await conn.stream(select(ProducedDocument.id, type_coerce(column, Text()))):
+        async for row_id, stored in await conn.stream(
+            select(ProducedDocument.id, type_coerce(column, Text()))
+        ):
             try:
                 body = base64.b64decode(column.type.process_result_value(stored, conn.dialect))
                 computed[str(row_id)] = hashlib.sha256(body).hexdigest()
@@ -175,8 +218,9 @@ async def _documents_decrypt(conn: AsyncConnection, expected: dict[str, str], re
     return _hash_check("produced documents", expected, recorded, computed)
 
 
-async def _files_decrypt(conn: AsyncConnection, settings: Settings, expected: dict[str, str],
-                         recorded: dict[str, str]) -> Check:
+async def _files_decrypt(
+    conn: AsyncConnection, settings: Settings, expected: dict[str, str], recorded: dict[str, str]
+) -> Check:
     from courtjourney.threats import evidence as files
     from courtjourney.threats.models import Evidence
 
@@ -185,7 +229,8 @@ async def _files_decrypt(conn: AsyncConnection, settings: Settings, expected: di
     computed: dict[str, str | None] = {}
     if recorded:
         async for row_id, digest, stored in await conn.stream(
-                select(Evidence.id, Evidence.sha256, type_coerce(column, LargeBinary()))):
+            select(Evidence.id, Evidence.sha256, type_coerce(column, LargeBinary()))
+        ):
             try:
                 computed[str(row_id)] = files.sha256(files.decrypt(key, row_id, digest, stored))
             except Exception:  # noqa: BLE001 - as above
@@ -201,8 +246,11 @@ async def _chains_verify(engine: AsyncEngine) -> Check:
         for case in cases:
             verdict = await services.verify_case(db, case.id)
             if not verdict.intact:
-                return Check("incident log chains", False,
-                             f"case {case.id} BREAKS AT entry {verdict.broken_at}: {verdict.problem}")
+                return Check(
+                    "incident log chains",
+                    False,
+                    f"case {case.id} BREAKS AT entry {verdict.broken_at}: {verdict.problem}",
+                )
     return Check("incident log chains", True, f"{len(cases)} case(s) verified: all intact")
 
 

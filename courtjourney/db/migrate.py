@@ -56,7 +56,9 @@ def append_only(table: str, allow_delete_cascade: bool = False) -> None:
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
                 f"BEGIN RAISE EXCEPTION '{table} is append-only'; END $$"
             )
-            op.execute(f"CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()")
+            op.execute(
+                f"CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
+            )
 
 
 def drop_append_only(table: str) -> None:
@@ -64,7 +66,9 @@ def drop_append_only(table: str) -> None:
     bind = op.get_bind()
     for event in ("UPDATE", "DELETE"):
         name = f"{table}_no_{event.lower()}"
-        op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if bind.dialect.name == "postgresql" else ""))
+        op.execute(
+            f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if bind.dialect.name == "postgresql" else "")
+        )
         if bind.dialect.name == "postgresql":
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
 
@@ -95,7 +99,9 @@ def delete_never(table: str) -> None:
     name = f"{table}_no_delete"
     if bind.dialect.name == "sqlite":
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
-        op.execute(f"CREATE TRIGGER {name} BEFORE DELETE ON {table} BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END")
+        op.execute(
+            f"CREATE TRIGGER {name} BEFORE DELETE ON {table} BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+        )
     elif bind.dialect.name == "postgresql":
         op.execute(
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "

@@ -12,12 +12,20 @@ from courtjourney.cases.models import (  # noqa: F401
     Task,
 )
 from courtjourney.db.base import metadata
-from courtjourney.threats.models import Amendment, ChainLink, Evidence, Incident, PoliceReferral  # noqa: F401
 from courtjourney.glossary.models import LocalEntry  # noqa: F401
+from courtjourney.threats.models import Amendment, ChainLink, Evidence, Incident, PoliceReferral  # noqa: F401
 
 __all__ = ("metadata",)
-from courtjourney.documents.models import DocumentShare, ProducedDocument  # noqa: F401,E402
-from courtjourney.hearings.models import (  # noqa: F401,E402
+from courtjourney.debrief.models import (  # noqa: F401
+    Closure,
+    Outcome,
+    PlanItem,
+    PlanReview,
+    PurgedCase,
+    WitnessAttendance,
+)
+from courtjourney.documents.models import DocumentShare, ProducedDocument  # noqa: F401
+from courtjourney.hearings.models import (  # noqa: F401
     Attendance,
     CalendarSubscription,
     Charge,
@@ -25,12 +33,4 @@ from courtjourney.hearings.models import (  # noqa: F401,E402
     HearingChange,
     Proceeding,
     SpecialMeasure,
-)
-from courtjourney.debrief.models import (  # noqa: F401,E402
-    Closure,
-    Outcome,
-    PlanItem,
-    PlanReview,
-    PurgedCase,
-    WitnessAttendance,
 )

@@ -17,12 +17,15 @@ from courtjourney.debrief.models import Outcome
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.errors import InputError
 from courtjourney.hearings import services as hearing_services
-from courtjourney.i18n import get_locale, gettext as _
+from courtjourney.i18n import get_locale
+from courtjourney.i18n import gettext as _
 from courtjourney.web.forms import clean
 
 
 def _strings(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: (str(v) if isinstance(v, UUID | int) and not isinstance(v, bool) else v) for k, v in data.items()}
+    return {
+        k: (str(v) if isinstance(v, UUID | int) and not isinstance(v, bool) else v) for k, v in data.items()
+    }
 
 
 def outcome_out(o: Outcome) -> schemas.OutcomeOut:
@@ -31,14 +34,24 @@ def outcome_out(o: Outcome) -> schemas.OutcomeOut:
 
 def deadline_out(cd: services.CaseDeadline) -> schemas.DeadlineOut:
     d = cd.deadline
-    return schemas.DeadlineOut(rule=d.key, outcome_id=cd.outcome.id if cd.outcome else None, title=_(d.title), due=d.due,
-                               warn_on=d.warn_on, later=d.later, rule_text=_(d.rule), source=d.source,
-                               missing=[_(m) for m in d.missing])
+    return schemas.DeadlineOut(
+        rule=d.key,
+        outcome_id=cd.outcome.id if cd.outcome else None,
+        title=_(d.title),
+        due=d.due,
+        warn_on=d.warn_on,
+        later=d.later,
+        rule_text=_(d.rule),
+        source=d.source,
+        missing=[_(m) for m in d.missing],
+    )
 
 
 async def plan_out(db: AsyncSession, case_id: UUID) -> schemas.PlanOut:
-    return schemas.PlanOut(items=[dump(schemas.PlanItemOut, i) for i in await services.plan_for(db, case_id)],  # type: ignore[misc]
-                           reviews=[dump(schemas.ReviewOut, r) for r in await services.reviews_for(db, case_id)])  # type: ignore[misc]
+    return schemas.PlanOut(
+        items=[dump(schemas.PlanItemOut, i) for i in await services.plan_for(db, case_id)],  # type: ignore[misc]
+        reviews=[dump(schemas.ReviewOut, r) for r in await services.reviews_for(db, case_id)],
+    )  # type: ignore[misc]
 
 
 class DebriefApi(Controller):
@@ -50,27 +63,49 @@ class DebriefApi(Controller):
         return [outcome_out(o) for o in await services.outcomes_for(db_session, case_id)]
 
     @post("/outcomes", summary="Record an outcome for one defendant and charge", status_code=201)
-    async def add_outcome(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
-                          data: schemas.OutcomeIn) -> schemas.OutcomeOut:
+    async def add_outcome(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.OutcomeIn,
+    ) -> schemas.OutcomeOut:
         values = clean(forms.OUTCOME, _strings(data.to_dict()))
         case = await case_services.get_case(db_session, case_id)
-        return outcome_out(await services.add_outcome(db_session, case, request.user, values, connection=request))
+        return outcome_out(
+            await services.add_outcome(db_session, case, request.user, values, connection=request)
+        )
 
     @get("/outcomes/{outcome_id:uuid}", summary="One outcome")
-    async def get_outcome(self, db_session: AsyncSession, case_id: UUID, outcome_id: UUID) -> schemas.OutcomeOut:
+    async def get_outcome(
+        self, db_session: AsyncSession, case_id: UUID, outcome_id: UUID
+    ) -> schemas.OutcomeOut:
         case = await case_services.get_case(db_session, case_id)
         return outcome_out(await services.get_outcome(db_session, case, outcome_id))
 
     @put("/outcomes/{outcome_id:uuid}", summary="Correct an outcome (send it whole)")
-    async def change_outcome(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, outcome_id: UUID,
-                             data: schemas.OutcomeIn) -> schemas.OutcomeOut:
+    async def change_outcome(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        outcome_id: UUID,
+        data: schemas.OutcomeIn,
+    ) -> schemas.OutcomeOut:
         values = clean(forms.OUTCOME, _strings(data.to_dict()))
         case = await case_services.get_case(db_session, case_id)
         outcome = await services.get_outcome(db_session, case, outcome_id)
-        return outcome_out(await services.change_outcome(db_session, case, outcome, request.user, values, connection=request))
+        return outcome_out(
+            await services.change_outcome(db_session, case, outcome, request.user, values, connection=request)
+        )
 
-    @get("/outcomes/{outcome_id:uuid}/deadlines/{rule:str}", summary="One deadline rule for one outcome (400 if it does not apply)")
-    async def one_deadline(self, db_session: AsyncSession, case_id: UUID, outcome_id: UUID, rule: str) -> schemas.DeadlineOut:
+    @get(
+        "/outcomes/{outcome_id:uuid}/deadlines/{rule:str}",
+        summary="One deadline rule for one outcome (400 if it does not apply)",
+    )
+    async def one_deadline(
+        self, db_session: AsyncSession, case_id: UUID, outcome_id: UUID, rule: str
+    ) -> schemas.DeadlineOut:
         case = await case_services.get_case(db_session, case_id)
         outcome = await services.get_outcome(db_session, case, outcome_id)
         reported = services.first_report(await services.outcomes_for(db_session, case.id))
@@ -80,23 +115,49 @@ class DebriefApi(Controller):
             raise InputError({"rule": _(str(refused))}) from None
         return deadline_out(services.CaseDeadline(d, outcome))
 
-    @get("/deadlines", summary="Every deadline from the case's outcomes, with its rule, source and any missing data")
+    @get(
+        "/deadlines",
+        summary="Every deadline from the case's outcomes, with its rule, source and any missing data",
+    )
     async def list_deadlines(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.DeadlineOut]:
         case = await case_services.get_case(db_session, case_id)
-        return [deadline_out(cd) for cd in services.case_deadlines(case, await services.outcomes_for(db_session, case.id))]
+        return [
+            deadline_out(cd)
+            for cd in services.case_deadlines(case, await services.outcomes_for(db_session, case.id))
+        ]
 
-    @post("/deadlines/tasks", summary="Turn the deadlines into dated tasks (again: updates them, never duplicates)", status_code=200)
-    async def deadline_tasks(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID) -> list[TaskOut]:
+    @post(
+        "/deadlines/tasks",
+        summary="Turn the deadlines into dated tasks (again: updates them, never duplicates)",
+        status_code=200,
+    )
+    async def deadline_tasks(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
+    ) -> list[TaskOut]:
         case = await case_services.get_case(db_session, case_id)
-        return [task_out(t) for t in await services.sync_deadline_tasks(db_session, case, request.user, connection=request)]
+        return [
+            task_out(t)
+            for t in await services.sync_deadline_tasks(db_session, case, request.user, connection=request)
+        ]
 
-    @put("/hearings/{hearing_id:uuid}/child-attendance", summary="Record whether the child came to a trial or recorded cross-examination")
-    async def child_attendance(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID,
-                               data: schemas.ChildAttendanceIn) -> schemas.ChildAttendanceOut:
+    @put(
+        "/hearings/{hearing_id:uuid}/child-attendance",
+        summary="Record whether the child came to a trial or recorded cross-examination",
+    )
+    async def child_attendance(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        hearing_id: UUID,
+        data: schemas.ChildAttendanceIn,
+    ) -> schemas.ChildAttendanceOut:
         values = clean(forms.CHILD_ATTENDANCE, data.to_dict())
         case = await case_services.get_case(db_session, case_id)
         hearing = await hearing_services.get_hearing(db_session, case, hearing_id)
-        row = await services.record_child_attendance(db_session, case, hearing, request.user, values, connection=request)
+        row = await services.record_child_attendance(
+            db_session, case, hearing, request.user, values, connection=request
+        )
         return dump(schemas.ChildAttendanceOut, row)  # type: ignore[return-value]
 
     @get("/support-plan", summary="The post-trial support plan: items and review dates")
@@ -104,52 +165,142 @@ class DebriefApi(Controller):
         return await plan_out(db_session, case_id)
 
     @post("/support-plan/items", summary="Add an item to the support plan", status_code=201)
-    async def add_item(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
-                       data: schemas.PlanItemIn) -> schemas.PlanItemOut:
+    async def add_item(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.PlanItemIn,
+    ) -> schemas.PlanItemOut:
         values = clean(forms.PLAN_ITEM, data.to_dict())
         case = await case_services.get_case(db_session, case_id)
-        return dump(schemas.PlanItemOut, await services.add_plan_item(db_session, case, request.user, values,  # type: ignore[return-value]
-                                                                      connection=request))
+        return dump(
+            schemas.PlanItemOut,
+            await services.add_plan_item(
+                db_session,
+                case,
+                request.user,
+                values,  # type: ignore[return-value]
+                connection=request,
+            ),
+        )
 
-    @patch("/support-plan/items/{item_id:uuid}", summary="Change a support plan item (its status, owner, due date)")
-    async def change_item(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, item_id: UUID,
-                          data: schemas.PlanItemUpdate) -> schemas.PlanItemOut:
+    @patch(
+        "/support-plan/items/{item_id:uuid}",
+        summary="Change a support plan item (its status, owner, due date)",
+    )
+    async def change_item(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        item_id: UUID,
+        data: schemas.PlanItemUpdate,
+    ) -> schemas.PlanItemOut:
         values = clean(forms.PLAN_ITEM, data.to_dict(), partial=True)
         case = await case_services.get_case(db_session, case_id)
         item = await services.get_plan_item(db_session, case, item_id)
-        return dump(schemas.PlanItemOut, await services.change_plan_item(db_session, case, item, request.user, values,  # type: ignore[return-value]
-                                                                         connection=request))
+        return dump(
+            schemas.PlanItemOut,
+            await services.change_plan_item(
+                db_session,
+                case,
+                item,
+                request.user,
+                values,  # type: ignore[return-value]
+                connection=request,
+            ),
+        )
 
-    @post("/support-plan/reviews", summary="Set review dates 1, 3, 6 and 9 months from a start day", status_code=200)
-    async def set_reviews(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
-                          data: schemas.ReviewsIn) -> list[schemas.ReviewOut]:
+    @post(
+        "/support-plan/reviews",
+        summary="Set review dates 1, 3, 6 and 9 months from a start day",
+        status_code=200,
+    )
+    async def set_reviews(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.ReviewsIn,
+    ) -> list[schemas.ReviewOut]:
         values = clean(forms.REVIEWS, data.to_dict())
         case = await case_services.get_case(db_session, case_id)
-        return [dump(schemas.ReviewOut, r) for r in await services.set_reviews(db_session, case, request.user,  # type: ignore[misc]
-                                                                                 values["start_on"], connection=request)]
+        return [
+            dump(schemas.ReviewOut, r)
+            for r in await services.set_reviews(
+                db_session,
+                case,
+                request.user,  # type: ignore[misc]
+                values["start_on"],
+                connection=request,
+            )
+        ]
 
     @post("/support-plan/reviews/{review_id:uuid}/done", summary="Mark a review as done", status_code=200)
-    async def review_done(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, review_id: UUID,
-                          data: schemas.ReviewDoneIn) -> schemas.ReviewOut:
+    async def review_done(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        review_id: UUID,
+        data: schemas.ReviewDoneIn,
+    ) -> schemas.ReviewOut:
         case = await case_services.get_case(db_session, case_id)
         review = await services.get_review(db_session, case, review_id)
-        return dump(schemas.ReviewOut, await services.review_done(db_session, case, review, request.user, data.notes,  # type: ignore[return-value]
-                                                                  connection=request))
+        return dump(
+            schemas.ReviewOut,
+            await services.review_done(
+                db_session,
+                case,
+                review,
+                request.user,
+                data.notes,  # type: ignore[return-value]
+                connection=request,
+            ),
+        )
 
-    @post("/close", summary="Close the case: why, when, and the date its records will be deleted", status_code=201)
-    async def close(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
-                    data: schemas.CloseIn) -> schemas.ClosureOut:
+    @post(
+        "/close",
+        summary="Close the case: why, when, and the date its records will be deleted",
+        status_code=201,
+    )
+    async def close(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.CloseIn
+    ) -> schemas.ClosureOut:
         values = clean(forms.CLOSE, data.to_dict())
         case = await case_services.get_case(db_session, case_id)
-        return dump(schemas.ClosureOut, await services.close_case(db_session, case, request.user, values,  # type: ignore[return-value]
-                                                                  connection=request))
+        return dump(
+            schemas.ClosureOut,
+            await services.close_case(
+                db_session,
+                case,
+                request.user,
+                values,  # type: ignore[return-value]
+                connection=request,
+            ),
+        )
 
-    @get("/debrief-letter", summary="The family's debrief letter (Word), in the family member's language",
-         media_type=DOCX_MEDIA_TYPE)
-    async def debrief_letter(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
-                             member: UUID | None = None) -> Response[bytes]:
+    @get(
+        "/debrief-letter",
+        summary="The family's debrief letter (Word), in the family member's language",
+        media_type=DOCX_MEDIA_TYPE,
+    )
+    async def debrief_letter(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        member: UUID | None = None,
+    ) -> Response[bytes]:
         case = await case_services.get_case(db_session, case_id)
-        body, made = await letter.produce(db_session, case, request.user, member_id=member, connection=request)
-        return Response(body, media_type=DOCX_MEDIA_TYPE,
-                        headers={"Content-Disposition": f'attachment; filename="debrief-{case.reference}-{made.lang}.docx"'})
-
+        body, made = await letter.produce(
+            db_session, case, request.user, member_id=member, connection=request
+        )
+        return Response(
+            body,
+            media_type=DOCX_MEDIA_TYPE,
+            headers={
+                "Content-Disposition": f'attachment; filename="debrief-{case.reference}-{made.lang}.docx"'
+            },
+        )

@@ -35,42 +35,102 @@ CLOSING_REASONS = (
 # that services._months, not a length limit, says what is wrong with one: "from 1 to 1200".
 MONTHS_LENGTH = 20
 OUTCOME = (
-    Field("proceeding_id", N_("Proceeding"), kind="uuid", required=False,
-          hint=N_("Leave empty for no further action before any charge.")),
+    Field(
+        "proceeding_id",
+        N_("Proceeding"),
+        kind="uuid",
+        required=False,
+        hint=N_("Leave empty for no further action before any charge."),
+    ),
     Field("charge_id", N_("Charge"), kind="uuid", required=False),
     Field("defendant", N_("Defendant (label or initials)"), required=False, max_length=60),
     Field("result", N_("Outcome"), kind="choice", choices=RESULTS),
     Field("decided_on", N_("Date of the verdict or decision"), kind="date", not_after_today=True),
     Field("sentence_type", N_("Sentence"), kind="choice", choices=SENTENCES, required=False),
-    Field("custody_months", N_("Length of the prison or suspended sentence, in months"), required=False, max_length=MONTHS_LENGTH,
-          hint=N_("For example, 30 for two and a half years.")),
+    Field(
+        "custody_months",
+        N_("Length of the prison or suspended sentence, in months"),
+        required=False,
+        max_length=MONTHS_LENGTH,
+        hint=N_("For example, 30 for two and a half years."),
+    ),
     Field("sentence_on", N_("Date of sentence"), kind="date", required=False, not_after_today=True),
     Field("offender_under_18", N_("The offender was under 18 when convicted"), kind="bool", required=False),
-    Field("particular_concern", N_("Sentenced as an offender of particular concern"), kind="bool", required=False),
-    Field("life_maximum", N_("The offence has a maximum of life (this can change the release point)"), kind="bool", required=False),
-    Field("uls_eligible", N_("The offence is covered by the Unduly Lenient Sentence scheme"), kind="choice", choices=ULS_CHOICES,
-          required=False, hint=N_("Ask the CPS or witness care if you are not sure.")),
+    Field(
+        "particular_concern",
+        N_("Sentenced as an offender of particular concern"),
+        kind="bool",
+        required=False,
+    ),
+    Field(
+        "life_maximum",
+        N_("The offence has a maximum of life (this can change the release point)"),
+        kind="bool",
+        required=False,
+    ),
+    Field(
+        "uls_eligible",
+        N_("The offence is covered by the Unduly Lenient Sentence scheme"),
+        kind="choice",
+        choices=ULS_CHOICES,
+        required=False,
+        hint=N_("Ask the CPS or witness care if you are not sure."),
+    ),
     Field("restraining_order", N_("A restraining order was made"), kind="bool", required=False),
-    Field("restraining_order_months", N_("How long the restraining order lasts, in months"), required=False, max_length=MONTHS_LENGTH,
-          hint=N_("Leave empty if it lasts until the court changes it.")),
+    Field(
+        "restraining_order_months",
+        N_("How long the restraining order lasts, in months"),
+        required=False,
+        max_length=MONTHS_LENGTH,
+        hint=N_("Leave empty if it lasts until the court changes it."),
+    ),
     Field("shpo", N_("A sexual harm prevention order was made"), kind="bool", required=False),
-    Field("discharge_months", N_("Length of a conditional discharge, in months"), required=False, max_length=MONTHS_LENGTH),
-    Field("reported_on", N_("Date it was first reported to the police"), kind="date", required=False, not_after_today=True,
-          hint=N_("Needed for the compensation deadline.")),
-    Field("parole_decision_on", N_("Date of a Parole Board decision"), kind="date", required=False, not_after_today=True),
+    Field(
+        "discharge_months",
+        N_("Length of a conditional discharge, in months"),
+        required=False,
+        max_length=MONTHS_LENGTH,
+    ),
+    Field(
+        "reported_on",
+        N_("Date it was first reported to the police"),
+        kind="date",
+        required=False,
+        not_after_today=True,
+        hint=N_("Needed for the compensation deadline."),
+    ),
+    Field(
+        "parole_decision_on",
+        N_("Date of a Parole Board decision"),
+        kind="date",
+        required=False,
+        not_after_today=True,
+    ),
     Field("notes", N_("Notes"), kind="longtext", required=False, max_length=5000),
 )
 OUTCOME_KEYS = tuple(f.name for f in OUTCOME)
 
 PLAN_ITEM = (
     Field("kind", N_("Kind of support"), kind="choice", choices=PLAN_KINDS),
-    Field("owner", N_("Who will do it"), max_length=120, hint=N_("A name or a role, for example: IPSW, or Mum with the IPSW.")),
+    Field(
+        "owner",
+        N_("Who will do it"),
+        max_length=120,
+        hint=N_("A name or a role, for example: IPSW, or Mum with the IPSW."),
+    ),
     Field("due_on", N_("Due date"), kind="date", required=False),
     Field("status", N_("Status"), kind="choice", choices=PLAN_STATUSES),
     Field("details", N_("Details"), kind="longtext", required=False, max_length=2000),
 )
 
-REVIEWS = (Field("start_on", N_("Plan starts on"), kind="date", hint=N_("Reviews fall 1, 3, 6 and 9 months after this day.")),)
+REVIEWS = (
+    Field(
+        "start_on",
+        N_("Plan starts on"),
+        kind="date",
+        hint=N_("Reviews fall 1, 3, 6 and 9 months after this day."),
+    ),
+)
 
 CHILD_ATTENDANCE_CHOICES = (
     ("gave_evidence", N_("Came and gave evidence")),
@@ -78,9 +138,17 @@ CHILD_ATTENDANCE_CHOICES = (
     ("did_not_attend", N_("Did not come")),
 )
 CHILD_ATTENDANCE = (
-    Field("attended", N_("Did the child come to this hearing?"), kind="choice", choices=CHILD_ATTENDANCE_CHOICES),
-    Field("note", N_("Why, or what helped"), kind="longtext", required=False, max_length=2000,
-          hint=N_("For example: too frightened after threats; the live link helped.")),
+    Field(
+        "attended", N_("Did the child come to this hearing?"), kind="choice", choices=CHILD_ATTENDANCE_CHOICES
+    ),
+    Field(
+        "note",
+        N_("Why, or what helped"),
+        kind="longtext",
+        required=False,
+        max_length=2000,
+        hint=N_("For example: too frightened after threats; the live link helped."),
+    ),
 )
 
 CLOSE = (

@@ -18,7 +18,7 @@ from courtjourney import i18n
 from courtjourney.cases.models import Case
 from courtjourney.debrief import rules
 from courtjourney.debrief.models import Outcome
-from courtjourney.debrief.services import CaseDeadline, facts, first_report
+from courtjourney.debrief.services import CaseDeadline, first_report
 from courtjourney.hearings.models import Charge
 
 TEMPLATES = {"outcome": "debrief_outcome", "not_prosecuted": "debrief_not_prosecuted"}
@@ -61,17 +61,36 @@ def _result_lines(o: Outcome, charge: Charge | None, _: Any) -> list[str]:
     crime = charge.description if charge else _("the crime")
     lines = {
         "convicted": [_("%(who)s was found guilty of: %(crime)s.") % {"who": who, "crime": crime}],
-        "guilty_plea": [_("%(who)s said they were guilty of: %(crime)s. This is called a guilty plea.") % {"who": who, "crime": crime}],
-        "acquitted": [_("%(who)s was found not guilty of: %(crime)s.") % {"who": who, "crime": crime},
-                      _("This does not mean that nobody believed your child. The law says the court must be sure, "
-                        "and it was not sure enough.")],
-        "hung_jury": [_("The jury could not agree about %(who)s.") % {"who": who},
-                      _("The prosecution will decide if there will be a new trial. I will tell you as soon as I know.")],
-        "retrial_ordered": [_("There will be a new trial for %(who)s. I will tell you the date as soon as I know it.") % {"who": who}],
+        "guilty_plea": [
+            _("%(who)s said they were guilty of: %(crime)s. This is called a guilty plea.")
+            % {"who": who, "crime": crime}
+        ],
+        "acquitted": [
+            _("%(who)s was found not guilty of: %(crime)s.") % {"who": who, "crime": crime},
+            _(
+                "This does not mean that nobody believed your child. The law says the court must be sure, "
+                "and it was not sure enough."
+            ),
+        ],
+        "hung_jury": [
+            _("The jury could not agree about %(who)s.") % {"who": who},
+            _("The prosecution will decide if there will be a new trial. I will tell you as soon as I know."),
+        ],
+        "retrial_ordered": [
+            _("There will be a new trial for %(who)s. I will tell you the date as soon as I know it.")
+            % {"who": who}
+        ],
         "discontinued": [_("The prosecution decided to stop the case against %(who)s.") % {"who": who}],
-        "no_evidence": [_("The prosecution told the court it would not go on with the case against %(who)s. "
-                          "This ends the case, and the court finds them not guilty.") % {"who": who}],
-        "no_further_action": [_("The police decided to take no further action. This means nobody will be charged for now.")],
+        "no_evidence": [
+            _(
+                "The prosecution told the court it would not go on with the case against %(who)s. "
+                "This ends the case, and the court finds them not guilty."
+            )
+            % {"who": who}
+        ],
+        "no_further_action": [
+            _("The police decided to take no further action. This means nobody will be charged for now.")
+        ],
     }
     return lines[o.result]
 
@@ -84,53 +103,95 @@ def sentence_lines(o: Outcome, _: Any, lang: str) -> list[str]:
     lines: list[str] = []
     length = _years(o.custody_months, _) if o.custody_months else ""
     if s == "custody":
-        lines.append(_("%(who)s was sent to prison. The sentence is %(length)s long.") % {"who": who, "length": length})
+        lines.append(
+            _("%(who)s was sent to prison. The sentence is %(length)s long.") % {"who": who, "length": length}
+        )
         rule = rules.release_rule(f)
         if rule is not None:
             lines.append(_(rule.explains))
             release = rules.likely_release(f)
             if release is not None:
-                lines.append(_("So the earliest they are likely to leave prison is around %(day)s. "
-                               "Time they spent locked up before the trial can make this sooner.") % {"day": i18n.long_date(release, lang)})
+                lines.append(
+                    _(
+                        "So the earliest they are likely to leave prison is around %(day)s. "
+                        "Time they spent locked up before the trial can make this sooner."
+                    )
+                    % {"day": i18n.long_date(release, lang)}
+                )
         lines.append(_(rules.LICENCE[0]))
     elif s == "suspended":
-        lines.append(_("%(who)s was given a suspended sentence of %(length)s. They will not go to prison now. "
-                       "If they commit another crime or break the court's rules, they can be sent to prison.") % {"who": who, "length": length})
+        lines.append(
+            _(
+                "%(who)s was given a suspended sentence of %(length)s. They will not go to prison now. "
+                "If they commit another crime or break the court's rules, they can be sent to prison."
+            )
+            % {"who": who, "length": length}
+        )
     elif s in {"community_order", "yro"}:
-        lines.append(_("%(who)s must follow rules set by the court and do work in the community. "
-                       "Probation or the youth justice team will check that they do.") % {"who": who})
+        lines.append(
+            _(
+                "%(who)s must follow rules set by the court and do work in the community. "
+                "Probation or the youth justice team will check that they do."
+            )
+            % {"who": who}
+        )
     elif s in {"hospital_order", "restricted_hospital_order"}:
         lines.append(_("%(who)s was sent to hospital for treatment, instead of prison.") % {"who": who})
     elif s == "fine":
         lines.append(_("%(who)s must pay a fine.") % {"who": who})
     elif s == "conditional_discharge":
-        lines.append(_("%(who)s will not be punished now, as long as they do not commit another crime for a set time.") % {"who": who})
+        lines.append(
+            _("%(who)s will not be punished now, as long as they do not commit another crime for a set time.")
+            % {"who": who}
+        )
     elif s == "absolute_discharge":
-        lines.append(_("The court decided not to punish %(who)s. They still have a criminal record for this.") % {"who": who})
+        lines.append(
+            _("The court decided not to punish %(who)s. They still have a criminal record for this.")
+            % {"who": who}
+        )
     row = rules.notification_row(f)
     if row is not None:
         period = rules.notification_period(row, o.offender_under_18, o.discharge_months)
         if period == "indefinite":
             years = rules.INDEFINITE_REVIEW_YEARS["under_18" if o.offender_under_18 else "adult"]
-            lines.append(_("%(who)s must keep telling the police where they live, and other details, for the rest of their life. "
-                           "They can ask for this to be reviewed after %(years)d years.") % {"who": who, "years": years})
+            lines.append(
+                _(
+                    "%(who)s must keep telling the police where they live, and other details, for the rest of their life. "
+                    "They can ask for this to be reviewed after %(years)d years."
+                )
+                % {"who": who, "years": years}
+            )
         elif isinstance(period, int):
-            lines.append(_("%(who)s must keep telling the police where they live, and other details, for %(length)s.")
-                         % {"who": who, "length": _years(period, _)})
+            lines.append(
+                _("%(who)s must keep telling the police where they live, and other details, for %(length)s.")
+                % {"who": who, "length": _years(period, _)}
+            )
     if o.restraining_order:
         lines.append(_(rules.RESTRAINING_ORDER[0]))
-        lines.append(_("This order lasts for %(length)s.") % {"length": _years(o.restraining_order_months, _)}
-                     if o.restraining_order_months else _("This order lasts until the court changes it."))
+        lines.append(
+            _("This order lasts for %(length)s.") % {"length": _years(o.restraining_order_months, _)}
+            if o.restraining_order_months
+            else _("This order lasts until the court changes it.")
+        )
     if o.shpo:
         lines.append(_(rules.SHPO[0]))
     return lines
 
 
 def facts_for_letter(o: Outcome) -> rules.Facts:
-    return rules.Facts(result=o.result, court_type=o.court_type, category=o.category, decided_on=o.decided_on,
-                       sentence_type=o.sentence_type, custody_months=o.custody_months, sentence_on=o.sentence_on,
-                       offender_under_18=o.offender_under_18, particular_concern=o.particular_concern, life_maximum=o.life_maximum,
-                       discharge_months=o.discharge_months)
+    return rules.Facts(
+        result=o.result,
+        court_type=o.court_type,
+        category=o.category,
+        decided_on=o.decided_on,
+        sentence_type=o.sentence_type,
+        custody_months=o.custody_months,
+        sentence_on=o.sentence_on,
+        offender_under_18=o.offender_under_18,
+        particular_concern=o.particular_concern,
+        life_maximum=o.life_maximum,
+        discharge_months=o.discharge_months,
+    )
 
 
 def _deadline_rows(deadlines: list[CaseDeadline], _: Any, lang: str) -> list[dict[str, str]]:
@@ -147,8 +208,16 @@ def _deadline_rows(deadlines: list[CaseDeadline], _: Any, lang: str) -> list[dic
     return rows
 
 
-def context(case: Case, member_name: str, lang: str, outcomes: list[Outcome], charges: dict[Any, Charge],
-            deadlines: list[CaseDeadline], worker_name: str, today: dt.date | None = None) -> Letter:
+def context(
+    case: Case,
+    member_name: str,
+    lang: str,
+    outcomes: list[Outcome],
+    charges: dict[Any, Charge],
+    deadlines: list[CaseDeadline],
+    worker_name: str,
+    today: dt.date | None = None,
+) -> Letter:
     """The words of the letter, in `lang`. Raises ValueError when there is no outcome to explain."""
     kind = kind_of(outcomes)
     if kind is None:
@@ -160,45 +229,90 @@ def context(case: Case, member_name: str, lang: str, outcomes: list[Outcome], ch
     what = [line for o in decided for line in _result_lines(o, charges.get(o.charge_id), _)]
     if kind == "outcome":
         title = _("After the court case: what happens now")
-        intro = [_("This letter is about the court case for %(child)s. It explains what the court decided and what happens next.")
-                 % {"child": case.child_name},
-                 _("I will go through it with you. You can ask me anything, at any time.")]
+        intro = [
+            _(
+                "This letter is about the court case for %(child)s. It explains what the court decided and what happens next."
+            )
+            % {"child": case.child_name},
+            _("I will go through it with you. You can ask me anything, at any time."),
+        ]
         sections.append({"heading": _("What the court decided"), "paragraphs": what})
         sentence = [line for o in decided for line in sentence_lines(o, _, lang)]
         if sentence:
             sections.append({"heading": _("The sentence"), "paragraphs": sentence})
         if any(o.sentence_type and o.court_type == "crown" and o.uls_eligible != "no" for o in decided):
-            sections.append({"heading": _("If you think the sentence is too low"), "paragraphs": [
-                _("Anyone can ask the Attorney General to look at some Crown Court sentences again. "
-                  "This is the Unduly Lenient Sentence scheme. The time limit is strict, so tell me soon if you want to ask.")]})
+            sections.append(
+                {
+                    "heading": _("If you think the sentence is too low"),
+                    "paragraphs": [
+                        _(
+                            "Anyone can ask the Attorney General to look at some Crown Court sentences again. "
+                            "This is the Unduly Lenient Sentence scheme. The time limit is strict, so tell me soon if you want to ask."
+                        )
+                    ],
+                }
+            )
     else:
         title = _("Why the case is not going to court")
-        intro = [_("This letter is about the case for %(child)s. It explains what was decided and what you can do about it.")
-                 % {"child": case.child_name},
-                 _("I will go through it with you. You can ask me anything, at any time.")]
-        sections.append({"heading": _("What was decided"), "paragraphs": [*what,
-            _("This does not mean that nobody believed your child. It usually means they think the evidence is not strong enough "
-              "for a court to be sure.")]})
+        intro = [
+            _(
+                "This letter is about the case for %(child)s. It explains what was decided and what you can do about it."
+            )
+            % {"child": case.child_name},
+            _("I will go through it with you. You can ask me anything, at any time."),
+        ]
+        sections.append(
+            {
+                "heading": _("What was decided"),
+                "paragraphs": [
+                    *what,
+                    _(
+                        "This does not mean that nobody believed your child. It usually means they think the evidence is not strong enough "
+                        "for a court to be sure."
+                    ),
+                ],
+            }
+        )
         vrr = next((cd.deadline for cd in deadlines if cd.deadline.key == "vrr" and cd.deadline.known), None)
-        review = [_("You can ask for the decision to be looked at again. This is called the Victims' Right to Review. It is free."),
-                  _("Someone who did not make the first decision will look at it again. They can change it.")]
+        review = [
+            _(
+                "You can ask for the decision to be looked at again. This is called the Victims' Right to Review. It is free."
+            ),
+            _("Someone who did not make the first decision will look at it again. They can change it."),
+        ]
         if vrr is not None:
-            review.append(_("Ask by %(day)s for a quick review. They will still take a request until %(later)s. "
-                            "After that they only look again in rare cases.") % {
-                "day": i18n.long_date(vrr.due, lang), "later": i18n.long_date(vrr.later, lang)})
+            review.append(
+                _(
+                    "Ask by %(day)s for a quick review. They will still take a request until %(later)s. "
+                    "After that they only look again in rare cases."
+                )
+                % {"day": i18n.long_date(vrr.due, lang), "later": i18n.long_date(vrr.later, lang)}
+            )
         review.append(_("I can help you ask, if you want to."))
         sections.append({"heading": _("Your right to ask for a review"), "paragraphs": review})
     after = [
-        {"heading": _("Support for you"), "paragraphs": [
-            _("I will keep supporting you now the case is over. We will make a plan together."),
-            _("We will meet to see how you are after 1, 3, 6 and 9 months."),
-            _("You may be able to get money from the Criminal Injuries Compensation Authority. I can help you apply."),
-        ]},
-        {"heading": _("How you might feel"), "paragraphs": [
-            _("This may not be the result you hoped for. That is not your fault, and it is not your child's fault."),
-            _("Many families feel angry, sad or let down after a case like this. Those feelings are normal."),
-            _("Your child was brave to speak up. Please talk to me about how you both feel."),
-        ]},
+        {
+            "heading": _("Support for you"),
+            "paragraphs": [
+                _("I will keep supporting you now the case is over. We will make a plan together."),
+                _("We will meet to see how you are after 1, 3, 6 and 9 months."),
+                _(
+                    "You may be able to get money from the Criminal Injuries Compensation Authority. I can help you apply."
+                ),
+            ],
+        },
+        {
+            "heading": _("How you might feel"),
+            "paragraphs": [
+                _(
+                    "This may not be the result you hoped for. That is not your fault, and it is not your child's fault."
+                ),
+                _(
+                    "Many families feel angry, sad or let down after a case like this. Those feelings are normal."
+                ),
+                _("Your child was brave to speak up. Please talk to me about how you both feel."),
+            ],
+        },
     ]
     ctx = {
         "title": title,
@@ -207,7 +321,9 @@ def context(case: Case, member_name: str, lang: str, outcomes: list[Outcome], ch
         "sections": sections,
         "deadlines_heading": _("What happens next, and by when"),
         "deadlines_intro": _("These are the dates that matter. I will remind you before each one."),
-        "th_what": _("What"), "th_by": _("By when"), "th_rule": _("The rule"),
+        "th_what": _("What"),
+        "th_by": _("By when"),
+        "th_rule": _("The rule"),
         "deadlines": _deadline_rows(deadlines, _, lang),
         "after": after,
         "words_heading": _("Words used in this letter"),
@@ -229,10 +345,12 @@ def plain_text(ctx: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-__all__ = ("Letter", "context", "kind_of", "plain_text", "first_report")
+__all__ = ("Letter", "context", "first_report", "kind_of", "plain_text")
 
 
-async def produce(db: Any, case: Case, user: Any, *, member_id: Any = None, connection: Any = None) -> tuple[bytes, Letter]:
+async def produce(
+    db: Any, case: Case, user: Any, *, member_id: Any = None, connection: Any = None
+) -> tuple[bytes, Letter]:
     """Render the debrief letter for one family member (default: the first), in their language; audited."""
     from courtjourney.accounts import audit
     from courtjourney.cases import services as cases
@@ -242,7 +360,9 @@ async def produce(db: Any, case: Case, user: Any, *, member_id: Any = None, conn
     from courtjourney.hearings import services as hearings
 
     family = await cases.family_for(db, case.id)
-    member = next((m for m in family if m.id == member_id), None) if member_id else (family[0] if family else None)
+    member = (
+        next((m for m in family if m.id == member_id), None) if member_id else (family[0] if family else None)
+    )
     if member_id and member is None:
         raise InputError({"member": i18n.gettext("Choose a family member of this case.")})
     outcomes = await services.outcomes_for(db, case.id)
@@ -250,13 +370,37 @@ async def produce(db: Any, case: Case, user: Any, *, member_id: Any = None, conn
         raise InputError({"outcome": i18n.gettext("Record an outcome first: the letter explains it.")})
     lang = member.preferred_language if member and member.preferred_language in i18n.LOCALES else "en"
     charges = {c.id: c for c in await hearings.charges_for(db, case.id)}
-    letter = context(case, member.name if member else i18n.translations(lang).gettext("family"), lang, outcomes, charges,
-                     services.case_deadlines(case, outcomes), user.full_name)
+    letter = context(
+        case,
+        member.name if member else i18n.translations(lang).gettext("family"),
+        lang,
+        outcomes,
+        charges,
+        services.case_deadlines(case, outcomes),
+        user.full_name,
+    )
     letter.context["words_used"] = words_used(letter.context, lang)
     body = await store.render_off_loop(letter.template, letter.context, lang=lang, title=letter.title)
-    await store.keep(db, case, user, kind="debrief", template=letter.template, lang=lang, title=letter.title, body=body,
-                     family_member_id=member.id if member else None, connection=connection)
-    audit.record(db, "document.debrief_produced", actor_id=user.id, case_id=case.id, target=member, connection=connection)
+    await store.keep(
+        db,
+        case,
+        user,
+        kind="debrief",
+        template=letter.template,
+        lang=lang,
+        title=letter.title,
+        body=body,
+        family_member_id=member.id if member else None,
+        connection=connection,
+    )
+    audit.record(
+        db,
+        "document.debrief_produced",
+        actor_id=user.id,
+        case_id=case.id,
+        target=member,
+        connection=connection,
+    )
     return body, letter
 
 

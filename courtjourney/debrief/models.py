@@ -21,7 +21,9 @@ class Outcome(Base):
 
     __tablename__ = "outcome"
     case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
-    proceeding_id: Mapped[UUID | None] = mapped_column(ForeignKey("proceeding.id", ondelete="CASCADE"), index=True, default=None)
+    proceeding_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("proceeding.id", ondelete="CASCADE"), index=True, default=None
+    )
     charge_id: Mapped[UUID | None] = mapped_column(ForeignKey("charge.id", ondelete="SET NULL"), default=None)
     defendant: Mapped[str | None] = mapped_column(Secret(60), default=None)
     result: Mapped[str] = mapped_column(String(24))

@@ -55,19 +55,31 @@ class Source:
 
 
 SOURCES = {
-    "A16": Source("A16", "Criminal Procedure Rules 2020 r.39.2; legislation.gov.uk/uksi/2010/60/article/68.2"),
-    "A17": Source("A17", "Criminal Procedure Rules r.34.2: appeal to the Crown Court within 15 business days of sentence"),
+    "A16": Source(
+        "A16", "Criminal Procedure Rules 2020 r.39.2; legislation.gov.uk/uksi/2010/60/article/68.2"
+    ),
+    "A17": Source(
+        "A17",
+        "Criminal Procedure Rules r.34.2: appeal to the Crown Court within 15 business days of sentence",
+    ),
     "D11": Source("D11", "Code of Practice for Victims of Crime 2020, Right 11 (Victim Contact Scheme)"),
     "D12": Source("D12", "gov.uk Victim Contact Scheme guidance"),
     "D13": Source("D13", "Parole Board Rules 2019 r.28: reconsideration within 21 days of the decision"),
-    "D14": Source("D14", "CPS Victims' Right to Review scheme (lighthousevictimcare.org; eventumlegal VRR guide)"),
+    "D14": Source(
+        "D14", "CPS Victims' Right to Review scheme (lighthousevictimcare.org; eventumlegal VRR guide)"
+    ),
     "D17": Source("D17", "Criminal Justice Act 1988 s.36 and Sch 3 para 1: 28 days, no extension"),
     "D22": Source("D22", "Criminal Injuries Compensation Scheme 2012 paras 87-89"),
-    "D26": Source("D26", "Criminal Justice Act 2003 s.244 and s.244ZA (legislation.gov.uk/ukpga/2003/44/section/244ZA)"),
+    "D26": Source(
+        "D26", "Criminal Justice Act 2003 s.244 and s.244ZA (legislation.gov.uk/ukpga/2003/44/section/244ZA)"
+    ),
     "D28": Source("D28", "SDS40 early release from 10 September 2024 (levysolicitors SDS40 summary)"),
     "D29": Source("D29", "Sentencing Act 2020 s.278 and Sch 13 (offenders of particular concern)"),
     "D31": Source("D31", "Sexual Offences Act 2003 s.82 (legislation.gov.uk/ukpga/2003/42/section/82)"),
-    "D37": Source("D37", "Sentencing Act 2020 s.360; Protection from Harassment Act 1997 s.5A; cps.gov.uk restraining orders"),
+    "D37": Source(
+        "D37",
+        "Sentencing Act 2020 s.360; Protection from Harassment Act 1997 s.5A; cps.gov.uk restraining orders",
+    ),
 }
 
 
@@ -105,17 +117,40 @@ class ReleaseRule:
 
 
 RELEASE_RULES: tuple[ReleaseRule, ...] = (
-    ReleaseRule("halfway", "standard determinate sentence",
-                N_("Most people in prison are released halfway through the sentence."), "D26"),
-    ReleaseRule("two_thirds_7y", "7 years or more, Sch 15 Part 1 or 2 offence with a life maximum, sentenced on or after 1 April 2020",
-                N_("For this sentence the person should stay in prison for two-thirds of it."), "D26"),
-    ReleaseRule("two_thirds_4y_sexual", "4 to under 7 years, Part 2 sexual offence with a life maximum, sentenced on or after 28 June 2022",
-                N_("For this sentence the person should stay in prison for two-thirds of it."), "D26"),
-    ReleaseRule("sds40", "standard determinate sentence for an offence outside the Sexual Offences Act 2003, sentenced on or after 10 September 2024",
-                N_("Some people are now released after 40% of the sentence. This never applies to sexual offences."), "D28", check=True),
-    ReleaseRule("particular_concern", "offender of particular concern",
-                N_("The Parole Board decides when the person can leave prison. It will be between halfway and the end of the prison part. "
-                   "There is always at least one more year on licence after that."), "D29"),
+    ReleaseRule(
+        "halfway",
+        "standard determinate sentence",
+        N_("Most people in prison are released halfway through the sentence."),
+        "D26",
+    ),
+    ReleaseRule(
+        "two_thirds_7y",
+        "7 years or more, Sch 15 Part 1 or 2 offence with a life maximum, sentenced on or after 1 April 2020",
+        N_("For this sentence the person should stay in prison for two-thirds of it."),
+        "D26",
+    ),
+    ReleaseRule(
+        "two_thirds_4y_sexual",
+        "4 to under 7 years, Part 2 sexual offence with a life maximum, sentenced on or after 28 June 2022",
+        N_("For this sentence the person should stay in prison for two-thirds of it."),
+        "D26",
+    ),
+    ReleaseRule(
+        "sds40",
+        "standard determinate sentence for an offence outside the Sexual Offences Act 2003, sentenced on or after 10 September 2024",
+        N_("Some people are now released after 40% of the sentence. This never applies to sexual offences."),
+        "D28",
+        check=True,
+    ),
+    ReleaseRule(
+        "particular_concern",
+        "offender of particular concern",
+        N_(
+            "The Parole Board decides when the person can leave prison. It will be between halfway and the end of the prison part. "
+            "There is always at least one more year on licence after that."
+        ),
+        "D29",
+    ),
 )
 RELEASE = {r.key: r for r in RELEASE_RULES}
 TWO_THIRDS_7Y_FROM = dt.date(2020, 4, 1)
@@ -123,9 +158,11 @@ TWO_THIRDS_4Y_FROM = dt.date(2022, 6, 28)
 SDS40_FROM = dt.date(2024, 9, 10)
 
 LICENCE = (
-    N_("After release the person is on licence until the end of the sentence. "
-       "They must follow rules, such as where they live and who they must not contact. "
-       "If they break the rules they can be sent back to prison."),
+    N_(
+        "After release the person is on licence until the end of the sentence. "
+        "They must follow rules, such as where they live and who they must not contact. "
+        "If they break the rules they can be sent back to prison."
+    ),
     "D26",
 )
 
@@ -142,9 +179,16 @@ class NotificationRow:
 
 
 NOTIFICATION_TABLE: tuple[NotificationRow, ...] = (
-    NotificationRow("30m_plus", "custody of 30 months or more, life, IPP, or a restricted hospital order", "indefinite", "indefinite"),
+    NotificationRow(
+        "30m_plus",
+        "custody of 30 months or more, life, IPP, or a restricted hospital order",
+        "indefinite",
+        "indefinite",
+    ),
     NotificationRow("6_to_30m", "custody of more than 6 months and less than 30 months", "120", "60"),
-    NotificationRow("up_to_6m", "custody of 6 months or less, or a hospital order without restrictions", "84", "42"),
+    NotificationRow(
+        "up_to_6m", "custody of 6 months or less, or a hospital order without restrictions", "84", "42"
+    ),
     NotificationRow("caution", "a caution", "24", "12"),
     NotificationRow("conditional_discharge", "a conditional discharge", "discharge", "discharge"),
     NotificationRow("other", "any other sentence, such as a fine or community order", "60", "30"),
@@ -153,15 +197,19 @@ NOTIFICATION = {r.key: r for r in NOTIFICATION_TABLE}
 INDEFINITE_REVIEW_YEARS = {"adult": 15, "under_18": 8}  # [D31]-[D36]
 
 RESTRAINING_ORDER = (
-    N_("A restraining order is a court order. It tells the person not to contact you or your child, or not to go to certain places. "
-       "It can last for a set time or until the court changes it. "
-       "Breaking it is a crime: up to 5 years in prison in the Crown Court, or 6 months in the magistrates' court. "
-       "Tell the police at once if it is broken."),
+    N_(
+        "A restraining order is a court order. It tells the person not to contact you or your child, or not to go to certain places. "
+        "It can last for a set time or until the court changes it. "
+        "Breaking it is a crime: up to 5 years in prison in the Crown Court, or 6 months in the magistrates' court. "
+        "Tell the police at once if it is broken."
+    ),
     "D37",
 )
 SHPO = (
-    N_("A sexual harm prevention order puts limits on what the person can do, to protect children. "
-       "Breaking it is a crime. Tell the police at once if you think it has been broken."),
+    N_(
+        "A sexual harm prevention order puts limits on what the person can do, to protect children. "
+        "Breaking it is a crime. Tell the police at once if you think it has been broken."
+    ),
     "D31",
 )
 
@@ -212,8 +260,13 @@ def likely_release(f: Facts) -> dt.date | None:
     rule = release_rule(f)
     if rule is None or f.sentence_on is None or not f.custody_months:
         return None
-    share = {"halfway": (1, 2), "particular_concern": (1, 2), "two_thirds_7y": (2, 3), "two_thirds_4y_sexual": (2, 3),
-             "sds40": (2, 5)}[rule.key]
+    share = {
+        "halfway": (1, 2),
+        "particular_concern": (1, 2),
+        "two_thirds_7y": (2, 3),
+        "two_thirds_4y_sexual": (2, 3),
+        "sds40": (2, 5),
+    }[rule.key]
     days = (add_months(f.sentence_on, f.custody_months) - f.sentence_on).days
     return f.sentence_on + dt.timedelta(days=days * share[0] // share[1])
 
@@ -237,7 +290,9 @@ def notification_row(f: Facts) -> NotificationRow | None:
     return NOTIFICATION["other"]
 
 
-def notification_period(row: NotificationRow, under_18: bool, discharge_months: int | None = None) -> str | int | None:
+def notification_period(
+    row: NotificationRow, under_18: bool, discharge_months: int | None = None
+) -> str | int | None:
     """'indefinite', a number of months, or None when a discharge's length is not recorded."""
     value = row.under_18 if under_18 else row.adult
     if value == "indefinite":
@@ -287,27 +342,51 @@ def _need(**values: object) -> tuple[str, ...]:
 
 def unduly_lenient(f: Facts) -> Deadline:
     if f.result not in CONVICTED or f.sentence_type is None:
-        raise RuleDoesNotApply(N_("The Unduly Lenient Sentence scheme is only for a sentence after a conviction."))
+        raise RuleDoesNotApply(
+            N_("The Unduly Lenient Sentence scheme is only for a sentence after a conviction.")
+        )
     if f.court_type in {"magistrates", "youth"}:
-        raise RuleDoesNotApply(N_("The Unduly Lenient Sentence scheme only covers Crown Court sentences, not the magistrates' or youth court."))
+        raise RuleDoesNotApply(
+            N_(
+                "The Unduly Lenient Sentence scheme only covers Crown Court sentences, not the magistrates' or youth court."
+            )
+        )
     if f.uls_eligible is False:
         raise RuleDoesNotApply(N_("This offence is not one the Unduly Lenient Sentence scheme covers."))
     missing = _need(sentence_on=f.sentence_on, court_type=f.court_type, uls_eligible=f.uls_eligible)
     due = f.sentence_on + dt.timedelta(days=28) if f.sentence_on else None
-    return Deadline("uls", N_("Ask the Attorney General to review the sentence (Unduly Lenient Sentence scheme)"),
-                    N_("The request must reach the Attorney General within 28 days of the sentence. There are no extensions."),
-                    source("D17"), due=due, warn_on=due - dt.timedelta(days=14) if due else None, missing=missing)
+    return Deadline(
+        "uls",
+        N_("Ask the Attorney General to review the sentence (Unduly Lenient Sentence scheme)"),
+        N_(
+            "The request must reach the Attorney General within 28 days of the sentence. There are no extensions."
+        ),
+        source("D17"),
+        due=due,
+        warn_on=due - dt.timedelta(days=14) if due else None,
+        missing=missing,
+    )
 
 
 def right_to_review(f: Facts) -> Deadline:
     if f.result not in NOT_PROSECUTED:
-        raise RuleDoesNotApply(N_("The Victims' Right to Review is for a decision not to charge or to drop the prosecution."))
+        raise RuleDoesNotApply(
+            N_("The Victims' Right to Review is for a decision not to charge or to drop the prosecution.")
+        )
     missing = _need(decided_on=f.decided_on)
     due = add_working_days(f.decided_on, 10) if f.decided_on else None
     later = add_months(f.decided_on, 3) if f.decided_on else None
-    return Deadline("vrr", N_("Ask for a review of the decision (Victims' Right to Review)"),
-                    N_("Ask within 10 working days for a quick review. A request is still accepted up to 3 months after the decision."),
-                    source("D14"), due=due, later=later, missing=missing)
+    return Deadline(
+        "vrr",
+        N_("Ask for a review of the decision (Victims' Right to Review)"),
+        N_(
+            "Ask within 10 working days for a quick review. A request is still accepted up to 3 months after the decision."
+        ),
+        source("D14"),
+        due=due,
+        later=later,
+        missing=missing,
+    )
 
 
 def victim_contact(f: Facts) -> Deadline:
@@ -317,15 +396,33 @@ def victim_contact(f: Facts) -> Deadline:
         raise RuleDoesNotApply(N_("The Victim Contact Scheme is for violent or sexual offences."))
     hospital = f.sentence_type in {"hospital_order", "restricted_hospital_order"}
     if not hospital and f.sentence_type != "custody":
-        raise RuleDoesNotApply(N_("The Victim Contact Scheme is for a prison sentence of 12 months or more, or a hospital order."))
+        raise RuleDoesNotApply(
+            N_(
+                "The Victim Contact Scheme is for a prison sentence of 12 months or more, or a hospital order."
+            )
+        )
     if not hospital and f.custody_months is not None and f.custody_months < 12:
-        raise RuleDoesNotApply(N_("The Victim Contact Scheme is for a prison sentence of 12 months or more, or a hospital order."))
-    missing = _need(sentence_on=f.sentence_on, category=f.category, custody_months=0 if hospital else f.custody_months)
+        raise RuleDoesNotApply(
+            N_(
+                "The Victim Contact Scheme is for a prison sentence of 12 months or more, or a hospital order."
+            )
+        )
+    missing = _need(
+        sentence_on=f.sentence_on, category=f.category, custody_months=0 if hospital else f.custody_months
+    )
     due = add_working_days(f.sentence_on, 10) if f.sentence_on else None
     later = add_working_days(due, 20) if due else None
-    return Deadline("vcs", N_("Check the family has been referred to the Victim Contact Scheme"),
-                    N_("Referral within 10 working days of the sentence. A Victim Liaison Officer should then get in touch within 20 working days."),
-                    source("D11"), due=due, later=later, missing=missing)
+    return Deadline(
+        "vcs",
+        N_("Check the family has been referred to the Victim Contact Scheme"),
+        N_(
+            "Referral within 10 working days of the sentence. A Victim Liaison Officer should then get in touch within 20 working days."
+        ),
+        source("D11"),
+        due=due,
+        later=later,
+        missing=missing,
+    )
 
 
 def compensation(f: Facts) -> Deadline:
@@ -337,10 +434,17 @@ def compensation(f: Facts) -> Deadline:
             due = anniversary(f.child_birth_date, 20)
         else:
             due = anniversary(f.reported_on, 2)
-    return Deadline("cica", N_("Apply for criminal injuries compensation"),
-                    N_("Reported to the police before the child turned 18: apply by their 20th birthday. "
-                       "Reported later: within 2 years of the first report. Extensions are rare."),
-                    source("D22"), due=due, missing=missing)
+    return Deadline(
+        "cica",
+        N_("Apply for criminal injuries compensation"),
+        N_(
+            "Reported to the police before the child turned 18: apply by their 20th birthday. "
+            "Reported later: within 2 years of the first report. Extensions are rare."
+        ),
+        source("D22"),
+        due=due,
+        missing=missing,
+    )
 
 
 def defendant_appeal(f: Facts) -> Deadline:
@@ -349,20 +453,29 @@ def defendant_appeal(f: Facts) -> Deadline:
     on = f.sentence_on or f.decided_on
     if f.court_type == "crown":
         due = on + dt.timedelta(days=28) if on else None
-        rule, ref = N_("The defendant has 28 days from the Crown Court's decision to ask the Court of Appeal."), "A16"
+        rule, ref = (
+            N_("The defendant has 28 days from the Crown Court's decision to ask the Court of Appeal."),
+            "A16",
+        )
     else:
         due = add_working_days(on, 15) if on and f.court_type else None
         rule, ref = N_("The defendant has 15 working days from sentence to appeal to the Crown Court."), "A17"
     missing = _need(court_type=f.court_type, sentence_on=on)
-    return Deadline("appeal", N_("Watch for an appeal by the defendant"), rule, source(ref), due=due, missing=missing)
+    return Deadline(
+        "appeal", N_("Watch for an appeal by the defendant"), rule, source(ref), due=due, missing=missing
+    )
 
 
 def parole_reconsideration(f: Facts) -> Deadline:
     if f.parole_decision_on is None:
         raise RuleDoesNotApply(N_("No Parole Board decision is recorded for this outcome."))
-    return Deadline("parole", N_("Ask the Parole Board to reconsider its decision, if the family wants to"),
-                    N_("A request to reconsider must be made within 21 days of the Parole Board's decision."),
-                    source("D13"), due=f.parole_decision_on + dt.timedelta(days=21))
+    return Deadline(
+        "parole",
+        N_("Ask the Parole Board to reconsider its decision, if the family wants to"),
+        N_("A request to reconsider must be made within 21 days of the Parole Board's decision."),
+        source("D13"),
+        due=f.parole_decision_on + dt.timedelta(days=21),
+    )
 
 
 RULES: dict[str, Callable[[Facts], Deadline]] = {

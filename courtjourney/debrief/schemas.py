@@ -83,11 +83,11 @@ class PlanItemIn(Body):
 
 
 class PlanItemUpdate(Body):
-    kind: Short | None | msgspec.UnsetType = msgspec.UNSET
-    owner: Short | None | msgspec.UnsetType = msgspec.UNSET
-    due_on: dt.date | None | msgspec.UnsetType = msgspec.UNSET
-    status: Short | None | msgspec.UnsetType = msgspec.UNSET
-    details: Text | None | msgspec.UnsetType = msgspec.UNSET
+    kind: Short | msgspec.UnsetType | None = msgspec.UNSET
+    owner: Short | msgspec.UnsetType | None = msgspec.UNSET
+    due_on: dt.date | msgspec.UnsetType | None = msgspec.UNSET
+    status: Short | msgspec.UnsetType | None = msgspec.UNSET
+    details: Text | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class PlanItemOut(Out):

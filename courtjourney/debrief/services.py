@@ -31,8 +31,18 @@ REVIEW_MONTHS = (1, 3, 6, 9)
 # How long records are kept after support ends. ⚠ A policy choice for each service's data protection
 # officer to confirm (no statute fixes it for a charity's support records); change it here.
 RETENTION_YEARS = 6
-SENTENCE_FIELDS = ("sentence_type", "custody_months", "sentence_on", "particular_concern", "life_maximum", "restraining_order",
-                   "restraining_order_months", "shpo", "discharge_months", "parole_decision_on")
+SENTENCE_FIELDS = (
+    "sentence_type",
+    "custody_months",
+    "sentence_on",
+    "particular_concern",
+    "life_maximum",
+    "restraining_order",
+    "restraining_order_months",
+    "shpo",
+    "discharge_months",
+    "parole_decision_on",
+)
 CUSTODIAL = frozenset({"custody", "suspended"})
 MAX_MONTHS = 1200
 
@@ -41,7 +51,11 @@ MAX_MONTHS = 1200
 
 
 async def outcomes_for(db: AsyncSession, case_id: UUID) -> list[Outcome]:
-    return list(await db.scalars(select(Outcome).where(Outcome.case_id == case_id).order_by(Outcome.created_at, Outcome.id)))
+    return list(
+        await db.scalars(
+            select(Outcome).where(Outcome.case_id == case_id).order_by(Outcome.created_at, Outcome.id)
+        )
+    )
 
 
 async def get_outcome(db: AsyncSession, case: Case, outcome_id: UUID) -> Outcome:
@@ -74,17 +88,25 @@ async def _checked(db: AsyncSession, case: Case, values: dict[str, Any]) -> dict
     result = out["result"]
     proceeding = charge = None
     if out["proceeding_id"] is not None:
-        proceeding = await db.scalar(select(Proceeding).where(Proceeding.id == out["proceeding_id"], Proceeding.case_id == case.id))
+        proceeding = await db.scalar(
+            select(Proceeding).where(Proceeding.id == out["proceeding_id"], Proceeding.case_id == case.id)
+        )
         if proceeding is None:
             errors["proceeding_id"] = _("Choose one of this case's proceedings.")
     elif result != "no_further_action":
-        errors["proceeding_id"] = _("Choose the proceeding this outcome belongs to. Only no further action can come before a charge.")
+        errors["proceeding_id"] = _(
+            "Choose the proceeding this outcome belongs to. Only no further action can come before a charge."
+        )
     if out["charge_id"] is not None:
-        charge = await db.scalar(select(Charge).where(Charge.id == out["charge_id"], Charge.case_id == case.id))
+        charge = await db.scalar(
+            select(Charge).where(Charge.id == out["charge_id"], Charge.case_id == case.id)
+        )
         if charge is None or (proceeding is not None and charge.proceeding_id != proceeding.id):
             errors["charge_id"] = _("Choose a charge in the chosen proceeding.")
     if proceeding is not None and result == "no_further_action":
-        errors["result"] = _("No further action is a decision before any charge. For a charge that was dropped, choose that instead.")
+        errors["result"] = _(
+            "No further action is a decision before any charge. For a charge that was dropped, choose that instead."
+        )
     convicted = result in rules.CONVICTED
     if not convicted and any(out[k] for k in SENTENCE_FIELDS if k != "parole_decision_on"):
         errors["sentence_type"] = _("A sentence can only follow a guilty plea or a guilty verdict.")
@@ -92,7 +114,9 @@ async def _checked(db: AsyncSession, case: Case, values: dict[str, Any]) -> dict
     if sentence in CUSTODIAL and out["custody_months"] is None and "custody_months" not in errors:
         errors["custody_months"] = _("Enter how long the sentence is, in months.")
     if sentence and sentence not in CUSTODIAL and out["custody_months"] is not None:
-        errors["custody_months"] = _("Only a prison or suspended sentence has a length here. Leave this empty.")
+        errors["custody_months"] = _(
+            "Only a prison or suspended sentence has a length here. Leave this empty."
+        )
     if sentence and out["sentence_on"] is None:
         errors["sentence_on"] = _("Enter the date of sentence.")
     if out["sentence_on"] and not sentence:
@@ -100,7 +124,9 @@ async def _checked(db: AsyncSession, case: Case, values: dict[str, Any]) -> dict
     if out["sentence_on"] and out["decided_on"] and out["sentence_on"] < out["decided_on"]:
         errors["sentence_on"] = _("The date of sentence cannot be before the verdict.")
     if out["restraining_order_months"] is not None and not out["restraining_order"]:
-        errors["restraining_order_months"] = _("Tick that a restraining order was made, or leave its length empty.")
+        errors["restraining_order_months"] = _(
+            "Tick that a restraining order was made, or leave its length empty."
+        )
     if out["discharge_months"] is not None and sentence != "conditional_discharge":
         errors["discharge_months"] = _("Only a conditional discharge has a length here. Leave this empty.")
     if out["parole_decision_on"] and out["sentence_on"] and out["parole_decision_on"] < out["sentence_on"]:
@@ -115,34 +141,58 @@ async def _checked(db: AsyncSession, case: Case, values: dict[str, Any]) -> dict
     return out
 
 
-async def add_outcome(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> Outcome:
+async def add_outcome(
+    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+) -> Outcome:
     outcome = Outcome(case_id=case.id, **await _checked(db, case, values))
     db.add(outcome)
     await db.flush()
-    audit.record(db, "outcome.recorded", actor_id=user.id, case_id=case.id, target=outcome, connection=connection)
+    audit.record(
+        db, "outcome.recorded", actor_id=user.id, case_id=case.id, target=outcome, connection=connection
+    )
     return outcome
 
 
-async def change_outcome(db: AsyncSession, case: Case, outcome: Outcome, user: User, values: dict[str, Any], *,
-                         connection: Any = None) -> Outcome:
+async def change_outcome(
+    db: AsyncSession,
+    case: Case,
+    outcome: Outcome,
+    user: User,
+    values: dict[str, Any],
+    *,
+    connection: Any = None,
+) -> Outcome:
     checked = await _checked(db, case, values)
     for key, value in checked.items():
         setattr(outcome, key, value)
     await db.flush()
-    audit.record(db, "outcome.changed", actor_id=user.id, case_id=case.id, target=outcome, connection=connection)
+    audit.record(
+        db, "outcome.changed", actor_id=user.id, case_id=case.id, target=outcome, connection=connection
+    )
     return outcome
 
 
 def facts(case: Case, outcome: Outcome, reported_on: dt.date | None = None) -> rules.Facts:
     """The rules' view of one stored outcome."""
     return rules.Facts(
-        result=outcome.result, court_type=outcome.court_type, category=outcome.category, decided_on=outcome.decided_on,
-        sentence_type=outcome.sentence_type, custody_months=outcome.custody_months, sentence_on=outcome.sentence_on,
-        offender_under_18=outcome.offender_under_18, particular_concern=outcome.particular_concern,
-        life_maximum=outcome.life_maximum, uls_eligible={"yes": True, "no": False}.get(outcome.uls_eligible),
-        restraining_order=outcome.restraining_order, restraining_order_months=outcome.restraining_order_months,
-        shpo=outcome.shpo, discharge_months=outcome.discharge_months, parole_decision_on=outcome.parole_decision_on,
-        child_birth_date=case.birth_date, reported_on=outcome.reported_on or reported_on,
+        result=outcome.result,
+        court_type=outcome.court_type,
+        category=outcome.category,
+        decided_on=outcome.decided_on,
+        sentence_type=outcome.sentence_type,
+        custody_months=outcome.custody_months,
+        sentence_on=outcome.sentence_on,
+        offender_under_18=outcome.offender_under_18,
+        particular_concern=outcome.particular_concern,
+        life_maximum=outcome.life_maximum,
+        uls_eligible={"yes": True, "no": False}.get(outcome.uls_eligible),
+        restraining_order=outcome.restraining_order,
+        restraining_order_months=outcome.restraining_order_months,
+        shpo=outcome.shpo,
+        discharge_months=outcome.discharge_months,
+        parole_decision_on=outcome.parole_decision_on,
+        child_birth_date=case.birth_date,
+        reported_on=outcome.reported_on or reported_on,
     )
 
 
@@ -177,18 +227,31 @@ def case_deadlines(case: Case, outcomes: list[Outcome]) -> list[CaseDeadline]:
             if d.key != "cica":
                 found.append(CaseDeadline(d, outcome))
     if outcomes:
-        found.append(CaseDeadline(rules.compensation(rules.Facts(result="", child_birth_date=case.birth_date, reported_on=reported)), None))
-    return sorted(found, key=lambda c: (c.deadline.due is None, c.deadline.due or dt.date.max, c.deadline.key))
+        found.append(
+            CaseDeadline(
+                rules.compensation(
+                    rules.Facts(result="", child_birth_date=case.birth_date, reported_on=reported)
+                ),
+                None,
+            )
+        )
+    return sorted(
+        found, key=lambda c: (c.deadline.due is None, c.deadline.due or dt.date.max, c.deadline.key)
+    )
 
 
 def deadline_task_title(d: rules.Deadline) -> str:
     if d.missing:
         return _("Find out %(what)s, to work out the deadline: %(title)s") % {
-            "what": _(" and ").join(_(m) for m in d.missing), "title": _(d.title)}
+            "what": _(" and ").join(_(m) for m in d.missing),
+            "title": _(d.title),
+        }
     return _(d.title)
 
 
-async def sync_deadline_tasks(db: AsyncSession, case: Case, user: User, *, connection: Any = None) -> list[Task]:
+async def sync_deadline_tasks(
+    db: AsyncSession, case: Case, user: User, *, connection: Any = None
+) -> list[Task]:
     """Turn the case's deadlines into dated tasks. Running it again updates those tasks, never duplicates them;
     a deadline that no longer applies has its open task removed."""
     outcomes = await outcomes_for(db, case.id)
@@ -198,8 +261,12 @@ async def sync_deadline_tasks(db: AsyncSession, case: Case, user: User, *, conne
         wanted[cd.task_key] = (deadline_task_title(d), d.due if not d.missing else None)
         if d.warn_on and not d.missing:
             wanted[cd.task_key + ":warn"] = (_("14 days left: %(title)s") % {"title": _(d.title)}, d.warn_on)
-    existing = {t.playbook_key: t for t in await db.scalars(
-        select(Task).where(Task.case_id == case.id, Task.playbook_key.like("deadline:%")))}
+    existing = {
+        t.playbook_key: t
+        for t in await db.scalars(
+            select(Task).where(Task.case_id == case.id, Task.playbook_key.like("deadline:%"))
+        )
+    }
     stage = (await cases.current_stage(db, case.id)).value
     kept: list[Task] = []
     for key, (title, due) in wanted.items():
@@ -222,38 +289,64 @@ async def sync_deadline_tasks(db: AsyncSession, case: Case, user: User, *, conne
 
 
 async def plan_for(db: AsyncSession, case_id: UUID) -> list[PlanItem]:
-    return list(await db.scalars(select(PlanItem).where(PlanItem.case_id == case_id)
-                                 .order_by(PlanItem.due_on.is_(None), PlanItem.due_on, PlanItem.created_at)))
+    return list(
+        await db.scalars(
+            select(PlanItem)
+            .where(PlanItem.case_id == case_id)
+            .order_by(PlanItem.due_on.is_(None), PlanItem.due_on, PlanItem.created_at)
+        )
+    )
 
 
 async def get_plan_item(db: AsyncSession, case: Case, item_id: UUID) -> PlanItem:
     return await _part_of_case(db, PlanItem, case, item_id, "support plan item")
 
 
-async def add_plan_item(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> PlanItem:
-    item = PlanItem(case_id=case.id, kind=values["kind"], owner=values["owner"], due_on=values.get("due_on"),
-                    status=values.get("status") or "planned", details=values.get("details"))
+async def add_plan_item(
+    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+) -> PlanItem:
+    item = PlanItem(
+        case_id=case.id,
+        kind=values["kind"],
+        owner=values["owner"],
+        due_on=values.get("due_on"),
+        status=values.get("status") or "planned",
+        details=values.get("details"),
+    )
     db.add(item)
     await db.flush()
     audit.record(db, "plan.item_added", actor_id=user.id, case_id=case.id, target=item, connection=connection)
     return item
 
 
-async def change_plan_item(db: AsyncSession, case: Case, item: PlanItem, user: User, values: dict[str, Any], *,
-                           connection: Any = None) -> PlanItem:
+async def change_plan_item(
+    db: AsyncSession,
+    case: Case,
+    item: PlanItem,
+    user: User,
+    values: dict[str, Any],
+    *,
+    connection: Any = None,
+) -> PlanItem:
     for key in ("kind", "owner", "due_on", "status", "details"):
         if key in values and (values[key] is not None or key in {"due_on", "details"}):
             setattr(item, key, values[key])
     await db.flush()
-    audit.record(db, "plan.item_changed", actor_id=user.id, case_id=case.id, target=item, connection=connection)
+    audit.record(
+        db, "plan.item_changed", actor_id=user.id, case_id=case.id, target=item, connection=connection
+    )
     return item
 
 
 async def reviews_for(db: AsyncSession, case_id: UUID) -> list[PlanReview]:
-    return list(await db.scalars(select(PlanReview).where(PlanReview.case_id == case_id).order_by(PlanReview.due_on)))
+    return list(
+        await db.scalars(select(PlanReview).where(PlanReview.case_id == case_id).order_by(PlanReview.due_on))
+    )
 
 
-async def set_reviews(db: AsyncSession, case: Case, user: User, start_on: dt.date, *, connection: Any = None) -> list[PlanReview]:
+async def set_reviews(
+    db: AsyncSession, case: Case, user: User, start_on: dt.date, *, connection: Any = None
+) -> list[PlanReview]:
     """Review dates 1, 3, 6 and 9 months after `start_on`. Reviews not yet done move; done ones stay as they were."""
     current = {r.months: r for r in await reviews_for(db, case.id)}
     for months in REVIEW_MONTHS:
@@ -272,24 +365,32 @@ async def get_review(db: AsyncSession, case: Case, review_id: UUID) -> PlanRevie
     return await _part_of_case(db, PlanReview, case, review_id, "review")
 
 
-async def review_done(db: AsyncSession, case: Case, review: PlanReview, user: User, notes: str | None, *,
-                      connection: Any = None) -> PlanReview:
+async def review_done(
+    db: AsyncSession, case: Case, review: PlanReview, user: User, notes: str | None, *, connection: Any = None
+) -> PlanReview:
     if review.done_at is not None:
         raise InputError({"review": _("This review is already marked as done.")})
     review.done_at, review.notes = utcnow(), notes or None
     await db.flush()
-    audit.record(db, "plan.review_done", actor_id=user.id, case_id=case.id, target=review, connection=connection)
+    audit.record(
+        db, "plan.review_done", actor_id=user.id, case_id=case.id, target=review, connection=connection
+    )
     return review
 
 
-async def reviews_due(db: AsyncSession, case_ids: list[UUID], today: dt.date | None = None) -> dict[UUID, list[PlanReview]]:
+async def reviews_due(
+    db: AsyncSession, case_ids: list[UUID], today: dt.date | None = None
+) -> dict[UUID, list[PlanReview]]:
     """Reviews not yet done whose day has come, per case: what the caseload shows."""
     today = today or dt.date.today()
     due: dict[UUID, list[PlanReview]] = {}
     if not case_ids:
         return due
-    for review in await db.scalars(select(PlanReview).where(PlanReview.case_id.in_(case_ids), PlanReview.done_at.is_(None),
-                                                            PlanReview.due_on <= today).order_by(PlanReview.due_on)):
+    for review in await db.scalars(
+        select(PlanReview)
+        .where(PlanReview.case_id.in_(case_ids), PlanReview.done_at.is_(None), PlanReview.due_on <= today)
+        .order_by(PlanReview.due_on)
+    ):
         due.setdefault(review.case_id, []).append(review)
     return due
 
@@ -303,20 +404,34 @@ async def child_attendance(db: AsyncSession, hearing_id: UUID) -> WitnessAttenda
     return await db.scalar(select(WitnessAttendance).where(WitnessAttendance.hearing_id == hearing_id))
 
 
-async def record_child_attendance(db: AsyncSession, case: Case, hearing: Hearing, user: User, values: dict[str, Any], *,
-                                  connection: Any = None, today: dt.date | None = None) -> WitnessAttendance:
+async def record_child_attendance(
+    db: AsyncSession,
+    case: Case,
+    hearing: Hearing,
+    user: User,
+    values: dict[str, Any],
+    *,
+    connection: Any = None,
+    today: dt.date | None = None,
+) -> WitnessAttendance:
     """Record (or correct) whether the child came to a hearing that needed their evidence; not before the day."""
     today = today or dt.date.today()
     if hearing.sort_day > today:
-        raise InputError({"attended": _("This hearing has not happened yet. Record this on the day or after.")})
+        raise InputError(
+            {"attended": _("This hearing has not happened yet. Record this on the day or after.")}
+        )
     row = await child_attendance(db, hearing.id)
     if row is None:
-        row = WitnessAttendance(case_id=case.id, hearing_id=hearing.id, attended=values["attended"], note=values.get("note"))
+        row = WitnessAttendance(
+            case_id=case.id, hearing_id=hearing.id, attended=values["attended"], note=values.get("note")
+        )
         db.add(row)
     else:
         row.attended, row.note = values["attended"], values.get("note")
     await db.flush()
-    audit.record(db, "hearing.child_attendance", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    audit.record(
+        db, "hearing.child_attendance", actor_id=user.id, case_id=case.id, target=row, connection=connection
+    )
     return row
 
 
@@ -324,10 +439,14 @@ async def record_child_attendance(db: AsyncSession, case: Case, hearing: Hearing
 
 
 async def closure_for(db: AsyncSession, case_id: UUID) -> Closure | None:
-    return await db.scalar(select(Closure).where(Closure.case_id == case_id).order_by(Closure.created_at.desc()).limit(1))
+    return await db.scalar(
+        select(Closure).where(Closure.case_id == case_id).order_by(Closure.created_at.desc()).limit(1)
+    )
 
 
-async def close_case(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> Closure:
+async def close_case(
+    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+) -> Closure:
     """Move the case to closed, keep why, and set the date after which its records are deleted."""
     if await cases.current_stage(db, case.id) == Stage.CLOSED:
         raise InputError({"reason_kind": _("This case is already closed.")})
@@ -335,8 +454,14 @@ async def close_case(db: AsyncSession, case: Case, user: User, values: dict[str,
     reason = values.get("reason") or _(label)
     closed_on = values["closed_on"]
     await cases.move_stage(db, case, user, Stage.CLOSED.value, reason, connection=connection)
-    closure = Closure(case_id=case.id, reason_kind=values["reason_kind"], reason=values.get("reason"), closed_on=closed_on,
-                      retain_until=rules.anniversary(closed_on, RETENTION_YEARS), closed_by_id=user.id)
+    closure = Closure(
+        case_id=case.id,
+        reason_kind=values["reason_kind"],
+        reason=values.get("reason"),
+        closed_on=closed_on,
+        retain_until=rules.anniversary(closed_on, RETENTION_YEARS),
+        closed_by_id=user.id,
+    )
     db.add(closure)
     await db.flush()
     audit.record(db, "case.closed", actor_id=user.id, case_id=case.id, target=closure, connection=connection)
@@ -355,8 +480,14 @@ async def past_retention(db: AsyncSession, today: dt.date | None = None) -> list
     """Closed cases whose retention date has passed (and which have not been reopened)."""
     today = today or dt.date.today()
     found = []
-    rows = (await db.execute(select(Case.id, Case.reference, Closure).join(Closure, Closure.case_id == Case.id)
-                             .where(Closure.retain_until < today).order_by(Closure.retain_until))).all()
+    rows = (
+        await db.execute(
+            select(Case.id, Case.reference, Closure)
+            .join(Closure, Closure.case_id == Case.id)
+            .where(Closure.retain_until < today)
+            .order_by(Closure.retain_until)
+        )
+    ).all()
     for case_id, reference, closure in rows:
         latest = await closure_for(db, case_id)
         if latest is closure and await cases.current_stage(db, case_id) == Stage.CLOSED:
@@ -377,7 +508,9 @@ def case_tables() -> list[Any]:
     return [t for t in reversed(metadata.sorted_tables) if "case_id" in t.c and t.name not in keep]
 
 
-async def purge(db: AsyncSession, case_id: UUID, today: dt.date | None = None, *, actor_id: UUID | None = None) -> PurgedCase:
+async def purge(
+    db: AsyncSession, case_id: UUID, today: dt.date | None = None, *, actor_id: UUID | None = None
+) -> PurgedCase:
     """Delete every row of a closed case past its retention date; keep only that it existed and when it went.
 
     The audit trail keeps its rows (ids and action names only, never names or notes): it is append-only
@@ -393,9 +526,17 @@ async def purge(db: AsyncSession, case_id: UUID, today: dt.date | None = None, *
     if closure is None or closure.retain_until >= today:
         until = closure.retain_until.isoformat() if closure else "a closing date"
         raise PurgeRefused(f"{case.reference} must be kept until {until}.")
-    opened = await db.scalar(select(StageMove.moved_at).where(StageMove.case_id == case_id).order_by(StageMove.moved_at).limit(1))
-    record = PurgedCase(former_case_id=case.id, reference=case.reference, opened_on=(opened or case.created_at).date(),
-                        closed_on=closure.closed_on, retain_until=closure.retain_until, deleted_at=utcnow())
+    opened = await db.scalar(
+        select(StageMove.moved_at).where(StageMove.case_id == case_id).order_by(StageMove.moved_at).limit(1)
+    )
+    record = PurgedCase(
+        former_case_id=case.id,
+        reference=case.reference,
+        opened_on=(opened or case.created_at).date(),
+        closed_on=closure.closed_on,
+        retain_until=closure.retain_until,
+        deleted_at=utcnow(),
+    )
     # The record goes in first: the intimidation log's triggers let its rows go only for a purged case.
     db.add(record)
     await db.flush()

@@ -48,7 +48,7 @@ def template_path(name: str | Path) -> Path:
 
 
 def jinja_env() -> Environment:
-    return Environment(undefined=StrictUndefined, autoescape=True)  # noqa: S701 (autoescape is on)
+    return Environment(undefined=StrictUndefined, autoescape=True)
 
 
 def undeclared_variables(name: str | Path) -> set[str]:

@@ -24,7 +24,9 @@ class ProducedDocument(Base):
     lang: Mapped[str] = mapped_column(String(8))
     title: Mapped[str] = mapped_column(SecretText())
     subject_id: Mapped[UUID | None] = mapped_column(default=None, index=True)  # e.g. the hearing
-    family_member_id: Mapped[UUID | None] = mapped_column(ForeignKey("family_member.id", ondelete="SET NULL"), default=None)
+    family_member_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("family_member.id", ondelete="SET NULL"), default=None
+    )
     created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
@@ -38,7 +40,9 @@ class DocumentShare(Base):
 
     __tablename__ = "document_share"
     case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
-    document_id: Mapped[UUID] = mapped_column(ForeignKey("produced_document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[UUID] = mapped_column(
+        ForeignKey("produced_document.id", ondelete="CASCADE"), index=True
+    )
     organisation: Mapped[str] = mapped_column(String(120))
     recipient: Mapped[str] = mapped_column(SecretText())
     sent_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

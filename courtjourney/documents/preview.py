@@ -65,8 +65,13 @@ async def _pack(db: AsyncSession) -> list[tuple[str, bytes]]:
     from courtjourney.hearings import services
 
     case, hearing, worker = await _demo_case(db)
-    doc = await services.make_witness_pack(db, case, hearing, worker,
-                                           {"separate_entrance": True, "separate_waiting": True, "keep_apart": "The defendants' families"})
+    doc = await services.make_witness_pack(
+        db,
+        case,
+        hearing,
+        worker,
+        {"separate_entrance": True, "separate_waiting": True, "keep_apart": "The defendants' families"},
+    )
     return [("en", store.content(doc))]
 
 
@@ -126,7 +131,9 @@ def preview_all(settings: Settings, out_dir: Path) -> list[Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cj-preview-") as tmp:
-        scratch = dataclasses.replace(settings, database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'preview.db'}")
+        scratch = dataclasses.replace(
+            settings, database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'preview.db'}"
+        )
         upgrade(scratch)
 
         async def run() -> list[Path]:

@@ -22,7 +22,9 @@ from courtjourney.cases.schemas import dump
 from courtjourney.documents import store
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.documents.models import DocumentShare, ProducedDocument
-from courtjourney.i18n import N_, gettext as _
+from courtjourney.errors import InputError
+from courtjourney.i18n import N_
+from courtjourney.i18n import gettext as _
 from courtjourney.settings import get_settings
 from courtjourney.web.forms import Field, clean
 
@@ -83,15 +85,25 @@ def share_url(request: Request[Any, Any, Any], token: str) -> str:
 
 def docx_response(doc: ProducedDocument) -> Response[bytes]:
     filename = f"{doc.kind}-{doc.created_at:%Y%m%d-%H%M}-{doc.lang}.docx"
-    return Response(store.content(doc), media_type=DOCX_MEDIA_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Content-SHA256": doc.sha256})
+    return Response(
+        store.content(doc),
+        media_type=DOCX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Content-SHA256": doc.sha256},
+    )
 
 
 class DocumentPages(Controller):
     include_in_schema = False
 
-    async def _library(self, db: AsyncSession, request: Request[User, Any, Any], case_id: UUID, *,
-                       link: str | None = None, errors: dict[str, str] | None = None) -> Template:
+    async def _library(
+        self,
+        db: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        *,
+        link: str | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> Template:
         case = await case_services.get_case(db, case_id)
         docs = await store.documents_for(db, case.id)
         shares = await store.shares_for(db, case.id)
@@ -99,9 +111,16 @@ class DocumentPages(Controller):
         return Template(
             template_name="documents.html",
             context={
-                "user": request.user, "title": _("Documents"), "case": case, "documents": docs, "shares": shares,
-                "family": family, "names": await names_for(db, {d.created_by_id for d in docs if d.created_by_id}),
-                "link": link, "errors": errors or {}, "values": {},
+                "user": request.user,
+                "title": _("Documents"),
+                "case": case,
+                "documents": docs,
+                "shares": shares,
+                "family": family,
+                "names": await names_for(db, {d.created_by_id for d in docs if d.created_by_id}),
+                "link": link,
+                "errors": errors or {},
+                "values": {},
                 "breadcrumbs": [("/", _("My caseload")), (f"/cases/{case.id}", case.reference)],
                 "flash": request.query_params.get("done") and _("Saved."),
             },
@@ -109,30 +128,57 @@ class DocumentPages(Controller):
         )
 
     @get("/cases/{case_id:uuid}/documents")
-    async def library(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID) -> Template:
+    async def library(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
+    ) -> Template:
         return await self._library(db_session, request, case_id)
 
     @get("/cases/{case_id:uuid}/documents/{document_id:uuid}")
-    async def download(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, document_id: UUID) -> Response[bytes]:
+    async def download(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, document_id: UUID
+    ) -> Response[bytes]:
         case = await case_services.get_case(db_session, case_id)
         doc = await store.get_document(db_session, case, document_id)
-        audit.record(db_session, "document.downloaded", actor_id=request.user.id, case_id=case.id, target=doc, connection=request)
+        audit.record(
+            db_session,
+            "document.downloaded",
+            actor_id=request.user.id,
+            case_id=case.id,
+            target=doc,
+            connection=request,
+        )
         return docx_response(doc)
 
     @post("/cases/{case_id:uuid}/documents/{document_id:uuid}/share")
-    async def share(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, document_id: UUID, data: Form) -> Template:
+    async def share(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        document_id: UUID,
+        data: Form,
+    ) -> Template:
         case = await case_services.get_case(db_session, case_id)
         doc = await store.get_document(db_session, case, document_id)
         try:
             values = clean(SHARE, data)
-        except Exception as exc:  # InputError: show the library with the message
-            return await self._library(db_session, request, case_id, errors=getattr(exc, "errors", {}))
-        _row, token = await store.share(db_session, case, doc, request.user, organisation=values["organisation"],
-                                        recipient=values["recipient"], connection=request)
+        except InputError as exc:  # show the library with the message
+            return await self._library(db_session, request, case_id, errors=exc.errors)
+        _row, token = await store.share(
+            db_session,
+            case,
+            doc,
+            request.user,
+            organisation=values["organisation"],
+            recipient=values["recipient"],
+            connection=request,
+        )
         return await self._library(db_session, request, case_id, link=share_url(request, token))
 
     @post("/cases/{case_id:uuid}/shares/{share_id:uuid}/revoke")
-    async def revoke(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, share_id: UUID) -> Redirect:
+    async def revoke(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, share_id: UUID
+    ) -> Redirect:
         case = await case_services.get_case(db_session, case_id)
         await store.revoke_share(db_session, case, share_id, request.user, connection=request)
         return Redirect(f"/cases/{case.id}/documents?done=revoked", status_code=303)
@@ -146,27 +192,59 @@ class DocumentApi(Controller):
     async def list_documents(self, db_session: AsyncSession, case_id: UUID) -> list[DocumentOut]:
         return [document_out(d) for d in await store.documents_for(db_session, case_id)]
 
-    @get("/{document_id:uuid}", summary="Download a document exactly as it was produced (.docx)",
-         response_description="The .docx bytes", media_type=DOCX_MEDIA_TYPE)
-    async def download(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, document_id: UUID) -> Response[bytes]:
+    @get(
+        "/{document_id:uuid}",
+        summary="Download a document exactly as it was produced (.docx)",
+        response_description="The .docx bytes",
+        media_type=DOCX_MEDIA_TYPE,
+    )
+    async def download(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, document_id: UUID
+    ) -> Response[bytes]:
         case = await case_services.get_case(db_session, case_id)
         doc = await store.get_document(db_session, case, document_id)
-        audit.record(db_session, "document.downloaded", actor_id=request.user.id, case_id=case.id, target=doc, connection=request)
+        audit.record(
+            db_session,
+            "document.downloaded",
+            actor_id=request.user.id,
+            case_id=case.id,
+            target=doc,
+            connection=request,
+        )
         return docx_response(doc)
 
-    @post("/{document_id:uuid}/shares", summary="Share a document by a link valid for 72 hours (shown once)", status_code=201)
-    async def share(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, document_id: UUID,
-                    data: ShareIn) -> NewShareOut:
+    @post(
+        "/{document_id:uuid}/shares",
+        summary="Share a document by a link valid for 72 hours (shown once)",
+        status_code=201,
+    )
+    async def share(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        document_id: UUID,
+        data: ShareIn,
+    ) -> NewShareOut:
         values = clean(SHARE, {"organisation": data.organisation, "recipient": data.recipient})
         case = await case_services.get_case(db_session, case_id)
         doc = await store.get_document(db_session, case, document_id)
-        row, token = await store.share(db_session, case, doc, request.user, organisation=values["organisation"],
-                                       recipient=values["recipient"], connection=request)
+        row, token = await store.share(
+            db_session,
+            case,
+            doc,
+            request.user,
+            organisation=values["organisation"],
+            recipient=values["recipient"],
+            connection=request,
+        )
         return NewShareOut(share=share_out(row), url=share_url(request, token))
 
 
 @get("/shared/{filename:str}", opt={"exclude_from_auth": True}, include_in_schema=False)
-async def shared_download(db_session: AsyncSession, request: Request[Any, Any, Any], filename: str) -> Response[bytes]:
+async def shared_download(
+    db_session: AsyncSession, request: Request[Any, Any, Any], filename: str
+) -> Response[bytes]:
     """A recipient's download: the link's token is the key, for one document, for 72 hours, until revoked."""
     settings = request.app.state["settings"]
     await limits.refuse_if_guessing(db_session, request, settings)
@@ -177,10 +255,19 @@ async def shared_download(db_session: AsyncSession, request: Request[Any, Any, A
 
         def log_refused(db: AsyncSession) -> None:
             if refused is not None:  # a real link, expired or turned off: an attempt on case data
-                audit.record(db, "document.link_refused", actor_id=None, case_id=refused[0],
-                             target=DocumentShare(id=refused[1]), connection=request, outcome="denied")
+                audit.record(
+                    db,
+                    "document.link_refused",
+                    actor_id=None,
+                    case_id=refused[0],
+                    target=DocumentShare(id=refused[1]),
+                    connection=request,
+                    outcome="denied",
+                )
 
         # In a transaction of its own: this request's rolls back with the 404.
         await limits.count_guess(db_session, request, settings, then=log_refused)
-        raise NotFoundException("No document was found at this address. The link may have expired or been turned off.")
+        raise NotFoundException(
+            "No document was found at this address. The link may have expired or been turned off."
+        )
     return docx_response(found)

@@ -36,18 +36,41 @@ async def render_off_loop(name: str, context: dict[str, Any], *, lang: str, titl
     return await anyio.to_thread.run_sync(lambda: engine.render(name, context, lang=lang, title=title))
 
 
-async def keep(db: AsyncSession, case: Case, user: User, *, kind: str, template: str, lang: str, title: str, body: bytes,
-               subject_id: UUID | None = None, family_member_id: UUID | None = None, inputs: dict[str, Any] | None = None,
-               connection: Any = None) -> ProducedDocument:
+async def keep(
+    db: AsyncSession,
+    case: Case,
+    user: User,
+    *,
+    kind: str,
+    template: str,
+    lang: str,
+    title: str,
+    body: bytes,
+    subject_id: UUID | None = None,
+    family_member_id: UUID | None = None,
+    inputs: dict[str, Any] | None = None,
+    connection: Any = None,
+) -> ProducedDocument:
     doc = ProducedDocument(
-        case_id=case.id, kind=kind, template=template, template_version=template_version(template), lang=lang, title=title,
-        subject_id=subject_id, family_member_id=family_member_id, created_by_id=user.id,
-        sha256=hashlib.sha256(body).hexdigest(), size=len(body), content=base64.b64encode(body).decode("ascii"),
+        case_id=case.id,
+        kind=kind,
+        template=template,
+        template_version=template_version(template),
+        lang=lang,
+        title=title,
+        subject_id=subject_id,
+        family_member_id=family_member_id,
+        created_by_id=user.id,
+        sha256=hashlib.sha256(body).hexdigest(),
+        size=len(body),
+        content=base64.b64encode(body).decode("ascii"),
         inputs=json.dumps(inputs, default=str) if inputs else None,
     )
     db.add(doc)
     await db.flush()
-    audit.record(db, "document.produced", actor_id=user.id, case_id=case.id, target=doc, connection=connection)
+    audit.record(
+        db, "document.produced", actor_id=user.id, case_id=case.id, target=doc, connection=connection
+    )
     return doc
 
 
@@ -59,45 +82,84 @@ def content(doc: ProducedDocument) -> bytes:
 
 
 async def documents_for(db: AsyncSession, case_id: UUID) -> list[ProducedDocument]:
-    return list(await db.scalars(
-        select(ProducedDocument).where(ProducedDocument.case_id == case_id).order_by(ProducedDocument.created_at.desc())
-    ))
+    return list(
+        await db.scalars(
+            select(ProducedDocument)
+            .where(ProducedDocument.case_id == case_id)
+            .order_by(ProducedDocument.created_at.desc())
+        )
+    )
 
 
 async def get_document(db: AsyncSession, case: Case, document_id: UUID) -> ProducedDocument:
-    doc = await db.scalar(select(ProducedDocument).where(ProducedDocument.id == document_id, ProducedDocument.case_id == case.id))
+    doc = await db.scalar(
+        select(ProducedDocument).where(
+            ProducedDocument.id == document_id, ProducedDocument.case_id == case.id
+        )
+    )
     if doc is None:
         raise NotFoundException("No document was found at this address.")
     return doc
 
 
 async def shares_for(db: AsyncSession, case_id: UUID) -> list[DocumentShare]:
-    return list(await db.scalars(select(DocumentShare).where(DocumentShare.case_id == case_id).order_by(DocumentShare.created_at.desc())))
+    return list(
+        await db.scalars(
+            select(DocumentShare)
+            .where(DocumentShare.case_id == case_id)
+            .order_by(DocumentShare.created_at.desc())
+        )
+    )
 
 
-async def share(db: AsyncSession, case: Case, doc: ProducedDocument, user: User, *, organisation: str, recipient: str,
-                connection: Any = None, now: dt.datetime | None = None) -> tuple[DocumentShare, str]:
+async def share(
+    db: AsyncSession,
+    case: Case,
+    doc: ProducedDocument,
+    user: User,
+    *,
+    organisation: str,
+    recipient: str,
+    connection: Any = None,
+    now: dt.datetime | None = None,
+) -> tuple[DocumentShare, str]:
     now = now or utcnow()
     token = new_token(SHARE_PREFIX)
-    row = DocumentShare(case_id=case.id, document_id=doc.id, organisation=organisation, recipient=recipient, sent_by_id=user.id,
-                        token_hash=token_hash(token), hint=token[:10], expires_at=now + SHARE_VALID_FOR)
+    row = DocumentShare(
+        case_id=case.id,
+        document_id=doc.id,
+        organisation=organisation,
+        recipient=recipient,
+        sent_by_id=user.id,
+        token_hash=token_hash(token),
+        hint=token[:10],
+        expires_at=now + SHARE_VALID_FOR,
+    )
     db.add(row)
     await db.flush()
     audit.record(db, "document.shared", actor_id=user.id, case_id=case.id, target=row, connection=connection)
     return row, token
 
 
-async def revoke_share(db: AsyncSession, case: Case, share_id: UUID, user: User, *, connection: Any = None) -> DocumentShare:
-    row = await db.scalar(select(DocumentShare).where(DocumentShare.id == share_id, DocumentShare.case_id == case.id))
+async def revoke_share(
+    db: AsyncSession, case: Case, share_id: UUID, user: User, *, connection: Any = None
+) -> DocumentShare:
+    row = await db.scalar(
+        select(DocumentShare).where(DocumentShare.id == share_id, DocumentShare.case_id == case.id)
+    )
     if row is None:
         raise NotFoundException("No shared link was found at this address.")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
-    audit.record(db, "document.share_revoked", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    audit.record(
+        db, "document.share_revoked", actor_id=user.id, case_id=case.id, target=row, connection=connection
+    )
     return row
 
 
-async def shared_document(db: AsyncSession, token: str, *, connection: Any = None) -> ProducedDocument | DocumentShare | None:
+async def shared_document(
+    db: AsyncSession, token: str, *, connection: Any = None
+) -> ProducedDocument | DocumentShare | None:
     """The document behind a live link (and the use logged); a link that is expired or turned off
     comes back as its DocumentShare (for the caller to log as refused); an unknown token as None."""
     if not token.startswith(SHARE_PREFIX) or len(token) > 100:
@@ -108,5 +170,7 @@ async def shared_document(db: AsyncSession, token: str, *, connection: Any = Non
         return row
     row.last_used_at = now
     row.use_count += 1
-    audit.record(db, "document.link_used", actor_id=None, case_id=row.case_id, target=row, connection=connection)
+    audit.record(
+        db, "document.link_used", actor_id=None, case_id=row.case_id, target=row, connection=connection
+    )
     return await db.get(ProducedDocument, row.document_id)

@@ -25,9 +25,19 @@ NO_TOKEN: list[dict[str, list[str]]] = [{}]
 
 def term_out(glossary: Glossary, term: Term) -> schemas.TermOut:
     return schemas.TermOut(
-        id=term.id, term=term.term, aliases=list(term.aliases), definition=term.definition, for_you=term.for_you,
-        stages=list(term.stages), related=list(term.related), source=term.source, locale=term.locale,
-        fallback=glossary.is_fallback(term), reviewed=term.reviewed, needs_checking=term.check, local=term.local,
+        id=term.id,
+        term=term.term,
+        aliases=list(term.aliases),
+        definition=term.definition,
+        for_you=term.for_you,
+        stages=list(term.stages),
+        related=list(term.related),
+        source=term.source,
+        locale=term.locale,
+        fallback=glossary.is_fallback(term),
+        reviewed=term.reviewed,
+        needs_checking=term.check,
+        local=term.local,
         url=term_url(term, glossary.locale),
     )
 
@@ -36,13 +46,24 @@ class GlossaryApi(Controller):
     path = "/api/glossary"
     tags = ["Glossary"]
 
-    @get("/", summary="Search the glossary, or list the words of one stage", opt=PUBLIC, security=NO_TOKEN,
-         description="Public: no token needed. `q` searches names, other names and abbreviations in English and "
-                     "Welsh, forgiving small misspellings. `stage` lists one stage's words. `lang` is en or cy "
-                     "(default: the Accept-Language header, then en). Welsh answers fall back to English where "
-                     "there is no Welsh entry yet (`fallback: true`).")
-    async def list_terms(self, db_session: AsyncSession, request: Request[Any, Any, Any], q: str | None = None,
-                         stage: str | None = None, lang: str | None = None) -> list[schemas.TermOut]:
+    @get(
+        "/",
+        summary="Search the glossary, or list the words of one stage",
+        opt=PUBLIC,
+        security=NO_TOKEN,
+        description="Public: no token needed. `q` searches names, other names and abbreviations in English and "
+        "Welsh, forgiving small misspellings. `stage` lists one stage's words. `lang` is en or cy "
+        "(default: the Accept-Language header, then en). Welsh answers fall back to English where "
+        "there is no Welsh entry yet (`fallback: true`).",
+    )
+    async def list_terms(
+        self,
+        db_session: AsyncSession,
+        request: Request[Any, Any, Any],
+        q: str | None = None,
+        stage: str | None = None,
+        lang: str | None = None,
+    ) -> list[schemas.TermOut]:
         locale = reader_locale(request, lang)
         if stage is not None and stage not in STAGES:
             raise InputError({"stage": f"Choose one of: {', '.join(STAGES)}."})
@@ -52,21 +73,33 @@ class GlossaryApi(Controller):
             found = [t for t in found if stage in t.stages]
         return [term_out(glossary, t) for t in found]
 
-    @get("/{term_id:str}", summary="One word", opt=PUBLIC, security=NO_TOKEN,
-         description="Public: no token needed. 404 when there is no word with this id.")
-    async def get_term(self, db_session: AsyncSession, request: Request[Any, Any, Any], term_id: str,
-                       lang: str | None = None) -> schemas.TermOut:
+    @get(
+        "/{term_id:str}",
+        summary="One word",
+        opt=PUBLIC,
+        security=NO_TOKEN,
+        description="Public: no token needed. 404 when there is no word with this id.",
+    )
+    async def get_term(
+        self, db_session: AsyncSession, request: Request[Any, Any, Any], term_id: str, lang: str | None = None
+    ) -> schemas.TermOut:
         glossary = await services.glossary_for(db_session, reader_locale(request, lang))
         term = glossary.get(term_id)
         if term is None:
             raise NotFoundException(f"There is no glossary word with the id {term_id[:80]!r}.")
         return term_out(glossary, term)
 
-    @post("/local", summary="Add a local entry (team admins)", status_code=201, responses={403: API_ERRORS[403]},
-          description="Admins and managers only. A local entry never replaces a shipped word: a name already in "
-                      "the glossary is refused with 400.")
-    async def add_local(self, db_session: AsyncSession, request: Request[User, Any, Any],
-                        data: schemas.LocalEntryIn) -> schemas.TermOut:
+    @post(
+        "/local",
+        summary="Add a local entry (team admins)",
+        status_code=201,
+        responses={403: API_ERRORS[403]},
+        description="Admins and managers only. A local entry never replaces a shipped word: a name already in "
+        "the glossary is refused with 400.",
+    )
+    async def add_local(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], data: schemas.LocalEntryIn
+    ) -> schemas.TermOut:
         if not services.may_add_local(request.user):
             raise PermissionDeniedException("Only admins and managers can add local glossary entries.")
         raw = data.__struct_fields__

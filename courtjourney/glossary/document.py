@@ -16,15 +16,24 @@ def stage_document(glossary: Glossary, stage: str) -> tuple[str, bytes]:
     for term in glossary.for_stage(stage):
         meaning = term.definition
         if glossary.is_fallback(term):
-            meaning += " " + (_("(This explanation is only in English for now.)") if term.locale == "en"
-                              else _("(This explanation is only in Welsh for now.)"))
-        rows.append({
-            "term": term.term,
-            "also": (_("Also called: %(names)s") % {"names": ", ".join(term.aliases)}) if term.aliases else "",
-            "definition": meaning,
-            "for_you": term.for_you,
-        })
-    notes = [_("Your support worker can go through these words with you. Ask about any word that is not here.")]
+            meaning += " " + (
+                _("(This explanation is only in English for now.)")
+                if term.locale == "en"
+                else _("(This explanation is only in Welsh for now.)")
+            )
+        rows.append(
+            {
+                "term": term.term,
+                "also": (_("Also called: %(names)s") % {"names": ", ".join(term.aliases)})
+                if term.aliases
+                else "",
+                "definition": meaning,
+                "for_you": term.for_you,
+            }
+        )
+    notes = [
+        _("Your support worker can go through these words with you. Ask about any word that is not here.")
+    ]
     if glossary.locale == "cy":
         notes.append(_("A fluent Welsh speaker has not yet checked the Welsh in this glossary."))
     context = {

@@ -8,14 +8,40 @@ from courtjourney.i18n import N_
 from courtjourney.web.forms import Field
 
 LOCAL_ENTRY = (
-    Field("locale", N_("Language of this entry"), kind="choice", choices=(("en", "English"), ("cy", "Cymraeg"))),
-    Field("term", N_("Word or phrase"), max_length=120, hint=N_("For example: Court 3, or the side entrance.")),
-    Field("aliases", N_("Other names"), required=False, max_length=400, hint=N_("Optional. Separate them with commas.")),
-    Field("definition", N_("What it means"), kind="longtext", max_length=600,
-          hint=N_("One to three short sentences, in everyday words.")),
-    Field("for_you", N_("What this means for the family"), kind="longtext", max_length=600,
-          hint=N_("Speak to the parent as “you”.")),
-    Field("source", N_("Source"), required=False, max_length=300, hint=N_("Optional: the law or scheme a fact comes from.")),
+    Field(
+        "locale", N_("Language of this entry"), kind="choice", choices=(("en", "English"), ("cy", "Cymraeg"))
+    ),
+    Field(
+        "term", N_("Word or phrase"), max_length=120, hint=N_("For example: Court 3, or the side entrance.")
+    ),
+    Field(
+        "aliases",
+        N_("Other names"),
+        required=False,
+        max_length=400,
+        hint=N_("Optional. Separate them with commas."),
+    ),
+    Field(
+        "definition",
+        N_("What it means"),
+        kind="longtext",
+        max_length=600,
+        hint=N_("One to three short sentences, in everyday words."),
+    ),
+    Field(
+        "for_you",
+        N_("What this means for the family"),
+        kind="longtext",
+        max_length=600,
+        hint=N_("Speak to the parent as “you”."),
+    ),
+    Field(
+        "source",
+        N_("Source"),
+        required=False,
+        max_length=300,
+        hint=N_("Optional: the law or scheme a fact comes from."),
+    ),
 )
 STAGE_FIELDS = tuple(Field(f"stage_{s}", STAGE_LABELS[Stage(s)], kind="bool", required=False) for s in STAGES)
 

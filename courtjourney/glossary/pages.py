@@ -57,8 +57,11 @@ def term_notes(glossary: Glossary, term: Term) -> list[str]:
     """What a reader should know about where this text comes from, in the reader's language."""
     notes = []
     if glossary.is_fallback(term):
-        notes.append(_("This explanation is only in English for now.") if term.locale == "en"
-                     else _("This explanation is only in Welsh for now."))
+        notes.append(
+            _("This explanation is only in English for now.")
+            if term.locale == "en"
+            else _("This explanation is only in Welsh for now.")
+        )
     elif term.locale == "cy" and not term.reviewed:
         notes.append(_("A fluent Welsh speaker has not yet checked this Welsh text."))
     if term.local:
@@ -66,7 +69,9 @@ def term_notes(glossary: Glossary, term: Term) -> list[str]:
     return notes
 
 
-def page_context(glossary: Glossary, request: Request[Any, Any, Any], title: str, **extra: Any) -> dict[str, Any]:
+def page_context(
+    glossary: Glossary, request: Request[Any, Any, Any], title: str, **extra: Any
+) -> dict[str, Any]:
     locale = glossary.locale
     other = "cy" if locale == "en" else "en"
     query = {k: v for k, v in request.query_params.items() if k != "lang"}
@@ -75,8 +80,11 @@ def page_context(glossary: Glossary, request: Request[Any, Any, Any], title: str
         "user": None,
         "glossary": glossary,
         "locale": locale,
-        "switch": {"href": f"{request.url.path}?{urlencode({**query, 'lang': other})}", "lang": other,
-                   "label": LANGUAGE_NAMES[other]},
+        "switch": {
+            "href": f"{request.url.path}?{urlencode({**query, 'lang': other})}",
+            "lang": other,
+            "label": LANGUAGE_NAMES[other],
+        },
         "term_url": lambda t: term_url(t, locale),
         "stage_url": lambda s, suffix="": stage_url(s, locale, suffix),
         "stage_label": lambda s: _(stage_label(s)),
@@ -100,8 +108,13 @@ class GlossaryPages(Controller):
     include_in_schema = False
 
     @get("/", opt=PUBLIC, name="glossary")
-    async def index(self, db_session: AsyncSession, request: Request[Any, Any, Any],
-                    q: str | None = None, lang: str | None = None) -> Template:
+    async def index(
+        self,
+        db_session: AsyncSession,
+        request: Request[Any, Any, Any],
+        q: str | None = None,
+        lang: str | None = None,
+    ) -> Template:
         locale = reader_locale(request, lang)
         glossary = await services.glossary_for(db_session, locale)
         errors: dict[str, str] = {}
@@ -114,14 +127,23 @@ class GlossaryPages(Controller):
         letters = [(letter, list(terms)) for letter, terms in groupby(glossary.terms, key=_initial)]
         return Template(
             template_name="glossary_index.html",
-            context=page_context(glossary, request, _("Words you may hear in court"), errors=errors,
-                                 values={"q": q or ""}, results=results, letters=letters, query=q or ""),
+            context=page_context(
+                glossary,
+                request,
+                _("Words you may hear in court"),
+                errors=errors,
+                values={"q": q or ""},
+                results=results,
+                letters=letters,
+                query=q or "",
+            ),
             status_code=400 if errors else 200,
         )
 
     @get("/{term_id:str}", opt=PUBLIC)
-    async def term(self, db_session: AsyncSession, request: Request[Any, Any, Any], term_id: str,
-                   lang: str | None = None) -> Template:
+    async def term(
+        self, db_session: AsyncSession, request: Request[Any, Any, Any], term_id: str, lang: str | None = None
+    ) -> Template:
         locale = reader_locale(request, lang)
         glossary = await services.glossary_for(db_session, locale)
         term = glossary.get(term_id)
@@ -133,28 +155,34 @@ class GlossaryPages(Controller):
         )
 
     @get("/stage/{stage:str}", opt=PUBLIC)
-    async def stage(self, db_session: AsyncSession, request: Request[Any, Any, Any], stage: str,
-                    lang: str | None = None) -> Template:
+    async def stage(
+        self, db_session: AsyncSession, request: Request[Any, Any, Any], stage: str, lang: str | None = None
+    ) -> Template:
         locale = reader_locale(request, lang)
         if stage not in STAGES:
             raise NotFoundException(_("There is no stage of the journey at this address."))
         glossary = await services.glossary_for(db_session, locale)
         return Template(
             template_name="glossary_stage.html",
-            context=page_context(glossary, request, _(STAGE_HEADINGS[stage]), stage=stage,
-                                 terms=glossary.for_stage(stage)),
+            context=page_context(
+                glossary, request, _(STAGE_HEADINGS[stage]), stage=stage, terms=glossary.for_stage(stage)
+            ),
         )
 
     @get("/stage/{stage:str}/document", opt=PUBLIC)
-    async def stage_document(self, db_session: AsyncSession, request: Request[Any, Any, Any], stage: str,
-                             lang: str | None = None) -> Response[bytes]:
+    async def stage_document(
+        self, db_session: AsyncSession, request: Request[Any, Any, Any], stage: str, lang: str | None = None
+    ) -> Response[bytes]:
         locale = reader_locale(request, lang)
         if stage not in STAGES:
             raise NotFoundException(_("There is no stage of the journey at this address."))
         _title, body = stage_document(await services.glossary_for(db_session, locale), stage)
         filename = f"glossary-{stage.replace('_', '-')}-{locale}.docx"
-        return Response(body, media_type=DOCX_MEDIA_TYPE,
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return Response(
+            body,
+            media_type=DOCX_MEDIA_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
 
 
 class LocalEntryPages(Controller):
@@ -163,18 +191,30 @@ class LocalEntryPages(Controller):
     path = "/glossary/local"
     include_in_schema = False
 
-    def _form(self, request: Request[User, Any, Any], values: dict[str, Any] | None = None,
-              errors: dict[str, str] | None = None) -> Template:
+    def _form(
+        self,
+        request: Request[User, Any, Any],
+        values: dict[str, Any] | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> Template:
         return Template(
             template_name="form_page.html",
             context={
-                "user": request.user, "title": _("Add a local glossary entry"), "case": None,
-                "fields": (*LOCAL_ENTRY, *STAGE_FIELDS), "action": "/glossary/local/new",
+                "user": request.user,
+                "title": _("Add a local glossary entry"),
+                "case": None,
+                "fields": (*LOCAL_ENTRY, *STAGE_FIELDS),
+                "action": "/glossary/local/new",
                 "values": {k: ("" if v is None else v) for k, v in (values or {}).items()},
-                "errors": errors or {}, "options": {},
-                "intro": _("Add a word families meet locally, such as a room in your court. "
-                           "It appears on the public glossary. It cannot replace a word that is already there."),
-                "submit": _("Add the entry"), "breadcrumbs": [("/glossary/local", _("Local glossary entries"))], "nav": "",
+                "errors": errors or {},
+                "options": {},
+                "intro": _(
+                    "Add a word families meet locally, such as a room in your court. "
+                    "It appears on the public glossary. It cannot replace a word that is already there."
+                ),
+                "submit": _("Add the entry"),
+                "breadcrumbs": [("/glossary/local", _("Local glossary entries"))],
+                "nav": "",
             },
             status_code=400 if errors else 200,
         )
@@ -185,14 +225,19 @@ class LocalEntryPages(Controller):
             raise PermissionDeniedException(_("Only admins and managers can add local glossary entries."))
 
     @get("/")
-    async def list_local(self, db_session: AsyncSession, request: Request[User, Any, Any], done: str | None = None) -> Template:
+    async def list_local(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], done: str | None = None
+    ) -> Template:
         self._allowed(request)
         return Template(
             template_name="glossary_local.html",
-            context={"user": request.user, "title": _("Local glossary entries"),
-                     "entries": await services.local_entries(db_session),
-                     "stage_label": lambda s: _(stage_label(s)) if s in STAGES else s,
-                     "flash": _("Saved.") if done else ""},
+            context={
+                "user": request.user,
+                "title": _("Local glossary entries"),
+                "entries": await services.local_entries(db_session),
+                "stage_label": lambda s: _(stage_label(s)) if s in STAGES else s,
+                "flash": _("Saved.") if done else "",
+            },
         )
 
     @get("/new")
@@ -201,7 +246,9 @@ class LocalEntryPages(Controller):
         return self._form(request, {"locale": request.user.locale})
 
     @post("/new")
-    async def add(self, db_session: AsyncSession, request: Request[User, Any, Any], data: Form) -> Template | Redirect:
+    async def add(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], data: Form
+    ) -> Template | Redirect:
         self._allowed(request)
         try:
             values = clean(LOCAL_ENTRY, data)

@@ -87,7 +87,9 @@ async def glossary_for(db: AsyncSession, locale: str) -> Glossary:
     (bench/scale.py). Adding, editing or removing an entry through the ORM changes the count or the
     newest `updated_at`, so what readers see is never stale; each worker process keeps its own copies.
     """
-    count, latest = (await db.execute(select(func.count(LocalEntry.id), func.max(LocalEntry.updated_at)))).one()
+    count, latest = (
+        await db.execute(select(func.count(LocalEntry.id), func.max(LocalEntry.updated_at)))
+    ).one()
     if not count:
         return shipped_glossary(locale)
     key = (locale, count, latest)
@@ -127,18 +129,24 @@ async def check_local(db: AsyncSession, values: Mapping[str, Any]) -> dict[str, 
         if not key:
             errors[field] = _("Use letters or numbers in each name.")
         elif key in taken:
-            errors[field] = _("“%(name)s” is already in the glossary. Local entries cannot replace shipped ones.") % {"name": name}
+            errors[field] = _(
+                "“%(name)s” is already in the glossary. Local entries cannot replace shipped ones."
+            ) % {"name": name}
         elif key in local_taken:
             errors[field] = _("“%(name)s” is already a local entry.") % {"name": name}
     for field in ("definition", "for_you"):
         if values.get(field) and _long_sentences(values[field]):
-            errors[field] = _("Keep each sentence to %(limit)d words or fewer.") % {"limit": MAX_SENTENCE_WORDS}
+            errors[field] = _("Keep each sentence to %(limit)d words or fewer.") % {
+                "limit": MAX_SENTENCE_WORDS
+            }
     if errors:
         raise InputError(errors)
     return {**values, "stages": list(dict.fromkeys(stages)), "aliases": list(dict.fromkeys(aliases))}
 
 
-async def add_local(db: AsyncSession, user: User, values: Mapping[str, Any], *, connection: Any = None) -> LocalEntry:
+async def add_local(
+    db: AsyncSession, user: User, values: Mapping[str, Any], *, connection: Any = None
+) -> LocalEntry:
     """Save a team's local entry (values already cleaned by the form or API fields)."""
     checked = await check_local(db, values)
     entry = LocalEntry(

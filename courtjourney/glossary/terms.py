@@ -189,7 +189,9 @@ def _one_term(row: Any, n: int, locale: str, origin: str) -> Term:
     )
 
 
-def _check_whole(terms: Sequence[Term], origin: str, where: dict[str, str], known_ids: set[str] | None) -> None:
+def _check_whole(
+    terms: Sequence[Term], origin: str, where: dict[str, str], known_ids: set[str] | None
+) -> None:
     """Checks across terms: unique ids, related ids that exist, and no name claimed by two terms."""
     ids: set[str] = set()
     for t in terms:
@@ -201,7 +203,9 @@ def _check_whole(terms: Sequence[Term], origin: str, where: dict[str, str], know
             raise GlossaryDataError(f"{where[t.id]}: term {t.id!r}: no English entry has this id")
         dangling = [r for r in t.related if r not in ids | (known_ids or set())]
         if dangling:
-            raise GlossaryDataError(f"{where[t.id]}: term {t.id!r}: related id {', '.join(dangling)} does not exist")
+            raise GlossaryDataError(
+                f"{where[t.id]}: term {t.id!r}: related id {', '.join(dangling)} does not exist"
+            )
     owner: dict[str, str] = {}
     for t in terms:
         for name in t.names:
@@ -264,8 +268,13 @@ class SearchIndex:
                 names[t.id].extend(t.names)
                 texts[t.id].append(t.definition)
         self.entries = tuple(
-            _Entry(t, t.term.casefold(), tuple(name_key(n) for n in names[tid]), _candidates(names[tid]),
-                   tuple(_fold(text) for text in texts[tid]))
+            _Entry(
+                t,
+                t.term.casefold(),
+                tuple(name_key(n) for n in names[tid]),
+                _candidates(names[tid]),
+                tuple(_fold(text) for text in texts[tid]),
+            )
             for tid, t in pool.items()
         )
 
@@ -296,8 +305,11 @@ def _candidates(names: Iterable[str]) -> tuple[_Candidate, ...]:
     for name in names:
         whole = name_key(name)
         out.append(_Candidate(whole, 1.0, Counter(whole)))
-        out.extend(_Candidate(name_key(w), 0.99, Counter(name_key(w))) for w in name.split()
-                   if len(w) >= 4 and name_key(w) != whole)
+        out.extend(
+            _Candidate(name_key(w), 0.99, Counter(name_key(w)))
+            for w in name.split()
+            if len(w) >= 4 and name_key(w) != whole
+        )
     return tuple(out)
 
 
@@ -365,7 +377,12 @@ def _name_pattern(name: str) -> str:
 def _spellings(name: str) -> list[str]:
     """The name, and its -ies plural when it ends in a consonant and y ("jury" -> "juries")."""
     forms = [name]
-    if len(name) > 2 and name[-1] == "y" and name[-2].lower() not in "aeiouy" and not is_abbreviation(name.split()[-1]):
+    if (
+        len(name) > 2
+        and name[-1] == "y"
+        and name[-2].lower() not in "aeiouy"
+        and not is_abbreviation(name.split()[-1])
+    ):
         forms.append(name[:-1] + "ies")
     return forms
 

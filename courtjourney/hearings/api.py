@@ -13,13 +13,13 @@ from courtjourney.accounts import audit
 from courtjourney.accounts.models import User
 from courtjourney.cases import services as case_services
 from courtjourney.cases.schemas import Body, Out, Text, dump
-from courtjourney.documents.routes import DocumentOut, document_out
 from courtjourney.db.base import utcnow
+from courtjourney.documents.routes import DocumentOut, document_out
 from courtjourney.errors import InputError
 from courtjourney.hearings import forms, schemas, services, story
-from courtjourney.hearings.schemas import Short
 from courtjourney.hearings.models import CalendarSubscription, Hearing, HearingChange, Proceeding
 from courtjourney.hearings.pages import feed_links
+from courtjourney.hearings.schemas import Short
 from courtjourney.i18n import gettext as _
 from courtjourney.web.forms import clean
 
@@ -36,14 +36,25 @@ def proceeding_out(p: Proceeding) -> schemas.ProceedingOut:
 
 async def hearing_out(db: AsyncSession, h: Hearing) -> schemas.HearingOut:
     attendance = await services.attendance_for(db, h.id)
-    return dump(schemas.HearingOut, h, when=story.hearing_when(h),  # type: ignore[return-value]
-                attendance=[schemas.AttendanceOut(family_member_id=k, attendance=v) for k, v in attendance.items()])
+    return dump(
+        schemas.HearingOut,
+        h,
+        when=story.hearing_when(h),  # type: ignore[return-value]
+        attendance=[schemas.AttendanceOut(family_member_id=k, attendance=v) for k, v in attendance.items()],
+    )
 
 
 def change_out(c: HearingChange, h: Hearing, sequence: int) -> schemas.ChangeOut:
     delay = services.telling_delay(c)
-    return dump(schemas.ChangeOut, c, story=story.change_story(c, h), changes=json.loads(c.changes),  # type: ignore[return-value]
-                working_days_to_tell=delay.working_days, told_late=delay.late, sequence=sequence)
+    return dump(
+        schemas.ChangeOut,
+        c,
+        story=story.change_story(c, h),
+        changes=json.loads(c.changes),  # type: ignore[return-value]
+        working_days_to_tell=delay.working_days,
+        told_late=delay.late,
+        sequence=sequence,
+    )
 
 
 def subscription_out(s: CalendarSubscription) -> schemas.SubscriptionOut:
@@ -59,48 +70,91 @@ class HearingApi(Controller):
         return [proceeding_out(p) for p in await services.proceedings_for(db_session, case_id)]
 
     @post("/proceedings", summary="Add a proceeding", status_code=201)
-    async def add_proceeding(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
-                             data: schemas.NewProceeding) -> schemas.ProceedingOut:
+    async def add_proceeding(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.NewProceeding,
+    ) -> schemas.ProceedingOut:
         values = clean(forms.PROCEEDING, data.to_dict())
         case = await case_services.get_case(db_session, case_id)
-        return proceeding_out(await services.add_proceeding(db_session, case, request.user, values, connection=request))
+        return proceeding_out(
+            await services.add_proceeding(db_session, case, request.user, values, connection=request)
+        )
 
     @get("/proceedings/{proceeding_id:uuid}/charges", summary="A proceeding's charges")
-    async def list_charges(self, db_session: AsyncSession, case_id: UUID, proceeding_id: UUID) -> list[schemas.ChargeOut]:
+    async def list_charges(
+        self, db_session: AsyncSession, case_id: UUID, proceeding_id: UUID
+    ) -> list[schemas.ChargeOut]:
         case = await case_services.get_case(db_session, case_id)
         proceeding = await services.get_proceeding(db_session, case, proceeding_id)
-        return [dump(schemas.ChargeOut, c) for c in await services.charges_for(db_session, case.id)  # type: ignore[misc]
-                if c.proceeding_id == proceeding.id]
+        return [
+            dump(schemas.ChargeOut, c)
+            for c in await services.charges_for(db_session, case.id)  # type: ignore[misc]
+            if c.proceeding_id == proceeding.id
+        ]
 
     @post("/proceedings/{proceeding_id:uuid}/charges", summary="Add a charge", status_code=201)
-    async def add_charge(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, proceeding_id: UUID,
-                         data: schemas.NewCharge) -> schemas.ChargeOut:
+    async def add_charge(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        proceeding_id: UUID,
+        data: schemas.NewCharge,
+    ) -> schemas.ChargeOut:
         values = clean(forms.CHARGE, data.to_dict())
         case = await case_services.get_case(db_session, case_id)
         proceeding = await services.get_proceeding(db_session, case, proceeding_id)
-        return dump(schemas.ChargeOut, await services.add_charge(db_session, case, proceeding, request.user, values,  # type: ignore[return-value]
-                                                                 connection=request))
+        return dump(
+            schemas.ChargeOut,
+            await services.add_charge(
+                db_session,
+                case,
+                proceeding,
+                request.user,
+                values,  # type: ignore[return-value]
+                connection=request,
+            ),
+        )
 
     @get("/hearings", summary="The case's hearings, in date order")
     async def list_hearings(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.HearingOut]:
         return [await hearing_out(db_session, h) for h in await services.hearings_for(db_session, case_id)]
 
     @post("/hearings", summary="Add a hearing", status_code=201)
-    async def add_hearing(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
-                          data: schemas.NewHearing) -> schemas.HearingOut:
+    async def add_hearing(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.NewHearing,
+    ) -> schemas.HearingOut:
         values = clean(forms.NEW_HEARING, _strings(data.to_dict()))
         case = await case_services.get_case(db_session, case_id)
         hearing = await services.add_hearing(db_session, case, request.user, values, connection=request)
         return await hearing_out(db_session, hearing)
 
     @get("/hearings/{hearing_id:uuid}", summary="One hearing")
-    async def get_hearing(self, db_session: AsyncSession, case_id: UUID, hearing_id: UUID) -> schemas.HearingOut:
+    async def get_hearing(
+        self, db_session: AsyncSession, case_id: UUID, hearing_id: UUID
+    ) -> schemas.HearingOut:
         case = await case_services.get_case(db_session, case_id)
         return await hearing_out(db_session, await services.get_hearing(db_session, case, hearing_id))
 
-    @patch("/hearings/{hearing_id:uuid}", summary="Change a hearing (move it, change its status or place) with a reason")
-    async def change_hearing(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID,
-                             data: schemas.HearingChangeIn) -> schemas.ChangeOut:
+    @patch(
+        "/hearings/{hearing_id:uuid}",
+        summary="Change a hearing (move it, change its status or place) with a reason",
+    )
+    async def change_hearing(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        hearing_id: UUID,
+        data: schemas.HearingChangeIn,
+    ) -> schemas.ChangeOut:
         case = await case_services.get_case(db_session, case_id)
         hearing = await services.hearing_for_change(db_session, case, hearing_id)
         sent = _strings(data.to_dict())
@@ -109,29 +163,59 @@ class HearingApi(Controller):
             current = services.form_values(hearing)
             sent = {**{k: current[k] or None for k in SCHEDULE_KEYS}, **sent}
         values = clean(forms.CHANGE_HEARING, sent, partial=True)
-        change = await services.change_hearing(db_session, case, hearing, request.user, values, connection=request)
+        change = await services.change_hearing(
+            db_session, case, hearing, request.user, values, connection=request
+        )
         return change_out(change, hearing, hearing.sequence)
 
-    @get("/hearings/{hearing_id:uuid}/changes", summary="Every change to a hearing, oldest first, in plain words")
-    async def list_changes(self, db_session: AsyncSession, case_id: UUID, hearing_id: UUID) -> list[schemas.ChangeOut]:
+    @get(
+        "/hearings/{hearing_id:uuid}/changes",
+        summary="Every change to a hearing, oldest first, in plain words",
+    )
+    async def list_changes(
+        self, db_session: AsyncSession, case_id: UUID, hearing_id: UUID
+    ) -> list[schemas.ChangeOut]:
         case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
         changes = await services.changes_for(db_session, hearing.id)
         sequences = services.sequences(changes)
         return [change_out(c, hearing, sequences[c.id]) for c in changes]
 
-    @post("/hearings/{hearing_id:uuid}/told", summary="Record that the family has been told of the latest changes", status_code=200)
-    async def told(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID,
-                   data: schemas.ToldIn) -> schemas.ChangeOut:
+    @post(
+        "/hearings/{hearing_id:uuid}/told",
+        summary="Record that the family has been told of the latest changes",
+        status_code=200,
+    )
+    async def told(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        hearing_id: UUID,
+        data: schemas.ToldIn,
+    ) -> schemas.ChangeOut:
         values = clean(forms.TOLD, {"told_at": data.told_at or utcnow()})
         case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
-        told = await services.record_told(db_session, case, hearing, request.user, values["told_at"], connection=request)
-        return change_out(told, hearing, services.sequences(await services.changes_for(db_session, hearing.id))[told.id])
+        told = await services.record_told(
+            db_session, case, hearing, request.user, values["told_at"], connection=request
+        )
+        return change_out(
+            told, hearing, services.sequences(await services.changes_for(db_session, hearing.id))[told.id]
+        )
 
-    @put("/hearings/{hearing_id:uuid}/attendance", summary="Who is needed at, wants to go to or follows this hearing")
-    async def attendance(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID,
-                         data: list[schemas.AttendanceIn]) -> schemas.HearingOut:
+    @put(
+        "/hearings/{hearing_id:uuid}/attendance",
+        summary="Who is needed at, wants to go to or follows this hearing",
+    )
+    async def attendance(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        hearing_id: UUID,
+        data: list[schemas.AttendanceIn],
+    ) -> schemas.HearingOut:
         case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
         wanted: dict[UUID, str | None] = {}
@@ -143,36 +227,63 @@ class HearingApi(Controller):
         return await hearing_out(db_session, hearing)
 
     @get("/subscriptions", summary="The family's calendar subscriptions (never their addresses)")
-    async def list_subscriptions(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.SubscriptionOut]:
+    async def list_subscriptions(
+        self, db_session: AsyncSession, case_id: UUID
+    ) -> list[schemas.SubscriptionOut]:
         return [subscription_out(s) for s in await services.subscriptions_for(db_session, case_id)]
 
-    @post("/subscriptions", summary="Make a calendar address for a family member (shown this once)", status_code=201)
-    async def subscribe(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
-                        data: schemas.NewSubscription) -> schemas.NewSubscriptionOut:
+    @post(
+        "/subscriptions",
+        summary="Make a calendar address for a family member (shown this once)",
+        status_code=201,
+    )
+    async def subscribe(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.NewSubscription,
+    ) -> schemas.NewSubscriptionOut:
         values = clean(forms.SUBSCRIBE, _strings(data.to_dict()))
         case = await case_services.get_case(db_session, case_id)
         sub, token = await services.subscribe(db_session, case, request.user, values, connection=request)
         links = feed_links(request, token)
-        return schemas.NewSubscriptionOut(subscription=subscription_out(sub), token=token, https_url=links["https"],
-                                          webcal_url=links["webcal"])
+        return schemas.NewSubscriptionOut(
+            subscription=subscription_out(sub),
+            token=token,
+            https_url=links["https"],
+            webcal_url=links["webcal"],
+        )
 
-    @post("/subscriptions/{subscription_id:uuid}/revoke", summary="Turn a calendar address off", status_code=200)
-    async def revoke(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
-                     subscription_id: UUID) -> schemas.SubscriptionOut:
+    @post(
+        "/subscriptions/{subscription_id:uuid}/revoke", summary="Turn a calendar address off", status_code=200
+    )
+    async def revoke(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, subscription_id: UUID
+    ) -> schemas.SubscriptionOut:
         case = await case_services.get_case(db_session, case_id)
         sub = await services.get_subscription(db_session, case, subscription_id)
         await services.revoke(db_session, sub, request.user, connection=request)
         return subscription_out(sub)
 
-    @post("/subscriptions/{subscription_id:uuid}/replace", summary="Turn a calendar address off and make a new one", status_code=201)
-    async def replace(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
-                      subscription_id: UUID) -> schemas.NewSubscriptionOut:
+    @post(
+        "/subscriptions/{subscription_id:uuid}/replace",
+        summary="Turn a calendar address off and make a new one",
+        status_code=201,
+    )
+    async def replace(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, subscription_id: UUID
+    ) -> schemas.NewSubscriptionOut:
         case = await case_services.get_case(db_session, case_id)
         sub = await services.get_subscription(db_session, case, subscription_id)
         new, token = await services.replace(db_session, case, sub, request.user, connection=request)
         links = feed_links(request, token)
-        return schemas.NewSubscriptionOut(subscription=subscription_out(new), token=token, https_url=links["https"],
-                                          webcal_url=links["webcal"])
+        return schemas.NewSubscriptionOut(
+            subscription=subscription_out(new),
+            token=token,
+            https_url=links["https"],
+            webcal_url=links["webcal"],
+        )
 
 
 class UpcomingApi(Controller):
@@ -180,14 +291,24 @@ class UpcomingApi(Controller):
     tags = ["Hearings"]
 
     @get("/upcoming", summary="Hearings in the next days across the cases you may see")
-    async def upcoming(self, db_session: AsyncSession, request: Request[User, Any, Any], days: int = 14) -> list[schemas.UpcomingOut]:
+    async def upcoming(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], days: int = 14
+    ) -> list[schemas.UpcomingOut]:
         if not 1 <= days <= 90:
             raise InputError({"days": _("Days must be a whole number from 1 to 90.")})
         rows = await services.upcoming(db_session, request.user, days=days)
         for case_id in dict.fromkeys(r.case.id for r in rows):
-            audit.record(db_session, "case.listed", actor_id=request.user.id, case_id=case_id, connection=request)
-        return [schemas.UpcomingOut(case_id=r.case.id, case_reference=r.case.reference, hearing=await hearing_out(db_session, r.hearing))
-                for r in rows]
+            audit.record(
+                db_session, "case.listed", actor_id=request.user.id, case_id=case_id, connection=request
+            )
+        return [
+            schemas.UpcomingOut(
+                case_id=r.case.id,
+                case_reference=r.case.reference,
+                hearing=await hearing_out(db_session, r.hearing),
+            )
+            for r in rows
+        ]
 
 
 class MeasureIn(Body):
@@ -219,23 +340,50 @@ class HearingDocumentsApi(Controller):
         return [dump(MeasureOut, m) for m in await services.measures_for(db_session, case_id)]  # type: ignore[misc]
 
     @post("/special-measures", summary="Record a special measure", status_code=201)
-    async def add_measure(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: MeasureIn) -> MeasureOut:
+    async def add_measure(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: MeasureIn
+    ) -> MeasureOut:
         values = clean(forms.SPECIAL_MEASURE, data.to_dict())
         case = await case_services.get_case(db_session, case_id)
-        return dump(MeasureOut, await services.add_measure(db_session, case, request.user, values, connection=request))  # type: ignore[return-value]
+        return dump(
+            MeasureOut, await services.add_measure(db_session, case, request.user, values, connection=request)
+        )  # type: ignore[return-value]
 
-    @post("/hearings/{hearing_id:uuid}/briefings", summary="Make a briefing for each family member going, in their language",
-          status_code=201)
-    async def briefings(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID) -> list[DocumentOut]:
+    @post(
+        "/hearings/{hearing_id:uuid}/briefings",
+        summary="Make a briefing for each family member going, in their language",
+        status_code=201,
+    )
+    async def briefings(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID
+    ) -> list[DocumentOut]:
         case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
-        return [document_out(d) for d in await services.make_briefings(db_session, case, hearing, request.user, connection=request)]
+        return [
+            document_out(d)
+            for d in await services.make_briefings(
+                db_session, case, hearing, request.user, connection=request
+            )
+        ]
 
-    @post("/hearings/{hearing_id:uuid}/witness-pack", summary="Make the Witness Service pack for a trial (needs consent)",
-          status_code=201)
-    async def witness_pack(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID,
-                           data: WitnessPackIn) -> DocumentOut:
+    @post(
+        "/hearings/{hearing_id:uuid}/witness-pack",
+        summary="Make the Witness Service pack for a trial (needs consent)",
+        status_code=201,
+    )
+    async def witness_pack(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        hearing_id: UUID,
+        data: WitnessPackIn,
+    ) -> DocumentOut:
         choices = clean(forms.WITNESS_PACK, data.to_dict())
         case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
-        return document_out(await services.make_witness_pack(db_session, case, hearing, request.user, choices, connection=request))
+        return document_out(
+            await services.make_witness_pack(
+                db_session, case, hearing, request.user, choices, connection=request
+            )
+        )

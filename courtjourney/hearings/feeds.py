@@ -23,10 +23,10 @@ from courtjourney.accounts.models import User
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.hearings import forms, story
 from courtjourney.hearings.ical import CANCELLED_KEPT_FOR, FeedEvent, build_feed, build_single, etag
+from courtjourney.hearings.models import Attendance, CalendarSubscription, Hearing
 
 # Raise when the words or layout of feeds change, so every stored fingerprint goes stale.
 FEED_FORMAT = 1
-from courtjourney.hearings.models import Attendance, CalendarSubscription, Hearing
 
 
 def ical_status(hearing: Hearing) -> str:
@@ -42,7 +42,9 @@ def feed_event(hearing: Hearing, privacy: str, lang: str, reference: str | None 
     status = ical_status(hearing)
     lines: list[str] = []
     if reference is not None:  # the worker's own calendar
-        summary = f"{reference}: {story.label('hearing_type', hearing.hearing_type, lang)}, {hearing.court_name}"
+        summary = (
+            f"{reference}: {story.label('hearing_type', hearing.hearing_type, lang)}, {hearing.court_name}"
+        )
         location = ", ".join(p for p in (hearing.court_name, hearing.court_address) if p)
         lines.append(story.label("status", hearing.status, lang))
         if hearing.courtroom:
@@ -61,7 +63,11 @@ def feed_event(hearing: Hearing, privacy: str, lang: str, reference: str | None 
         summary = t("Appointment")
         location = hearing.court_town
     if hearing.listing == "warned" and status != "CANCELLED":
-        lines.append(t("The exact day is not fixed yet. It may be any day in this window. Your support worker will tell you."))
+        lines.append(
+            t(
+                "The exact day is not fixed yet. It may be any day in this window. Your support worker will tell you."
+            )
+        )
     if status == "CANCELLED":
         summary = t("Cancelled: %(what)s") % {"what": summary}
     return FeedEvent(
@@ -101,9 +107,13 @@ async def build_for(db: AsyncSession, sub: CalendarSubscription, now: dt.datetim
             body = build_feed(calendar_name("standard", "en", worker=True), [], now)
             return Feed(body, etag(body), None)
         cases = visible_cases(user).subquery()
-        rows = (await db.execute(
-            select(Hearing, Case.reference).join(Case, Case.id == Hearing.case_id).where(Hearing.case_id.in_(select(cases.c.id)))
-        )).all()
+        rows = (
+            await db.execute(
+                select(Hearing, Case.reference)
+                .join(Case, Case.id == Hearing.case_id)
+                .where(Hearing.case_id.in_(select(cases.c.id)))
+            )
+        ).all()
         lang = user.locale or "en"
         events = [feed_event(h, "standard", lang, reference=ref) for h, ref in rows]
         body = build_feed(calendar_name("standard", lang, worker=True), events, now)
@@ -111,11 +121,13 @@ async def build_for(db: AsyncSession, sub: CalendarSubscription, now: dt.datetim
     member = await db.get(FamilyMember, sub.family_member_id)
     lang = member.preferred_language if member and member.preferred_language in i18n.LOCALES else "en"
     hearings = await db.scalars(
-        select(Hearing).join(Attendance, Attendance.hearing_id == Hearing.id).where(
-            Attendance.family_member_id == sub.family_member_id, Hearing.case_id == sub.case_id
-        )
+        select(Hearing)
+        .join(Attendance, Attendance.hearing_id == Hearing.id)
+        .where(Attendance.family_member_id == sub.family_member_id, Hearing.case_id == sub.case_id)
     )
-    body = build_feed(calendar_name(sub.privacy, lang), [feed_event(h, sub.privacy, lang) for h in hearings], now)
+    body = build_feed(
+        calendar_name(sub.privacy, lang), [feed_event(h, sub.privacy, lang) for h in hearings], now
+    )
     return Feed(body, etag(body), sub.case_id)
 
 
@@ -129,8 +141,12 @@ async def fingerprint(db: AsyncSession, sub: CalendarSubscription, now: dt.datet
     """
     kept_since = now - CANCELLED_KEPT_FOR
     # The values as the database holds them: only compared, so not worth turning into Python types.
-    columns = (type_coerce(Hearing.id, String), type_coerce(Hearing.revised_at, String), Hearing.sequence,
-               case((Hearing.cancelled_at > kept_since, 1), else_=0))
+    columns = (
+        type_coerce(Hearing.id, String),
+        type_coerce(Hearing.revised_at, String),
+        Hearing.sequence,
+        case((Hearing.cancelled_at > kept_since, 1), else_=0),
+    )
     if sub.user_id is not None:
         user = await db.get(User, sub.user_id)
         if user is None or not user.is_active:
@@ -141,8 +157,11 @@ async def fingerprint(db: AsyncSession, sub: CalendarSubscription, now: dt.datet
     else:
         member = await db.get(FamilyMember, sub.family_member_id)
         lang = member.preferred_language if member else "en"
-        query = select(*columns).join(Attendance, Attendance.hearing_id == Hearing.id).where(
-            Attendance.family_member_id == sub.family_member_id, Hearing.case_id == sub.case_id)
+        query = (
+            select(*columns)
+            .join(Attendance, Attendance.hearing_id == Hearing.id)
+            .where(Attendance.family_member_id == sub.family_member_id, Hearing.case_id == sub.case_id)
+        )
     digest = hashlib.sha256(f"{FEED_FORMAT}|{sub.privacy}|{lang}".encode())
     for hearing_id, revised_at, sequence, shown_cancelled in sorted((await db.execute(query)).all()):
         digest.update(f"|{hearing_id!r}:{revised_at}:{sequence}:{shown_cancelled}".encode())

@@ -53,7 +53,9 @@ class Hearing(Base):
     hearing_type: Mapped[str] = mapped_column(String(24))
     listing: Mapped[str] = mapped_column(String(16))  # fixed | warned | floating
     # Fixed and floating: start (and expected end) in UTC. Warned list: the window's first and last day.
-    starts_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None, index=True)
+    starts_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), default=None, index=True
+    )
     ends_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     window_start: Mapped[dt.date | None] = mapped_column(Date, default=None, index=True)
     window_end: Mapped[dt.date | None] = mapped_column(Date, default=None)
@@ -103,7 +105,9 @@ class Attendance(Base):
     __table_args__ = (UniqueConstraint("hearing_id", "family_member_id"),)
     case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
     hearing_id: Mapped[UUID] = mapped_column(ForeignKey("hearing.id", ondelete="CASCADE"), index=True)
-    family_member_id: Mapped[UUID] = mapped_column(ForeignKey("family_member.id", ondelete="CASCADE"), index=True)
+    family_member_id: Mapped[UUID] = mapped_column(
+        ForeignKey("family_member.id", ondelete="CASCADE"), index=True
+    )
     attendance: Mapped[str] = mapped_column(String(16))  # needed | attending | following
 
 
@@ -116,8 +120,12 @@ class CalendarSubscription(Base):
 
     __tablename__ = "calendar_subscription"
     case_id: Mapped[UUID | None] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
-    family_member_id: Mapped[UUID | None] = mapped_column(ForeignKey("family_member.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    family_member_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("family_member.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hint: Mapped[str] = mapped_column(String(16))
     privacy: Mapped[str] = mapped_column(String(16), default="discreet")

@@ -54,24 +54,24 @@ class NewHearing(HearingWhen):
 class HearingChangeIn(Body):
     """Send only what changes; a move (date, time or listing) needs the full listing: listing and its dates."""
 
-    hearing_type: Short | None | msgspec.UnsetType = msgspec.UNSET
-    listing: Short | None | msgspec.UnsetType = msgspec.UNSET
-    date: dt.date | None | msgspec.UnsetType = msgspec.UNSET
-    start_time: Short | None | msgspec.UnsetType = msgspec.UNSET
-    end_time: Short | None | msgspec.UnsetType = msgspec.UNSET
-    window_start: dt.date | None | msgspec.UnsetType = msgspec.UNSET
-    window_end: dt.date | None | msgspec.UnsetType = msgspec.UNSET
-    court_name: Short | None | msgspec.UnsetType = msgspec.UNSET
-    court_town: Short | None | msgspec.UnsetType = msgspec.UNSET
-    court_address: Short | None | msgspec.UnsetType = msgspec.UNSET
-    courtroom: Short | None | msgspec.UnsetType = msgspec.UNSET
-    status: Short | None | msgspec.UnsetType = msgspec.UNSET
-    status_reason: Text | None | msgspec.UnsetType = msgspec.UNSET
-    accompanied_by: Short | None | msgspec.UnsetType = msgspec.UNSET
-    arrival_notes: Text | None | msgspec.UnsetType = msgspec.UNSET
-    reason: Text | None | msgspec.UnsetType = msgspec.UNSET
-    known_at: dt.datetime | None | msgspec.UnsetType = msgspec.UNSET
-    told_at: dt.datetime | None | msgspec.UnsetType = msgspec.UNSET
+    hearing_type: Short | msgspec.UnsetType | None = msgspec.UNSET
+    listing: Short | msgspec.UnsetType | None = msgspec.UNSET
+    date: dt.date | msgspec.UnsetType | None = msgspec.UNSET
+    start_time: Short | msgspec.UnsetType | None = msgspec.UNSET
+    end_time: Short | msgspec.UnsetType | None = msgspec.UNSET
+    window_start: dt.date | msgspec.UnsetType | None = msgspec.UNSET
+    window_end: dt.date | msgspec.UnsetType | None = msgspec.UNSET
+    court_name: Short | msgspec.UnsetType | None = msgspec.UNSET
+    court_town: Short | msgspec.UnsetType | None = msgspec.UNSET
+    court_address: Short | msgspec.UnsetType | None = msgspec.UNSET
+    courtroom: Short | msgspec.UnsetType | None = msgspec.UNSET
+    status: Short | msgspec.UnsetType | None = msgspec.UNSET
+    status_reason: Text | msgspec.UnsetType | None = msgspec.UNSET
+    accompanied_by: Short | msgspec.UnsetType | None = msgspec.UNSET
+    arrival_notes: Text | msgspec.UnsetType | None = msgspec.UNSET
+    reason: Text | msgspec.UnsetType | None = msgspec.UNSET
+    known_at: dt.datetime | msgspec.UnsetType | None = msgspec.UNSET
+    told_at: dt.datetime | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class ToldIn(Body):

@@ -25,9 +25,9 @@ from courtjourney.accounts.models import User
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.cases.services import _part_of_case
 from courtjourney.db.base import utcnow
-from courtjourney.errors import InputError
 from courtjourney.documents import store
 from courtjourney.documents.models import ProducedDocument
+from courtjourney.errors import InputError
 from courtjourney.hearings import briefings, forms
 from courtjourney.hearings.models import (
     Attendance,
@@ -38,7 +38,8 @@ from courtjourney.hearings.models import (
     Proceeding,
     SpecialMeasure,
 )
-from courtjourney.i18n import LONDON, gettext as _
+from courtjourney.i18n import LONDON
+from courtjourney.i18n import gettext as _
 from courtjourney.workdays import working_days_between
 
 CALENDAR_PREFIX = "cjcal_"
@@ -59,29 +60,52 @@ PROCEEDING_KEYS = ("court_name", "court_town", "court_address", "court_type", "u
 
 
 async def proceedings_for(db: AsyncSession, case_id: UUID) -> list[Proceeding]:
-    return list(await db.scalars(select(Proceeding).where(Proceeding.case_id == case_id).order_by(Proceeding.created_at)))
+    return list(
+        await db.scalars(
+            select(Proceeding).where(Proceeding.case_id == case_id).order_by(Proceeding.created_at)
+        )
+    )
 
 
 async def get_proceeding(db: AsyncSession, case: Case, proceeding_id: UUID) -> Proceeding:
     return await _part_of_case(db, Proceeding, case, proceeding_id, "proceeding")
 
 
-async def add_proceeding(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> Proceeding:
+async def add_proceeding(
+    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+) -> Proceeding:
     proceeding = Proceeding(case_id=case.id, **{k: values.get(k) for k in PROCEEDING_KEYS})
     proceeding.status = values.get("status") or "active"
     db.add(proceeding)
     await db.flush()
-    audit.record(db, "proceeding.added", actor_id=user.id, case_id=case.id, target=proceeding, connection=connection)
+    audit.record(
+        db, "proceeding.added", actor_id=user.id, case_id=case.id, target=proceeding, connection=connection
+    )
     return proceeding
 
 
-async def update_proceeding(db: AsyncSession, case: Case, proceeding: Proceeding, user: User, values: dict[str, Any], *,
-                            connection: Any = None) -> Proceeding:
+async def update_proceeding(
+    db: AsyncSession,
+    case: Case,
+    proceeding: Proceeding,
+    user: User,
+    values: dict[str, Any],
+    *,
+    connection: Any = None,
+) -> Proceeding:
     for key in PROCEEDING_KEYS:
         if key in values:
-            setattr(proceeding, key, values[key] if key not in {"status", "court_type"} or values[key] else getattr(proceeding, key))
+            setattr(
+                proceeding,
+                key,
+                values[key]
+                if key not in {"status", "court_type"} or values[key]
+                else getattr(proceeding, key),
+            )
     await db.flush()
-    audit.record(db, "proceeding.changed", actor_id=user.id, case_id=case.id, target=proceeding, connection=connection)
+    audit.record(
+        db, "proceeding.changed", actor_id=user.id, case_id=case.id, target=proceeding, connection=connection
+    )
     return proceeding
 
 
@@ -89,10 +113,22 @@ async def charges_for(db: AsyncSession, case_id: UUID) -> list[Charge]:
     return list(await db.scalars(select(Charge).where(Charge.case_id == case_id).order_by(Charge.created_at)))
 
 
-async def add_charge(db: AsyncSession, case: Case, proceeding: Proceeding, user: User, values: dict[str, Any], *,
-                     connection: Any = None) -> Charge:
-    charge = Charge(case_id=case.id, proceeding_id=proceeding.id, description=values["description"],
-                    category=values["category"], defendant=values.get("defendant"))
+async def add_charge(
+    db: AsyncSession,
+    case: Case,
+    proceeding: Proceeding,
+    user: User,
+    values: dict[str, Any],
+    *,
+    connection: Any = None,
+) -> Charge:
+    charge = Charge(
+        case_id=case.id,
+        proceeding_id=proceeding.id,
+        description=values["description"],
+        category=values["category"],
+        defendant=values.get("defendant"),
+    )
     db.add(charge)
     await db.flush()
     audit.record(db, "charge.added", actor_id=user.id, case_id=case.id, target=charge, connection=connection)
@@ -108,7 +144,10 @@ def _local(day: dt.date, time: dt.time) -> dt.datetime:
 
 def _check_day(day: dt.date, field: str, errors: dict[str, str], today: dt.date) -> None:
     if day.year < EARLIEST_YEAR or day > today.replace(year=today.year + YEARS_AHEAD):
-        errors[field] = _("Enter a date between %(first)d and %(last)d.") % {"first": EARLIEST_YEAR, "last": today.year + YEARS_AHEAD}
+        errors[field] = _("Enter a date between %(first)d and %(last)d.") % {
+            "first": EARLIEST_YEAR,
+            "last": today.year + YEARS_AHEAD,
+        }
 
 
 def schedule(values: dict[str, Any], today: dt.date | None = None) -> dict[str, Any]:
@@ -120,7 +159,13 @@ def schedule(values: dict[str, Any], today: dt.date | None = None) -> dict[str, 
     today = today or dt.date.today()
     listing = values["listing"]
     errors: dict[str, str] = {}
-    out: dict[str, Any] = {"listing": listing, "starts_at": None, "ends_at": None, "window_start": None, "window_end": None}
+    out: dict[str, Any] = {
+        "listing": listing,
+        "starts_at": None,
+        "ends_at": None,
+        "window_start": None,
+        "window_end": None,
+    }
     if listing == "warned":
         first, last = values.get("window_start"), values.get("window_end")
         if first is None:
@@ -167,7 +212,10 @@ def form_values(hearing: Hearing) -> dict[str, Any]:
         "end_time": end.strftime("%H:%M") if end else "",
         "window_start": hearing.window_start.isoformat() if hearing.window_start else "",
         "window_end": hearing.window_end.isoformat() if hearing.window_end else "",
-        **{k: getattr(hearing, k) or "" for k in (*PLACE_FIELDS, "status", "status_reason", "accompanied_by", "arrival_notes")},
+        **{
+            k: getattr(hearing, k) or ""
+            for k in (*PLACE_FIELDS, "status", "status_reason", "accompanied_by", "arrival_notes")
+        },
     }
 
 
@@ -222,9 +270,13 @@ def sequences(changes: Iterable[HearingChange]) -> dict[UUID, int]:
 
 
 async def changes_for(db: AsyncSession, hearing_id: UUID) -> list[HearingChange]:
-    return list(await db.scalars(
-        select(HearingChange).where(HearingChange.hearing_id == hearing_id).order_by(HearingChange.changed_at, HearingChange.id)
-    ))
+    return list(
+        await db.scalars(
+            select(HearingChange)
+            .where(HearingChange.hearing_id == hearing_id)
+            .order_by(HearingChange.changed_at, HearingChange.id)
+        )
+    )
 
 
 def _check_known(values: dict[str, Any], now: dt.datetime) -> tuple[dt.datetime, dt.datetime | None]:
@@ -235,10 +287,19 @@ def _check_known(values: dict[str, Any], now: dt.datetime) -> tuple[dt.datetime,
     return known, told
 
 
-async def add_hearing(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None,
-                      now: dt.datetime | None = None) -> Hearing:
+async def add_hearing(
+    db: AsyncSession,
+    case: Case,
+    user: User,
+    values: dict[str, Any],
+    *,
+    connection: Any = None,
+    now: dt.datetime | None = None,
+) -> Hearing:
     now = now or utcnow()
-    proceeding = await db.scalar(select(Proceeding).where(Proceeding.id == values["proceeding_id"], Proceeding.case_id == case.id))
+    proceeding = await db.scalar(
+        select(Proceeding).where(Proceeding.id == values["proceeding_id"], Proceeding.case_id == case.id)
+    )
     if proceeding is None:
         raise InputError({"proceeding_id": _("Choose one of this case's proceedings.")})
     when = schedule(values)
@@ -262,12 +323,22 @@ async def add_hearing(db: AsyncSession, case: Case, user: User, values: dict[str
     db.add(hearing)
     await db.flush()
     snapshot = _snapshot(hearing)
-    db.add(HearingChange(
-        case_id=case.id, hearing_id=hearing.id, kind="listed",
-        changes=json.dumps({k: [None, v] for k, v in snapshot.items() if v is not None}),
-        changed_at=now, changed_by_id=user.id, known_at=known, told_at=told, told_by_id=user.id if told else None,
-    ))
-    audit.record(db, "hearing.added", actor_id=user.id, case_id=case.id, target=hearing, connection=connection)
+    db.add(
+        HearingChange(
+            case_id=case.id,
+            hearing_id=hearing.id,
+            kind="listed",
+            changes=json.dumps({k: [None, v] for k, v in snapshot.items() if v is not None}),
+            changed_at=now,
+            changed_by_id=user.id,
+            known_at=known,
+            told_at=told,
+            told_by_id=user.id if told else None,
+        )
+    )
+    audit.record(
+        db, "hearing.added", actor_id=user.id, case_id=case.id, target=hearing, connection=connection
+    )
     return hearing
 
 
@@ -282,8 +353,16 @@ def _change_kind(changed: Iterable[str]) -> str:
     return "details"
 
 
-async def change_hearing(db: AsyncSession, case: Case, hearing: Hearing, user: User, values: dict[str, Any], *,
-                         connection: Any = None, now: dt.datetime | None = None) -> HearingChange:
+async def change_hearing(
+    db: AsyncSession,
+    case: Case,
+    hearing: Hearing,
+    user: User,
+    values: dict[str, Any],
+    *,
+    connection: Any = None,
+    now: dt.datetime | None = None,
+) -> HearingChange:
     """Apply a change, keep the old and new values, raise SEQUENCE when time, place or status moved.
 
     A move or a change of status needs a reason, in words the family can be given. A change that
@@ -307,7 +386,9 @@ async def change_hearing(db: AsyncSession, case: Case, hearing: Hearing, user: U
     reason = (values.get("reason") or "").strip() or None
     if kind in {"moved", "status"} and not reason and new.get("status", hearing.status) != "completed":
         raise InputError({"reason": _("Say why, in plain words the family can be given.")})
-    if new.get("status", hearing.status) in forms.NOT_HAPPENING and not (new.get("status_reason") or hearing.status_reason or reason):
+    if new.get("status", hearing.status) in forms.NOT_HAPPENING and not (
+        new.get("status_reason") or hearing.status_reason or reason
+    ):
         raise InputError({"status_reason": _("Say why the hearing will not go ahead.")})
     known, told = _check_known(values, now)
     for key, value in new.items():
@@ -324,28 +405,49 @@ async def change_hearing(db: AsyncSession, case: Case, hearing: Hearing, user: U
         hearing.cancelled_at = None
     hearing.revised_at = now
     change = HearingChange(
-        case_id=case.id, hearing_id=hearing.id, kind=kind, changes=json.dumps(changed), reason=reason,
-        changed_at=now, changed_by_id=user.id, known_at=known, told_at=told, told_by_id=user.id if told else None,
+        case_id=case.id,
+        hearing_id=hearing.id,
+        kind=kind,
+        changes=json.dumps(changed),
+        reason=reason,
+        changed_at=now,
+        changed_by_id=user.id,
+        known_at=known,
+        told_at=told,
+        told_by_id=user.id if told else None,
     )
     db.add(change)
     await db.flush()
-    audit.record(db, "hearing.changed", actor_id=user.id, case_id=case.id, target=hearing, connection=connection)
+    audit.record(
+        db, "hearing.changed", actor_id=user.id, case_id=case.id, target=hearing, connection=connection
+    )
     return change
 
 
-async def record_told(db: AsyncSession, case: Case, hearing: Hearing, user: User, told_at: dt.datetime, *,
-                      connection: Any = None) -> HearingChange:
+async def record_told(
+    db: AsyncSession,
+    case: Case,
+    hearing: Hearing,
+    user: User,
+    told_at: dt.datetime,
+    *,
+    connection: Any = None,
+) -> HearingChange:
     """The family has been told: fill in every change of this hearing not yet marked as told."""
     pending = [c for c in await changes_for(db, hearing.id) if c.told_at is None]
     if not pending:
-        raise InputError({"told_at": _("The family has already been told about every change to this hearing.")})
+        raise InputError(
+            {"told_at": _("The family has already been told about every change to this hearing.")}
+        )
     for change in pending:
         if told_at < change.known_at:
             raise InputError({"told_at": _("The family cannot have been told before we learned of it.")})
         change.told_at = told_at
         change.told_by_id = user.id
     await db.flush()
-    audit.record(db, "hearing.family_told", actor_id=user.id, case_id=case.id, target=hearing, connection=connection)
+    audit.record(
+        db, "hearing.family_told", actor_id=user.id, case_id=case.id, target=hearing, connection=connection
+    )
     return pending[-1]
 
 
@@ -375,8 +477,16 @@ async def attendance_for(db: AsyncSession, hearing_id: UUID) -> dict[UUID, str]:
     return {row.family_member_id: row.attendance for row in rows}
 
 
-async def set_attendance(db: AsyncSession, case: Case, hearing: Hearing, user: User, wanted: dict[UUID, str | None], *,
-                         connection: Any = None, now: dt.datetime | None = None) -> None:
+async def set_attendance(
+    db: AsyncSession,
+    case: Case,
+    hearing: Hearing,
+    user: User,
+    wanted: dict[UUID, str | None],
+    *,
+    connection: Any = None,
+    now: dt.datetime | None = None,
+) -> None:
     """Who is needed at, wants to go to, or follows this hearing. None removes the person from it."""
     members = {m.id for m in await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case.id))}
     allowed = {key for key, _label in forms.ATTENDANCE}
@@ -388,18 +498,32 @@ async def set_attendance(db: AsyncSession, case: Case, hearing: Hearing, user: U
             errors[f"attend_{member_id}"] = _("Choose one of the options.")
     if errors:
         raise InputError(errors)
-    rows = {row.family_member_id: row for row in await db.scalars(select(Attendance).where(Attendance.hearing_id == hearing.id))}
+    rows = {
+        row.family_member_id: row
+        for row in await db.scalars(select(Attendance).where(Attendance.hearing_id == hearing.id))
+    }
     for member_id, value in wanted.items():
         row = rows.get(member_id)
         if value is None and row is not None:
             await db.delete(row)
         elif value is not None and row is None:
-            db.add(Attendance(case_id=case.id, hearing_id=hearing.id, family_member_id=member_id, attendance=value))
+            db.add(
+                Attendance(
+                    case_id=case.id, hearing_id=hearing.id, family_member_id=member_id, attendance=value
+                )
+            )
         elif value is not None and row is not None:
             row.attendance = value
     hearing.revised_at = now or utcnow()  # who follows it changes which feeds carry it
     await db.flush()
-    audit.record(db, "hearing.attendance_changed", actor_id=user.id, case_id=case.id, target=hearing, connection=connection)
+    audit.record(
+        db,
+        "hearing.attendance_changed",
+        actor_id=user.id,
+        case_id=case.id,
+        target=hearing,
+        connection=connection,
+    )
 
 
 # --- across the caseload -----------------------------------------------------------------------
@@ -421,20 +545,32 @@ def _in_window(first: dt.date, last: dt.date) -> Any:
     )
 
 
-async def upcoming(db: AsyncSession, user: User, *, days: int = 14, today: dt.date | None = None) -> list[UpcomingRow]:
+async def upcoming(
+    db: AsyncSession, user: User, *, days: int = 14, today: dt.date | None = None
+) -> list[UpcomingRow]:
     """Every hearing in the next `days` days (today included) across the cases `user` may see."""
     today = today or dt.datetime.now(LONDON).date()
     cases = visible_cases(user).subquery()
-    rows = (await db.execute(
-        select(Hearing, Case).join(Case, Case.id == Hearing.case_id).where(
-            Hearing.case_id.in_(select(cases.c.id)), _in_window(today, today + dt.timedelta(days=days - 1))
+    rows = (
+        await db.execute(
+            select(Hearing, Case)
+            .join(Case, Case.id == Hearing.case_id)
+            .where(
+                Hearing.case_id.in_(select(cases.c.id)),
+                _in_window(today, today + dt.timedelta(days=days - 1)),
+            )
         )
-    )).all()
+    ).all()
     found = [UpcomingRow(case=c, hearing=h) for h, c in rows]
-    return sorted(found, key=lambda r: (r.hearing.sort_day, r.hearing.starts_at or dt.datetime.min.replace(tzinfo=dt.UTC)))
+    return sorted(
+        found,
+        key=lambda r: (r.hearing.sort_day, r.hearing.starts_at or dt.datetime.min.replace(tzinfo=dt.UTC)),
+    )
 
 
-async def next_hearings(db: AsyncSession, case_ids: list[UUID], *, today: dt.date | None = None) -> dict[UUID, Hearing]:
+async def next_hearings(
+    db: AsyncSession, case_ids: list[UUID], *, today: dt.date | None = None
+) -> dict[UUID, Hearing]:
     """Each case's next hearing that is still going ahead (today or later), for the caseload."""
     if not case_ids:
         return {}
@@ -448,7 +584,9 @@ async def next_hearings(db: AsyncSession, case_ids: list[UUID], *, today: dt.dat
         )
     )
     best: dict[UUID, Hearing] = {}
-    for hearing in sorted(rows, key=lambda h: (h.sort_day, h.starts_at or dt.datetime.min.replace(tzinfo=dt.UTC))):
+    for hearing in sorted(
+        rows, key=lambda h: (h.sort_day, h.starts_at or dt.datetime.min.replace(tzinfo=dt.UTC))
+    ):
         best.setdefault(hearing.case_id, hearing)
     return best
 
@@ -457,9 +595,13 @@ async def next_hearings(db: AsyncSession, case_ids: list[UUID], *, today: dt.dat
 
 
 async def subscriptions_for(db: AsyncSession, case_id: UUID) -> list[CalendarSubscription]:
-    return list(await db.scalars(
-        select(CalendarSubscription).where(CalendarSubscription.case_id == case_id).order_by(CalendarSubscription.created_at)
-    ))
+    return list(
+        await db.scalars(
+            select(CalendarSubscription)
+            .where(CalendarSubscription.case_id == case_id)
+            .order_by(CalendarSubscription.created_at)
+        )
+    )
 
 
 async def get_subscription(db: AsyncSession, case: Case, subscription_id: UUID) -> CalendarSubscription:
@@ -468,17 +610,28 @@ async def get_subscription(db: AsyncSession, case: Case, subscription_id: UUID) 
 
 def _new_subscription(**fields: Any) -> tuple[CalendarSubscription, str]:
     token = new_token(CALENDAR_PREFIX)
-    return CalendarSubscription(token_hash=token_hash(token), hint=token[: len(CALENDAR_PREFIX) + 4], **fields), token
+    return CalendarSubscription(
+        token_hash=token_hash(token), hint=token[: len(CALENDAR_PREFIX) + 4], **fields
+    ), token
 
 
-async def subscribe(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
-                    ) -> tuple[CalendarSubscription, str]:
+async def subscribe(
+    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+) -> tuple[CalendarSubscription, str]:
     """A new feed for one family member. Returns the subscription and its token (shown once)."""
-    member = await db.scalar(select(FamilyMember).where(FamilyMember.id == values["family_member_id"], FamilyMember.case_id == case.id))
+    member = await db.scalar(
+        select(FamilyMember).where(
+            FamilyMember.id == values["family_member_id"], FamilyMember.case_id == case.id
+        )
+    )
     if member is None:
         raise InputError({"family_member_id": _("Choose a family member of this case.")})
-    sub, token = _new_subscription(case_id=case.id, family_member_id=member.id, privacy=values.get("privacy") or "discreet",
-                                   created_by_id=user.id)
+    sub, token = _new_subscription(
+        case_id=case.id,
+        family_member_id=member.id,
+        privacy=values.get("privacy") or "discreet",
+        created_by_id=user.id,
+    )
     db.add(sub)
     await db.flush()
     audit.record(db, "calendar.created", actor_id=user.id, case_id=case.id, target=sub, connection=connection)
@@ -489,25 +642,40 @@ async def revoke(db: AsyncSession, sub: CalendarSubscription, user: User, *, con
     if sub.revoked_at is None:
         sub.revoked_at = utcnow()
         await db.flush()
-    audit.record(db, "calendar.revoked", actor_id=user.id, case_id=sub.case_id, target=sub, connection=connection)
+    audit.record(
+        db, "calendar.revoked", actor_id=user.id, case_id=sub.case_id, target=sub, connection=connection
+    )
 
 
-async def replace(db: AsyncSession, case: Case, sub: CalendarSubscription, user: User, *, connection: Any = None
-                  ) -> tuple[CalendarSubscription, str]:
+async def replace(
+    db: AsyncSession, case: Case, sub: CalendarSubscription, user: User, *, connection: Any = None
+) -> tuple[CalendarSubscription, str]:
     """Revoke a feed and give the same person a new address (e.g. when a phone is lost or seen)."""
     if sub.revoked_at is not None:
-        raise InputError({"subscription": _("This calendar address was already turned off. Make a new one instead.")})
+        raise InputError(
+            {"subscription": _("This calendar address was already turned off. Make a new one instead.")}
+        )
     await revoke(db, sub, user, connection=connection)
-    return await subscribe(db, case, user, {"family_member_id": sub.family_member_id, "privacy": sub.privacy}, connection=connection)
+    return await subscribe(
+        db,
+        case,
+        user,
+        {"family_member_id": sub.family_member_id, "privacy": sub.privacy},
+        connection=connection,
+    )
 
 
 async def worker_subscription(db: AsyncSession, user: User) -> CalendarSubscription | None:
-    return await db.scalar(select(CalendarSubscription).where(
-        CalendarSubscription.user_id == user.id, CalendarSubscription.revoked_at.is_(None)
-    ))
+    return await db.scalar(
+        select(CalendarSubscription).where(
+            CalendarSubscription.user_id == user.id, CalendarSubscription.revoked_at.is_(None)
+        )
+    )
 
 
-async def new_worker_subscription(db: AsyncSession, user: User, *, connection: Any = None) -> tuple[CalendarSubscription, str]:
+async def new_worker_subscription(
+    db: AsyncSession, user: User, *, connection: Any = None
+) -> tuple[CalendarSubscription, str]:
     """The worker's own feed of their caseload: any earlier one stops working."""
     old = await worker_subscription(db, user)
     if old is not None:
@@ -522,7 +690,9 @@ async def new_worker_subscription(db: AsyncSession, user: User, *, connection: A
 async def subscription_by_token(db: AsyncSession, token: str) -> CalendarSubscription | None:
     if not token.startswith(CALENDAR_PREFIX) or len(token) > 100:
         return None
-    sub = await db.scalar(select(CalendarSubscription).where(CalendarSubscription.token_hash == token_hash(token)))
+    sub = await db.scalar(
+        select(CalendarSubscription).where(CalendarSubscription.token_hash == token_hash(token))
+    )
     if sub is None or sub.revoked_at is not None:
         return None
     return sub
@@ -532,38 +702,78 @@ async def subscription_by_token(db: AsyncSession, token: str) -> CalendarSubscri
 
 
 async def measures_for(db: AsyncSession, case_id: UUID) -> list[SpecialMeasure]:
-    return list(await db.scalars(select(SpecialMeasure).where(SpecialMeasure.case_id == case_id).order_by(SpecialMeasure.created_at)))
+    return list(
+        await db.scalars(
+            select(SpecialMeasure)
+            .where(SpecialMeasure.case_id == case_id)
+            .order_by(SpecialMeasure.created_at)
+        )
+    )
 
 
-async def add_measure(db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None) -> SpecialMeasure:
-    row = SpecialMeasure(case_id=case.id, measure=values["measure"], status=values["status"], notes=values.get("notes"))
+async def add_measure(
+    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+) -> SpecialMeasure:
+    row = SpecialMeasure(
+        case_id=case.id, measure=values["measure"], status=values["status"], notes=values.get("notes")
+    )
     db.add(row)
     await db.flush()
-    audit.record(db, "special_measure.added", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    audit.record(
+        db, "special_measure.added", actor_id=user.id, case_id=case.id, target=row, connection=connection
+    )
     return row
 
 
-async def make_briefings(db: AsyncSession, case: Case, hearing: Hearing, user: User, *, connection: Any = None,
-                         only: UUID | None = None) -> list[ProducedDocument]:
+async def make_briefings(
+    db: AsyncSession,
+    case: Case,
+    hearing: Hearing,
+    user: User,
+    *,
+    connection: Any = None,
+    only: UUID | None = None,
+) -> list[ProducedDocument]:
     """One briefing per family member who is needed at or wants to go to the hearing, each in their language."""
     attendance = await attendance_for(db, hearing.id)
-    members = [m for m in await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case.id).order_by(FamilyMember.created_at))
-               if attendance.get(m.id) in {"needed", "attending"} and (only is None or m.id == only)]
+    members = [
+        m
+        for m in await db.scalars(
+            select(FamilyMember).where(FamilyMember.case_id == case.id).order_by(FamilyMember.created_at)
+        )
+        if attendance.get(m.id) in {"needed", "attending"} and (only is None or m.id == only)
+    ]
     if not members:
         raise InputError({"attendance": _("Nobody is going to this hearing yet. Choose who goes first.")})
     proceeding = await db.get(Proceeding, hearing.proceeding_id)
     measures = await measures_for(db, case.id)
     made = []
     for member in members:
-        context, lang, title = briefings.briefing_context(case, hearing, member, user, measures,
-                                                          proceeding.court_type if proceeding else "crown")
+        context, lang, title = briefings.briefing_context(
+            case, hearing, member, user, measures, proceeding.court_type if proceeding else "crown"
+        )
         body = await store.render_off_loop("parent_briefing", context, lang=lang, title=title)
-        made.append(await store.keep(db, case, user, kind="briefing", template="parent_briefing", lang=lang, title=title, body=body,
-                                     subject_id=hearing.id, family_member_id=member.id, connection=connection))
+        made.append(
+            await store.keep(
+                db,
+                case,
+                user,
+                kind="briefing",
+                template="parent_briefing",
+                lang=lang,
+                title=title,
+                body=body,
+                subject_id=hearing.id,
+                family_member_id=member.id,
+                connection=connection,
+            )
+        )
     return made
 
 
-async def _intimidation_summary(db: AsyncSession, case_id: UUID, include_narratives: bool) -> list[dict[str, Any]] | None:
+async def _intimidation_summary(
+    db: AsyncSession, case_id: UUID, include_narratives: bool
+) -> list[dict[str, Any]] | None:
     """Counts, dates and police references from the intimidation log, where that part is installed."""
     try:
         from courtjourney.threats import services as threats  # type: ignore[import-not-found]
@@ -573,30 +783,59 @@ async def _intimidation_summary(db: AsyncSession, case_id: UUID, include_narrati
     return await summary(db, case_id, include_narratives=include_narratives) if summary else None
 
 
-async def make_witness_pack(db: AsyncSession, case: Case, hearing: Hearing, user: User, choices: dict[str, Any], *,
-                            connection: Any = None) -> ProducedDocument:
+async def make_witness_pack(
+    db: AsyncSession,
+    case: Case,
+    hearing: Hearing,
+    user: User,
+    choices: dict[str, Any],
+    *,
+    connection: Any = None,
+) -> ProducedDocument:
     """The Witness Service pack for a trial, refused unless the family's consent to share with them stands."""
     from courtjourney.cases.models import Consent
 
     today = dt.datetime.now(LONDON).date()
     if hearing.hearing_type not in {"trial", "section_28"}:
-        raise InputError({"hearing": _("A Witness Service pack is for a trial or a recorded cross-examination.")})
+        raise InputError(
+            {"hearing": _("A Witness Service pack is for a trial or a recorded cross-examination.")}
+        )
     consents = list(await db.scalars(select(Consent).where(Consent.case_id == case.id)))
     if briefings.witness_service_consent(consents, today) is None:
-        raise InputError({"consent": _("Record the family's consent to share with the Witness Service first. "
-                                       "Without it, no pack can be made.")})
+        raise InputError(
+            {
+                "consent": _(
+                    "Record the family's consent to share with the Witness Service first. "
+                    "Without it, no pack can be made."
+                )
+            }
+        )
     family = {m.id: m for m in await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case.id))}
     attendance = await attendance_for(db, hearing.id)
     attending = [(family[k], v) for k, v in attendance.items() if k in family]
     incidents = await _intimidation_summary(db, case.id, bool(choices.get("include_narratives")))
-    context, title = briefings.witness_pack_context(case, hearing, attending, await measures_for(db, case.id), user, choices,
-                                                    incidents, today)
+    context, title = briefings.witness_pack_context(
+        case, hearing, attending, await measures_for(db, case.id), user, choices, incidents, today
+    )
     body = await store.render_off_loop("witness_pack", context, lang="en", title=title)
-    return await store.keep(db, case, user, kind="witness_pack", template="witness_pack", lang="en", title=title, body=body,
-                            subject_id=hearing.id, inputs=choices, connection=connection)
+    return await store.keep(
+        db,
+        case,
+        user,
+        kind="witness_pack",
+        template="witness_pack",
+        lang="en",
+        title=title,
+        body=body,
+        subject_id=hearing.id,
+        inputs=choices,
+        connection=connection,
+    )
 
 
-async def remake(db: AsyncSession, case: Case, doc: ProducedDocument, user: User, *, connection: Any = None) -> ProducedDocument:
+async def remake(
+    db: AsyncSession, case: Case, doc: ProducedDocument, user: User, *, connection: Any = None
+) -> ProducedDocument:
     """Make a document again from today's data, with the same choices; the old copy stays as it was."""
     hearing = await get_hearing(db, case, doc.subject_id) if doc.subject_id else None
     if hearing is None:
@@ -607,5 +846,7 @@ async def remake(db: AsyncSession, case: Case, doc: ProducedDocument, user: User
             raise InputError({"document": _("This person is no longer going to the hearing.")})
         return made[0]
     if doc.kind == "witness_pack":
-        return await make_witness_pack(db, case, hearing, user, json.loads(doc.inputs or "{}"), connection=connection)
+        return await make_witness_pack(
+            db, case, hearing, user, json.loads(doc.inputs or "{}"), connection=connection
+        )
     raise InputError({"document": _("This document cannot be made again.")})

@@ -49,13 +49,23 @@ def local_time(value: dt.datetime, lang: str | None = None) -> str:
     return format_time(value.astimezone(i18n.LONDON).time(), "HH:mm", locale=i18n.babel_locale(lang))
 
 
-def when(listing: str, starts_at: dt.datetime | None, window_start: dt.date | None, window_end: dt.date | None,
-         lang: str | None = None, *, with_time: bool = True) -> str:
+def when(
+    listing: str,
+    starts_at: dt.datetime | None,
+    window_start: dt.date | None,
+    window_end: dt.date | None,
+    lang: str | None = None,
+    *,
+    with_time: bool = True,
+) -> str:
     """ "Monday 2 March at 10:00", or for a warned list "any day from Monday 2 March to Friday 13 March"."""
     lang = lang or i18n.get_locale()
     t = _t(lang)
     if listing == "warned" and window_start and window_end:
-        return t("any day from %(first)s to %(last)s") % {"first": _day(window_start, lang), "last": _day(window_end, lang)}
+        return t("any day from %(first)s to %(last)s") % {
+            "first": _day(window_start, lang),
+            "last": _day(window_end, lang),
+        }
     if starts_at is None:
         return t("a date to be fixed")
     day = _day(starts_at.astimezone(i18n.LONDON).date(), lang)
@@ -92,24 +102,46 @@ def change_story(change: HearingChange, hearing: Hearing, lang: str | None = Non
         reason = f": {change.reason}" + ("" if change.reason.rstrip()[-1:] in ".!?" else ".")
     if change.kind == "listed":
         new = {k: v[1] for k, v in changes.items()}
-        return t("Listed for %(when)s at %(court)s") % {
-            "when": when(new.get("listing", "fixed"), _parse(new.get("starts_at"), "datetime"),
-                         _parse(new.get("window_start"), "date"), _parse(new.get("window_end"), "date"), lang),
-            "court": new.get("court_name", hearing.court_name),
-        } + "."
+        return (
+            t("Listed for %(when)s at %(court)s")
+            % {
+                "when": when(
+                    new.get("listing", "fixed"),
+                    _parse(new.get("starts_at"), "datetime"),
+                    _parse(new.get("window_start"), "date"),
+                    _parse(new.get("window_end"), "date"),
+                    lang,
+                ),
+                "court": new.get("court_name", hearing.court_name),
+            }
+            + "."
+        )
     sentences = []
-    current = {"listing": hearing.listing, "starts_at": hearing.starts_at.isoformat() if hearing.starts_at else None,
-               "window_start": hearing.window_start.isoformat() if hearing.window_start else None,
-               "window_end": hearing.window_end.isoformat() if hearing.window_end else None}
+    current = {
+        "listing": hearing.listing,
+        "starts_at": hearing.starts_at.isoformat() if hearing.starts_at else None,
+        "window_start": hearing.window_start.isoformat() if hearing.window_start else None,
+        "window_end": hearing.window_end.isoformat() if hearing.window_end else None,
+    }
     if set(changes) & {"starts_at", "window_start", "window_end", "listing"}:
         before, after = _side(changes, current, 0), _side(changes, current, 1)
-        same_day = (before.get("starts_at") or "")[:10] == (after.get("starts_at") or "")[:10] and before["listing"] == after["listing"] != "warned"
+        same_day = (before.get("starts_at") or "")[:10] == (after.get("starts_at") or "")[:10] and before[
+            "listing"
+        ] == after["listing"] != "warned"
 
         def describe(side: dict[str, Any]) -> str:
-            return when(side["listing"], _parse(side.get("starts_at"), "datetime"), _parse(side.get("window_start"), "date"),
-                        _parse(side.get("window_end"), "date"), lang, with_time=same_day)
+            return when(
+                side["listing"],
+                _parse(side.get("starts_at"), "datetime"),
+                _parse(side.get("window_start"), "date"),
+                _parse(side.get("window_end"), "date"),
+                lang,
+                with_time=same_day,
+            )
 
-        sentences.append(t("Moved from %(old)s to %(new)s") % {"old": describe(before), "new": describe(after)})
+        sentences.append(
+            t("Moved from %(old)s to %(new)s") % {"old": describe(before), "new": describe(after)}
+        )
     if "court_name" in changes:
         sentences.append(t("Moved to %(court)s") % {"court": changes["court_name"][1]})
     elif "courtroom" in changes and changes["courtroom"][1]:
@@ -118,7 +150,10 @@ def change_story(change: HearingChange, hearing: Hearing, lang: str | None = Non
         sentences.append(label("status", changes["status"][1], lang))
     if not sentences:
         if "hearing_type" in changes:
-            sentences.append(t("Now a %(type)s") % {"type": label("hearing_type", changes["hearing_type"][1], lang).lower()})
+            sentences.append(
+                t("Now a %(type)s")
+                % {"type": label("hearing_type", changes["hearing_type"][1], lang).lower()}
+            )
         else:
             sentences.append(t("Details for the family updated"))
     return "; ".join(sentences) + reason

@@ -25,7 +25,7 @@ LONDON = ZoneInfo("Europe/London")
 _current: ContextVar[str] = ContextVar("courtjourney_locale", default="en")
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
 
@@ -91,7 +91,9 @@ def long_datetime(value: dt.datetime | None, locale: str | None = None) -> str:
     local = value.astimezone(LONDON)
     loc = locale or get_locale()
     at = translations(loc).gettext("at")
-    return f"{long_date(local.date(), loc)} {at} {format_time(local.time(), 'HH:mm', locale=babel_locale(loc))}"
+    return (
+        f"{long_date(local.date(), loc)} {at} {format_time(local.time(), 'HH:mm', locale=babel_locale(loc))}"
+    )
 
 
 def age_on(birth_date: dt.date | None, today: dt.date) -> int | None:

@@ -8,9 +8,15 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Schema,
+)
 from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,8 +25,15 @@ from courtjourney.cases import services as cases
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.threats import forms, schemas, services
 from courtjourney.threats.evidence import EXTENSIONS
+from courtjourney.threats.responses import (
+    ExportRequest,
+    FromDay,
+    ToDay,
+    download_response,
+    export_response,
+    upload_from,
+)
 from courtjourney.threats.rules import EVIDENCE_MAX_BYTES
-from courtjourney.threats.responses import FromDay, ToDay, ExportRequest, download_response, export_response, upload_from
 from courtjourney.web.forms import clean
 
 # Bodies up to twice the file limit are read, so a file that is too large gets a plain 400 saying
@@ -29,8 +42,13 @@ UPLOAD_LIMIT = 2 * EVIDENCE_MAX_BYTES
 # What the OpenAPI description says the upload form holds: the body is read as a plain dict so that a
 # missing file gets our own message ("Choose a file to upload."), which leaves Litestar nothing to infer.
 EVIDENCE_FORM = {
-    "properties": {"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY,
-                                  description="A photo, screenshot or PDF, up to 20 MB")},
+    "properties": {
+        "file": Schema(
+            type=OpenAPIType.STRING,
+            format=OpenAPIFormat.BINARY,
+            description="A photo, screenshot or PDF, up to 20 MB",
+        )
+    },
     "required": ["file"],
 }
 
@@ -54,7 +72,9 @@ def _details(data: schemas.Details) -> dict[str, Any]:
     identifiers = raw.get("identifiers")
     return {
         **values,
-        "occurred_from": raw.get("occurred_from"), "occurred_to": raw.get("occurred_to"), "reported_at": raw.get("reported_at"),
+        "occurred_from": raw.get("occurred_from"),
+        "occurred_to": raw.get("occurred_to"),
+        "reported_at": raw.get("reported_at"),
         "reported_by_member_id": raw.get("reported_by_member_id"),
         "identifiers": identifiers.to_dict() if identifiers is not None else None,
     }
@@ -62,19 +82,54 @@ def _details(data: schemas.Details) -> dict[str, Any]:
 
 def incident_out(view: services.IncidentView, case_id: UUID) -> schemas.IncidentOut:
     first = view.incident
-    detail_names = ("occurred_from", "occurred_to", "reported_at", "reported_by_member_id", "kind", "place", "people",
-                    "how_known", "how_known_detail", "evidence_kept")
+    detail_names = (
+        "occurred_from",
+        "occurred_to",
+        "reported_at",
+        "reported_by_member_id",
+        "kind",
+        "place",
+        "people",
+        "how_known",
+        "how_known_detail",
+        "evidence_kept",
+    )
     return schemas.IncidentOut(
-        id=first.id, number=first.number, chain_position=view.seq.get(first.id), recorded_at=first.recorded_at,
-        recorded_by_id=first.recorded_by_id, narrative=first.narrative or "",
-        identifiers=services.identifiers_of(first.identifiers), **{n: getattr(first, n) for n in detail_names},
-        now=schemas.Current(**{n: view.current(n) for n in detail_names}, identifiers=view.identifiers,
-                            passed_to_police=view.passed_to_police),
-        amendments=[schemas.dump(schemas.AmendmentOut, a, identifiers=services.identifiers_of(a.identifiers),  # type: ignore[misc]
-                                 chain_position=view.seq.get(a.id)) for a in view.amendments],
-        evidence=[schemas.dump(schemas.EvidenceOut, e, chain_position=view.seq.get(e.id),  # type: ignore[misc]
-                               download=f"/api/cases/{case_id}/evidence/{e.id}") for e in view.evidence],
-        police=[schemas.dump(schemas.PoliceReferralOut, r, chain_position=view.seq.get(r.id)) for r in view.referrals],  # type: ignore[misc]
+        id=first.id,
+        number=first.number,
+        chain_position=view.seq.get(first.id),
+        recorded_at=first.recorded_at,
+        recorded_by_id=first.recorded_by_id,
+        narrative=first.narrative or "",
+        identifiers=services.identifiers_of(first.identifiers),
+        **{n: getattr(first, n) for n in detail_names},
+        now=schemas.Current(
+            **{n: view.current(n) for n in detail_names},
+            identifiers=view.identifiers,
+            passed_to_police=view.passed_to_police,
+        ),
+        amendments=[
+            schemas.dump(
+                schemas.AmendmentOut,
+                a,
+                identifiers=services.identifiers_of(a.identifiers),  # type: ignore[misc]
+                chain_position=view.seq.get(a.id),
+            )
+            for a in view.amendments
+        ],
+        evidence=[
+            schemas.dump(
+                schemas.EvidenceOut,
+                e,
+                chain_position=view.seq.get(e.id),  # type: ignore[misc]
+                download=f"/api/cases/{case_id}/evidence/{e.id}",
+            )
+            for e in view.evidence
+        ],
+        police=[
+            schemas.dump(schemas.PoliceReferralOut, r, chain_position=view.seq.get(r.id))
+            for r in view.referrals
+        ],  # type: ignore[misc]
     )
 
 
@@ -90,73 +145,159 @@ class IncidentApi(Controller):
     async def list_incidents(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.IncidentOut]:
         return [incident_out(v, case_id) for v in await services.incident_views(db_session, case_id)]
 
-    @post("/incidents", summary="Record an incident (only narrative and occurred_from are needed)", status_code=201)
-    async def record(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.NewIncident) -> schemas.IncidentOut:
+    @post(
+        "/incidents",
+        summary="Record an incident (only narrative and occurred_from are needed)",
+        status_code=201,
+    )
+    async def record(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.NewIncident,
+    ) -> schemas.IncidentOut:
         case = await cases.get_case(db_session, case_id)
-        incident = await services.record_incident(db_session, case, request.user, _details(data), connection=request)
+        incident = await services.record_incident(
+            db_session, case, request.user, _details(data), connection=request
+        )
         return await _one(db_session, case_id, incident.id)
 
-    @get("/incidents/{incident_id:uuid}", summary="One incident: as recorded, as it now stands, and everything added")
-    async def get_incident(self, db_session: AsyncSession, case_id: UUID, incident_id: UUID) -> schemas.IncidentOut:
+    @get(
+        "/incidents/{incident_id:uuid}",
+        summary="One incident: as recorded, as it now stands, and everything added",
+    )
+    async def get_incident(
+        self, db_session: AsyncSession, case_id: UUID, incident_id: UUID
+    ) -> schemas.IncidentOut:
         case = await cases.get_case(db_session, case_id)
         incident = await services.get_incident(db_session, case, incident_id)
         return await _one(db_session, case_id, incident.id)
 
-    @post("/amendments", summary="Correct or add to an incident of this case (the original is kept)", status_code=201)
-    async def amend(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.NewAmendment) -> schemas.IncidentOut:
+    @post(
+        "/amendments",
+        summary="Correct or add to an incident of this case (the original is kept)",
+        status_code=201,
+    )
+    async def amend(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.NewAmendment,
+    ) -> schemas.IncidentOut:
         case = await cases.get_case(db_session, case_id)
         values = {**_details(data), "note": data.note}
-        amendment = await services.amend_incident(db_session, case, request.user, data.incident_id, values, connection=request)
+        amendment = await services.amend_incident(
+            db_session, case, request.user, data.incident_id, values, connection=request
+        )
         return await _one(db_session, case_id, amendment.incident_id)
 
-    @post("/incidents/{incident_id:uuid}/evidence", summary="Add an evidence file (photo, screenshot or PDF, up to 20 MB)",
-          status_code=201, request_max_body_size=UPLOAD_LIMIT)
+    @post(
+        "/incidents/{incident_id:uuid}/evidence",
+        summary="Add an evidence file (photo, screenshot or PDF, up to 20 MB)",
+        status_code=201,
+        request_max_body_size=UPLOAD_LIMIT,
+    )
     async def add_evidence(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, incident_id: UUID,
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART, schema_extra=EVIDENCE_FORM)],
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        incident_id: UUID,
+        data: Annotated[
+            dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART, schema_extra=EVIDENCE_FORM)
+        ],
     ) -> schemas.EvidenceOut:
         case = await cases.get_case(db_session, case_id)
         incident = await services.get_incident(db_session, case, incident_id)
         name, content = await upload_from(data)
-        row = await services.add_evidence(db_session, case, request.user, incident, name, content, connection=request)
-        return schemas.dump(schemas.EvidenceOut, row, chain_position=None, download=f"/api/cases/{case_id}/evidence/{row.id}")  # type: ignore[return-value]
+        row = await services.add_evidence(
+            db_session, case, request.user, incident, name, content, connection=request
+        )
+        return schemas.dump(
+            schemas.EvidenceOut, row, chain_position=None, download=f"/api/cases/{case_id}/evidence/{row.id}"
+        )  # type: ignore[return-value]
 
-    @get("/evidence/{evidence_id:uuid}", summary="Download an evidence file (audited)", media_type="application/octet-stream",
-         operation_class=EvidenceDownload)
-    async def download(self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, evidence_id: UUID) -> Response[bytes]:
+    @get(
+        "/evidence/{evidence_id:uuid}",
+        summary="Download an evidence file (audited)",
+        media_type="application/octet-stream",
+        operation_class=EvidenceDownload,
+    )
+    async def download(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, evidence_id: UUID
+    ) -> Response[bytes]:
         case = await cases.get_case(db_session, case_id)
-        row, content = await services.evidence_file(db_session, case, evidence_id, request.user, connection=request)
+        row, content = await services.evidence_file(
+            db_session, case, evidence_id, request.user, connection=request
+        )
         return download_response(row, content)
 
-    @post("/police-referrals", summary="Mark incidents of this case as passed to the police (one or many)", status_code=201)
+    @post(
+        "/police-referrals",
+        summary="Mark incidents of this case as passed to the police (one or many)",
+        status_code=201,
+    )
     async def pass_to_police(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.PoliceReferralIn
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        data: schemas.PoliceReferralIn,
     ) -> list[schemas.PoliceReferralOut]:
         case = await cases.get_case(db_session, case_id)
         raw = data.to_dict()
-        values = clean(forms.POLICE, {**raw, "passed_on": raw.get("passed_on") or dt.date.today(), "passed_by": raw.get("passed_by") or "worker"})
-        rows = await services.pass_to_police(db_session, case, request.user, data.incident_ids, values, connection=request)
+        values = clean(
+            forms.POLICE,
+            {
+                **raw,
+                "passed_on": raw.get("passed_on") or dt.date.today(),
+                "passed_by": raw.get("passed_by") or "worker",
+            },
+        )
+        rows = await services.pass_to_police(
+            db_session, case, request.user, data.incident_ids, values, connection=request
+        )
         return [schemas.dump(schemas.PoliceReferralOut, r, chain_position=None) for r in rows]  # type: ignore[misc]
 
     @get("/incidents/chain", summary="Check the case's incident log has not been changed in the database")
     async def chain(self, db_session: AsyncSession, case_id: UUID) -> schemas.ChainOut:
         verdict = await services.verify_case(db_session, case_id)
-        return schemas.ChainOut(intact=verdict.intact, entries=verdict.entries, last_link=verdict.last_link,
-                                broken_at=verdict.broken_at, problem=verdict.problem)
+        return schemas.ChainOut(
+            intact=verdict.intact,
+            entries=verdict.entries,
+            last_link=verdict.last_link,
+            broken_at=verdict.broken_at,
+            problem=verdict.problem,
+        )
 
-    @get("/incidents/export.csv", summary="Police export as CSV for a date range (audited)", media_type="text/csv")
+    @get(
+        "/incidents/export.csv",
+        summary="Police export as CSV for a date range (audited)",
+        media_type="text/csv",
+    )
     async def export_csv(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
         start: FromDay = None,
         end: ToDay = None,
     ) -> Response[bytes]:
         return await export_response(db_session, request, case_id, ExportRequest.parse(start, end), "csv")
 
-    @get("/incidents/export.docx", summary="Police export as a Word document for a date range (audited)", media_type=DOCX_MEDIA_TYPE)
+    @get(
+        "/incidents/export.docx",
+        summary="Police export as a Word document for a date range (audited)",
+        media_type=DOCX_MEDIA_TYPE,
+    )
     async def export_docx(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID,
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
         start: FromDay = None,
         end: ToDay = None,
     ) -> Response[bytes]:
         return await export_response(db_session, request, case_id, ExportRequest.parse(start, end), "docx")
-

@@ -88,23 +88,39 @@ def verify(
 
     Problems are described without any of the entry's content (the message may be printed or logged).
     """
-    ordered = sorted(links, key=lambda l: l.seq)
+    ordered = sorted(links, key=lambda link: link.seq)
     previous = GENESIS
     for expected_seq, item in enumerate(ordered, start=1):
         if item.seq != expected_seq:
-            return Verdict(len(ordered), ordered[-1].link, expected_seq,
-                           f"entry {expected_seq} is missing: the log jumps from entry {expected_seq - 1} to {item.seq}")
+            return Verdict(
+                len(ordered),
+                ordered[-1].link,
+                expected_seq,
+                f"entry {expected_seq} is missing: the log jumps from entry {expected_seq - 1} to {item.seq}",
+            )
         form = forms.get(item.entry_id)
         if form is None:
-            return Verdict(len(ordered), ordered[-1].link, item.seq,
-                           f"entry {item.seq} ({item.entry_type} {item.entry_id}) has been removed")
+            return Verdict(
+                len(ordered),
+                ordered[-1].link,
+                item.seq,
+                f"entry {item.seq} ({item.entry_type} {item.entry_id}) has been removed",
+            )
         if not hmac.compare_digest(next_link(key, previous, form), item.link):
-            return Verdict(len(ordered), ordered[-1].link, item.seq,
-                           f"entry {item.seq} ({item.entry_type} {item.entry_id}) was changed after it was recorded, "
-                           "or is not in its recorded place")
+            return Verdict(
+                len(ordered),
+                ordered[-1].link,
+                item.seq,
+                f"entry {item.seq} ({item.entry_type} {item.entry_id}) was changed after it was recorded, "
+                "or is not in its recorded place",
+            )
         previous = item.link
     stray = next(iter(unlinked), None)
     if stray is not None:
-        return Verdict(len(ordered), previous, len(ordered) + 1,
-                       f"a {stray[0]} ({stray[1]}) was added to the log without going through the service")
+        return Verdict(
+            len(ordered),
+            previous,
+            len(ordered) + 1,
+            f"a {stray[0]} ({stray[1]}) was added to the log without going through the service",
+        )
     return Verdict(len(ordered), previous)

@@ -31,8 +31,14 @@ EXTENSIONS = {
     "image/heif": "heif",
     "application/pdf": "pdf",
 }
-HEIF_BRANDS = {b"heic": "image/heic", b"heix": "image/heic", b"heim": "image/heic", b"heis": "image/heic",
-               b"mif1": "image/heif", b"msf1": "image/heif"}
+HEIF_BRANDS = {
+    b"heic": "image/heic",
+    b"heix": "image/heic",
+    b"heim": "image/heic",
+    b"heis": "image/heic",
+    b"mif1": "image/heif",
+    b"msf1": "image/heif",
+}
 
 
 def sniff(content: bytes) -> str | None:

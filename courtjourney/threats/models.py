@@ -43,8 +43,18 @@ class IncidentDetails:
 
 
 DETAIL_FIELDS = (
-    "occurred_from", "occurred_to", "reported_at", "reported_by_member_id", "kind", "place", "people",
-    "identifiers", "narrative", "how_known", "how_known_detail", "evidence_kept",
+    "occurred_from",
+    "occurred_to",
+    "reported_at",
+    "reported_by_member_id",
+    "kind",
+    "place",
+    "people",
+    "identifiers",
+    "narrative",
+    "how_known",
+    "how_known_detail",
+    "evidence_kept",
 )
 
 

@@ -57,11 +57,27 @@ def weekly_chart(days: Sequence[dt.date], today: dt.date, hearings: Sequence[dt.
     bars = []
     for i, week in enumerate(weeks):
         height = round(CHART_HEIGHT * counts[week] / most)
-        bars.append(Bar(week, counts[week], LEFT + i * (BAR_WIDTH + GAP), TOP + CHART_HEIGHT - height, height,
-                        week in hearing_weeks))
+        bars.append(
+            Bar(
+                week,
+                counts[week],
+                LEFT + i * (BAR_WIDTH + GAP),
+                TOP + CHART_HEIGHT - height,
+                height,
+                week in hearing_weeks,
+            )
+        )
     shown_hearings = tuple(sorted(h for h in hearings if weeks[0] <= h < last + dt.timedelta(days=7)))
-    return Chart(tuple(bars), LEFT + WEEKS_SHOWN * (BAR_WIDTH + GAP) + 8, TOP + CHART_HEIGHT + 28,
-                 TOP + CHART_HEIGHT, most, sum(b.count for b in bars), weeks[0], shown_hearings)
+    return Chart(
+        tuple(bars),
+        LEFT + WEEKS_SHOWN * (BAR_WIDTH + GAP) + 8,
+        TOP + CHART_HEIGHT + 28,
+        TOP + CHART_HEIGHT,
+        most,
+        sum(b.count for b in bars),
+        weeks[0],
+        shown_hearings,
+    )
 
 
 @dataclass(frozen=True)

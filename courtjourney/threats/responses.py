@@ -20,8 +20,11 @@ from courtjourney.accounts.services import names_for
 from courtjourney.cases import services as cases
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE, render
 from courtjourney.errors import InputError
-from courtjourney.i18n import LONDON, gettext as _
-from courtjourney.threats import evidence as files, export as exports, forms, services
+from courtjourney.i18n import LONDON
+from courtjourney.i18n import gettext as _
+from courtjourney.threats import evidence as files
+from courtjourney.threats import export as exports
+from courtjourney.threats import forms, services
 from courtjourney.threats.models import Evidence
 from courtjourney.threats.rules import EVIDENCE_MAX_BYTES
 from courtjourney.web.forms import clean
@@ -41,15 +44,23 @@ async def upload_from(data: dict[str, Any] | None) -> tuple[str | None, bytes]:
 def download_response(row: Evidence, content: bytes) -> Response[bytes]:
     """The file as an attachment of its real type, never shown inline, with its SHA-256 (RFC 9530)."""
     digest = base64.b64encode(bytes.fromhex(row.sha256)).decode("ascii")
-    return Response(content, media_type=row.media_type, headers={
-        "Content-Disposition": f'attachment; filename="{files.safe_filename(row.filename, row.media_type)}"',
-        "Repr-Digest": f"sha-256=:{digest}:",
-    })
+    return Response(
+        content,
+        media_type=row.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{files.safe_filename(row.filename, row.media_type)}"',
+            "Repr-Digest": f"sha-256=:{digest}:",
+        },
+    )
 
 
 # The export's date range, as ?from=2026-03-01&to=2026-03-31 (both optional).
-FromDay = Annotated[str | None, QueryParameter(name="from", required=False, description="First day, like 2026-03-01")]
-ToDay = Annotated[str | None, QueryParameter(name="to", required=False, description="Last day, like 2026-03-31")]
+FromDay = Annotated[
+    str | None, QueryParameter(name="from", required=False, description="First day, like 2026-03-01")
+]
+ToDay = Annotated[
+    str | None, QueryParameter(name="to", required=False, description="Last day, like 2026-03-31")
+]
 
 
 @dataclass(frozen=True)
@@ -67,19 +78,37 @@ class ExportRequest:
         return cls(values["from"], values["to"])
 
 
-async def police_export(db: AsyncSession, case: Any, prepared_by: str, wanted: ExportRequest, fmt: str) -> tuple[bytes, str]:
+async def police_export(
+    db: AsyncSession, case: Any, prepared_by: str, wanted: ExportRequest, fmt: str
+) -> tuple[bytes, str]:
     """The police export (csv or docx) of one case for a date range: (body, media type)."""
     views = services.in_range(await services.incident_views(db, case.id), wanted.start, wanted.end)
     verdict = await services.verify_case(db, case.id)
     links = await services.links_for(db, case.id)
-    user_ids = {row.recorded_by_id for v in views for row in (v.incident, *v.amendments, *v.evidence, *v.referrals)}
-    names = exports.Names(users=await names_for(db, {i for i in user_ids if i}), members=await services.member_names(db, case.id))
+    user_ids = {
+        row.recorded_by_id for v in views for row in (v.incident, *v.amendments, *v.evidence, *v.referrals)
+    }
+    names = exports.Names(
+        users=await names_for(db, {i for i in user_ids if i}),
+        members=await services.member_names(db, case.id),
+    )
     if fmt == "csv":
         return exports.csv_bytes(views, links, verdict, names), "text/csv; charset=utf-8"
-    context = exports.docx_context(reference=case.reference, child_name=case.child_name, start=wanted.start, end=wanted.end,
-                                   prepared_by=prepared_by, views=views, links=links, verdict=verdict,
-                                   names=names, today=dt.datetime.now(LONDON).date())
-    body = await anyio.to_thread.run_sync(lambda: render("police_export", context, lang="en", title=context["title"]))
+    context = exports.docx_context(
+        reference=case.reference,
+        child_name=case.child_name,
+        start=wanted.start,
+        end=wanted.end,
+        prepared_by=prepared_by,
+        views=views,
+        links=links,
+        verdict=verdict,
+        names=names,
+        today=dt.datetime.now(LONDON).date(),
+    )
+    body = await anyio.to_thread.run_sync(
+        lambda: render("police_export", context, lang="en", title=context["title"])
+    )
     return body, DOCX_MEDIA_TYPE
 
 
@@ -90,6 +119,10 @@ async def export_response(
     case = await cases.get_case(db, case_id)
     today = dt.datetime.now(LONDON).date()
     body, media_type = await police_export(db, case, request.user.full_name, wanted, fmt)
-    audit.record(db, f"incidents.exported.{fmt}", actor_id=request.user.id, case_id=case.id, connection=request)
+    audit.record(
+        db, f"incidents.exported.{fmt}", actor_id=request.user.id, case_id=case.id, connection=request
+    )
     name = f"{case.reference}-incidents-{wanted.start or 'start'}-to-{wanted.end or today}.{fmt}"
-    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

@@ -27,9 +27,11 @@ from courtjourney.accounts.models import User
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.db.base import utcnow
 from courtjourney.errors import InputError
-from courtjourney.i18n import LONDON, gettext as _
+from courtjourney.i18n import LONDON
+from courtjourney.i18n import gettext as _
 from courtjourney.settings import derived_key
-from courtjourney.threats import chain, evidence as files
+from courtjourney.threats import chain
+from courtjourney.threats import evidence as files
 from courtjourney.threats.models import (
     DETAIL_FIELDS,
     ENTRY_TYPES,
@@ -52,8 +54,24 @@ from courtjourney.threats.rules import (
 CHAIN_FIELDS: dict[str, tuple[str, ...]] = {
     "incident": ("number", "recorded_by_id", "recorded_at", *DETAIL_FIELDS),
     "amendment": ("incident_id", "note", "recorded_by_id", "recorded_at", *DETAIL_FIELDS),
-    "evidence": ("incident_id", "filename", "media_type", "size_bytes", "sha256", "recorded_by_id", "recorded_at"),
-    "police": ("incident_id", "passed_on", "passed_by", "crime_reference", "officer", "recorded_by_id", "recorded_at"),
+    "evidence": (
+        "incident_id",
+        "filename",
+        "media_type",
+        "size_bytes",
+        "sha256",
+        "recorded_by_id",
+        "recorded_at",
+    ),
+    "police": (
+        "incident_id",
+        "passed_on",
+        "passed_by",
+        "crime_reference",
+        "officer",
+        "recorded_by_id",
+        "recorded_at",
+    ),
 }
 MAX_IDENTIFIERS = 20
 MAX_IDENTIFIER_LENGTH = 100
@@ -80,14 +98,24 @@ async def _lock_log(db: AsyncSession, case: Case) -> None:
 
 async def _append(db: AsyncSession, case: Case, entry_type: str, row: Any) -> ChainLink:
     """Add `row` and the next link of the case's chain (the caller holds the lock)."""
-    last = (await db.execute(
-        select(ChainLink.seq, ChainLink.link).where(ChainLink.case_id == case.id).order_by(ChainLink.seq.desc()).limit(1)
-    )).first()
+    last = (
+        await db.execute(
+            select(ChainLink.seq, ChainLink.link)
+            .where(ChainLink.case_id == case.id)
+            .order_by(ChainLink.seq.desc())
+            .limit(1)
+        )
+    ).first()
     seq, previous = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
     db.add(row)
     await db.flush()
-    link = ChainLink(case_id=case.id, seq=seq, entry_type=entry_type, entry_id=row.id,
-                     link=chain.next_link(chain_key(), previous, canonical_form(entry_type, row, seq)))
+    link = ChainLink(
+        case_id=case.id,
+        seq=seq,
+        entry_type=entry_type,
+        entry_id=row.id,
+        link=chain.next_link(chain_key(), previous, canonical_form(entry_type, row, seq)),
+    )
     db.add(link)
     await db.flush()
     return link
@@ -133,7 +161,13 @@ def check_times(values: dict[str, Any], *, required: bool, now: dt.datetime | No
     return errors
 
 
-def _choice(errors: dict[str, str], values: dict[str, Any], name: str, choices: Sequence[tuple[str, str]], message: str) -> None:
+def _choice(
+    errors: dict[str, str],
+    values: dict[str, Any],
+    name: str,
+    choices: Sequence[tuple[str, str]],
+    message: str,
+) -> None:
     value = values.get(name)
     if value is not None and value not in {key for key, _label in choices}:
         errors[name] = message
@@ -148,7 +182,9 @@ def clean_identifiers(raw: dict[str, Iterable[str]] | None) -> str | None:
     tidy: dict[str, list[str]] = {}
     for kind, items in raw.items():
         if kind not in known:
-            raise InputError({"identifiers": _("Identifiers can be vehicle registrations, phone numbers or usernames.")})
+            raise InputError(
+                {"identifiers": _("Identifiers can be vehicle registrations, phone numbers or usernames.")}
+            )
         seen: list[str] = []
         for item in items:
             value = " ".join(str(item).split())
@@ -157,12 +193,20 @@ def clean_identifiers(raw: dict[str, Iterable[str]] | None) -> str | None:
             if not value or value in seen:
                 continue
             if len(value) > MAX_IDENTIFIER_LENGTH or "\x00" in value:
-                raise InputError({f"identifiers_{kind}": _("Each identifier must be %(limit)d characters or fewer.")
-                                  % {"limit": MAX_IDENTIFIER_LENGTH}})
+                raise InputError(
+                    {
+                        f"identifiers_{kind}": _("Each identifier must be %(limit)d characters or fewer.")
+                        % {"limit": MAX_IDENTIFIER_LENGTH}
+                    }
+                )
             seen.append(value)
         if len(seen) > MAX_IDENTIFIERS:
-            raise InputError({f"identifiers_{kind}": _("Give at most %(limit)d of each kind of identifier.")
-                              % {"limit": MAX_IDENTIFIERS}})
+            raise InputError(
+                {
+                    f"identifiers_{kind}": _("Give at most %(limit)d of each kind of identifier.")
+                    % {"limit": MAX_IDENTIFIERS}
+                }
+            )
         if seen:
             tidy[kind] = seen
     return json.dumps(tidy, sort_keys=True, ensure_ascii=False) if tidy else None
@@ -172,7 +216,9 @@ def identifiers_of(stored: str | None) -> dict[str, list[str]]:
     return json.loads(stored) if stored else {}
 
 
-async def _check_details(db: AsyncSession, case: Case, values: dict[str, Any], *, required: bool) -> dict[str, Any]:
+async def _check_details(
+    db: AsyncSession, case: Case, values: dict[str, Any], *, required: bool
+) -> dict[str, Any]:
     """Check the details of an incident or amendment; return them ready to store."""
     values = {**values}
     for name in ("occurred_from", "occurred_to", "reported_at"):
@@ -184,7 +230,9 @@ async def _check_details(db: AsyncSession, case: Case, values: dict[str, Any], *
     _choice(errors, values, "how_known", HOW_KNOWN, _("Choose one of the ways of knowing it is true."))
     member = values.get("reported_by_member_id")
     if member is not None:
-        found = await db.scalar(select(FamilyMember.id).where(FamilyMember.id == member, FamilyMember.case_id == case.id))
+        found = await db.scalar(
+            select(FamilyMember.id).where(FamilyMember.id == member, FamilyMember.case_id == case.id)
+        )
         if found is None:
             errors["reported_by_member_id"] = _("Choose a family member of this case, or yourself.")
     if "identifiers" in values and not isinstance(values["identifiers"], (str, type(None))):
@@ -210,11 +258,15 @@ async def record_incident(
     number = (await db.scalar(select(func.max(Incident.number)).where(Incident.case_id == case.id)) or 0) + 1
     incident = Incident(case_id=case.id, number=number, recorded_by_id=user.id, recorded_at=_now(), **details)
     await _append(db, case, "incident", incident)
-    audit.record(db, "incident.recorded", actor_id=user.id, case_id=case.id, target=incident, connection=connection)
+    audit.record(
+        db, "incident.recorded", actor_id=user.id, case_id=case.id, target=incident, connection=connection
+    )
     return incident
 
 
-async def incident_in_case(db: AsyncSession, case: Case, incident_id: UUID | None, field_name: str = "incident_id") -> Incident:
+async def incident_in_case(
+    db: AsyncSession, case: Case, incident_id: UUID | None, field_name: str = "incident_id"
+) -> Incident:
     """An incident of this case, or a 400 naming the field (an id is input here, not an address)."""
     row = None
     if incident_id is not None:
@@ -233,7 +285,13 @@ async def get_incident(db: AsyncSession, case: Case, incident_id: UUID) -> Incid
 
 
 async def amend_incident(
-    db: AsyncSession, case: Case, user: User, incident_id: UUID | None, values: dict[str, Any], *, connection: Any = None
+    db: AsyncSession,
+    case: Case,
+    user: User,
+    incident_id: UUID | None,
+    values: dict[str, Any],
+    *,
+    connection: Any = None,
 ) -> Amendment:
     """Add a correction or more detail to an incident; the original is kept as it was."""
     incident = await incident_in_case(db, case, incident_id)
@@ -248,19 +306,41 @@ async def amend_incident(
     if not errors:
         # The corrected times must still make sense with the incident's own.
         start = details["occurred_from"] or incident.occurred_from
-        errors = check_times({"occurred_from": start, "occurred_to": details["occurred_to"] if details["occurred_from"] else None,
-                              "reported_at": details["reported_at"]}, required=True)
+        errors = check_times(
+            {
+                "occurred_from": start,
+                "occurred_to": details["occurred_to"] if details["occurred_from"] else None,
+                "reported_at": details["reported_at"],
+            },
+            required=True,
+        )
     if errors:
         raise InputError(errors)
     await _lock_log(db, case)
-    amendment = Amendment(case_id=case.id, incident_id=incident.id, note=note, recorded_by_id=user.id, recorded_at=_now(), **details)
+    amendment = Amendment(
+        case_id=case.id,
+        incident_id=incident.id,
+        note=note,
+        recorded_by_id=user.id,
+        recorded_at=_now(),
+        **details,
+    )
     await _append(db, case, "amendment", amendment)
-    audit.record(db, "incident.amended", actor_id=user.id, case_id=case.id, target=amendment, connection=connection)
+    audit.record(
+        db, "incident.amended", actor_id=user.id, case_id=case.id, target=amendment, connection=connection
+    )
     return amendment
 
 
 async def add_evidence(
-    db: AsyncSession, case: Case, user: User, incident: Incident, filename: str | None, content: bytes, *, connection: Any = None
+    db: AsyncSession,
+    case: Case,
+    user: User,
+    incident: Incident,
+    filename: str | None,
+    content: bytes,
+    *,
+    connection: Any = None,
 ) -> Evidence:
     """Keep a file with an incident: its type from its content, at most 20 MB, hashed, encrypted."""
     if not content:
@@ -269,14 +349,27 @@ async def add_evidence(
         raise InputError({"file": _("The file is too large. Files can be up to 20 MB.")})
     media_type = files.sniff(content)
     if media_type is None:
-        raise InputError({"file": _("This file is not a type we keep. Send a photo or screenshot (PNG, JPEG, GIF, WebP or HEIC) or a PDF.")})
+        raise InputError(
+            {
+                "file": _(
+                    "This file is not a type we keep. Send a photo or screenshot (PNG, JPEG, GIF, WebP or HEIC) or a PDF."
+                )
+            }
+        )
     name = (filename or "").strip()[:255] or "evidence"
     digest = files.sha256(content)
     evidence_id = uuid7()
     row = Evidence(
-        id=evidence_id, case_id=case.id, incident_id=incident.id, filename=name, media_type=media_type,
-        size_bytes=len(content), sha256=digest, content=files.encrypt(files_key(), evidence_id, digest, content),
-        recorded_by_id=user.id, recorded_at=_now(),
+        id=evidence_id,
+        case_id=case.id,
+        incident_id=incident.id,
+        filename=name,
+        media_type=media_type,
+        size_bytes=len(content),
+        sha256=digest,
+        content=files.encrypt(files_key(), evidence_id, digest, content),
+        recorded_by_id=user.id,
+        recorded_at=_now(),
     )
     await _lock_log(db, case)
     await _append(db, case, "evidence", row)
@@ -284,29 +377,45 @@ async def add_evidence(
     return row
 
 
-async def evidence_file(db: AsyncSession, case: Case, evidence_id: UUID, user: User, *, connection: Any = None) -> tuple[Evidence, bytes]:
+async def evidence_file(
+    db: AsyncSession, case: Case, evidence_id: UUID, user: User, *, connection: Any = None
+) -> tuple[Evidence, bytes]:
     """A file of this case (404 otherwise), decrypted and checked against its SHA-256; the download is audited."""
     row = await db.scalar(
-        select(Evidence).options(undefer(Evidence.content)).where(Evidence.id == evidence_id, Evidence.case_id == case.id)
+        select(Evidence)
+        .options(undefer(Evidence.content))
+        .where(Evidence.id == evidence_id, Evidence.case_id == case.id)
     )
     if row is None:
         raise NotFoundException("No evidence file was found at this address.")
     content = files.decrypt(files_key(), row.id, row.sha256, row.content)
     if files.sha256(content) != row.sha256:  # AES-GCM already guarantees this; say so if it ever does not
         raise RuntimeError(f"evidence {row.id} does not match its SHA-256")
-    audit.record(db, "evidence.downloaded", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    audit.record(
+        db, "evidence.downloaded", actor_id=user.id, case_id=case.id, target=row, connection=connection
+    )
     return row, content
 
 
 async def pass_to_police(
-    db: AsyncSession, case: Case, user: User, incident_ids: Sequence[UUID], values: dict[str, Any], *, connection: Any = None
+    db: AsyncSession,
+    case: Case,
+    user: User,
+    incident_ids: Sequence[UUID],
+    values: dict[str, Any],
+    *,
+    connection: Any = None,
 ) -> list[PoliceReferral]:
     """Record that these incidents (one or many, after a call) were passed to the police."""
     errors: dict[str, str] = {}
     ids = list(dict.fromkeys(incident_ids))
     if not ids:
         errors["incident_ids"] = _("Choose at least one incident.")
-    found = set(await db.scalars(select(Incident.id).where(Incident.case_id == case.id, Incident.id.in_(ids)))) if ids else set()
+    found = (
+        set(await db.scalars(select(Incident.id).where(Incident.case_id == case.id, Incident.id.in_(ids))))
+        if ids
+        else set()
+    )
     if ids and found != set(ids):
         errors["incident_ids"] = _("This case has no incident with that id.")
     passed_on = values.get("passed_on") or dt.datetime.now(LONDON).date()
@@ -320,11 +429,25 @@ async def pass_to_police(
     await _lock_log(db, case)
     rows = []
     for incident_id in ids:
-        row = PoliceReferral(case_id=case.id, incident_id=incident_id, passed_on=passed_on, passed_by=passed_by,
-                             crime_reference=values.get("crime_reference"), officer=values.get("officer"),
-                             recorded_by_id=user.id, recorded_at=_now())
+        row = PoliceReferral(
+            case_id=case.id,
+            incident_id=incident_id,
+            passed_on=passed_on,
+            passed_by=passed_by,
+            crime_reference=values.get("crime_reference"),
+            officer=values.get("officer"),
+            recorded_by_id=user.id,
+            recorded_at=_now(),
+        )
         await _append(db, case, "police", row)
-        audit.record(db, "incident.passed_to_police", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+        audit.record(
+            db,
+            "incident.passed_to_police",
+            actor_id=user.id,
+            case_id=case.id,
+            target=row,
+            connection=connection,
+        )
         rows.append(row)
     return rows
 
@@ -386,7 +509,9 @@ class IncidentView:
         return bool(self.referrals)
 
 
-async def incident_views(db: AsyncSession, case_id: UUID, ids: Iterable[UUID] | None = None) -> list[IncidentView]:
+async def incident_views(
+    db: AsyncSession, case_id: UUID, ids: Iterable[UUID] | None = None
+) -> list[IncidentView]:
     """Every incident of the case (or those with `ids`), oldest recorded first, with what belongs to it."""
     query = select(Incident).where(Incident.case_id == case_id).order_by(Incident.number)
     if ids is not None:
@@ -394,10 +519,17 @@ async def incident_views(db: AsyncSession, case_id: UUID, ids: Iterable[UUID] | 
     views = {i.id: IncidentView(i) for i in await db.scalars(query)}
     if not views:
         return []
-    seq = dict((await db.execute(select(ChainLink.entry_id, ChainLink.seq).where(ChainLink.case_id == case_id))).all())
+    seq = dict(
+        (
+            await db.execute(select(ChainLink.entry_id, ChainLink.seq).where(ChainLink.case_id == case_id))
+        ).all()
+    )
     for model, attr in ((Amendment, "amendments"), (Evidence, "evidence"), (PoliceReferral, "referrals")):
-        rows = await db.scalars(select(model).where(model.case_id == case_id, model.incident_id.in_(list(views)))  # type: ignore[attr-defined]
-                                .order_by(model.recorded_at, model.id))  # type: ignore[attr-defined]
+        rows = await db.scalars(
+            select(model)
+            .where(model.case_id == case_id, model.incident_id.in_(list(views)))  # type: ignore[attr-defined]
+            .order_by(model.recorded_at, model.id)
+        )  # type: ignore[attr-defined]
         for row in rows:
             getattr(views[row.incident_id], attr).append(row)
     for view in views.values():
@@ -406,13 +538,17 @@ async def incident_views(db: AsyncSession, case_id: UUID, ids: Iterable[UUID] | 
 
 
 async def member_names(db: AsyncSession, case_id: UUID) -> dict[UUID, str]:
-    return {m.id: m.name for m in await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case_id))}
+    return {
+        m.id: m.name for m in await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case_id))
+    }
 
 
 async def verify_case(db: AsyncSession, case_id: UUID, *, check_files: bool = False) -> chain.Verdict:
     """Check the case's chain against every log row as it now is in the database."""
-    links = [chain.Link(l.seq, l.entry_type, l.entry_id, l.link)
-             for l in await db.scalars(select(ChainLink).where(ChainLink.case_id == case_id))]
+    links = [
+        chain.Link(row.seq, row.entry_type, row.entry_id, row.link)
+        for row in await db.scalars(select(ChainLink).where(ChainLink.case_id == case_id))
+    ]
     rows: dict[UUID, tuple[str, Any]] = {}
     for entry_type, model in ENTRY_TYPES.items():
         query = select(model).where(model.case_id == case_id)  # type: ignore[attr-defined]
@@ -424,20 +560,28 @@ async def verify_case(db: AsyncSession, case_id: UUID, *, check_files: bool = Fa
     forms: dict[UUID, bytes | None] = {}
     for item in links:
         entry_type, row = rows.get(item.entry_id, (None, None))
-        forms[item.entry_id] = canonical_form(entry_type, row, item.seq) if row is not None and entry_type == item.entry_type else None
+        forms[item.entry_id] = (
+            canonical_form(entry_type, row, item.seq)
+            if row is not None and entry_type == item.entry_type
+            else None
+        )
     linked = {item.entry_id for item in links}
     unlinked = [(entry_type, row_id) for row_id, (entry_type, _row) in rows.items() if row_id not in linked]
     verdict = chain.verify(key, links, forms, unlinked)
     if verdict.intact and check_files:
-        for item in sorted(links, key=lambda l: l.seq):
+        for item in sorted(links, key=lambda link: link.seq):
             entry_type, row = rows[item.entry_id]
             if entry_type != "evidence":
                 continue
             try:
                 files.decrypt(files_key(), row.id, row.sha256, row.content)
             except Exception:  # noqa: BLE001 - any failure to decrypt means the stored file was altered
-                return chain.Verdict(verdict.entries, verdict.last_link, item.seq,
-                                     f"entry {item.seq} (evidence {row.id}): the stored file no longer matches its SHA-256")
+                return chain.Verdict(
+                    verdict.entries,
+                    verdict.last_link,
+                    item.seq,
+                    f"entry {item.seq} (evidence {row.id}): the stored file no longer matches its SHA-256",
+                )
     return verdict
 
 
@@ -447,20 +591,32 @@ async def cases_with_incidents(db: AsyncSession) -> list[Case]:
     found: set[UUID] = set(await db.scalars(ids))
     for query in others:
         found |= set(await db.scalars(query))
-    return list(await db.scalars(select(Case).where(Case.id.in_(found)).order_by(Case.reference))) if found else []
+    return (
+        list(await db.scalars(select(Case).where(Case.id.in_(found)).order_by(Case.reference)))
+        if found
+        else []
+    )
 
 
 def in_range(views: Iterable[IncidentView], start: dt.date | None, end: dt.date | None) -> list[IncidentView]:
     """The incidents that happened (started) between `start` and `end`, both days included, UK dates."""
-    return [v for v in views if (start is None or v.local_day >= start) and (end is None or v.local_day <= end)]
+    return [
+        v for v in views if (start is None or v.local_day >= start) and (end is None or v.local_day <= end)
+    ]
 
 
 async def links_for(db: AsyncSession, case_id: UUID) -> dict[UUID, str]:
     """Each log entry's own link, by entry id."""
-    return dict((await db.execute(select(ChainLink.entry_id, ChainLink.link).where(ChainLink.case_id == case_id))).all())
+    return dict(
+        (
+            await db.execute(select(ChainLink.entry_id, ChainLink.link).where(ChainLink.case_id == case_id))
+        ).all()
+    )
 
 
-async def summary_for_witness_pack(db: AsyncSession, case_id: UUID, *, include_narratives: bool = False) -> list[dict[str, Any]]:
+async def summary_for_witness_pack(
+    db: AsyncSession, case_id: UUID, *, include_narratives: bool = False
+) -> list[dict[str, Any]]:
     """For the Witness Service pack: each incident's date, kind and police reference; what happened only
     when the worker ticked that for this pack."""
     from courtjourney.threats.rules import KINDS
@@ -471,6 +627,10 @@ async def summary_for_witness_pack(db: AsyncSession, case_id: UUID, *, include_n
         what = kinds.get(view.kind or "", view.kind or "")
         if include_narratives:
             what = f"{what}: {view.current('narrative')}"
-        references = ", ".join(r.crime_reference for r in view.referrals if getattr(r, "crime_reference", None))
-        rows.append({"when": view.local_day.strftime("%d %b %Y"), "what": what, "police_reference": references})
+        references = ", ".join(
+            r.crime_reference for r in view.referrals if getattr(r, "crime_reference", None)
+        )
+        rows.append(
+            {"when": view.local_day.strftime("%d %b %Y"), "what": what, "police_reference": references}
+        )
     return rows

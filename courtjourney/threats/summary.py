@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.cases.models import Case
-from courtjourney.i18n import LONDON, gettext as _
+from courtjourney.i18n import LONDON
+from courtjourney.i18n import gettext as _
 from courtjourney.threats import chain, patterns, services
 from courtjourney.threats.rules import HOW_KNOWN, IDENTIFIER_KINDS, KINDS, PASSED_BY
 
@@ -17,8 +18,15 @@ RECENT = 5
 
 def labels() -> dict[str, dict[str, str]]:
     """Choice keys to labels in the reader's language, for the templates."""
-    return {name: {key: _(label) for key, label in choices} for name, choices in
-            (("kind", KINDS), ("how_known", HOW_KNOWN), ("passed_by", PASSED_BY), ("identifier", IDENTIFIER_KINDS))}
+    return {
+        name: {key: _(label) for key, label in choices}
+        for name, choices in (
+            ("kind", KINDS),
+            ("how_known", HOW_KNOWN),
+            ("passed_by", PASSED_BY),
+            ("identifier", IDENTIFIER_KINDS),
+        )
+    }
 
 
 @dataclass(frozen=True)
@@ -36,13 +44,17 @@ def today() -> dt.date:
     return dt.datetime.now(LONDON).date()
 
 
-async def log_summary(db: AsyncSession, case: Case, views: list[services.IncidentView] | None = None) -> LogSummary:
+async def log_summary(
+    db: AsyncSession, case: Case, views: list[services.IncidentView] | None = None
+) -> LogSummary:
     views = views if views is not None else await services.incident_views(db, case.id)
     # Hearings shade their weeks on the chart: intimidation often rises as a hearing nears.
     from courtjourney.hearings import services as hearing_services
     from courtjourney.hearings.forms import NOT_HAPPENING
 
-    hearings = [h.sort_day for h in await hearing_services.hearings_for(db, case.id) if h.status not in NOT_HAPPENING]
+    hearings = [
+        h.sort_day for h in await hearing_services.hearings_for(db, case.id) if h.status not in NOT_HAPPENING
+    ]
     return LogSummary(
         verdict=await services.verify_case(db, case.id),
         count=len(views),

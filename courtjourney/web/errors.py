@@ -105,19 +105,32 @@ def _wants_json(request: Request[Any, Any, Any]) -> bool:
     return is_api(request.url.path) or request.url.path.startswith("/schema")
 
 
-def _json(status: int, detail: str, errors: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> Response[Any]:
+def _json(
+    status: int, detail: str, errors: dict[str, str] | None = None, headers: dict[str, str] | None = None
+) -> Response[Any]:
     body: dict[str, Any] = {"status_code": status, "detail": detail}
     if errors:
         body["errors"] = errors
     return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
 
 
-def _page(request: Request[Any, Any, Any], status: int, title: str, message: str, errors: dict[str, str] | None = None,
-          headers: dict[str, str] | None = None) -> Response[Any]:
+def _page(
+    request: Request[Any, Any, Any],
+    status: int,
+    title: str,
+    message: str,
+    errors: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
     return Template(
         headers=headers,
         template_name="error.html",
-        context={"title": title, "message": message, "errors": errors or {}, "user": request.scope.get("user")},
+        context={
+            "title": title,
+            "message": message,
+            "errors": errors or {},
+            "user": request.scope.get("user"),
+        },
         status_code=status,
     )
 
@@ -125,14 +138,26 @@ def _page(request: Request[Any, Any, Any], status: int, title: str, message: str
 def input_error_handler(request: Request[Any, Any, Any], exc: InputError) -> Response[Any]:
     if _wants_json(request):
         return _json(HTTP_400_BAD_REQUEST, "Some of what you sent needs fixing.", exc.errors)
-    return _page(request, HTTP_400_BAD_REQUEST, _("Check what you entered"), _("Some of what you sent needs fixing."), exc.errors)
+    return _page(
+        request,
+        HTTP_400_BAD_REQUEST,
+        _("Check what you entered"),
+        _("Some of what you sent needs fixing."),
+        exc.errors,
+    )
 
 
 def validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     errors = _validation_errors(exc)
     if _wants_json(request):
         return _json(HTTP_400_BAD_REQUEST, "Some of what you sent needs fixing.", errors)
-    return _page(request, HTTP_400_BAD_REQUEST, _("Check what you entered"), _("Some of what you sent needs fixing."), errors)
+    return _page(
+        request,
+        HTTP_400_BAD_REQUEST,
+        _("Check what you entered"),
+        _("Some of what you sent needs fixing."),
+        errors,
+    )
 
 
 def not_authorized_handler(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
@@ -145,7 +170,9 @@ def not_authorized_handler(request: Request[Any, Any, Any], exc: NotAuthorizedEx
 
 
 def not_found_handler(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
-    detail = str(exc.detail) if exc.detail and exc.detail != "Not Found" else "Nothing was found at this address."
+    detail = (
+        str(exc.detail) if exc.detail and exc.detail != "Not Found" else "Nothing was found at this address."
+    )
     if _wants_json(request):
         return _json(HTTP_404_NOT_FOUND, detail)
     return _page(request, HTTP_404_NOT_FOUND, _("Page not found"), _(detail))
@@ -174,8 +201,11 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
     errors = None
     if status == HTTP_400_BAD_REQUEST:
         # Bodies that fail before validation (not JSON at all, or not an object).
-        errors = {"body": "The request body is not valid JSON." if "json" in detail.lower() or "decode" in detail.lower()
-                  else "The request body could not be read."}
+        errors = {
+            "body": "The request body is not valid JSON."
+            if "json" in detail.lower() or "decode" in detail.lower()
+            else "The request body could not be read."
+        }
         detail = "Some of what you sent needs fixing."
     if _wants_json(request):
         return _json(status, detail, errors, headers=exc.headers)
@@ -219,11 +249,14 @@ def _error(description: str) -> ResponseSpec:
 
 
 API_ERRORS: dict[int, ResponseSpec] = {
-    400: _error("Some of what you sent needs fixing: `errors` says what, field by field. Nothing was changed."),
+    400: _error(
+        "Some of what you sent needs fixing: `errors` says what, field by field. Nothing was changed."
+    ),
     401: _error("No API token was sent, or it is not valid or has been revoked."),
     403: _error("Your role may not do this."),
-    404: _error("Nothing was found at this address, or it belongs to a case you may not see "
-                "(the two answer alike)."),
+    404: _error(
+        "Nothing was found at this address, or it belongs to a case you may not see (the two answer alike)."
+    ),
     413: _error("What you sent is too large (COURTJOURNEY_MAX_BODY_BYTES)."),
     429: _error("Too many requests: wait for the seconds in Retry-After, then try again."),
 }
@@ -242,7 +275,9 @@ def document_api_errors(app: Litestar) -> None:
         for handler in route.route_handlers:
             if not isinstance(handler, HTTPRouteHandler) or not handler.resolve_include_in_schema():
                 continue
-            takes = set(handler.parsed_fn_signature.parameters) - _NOT_INPUT - set(handler.resolve_dependencies())
+            takes = (
+                set(handler.parsed_fn_signature.parameters) - _NOT_INPUT - set(handler.resolve_dependencies())
+            )
             statuses = {429}
             if not handler.opt.get("exclude_from_auth"):
                 statuses.add(401)

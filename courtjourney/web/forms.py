@@ -41,8 +41,11 @@ def _clean_one(f: Field, value: Any) -> Any:
         return str(value).strip().lower() in {"on", "true", "yes", "1"}
     if _blank(value):
         if f.required:
-            raise ValueError(_("Enter %(label)s.") % {"label": label.lower()} if f.kind != "choice"
-                             else _("Choose %(label)s.") % {"label": label.lower()})
+            raise ValueError(
+                _("Enter %(label)s.") % {"label": label.lower()}
+                if f.kind != "choice"
+                else _("Choose %(label)s.") % {"label": label.lower()}
+            )
         return None
     if f.kind == "date":
         if isinstance(value, dt.datetime):
@@ -51,7 +54,9 @@ def _clean_one(f: Field, value: Any) -> Any:
             try:
                 value = dt.date.fromisoformat(str(value).strip())
             except ValueError:
-                raise ValueError(_("%(label)s must be a real date, like 2026-03-02.") % {"label": label}) from None
+                raise ValueError(
+                    _("%(label)s must be a real date, like 2026-03-02.") % {"label": label}
+                ) from None
         if value.year < 1900 or value.year > 2200:
             raise ValueError(_("%(label)s must be a real date, like 2026-03-02.") % {"label": label})
         if f.not_after_today and value > dt.date.today():
@@ -75,13 +80,17 @@ def _clean_one(f: Field, value: Any) -> Any:
         try:
             return UUID(value)
         except ValueError:
-            raise ValueError(_("Choose one of the options for %(label)s.") % {"label": label.lower()}) from None
+            raise ValueError(
+                _("Choose one of the options for %(label)s.") % {"label": label.lower()}
+            ) from None
     limit = f.max_length
     if len(value) > limit:
         raise ValueError(
             _("%(label)s must be %(limit)d characters or fewer.") % {"label": label, "limit": limit}
         )
-    if f.kind == "email" and ("@" not in value or " " in value or value.startswith("@") or value.endswith("@")):
+    if f.kind == "email" and (
+        "@" not in value or " " in value or value.startswith("@") or value.endswith("@")
+    ):
         raise ValueError(_("%(label)s must be an email address, like name@example.org.") % {"label": label})
     return value
 
@@ -95,7 +104,9 @@ def _clean_time(label: str, value: Any) -> dt.time:
     try:
         parsed = dt.time.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValueError(_("%(label)s must be a time of day, like 10:00 or 14:30.") % {"label": label}) from None
+        raise ValueError(
+            _("%(label)s must be a time of day, like 10:00 or 14:30.") % {"label": label}
+        ) from None
     return parsed.replace(second=0, microsecond=0, tzinfo=None)
 
 
@@ -105,7 +116,9 @@ def _clean_datetime(f: Field, label: str, value: Any) -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(str(value).strip())
         except ValueError:
-            raise ValueError(_("%(label)s must be a date and time, like 2026-03-02 10:00.") % {"label": label}) from None
+            raise ValueError(
+                _("%(label)s must be a date and time, like 2026-03-02 10:00.") % {"label": label}
+            ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=LONDON)
     value = value.astimezone(dt.UTC)

@@ -141,18 +141,28 @@ def test_the_hearing_page_tells_the_story_and_flags_late_telling(client: TestCli
 
 
 def test_recording_that_the_family_was_told(client: TestClient[Any], world: World) -> None:
-    change(client, world, courtroom="7", known_at="2026-11-20T10:00:00+00:00")  # a Friday
-    sign_in(client, world.worker.email)
-    assert "Family not told yet." in client.get(f"/cases/{world.north_case}/hearings/{world.north_hearing}").text
-    told = post_form(client, f"/cases/{world.north_case}/hearings/{world.north_hearing}/told", {"told_at": "2026-11-19T16:30"})
-    assert told.status_code == 400, "the family cannot be told before we knew"
-    told = post_form(client, f"/cases/{world.north_case}/hearings/{world.north_hearing}/told", {"told_at": ""})  # now
-    assert told.status_code == 303
-    changes = client.get(hearing_api(world, "/changes"), headers=world.worker.auth).json()
-    assert all(c["told_at"] for c in changes)
-    assert changes[-1]["told_late"] is False
-    again = client.post(hearing_api(world, "/told"), headers=world.worker.auth, json={})
-    assert again.status_code == 400 and "already been told" in again.text
+    import time_machine
+
+    # Known on Friday 20 November; "now" is Monday 23rd, one working day later: in time.
+    with time_machine.travel(dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC), tick=False):
+        change(client, world, courtroom="7", known_at="2026-11-20T10:00:00+00:00")  # a Friday
+        sign_in(client, world.worker.email)
+        assert "Family not told yet." in client.get(f"/cases/{world.north_case}/hearings/{world.north_hearing}").text
+        told = post_form(client, f"/cases/{world.north_case}/hearings/{world.north_hearing}/told", {"told_at": "2026-11-19T16:30"})
+        assert told.status_code == 400, "the family cannot be told before we knew"
+        told = post_form(client, f"/cases/{world.north_case}/hearings/{world.north_hearing}/told", {"told_at": ""})  # now
+        assert told.status_code == 303
+        changes = client.get(hearing_api(world, "/changes"), headers=world.worker.auth).json()
+        assert all(c["told_at"] for c in changes)
+        assert changes[-1]["told_late"] is False
+        again = client.post(hearing_api(world, "/told"), headers=world.worker.auth, json={})
+        assert again.status_code == 400 and "already been told" in again.text
+    # Known on Friday 20 November, told "now" on Tuesday 24th: two working days, late.
+    with time_machine.travel(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), tick=False):
+        change(client, world, courtroom="8", known_at="2026-11-20T10:00:00+00:00")
+        assert client.post(hearing_api(world, "/told"), headers=world.worker.auth, json={}).status_code in (200, 201)
+        changes = client.get(hearing_api(world, "/changes"), headers=world.worker.auth).json()
+        assert changes[-1]["told_late"] is True
 
 
 @pytest.mark.parametrize(

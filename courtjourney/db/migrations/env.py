@@ -7,9 +7,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from courtjourney.db.models import metadata
 from courtjourney.db.engine import make_engine
 from courtjourney.db.migrate import compare_type
+from courtjourney.db.models import metadata
 from courtjourney.settings import Settings, get_settings
 
 config = context.config
@@ -37,7 +37,9 @@ async def run_async() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata, literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

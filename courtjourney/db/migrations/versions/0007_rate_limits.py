@@ -7,10 +7,9 @@ Create Date: 2026-11-23 12:00:00
 
 from __future__ import annotations
 
+import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
-
-import advanced_alchemy.types
 
 revision = "0007"
 down_revision = "0006"
@@ -36,7 +35,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.add_column("user_account", sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"))
-    op.add_column("user_account", sa.Column("locked_until", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True))
+    op.add_column(
+        "user_account", sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0")
+    )
+    op.add_column(
+        "user_account",
+        sa.Column("locked_until", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
+    )
     op.drop_index("ix_rate_limit_window_start", table_name="rate_limit")
     op.drop_table("rate_limit")

@@ -1,0 +1,16 @@
+"""Move this process's clock when CLOCK_SHIFT_DAYS is set (the suite's "next year" run).
+
+tests/conftest.py puts this folder on PYTHONPATH for such a run, so Python imports this file at
+start-up in the test process and in every process the tests start (`courtjourney serve`, its
+workers, the CLI): all of them see the same moved clock, which keeps running. Tests that pin
+their own clock with time_machine.travel still get exactly the moment they ask for.
+"""
+
+import datetime as _dt
+import os as _os
+
+_days = _os.environ.get("CLOCK_SHIFT_DAYS", "").strip()
+if _days:
+    import time_machine as _tm
+
+    _tm.travel(_dt.datetime.now(_dt.UTC) + _dt.timedelta(days=float(_days)), tick=True).start()
