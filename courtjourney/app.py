@@ -20,9 +20,10 @@ from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from courtjourney import __version__, i18n
-from courtjourney.accounts.access import case_access_guard
+from courtjourney.accounts.audit import provide_actor
 from courtjourney.accounts.auth import AuthenticationMiddleware
 from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
+from courtjourney.cases.access import case_access_guard, provide_case
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
@@ -150,7 +151,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Guards and middleware open their own short transactions from this maker.
         state=State({"settings": settings, SESSIONS_KEY: async_sessionmaker(engine, expire_on_commit=False)}),
         debug=settings.debug,
-        dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
+        dependencies={
+            "settings": Provide(lambda: settings, sync_to_thread=False),
+            # Every handler may take `actor: Actor` (who acts, for services and the audit trail) and, under
+            # /cases/{case_id}, `case: Case` (loaded once, after the guard has cleared the request).
+            "actor": Provide(provide_actor, sync_to_thread=False),
+            "case": Provide(provide_case),
+        },
     )
     document_api_errors(app)
     return app

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from litestar import Request
 from sqlalchemy import select
 
 from courtjourney.accounts.models import AuditEvent
@@ -12,6 +14,8 @@ from courtjourney.accounts.models import AuditEvent
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
     from sqlalchemy.ext.asyncio import AsyncSession
+
+    from courtjourney.accounts.models import User
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any] | None) -> str | None:
@@ -25,27 +29,79 @@ def route_template(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return str(connection.scope.get("path_template") or "")[:200]
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as plain data: what services check access by and what the audit trail records.
+
+    Handlers are handed one by the `actor` dependency (`provide_actor`); services take it instead of
+    the request, so they can be called the same from a page, the API, the command line or a test.
+    """
+
+    user_id: UUID | None
+    role: str | None = None
+    team_id: UUID | None = None
+    route: str | None = None
+    method: str | None = None
+    address: str | None = None
+
+    @property
+    def id(self) -> UUID | None:  # reads like a user where one is expected (created_by_id=actor.id)
+        return self.user_id
+
+    @classmethod
+    def of(cls, user: User | None, connection: ASGIConnection[Any, Any, Any, Any] | None = None) -> Actor:
+        """The actor for `user`, acting through `connection` (a request) if there is one."""
+        return cls(
+            user_id=user.id if user is not None else None,
+            role=user.role if user is not None else None,
+            team_id=user.team_id if user is not None else None,
+            route=route_template(connection) if connection is not None else None,
+            method=connection.scope.get("method") if connection is not None else None,
+            address=client_address(connection),
+        )
+
+
+#: What the command line and scheduled jobs act as: no person, no address.
+SYSTEM = Actor(user_id=None)
+
+
+def provide_actor(request: Request[Any, Any, Any]) -> Actor:
+    """The `actor` dependency: the signed-in user, and the route and address the request came by."""
+    return Actor.of(request.scope.get("user"), request)
+
+
 def record(
     db: AsyncSession,
     action: str,
+    actor: Actor | None = None,
     *,
-    actor_id: UUID | None,
     case_id: UUID | None = None,
     target: Any | None = None,
-    connection: ASGIConnection[Any, Any, Any, Any] | None = None,
     outcome: str = "ok",
+    actor_id: UUID | None = None,
+    connection: ASGIConnection[Any, Any, Any, Any] | None = None,
 ) -> AuditEvent:
-    """Add an event to the session's transaction, so it stands or falls with the change it describes."""
+    """Add an event to the session's transaction, so it stands or falls with the change it describes.
+
+    `actor_id` and `connection` are the older way of naming who acted (being replaced by `actor`).
+    """
+    if actor is None:
+        actor = Actor(
+            user_id=actor_id,
+            route=route_template(connection) if connection is not None else None,
+            method=connection.scope.get("method") if connection is not None else None,
+            address=client_address(connection),
+        )
     event = AuditEvent(
-        actor_id=actor_id,
+        actor_id=actor.user_id,
         action=action,
         case_id=case_id,
         target_type=type(target).__tablename__ if target is not None else None,
         target_id=getattr(target, "id", None),
-        route=route_template(connection) if connection is not None else None,
-        method=connection.scope.get("method") if connection is not None else None,
+        route=actor.route,
+        method=actor.method,
         outcome=outcome,
-        address=client_address(connection),
+        address=actor.address,
     )
     db.add(event)
     return event

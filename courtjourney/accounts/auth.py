@@ -16,12 +16,9 @@ from courtjourney.accounts import services
 from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.i18n import set_locale
 from courtjourney.settings import get_settings
+from courtjourney.web.paths import is_api
 
 SESSION_COOKIE = "cj_session"
-
-
-def is_api(path: str) -> bool:
-    return path == "/api" or path.startswith("/api/")
 
 
 class AuthenticationMiddleware(AbstractAuthenticationMiddleware):

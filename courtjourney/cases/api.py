@@ -16,6 +16,7 @@ from courtjourney.cases import forms, schemas, services
 from courtjourney.cases.models import Case
 from courtjourney.i18n import age_on
 from courtjourney.web.forms import clean
+from courtjourney.web.schemas import dump
 
 
 async def case_out(db: AsyncSession, case: Case) -> schemas.CaseOut:
@@ -34,7 +35,7 @@ async def case_out(db: AsyncSession, case: Case) -> schemas.CaseOut:
 
 
 def task_out(task: Any) -> schemas.TaskOut:
-    return schemas.dump(schemas.TaskOut, task)  # type: ignore[return-value]
+    return dump(schemas.TaskOut, task)  # type: ignore[return-value]
 
 
 class CaseApi(Controller):
@@ -77,9 +78,7 @@ class CaseApi(Controller):
 
     @get("/{case_id:uuid}/stage-moves", summary="The case's journey so far")
     async def list_moves(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.StageMoveOut]:
-        return [
-            schemas.dump(schemas.StageMoveOut, m) for m in await services.stage_history(db_session, case_id)
-        ]  # type: ignore[misc]
+        return [dump(schemas.StageMoveOut, m) for m in await services.stage_history(db_session, case_id)]  # type: ignore[misc]
 
     @post("/{case_id:uuid}/stage-moves", summary="Move the case to another stage", status_code=201)
     async def move(
@@ -94,7 +93,7 @@ class CaseApi(Controller):
         row = await services.move_stage(
             db_session, case, request.user, values["to_stage"], values.get("reason"), connection=request
         )
-        return schemas.dump(schemas.StageMoveOut, row)  # type: ignore[return-value]
+        return dump(schemas.StageMoveOut, row)  # type: ignore[return-value]
 
     @get("/{case_id:uuid}/tasks", summary="The case's tasks")
     async def list_tasks(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.TaskOut]:
@@ -129,9 +128,7 @@ class CaseApi(Controller):
 
     @get("/{case_id:uuid}/family-members", summary="The child's family members")
     async def list_family(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.FamilyMemberOut]:
-        return [
-            schemas.dump(schemas.FamilyMemberOut, m) for m in await services.family_for(db_session, case_id)
-        ]  # type: ignore[misc]
+        return [dump(schemas.FamilyMemberOut, m) for m in await services.family_for(db_session, case_id)]  # type: ignore[misc]
 
     @post("/{case_id:uuid}/family-members", summary="Add a family member", status_code=201)
     async def add_family(
@@ -144,11 +141,11 @@ class CaseApi(Controller):
         values = clean(forms.FAMILY, data.to_dict())
         case = await services.get_case(db_session, case_id)
         member = await services.add_family_member(db_session, case, request.user, values, connection=request)
-        return schemas.dump(schemas.FamilyMemberOut, member)  # type: ignore[return-value]
+        return dump(schemas.FamilyMemberOut, member)  # type: ignore[return-value]
 
     @get("/{case_id:uuid}/contacts", summary="Professionals around the family")
     async def list_contacts(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.ContactOut]:
-        return [schemas.dump(schemas.ContactOut, c) for c in await services.contacts_for(db_session, case_id)]  # type: ignore[misc]
+        return [dump(schemas.ContactOut, c) for c in await services.contacts_for(db_session, case_id)]  # type: ignore[misc]
 
     @post("/{case_id:uuid}/contacts", summary="Add a key contact", status_code=201)
     async def add_contact(
@@ -161,11 +158,11 @@ class CaseApi(Controller):
         values = clean(forms.CONTACT, data.to_dict())
         case = await services.get_case(db_session, case_id)
         contact = await services.add_contact(db_session, case, request.user, values, connection=request)
-        return schemas.dump(schemas.ContactOut, contact)  # type: ignore[return-value]
+        return dump(schemas.ContactOut, contact)  # type: ignore[return-value]
 
     @get("/{case_id:uuid}/consents", summary="Consent to share records")
     async def list_consents(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.ConsentOut]:
-        return [schemas.dump(schemas.ConsentOut, c) for c in await services.consents_for(db_session, case_id)]  # type: ignore[misc]
+        return [dump(schemas.ConsentOut, c) for c in await services.consents_for(db_session, case_id)]  # type: ignore[misc]
 
     @post("/{case_id:uuid}/consents", summary="Record consent", status_code=201)
     async def add_consent(
@@ -178,7 +175,7 @@ class CaseApi(Controller):
         values = clean(forms.CONSENT, data.to_dict())
         case = await services.get_case(db_session, case_id)
         consent = await services.add_consent(db_session, case, request.user, values, connection=request)
-        return schemas.dump(schemas.ConsentOut, consent)  # type: ignore[return-value]
+        return dump(schemas.ConsentOut, consent)  # type: ignore[return-value]
 
     @post(
         "/{case_id:uuid}/consents/{consent_id:uuid}/withdrawal",
@@ -199,14 +196,11 @@ class CaseApi(Controller):
         consent = await services.withdraw_consent(
             db_session, case, consent, request.user, values["withdrawn_on"], connection=request
         )
-        return schemas.dump(schemas.ConsentOut, consent)  # type: ignore[return-value]
+        return dump(schemas.ConsentOut, consent)  # type: ignore[return-value]
 
     @get("/{case_id:uuid}/risk-assessments", summary="Risk threshold assessments, newest first")
     async def list_risk(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.RiskAssessmentOut]:
-        return [
-            schemas.dump(schemas.RiskAssessmentOut, r)
-            for r in await services.risk_history(db_session, case_id)
-        ]  # type: ignore[misc]
+        return [dump(schemas.RiskAssessmentOut, r) for r in await services.risk_history(db_session, case_id)]  # type: ignore[misc]
 
     @post("/{case_id:uuid}/risk-assessments", summary="Record a risk threshold assessment", status_code=201)
     async def add_risk(
@@ -219,7 +213,7 @@ class CaseApi(Controller):
         values = clean(forms.RISK, data.to_dict())
         case = await services.get_case(db_session, case_id)
         row = await services.add_risk_assessment(db_session, case, request.user, values, connection=request)
-        return schemas.dump(schemas.RiskAssessmentOut, row)  # type: ignore[return-value]
+        return dump(schemas.RiskAssessmentOut, row)  # type: ignore[return-value]
 
     @post("/{case_id:uuid}/workers", summary="Assign a colleague from the case's team", status_code=201)
     async def assign(
@@ -244,4 +238,4 @@ class CaseApi(Controller):
         if not request.user.is_manager:
             raise NotFoundException("Nothing was found at this address.")
         events = await audit.trail_for_case(db_session, case_id)
-        return [schemas.dump(schemas.AuditEventOut, e, at=e.created_at) for e in events]  # type: ignore[misc]
+        return [dump(schemas.AuditEventOut, e, at=e.created_at) for e in events]  # type: ignore[misc]

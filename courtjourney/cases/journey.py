@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from courtjourney.errors import MoveRefused
 from courtjourney.i18n import N_
+
+__all__ = ["MoveRefused"]  # raised by check_move; defined with every other error in errors.py
 
 
 class Stage(StrEnum):
@@ -74,15 +77,6 @@ def _declare() -> dict[tuple[Stage, Stage], Move]:
 
 
 MOVES: dict[tuple[Stage, Stage], Move] = _declare()
-
-
-class MoveRefused(ValueError):
-    """A move that the journey does not allow, or that lacks the reason it needs."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def check_move(current: Stage, target: Stage, reason: str | None) -> Move:

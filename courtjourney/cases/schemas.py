@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
 import msgspec
 
-Text = Annotated[str, msgspec.Meta(max_length=5000)]
+from courtjourney.web.schemas import Body, Out, Text, dump
+
+__all__ = ["Body", "Out", "Text", "dump"]  # the kit's shapes, used by every output below
 Stage = Literal["risk_assessment", "disclosure", "investigation", "trial", "outcome", "post_trial", "closed"]
-
-
-class Body(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    def to_dict(self) -> dict[str, object]:
-        return {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not msgspec.UNSET}
 
 
 class NewCase(Body):
@@ -79,10 +76,6 @@ class WorkerAssignment(Body):
 
 
 # --- what the API gives back ----------------------------------------------------------------
-
-
-class Out(msgspec.Struct):
-    pass
 
 
 class TaskOut(Out):
@@ -173,9 +166,3 @@ class AuditEventOut(Out):
     method: str | None
     outcome: str
     address: str | None
-
-
-def dump(out_type: type[Out], row: object, **extra: object) -> Out:
-    """Build an output struct from a model row, taking each field from `extra` first."""
-    values = {f: extra[f] if f in extra else getattr(row, f) for f in out_type.__struct_fields__}
-    return out_type(**values)

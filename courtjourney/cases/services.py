@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
-from courtjourney.accounts.access import visible_cases
 from courtjourney.accounts.models import Role, User
 from courtjourney.cases import forms
+from courtjourney.cases.access import visible_cases
 from courtjourney.cases.journey import (
     FIRST_STAGE,
     MoveKind,
@@ -39,7 +38,8 @@ from courtjourney.cases.models import (
     Task,
 )
 from courtjourney.db.base import utcnow
-from courtjourney.errors import InputError
+from courtjourney.db.rows import one_of_case
+from courtjourney.errors import CaseNotFound, InputError
 from courtjourney.i18n import gettext as _
 
 M = TypeVar("M")
@@ -99,16 +99,13 @@ async def get_case(db: AsyncSession, case_id: UUID) -> Case:
     """Load a case the access guard has already cleared for this request."""
     case = await db.get(Case, case_id)
     if case is None:  # the guard has checked; this only happens if it was removed meanwhile
-        raise NotFoundException("No case was found at this address.")
+        raise CaseNotFound()
     return case
 
 
 async def _part_of_case(db: AsyncSession, model: type[M], case: Case, row_id: UUID, what: str) -> M:
-    """A row that belongs to this case, or 404: an id from another case never resolves under this one."""
-    row = await db.scalar(select(model).where(model.id == row_id, model.case_id == case.id))  # type: ignore[attr-defined]
-    if row is None:
-        raise NotFoundException(f"No {what} was found at this address.")
-    return row
+    """A row that belongs to this case, or 404 (being replaced by db.rows.one_of_case)."""
+    return await one_of_case(db, model, case.id, row_id, what)
 
 
 async def stage_history(db: AsyncSession, case_id: UUID) -> list[StageMove]:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.accounts.models import User
 from courtjourney.cases import services as case_services
 from courtjourney.cases.api import task_out
-from courtjourney.cases.schemas import TaskOut, dump
+from courtjourney.cases.schemas import TaskOut
 from courtjourney.debrief import forms, letter, rules, schemas, services
 from courtjourney.debrief.models import Outcome
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
@@ -20,6 +20,7 @@ from courtjourney.hearings import services as hearing_services
 from courtjourney.i18n import get_locale
 from courtjourney.i18n import gettext as _
 from courtjourney.web.forms import clean
+from courtjourney.web.schemas import dump
 
 
 def _strings(data: dict[str, Any]) -> dict[str, Any]:

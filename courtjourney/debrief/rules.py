@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from courtjourney.errors import RuleDoesNotApply
 from courtjourney.i18n import N_
 from courtjourney.workdays import add_working_days
 
@@ -303,10 +304,6 @@ def notification_period(
 
 
 # --- deadlines ---------------------------------------------------------------------------------
-
-
-class RuleDoesNotApply(ValueError):
-    """A deadline rule asked of an outcome it is not for. The message says why, for the worker."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from courtjourney.cases.services import _part_of_case
 from courtjourney.db.base import utcnow
 from courtjourney.debrief import forms, rules
 from courtjourney.debrief.models import Closure, Outcome, PlanItem, PlanReview, PurgedCase, WitnessAttendance
-from courtjourney.errors import InputError
+from courtjourney.errors import InputError, Refused
 from courtjourney.hearings.models import Charge, Hearing, Proceeding
 from courtjourney.i18n import gettext as _
 
@@ -495,7 +495,7 @@ async def past_retention(db: AsyncSession, today: dt.date | None = None) -> list
     return found
 
 
-class PurgeRefused(Exception):
+class PurgeRefused(Refused):
     """A purge that must not happen (the case is open, or still inside its retention period)."""
 
 

@@ -13,8 +13,8 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.accounts.access import visible_cases
 from courtjourney.accounts.models import User
+from courtjourney.cases.access import visible_cases
 from courtjourney.cases.journey import STAGE_LABELS, STAGES, Stage
 from courtjourney.cases.models import Case, StageMove, Task
 from courtjourney.debrief import rules

@@ -30,13 +30,11 @@ from docx.shared import Pt
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
+from courtjourney.errors import TemplateError
+
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "docx"
 LANGUAGE_TAGS = {"en": "en-GB", "cy": "cy-GB"}
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-class TemplateError(LookupError):
-    """A template is missing, or asks for a variable its builder did not give."""
 
 
 def template_path(name: str | Path) -> Path:

@@ -18,7 +18,6 @@ from courtjourney.accounts import audit, limits
 from courtjourney.accounts.models import User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import services as case_services
-from courtjourney.cases.schemas import dump
 from courtjourney.documents import store
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.documents.models import DocumentShare, ProducedDocument
@@ -27,6 +26,7 @@ from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
 from courtjourney.settings import get_settings
 from courtjourney.web.forms import Field, clean
+from courtjourney.web.schemas import dump
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 SHARE = (

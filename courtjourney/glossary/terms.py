@@ -24,6 +24,8 @@ from functools import cache, cached_property
 from importlib.resources import files
 from typing import Any
 
+from courtjourney.errors import GlossaryDataError
+
 LOCALES = ("en", "cy")
 
 # The journey's open stages (courtjourney.cases.journey.Stage, less `closed`), repeated here so this
@@ -46,10 +48,6 @@ _OPTIONAL = {"check": bool, "reviewed": bool, "link": bool}
 MAX_QUERY = 100
 LOCAL_PREFIX = "local-"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-class GlossaryDataError(ValueError):
-    """The glossary data is wrong: the message names the file, the term and the problem."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.accounts import audit
 from courtjourney.accounts.models import User
 from courtjourney.cases import services as case_services
-from courtjourney.cases.schemas import Body, Out, Text, dump
 from courtjourney.db.base import utcnow
 from courtjourney.documents.routes import DocumentOut, document_out
 from courtjourney.errors import InputError
@@ -22,6 +21,7 @@ from courtjourney.hearings.pages import feed_links
 from courtjourney.hearings.schemas import Short
 from courtjourney.i18n import gettext as _
 from courtjourney.web.forms import clean
+from courtjourney.web.schemas import Body, Out, Text, dump
 
 SCHEDULE_KEYS = ("listing", "date", "start_time", "end_time", "window_start", "window_end")
 

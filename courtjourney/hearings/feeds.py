@@ -18,8 +18,8 @@ from sqlalchemy import String, case, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney import i18n
-from courtjourney.accounts.access import visible_cases
 from courtjourney.accounts.models import User
+from courtjourney.cases.access import visible_cases
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.hearings import forms, story
 from courtjourney.hearings.ical import CANCELLED_KEPT_FOR, FeedEvent, build_feed, build_single, etag

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-from courtjourney.cases.schemas import Body, Out, Text
+from courtjourney.web.schemas import Body, Out, Text
 
 Short = Annotated[str, msgspec.Meta(max_length=300)]
 

@@ -19,9 +19,9 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
-from courtjourney.accounts.access import visible_cases
 from courtjourney.accounts.credentials import new_token, token_hash
 from courtjourney.accounts.models import User
+from courtjourney.cases.access import visible_cases
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.cases.services import _part_of_case
 from courtjourney.db.base import utcnow

@@ -35,6 +35,7 @@ from courtjourney.threats.responses import (
 )
 from courtjourney.threats.rules import EVIDENCE_MAX_BYTES
 from courtjourney.web.forms import clean
+from courtjourney.web.schemas import dump
 
 # Bodies up to twice the file limit are read, so a file that is too large gets a plain 400 saying
 # so; anything larger still is refused (413) before it is read.
@@ -109,7 +110,7 @@ def incident_out(view: services.IncidentView, case_id: UUID) -> schemas.Incident
             passed_to_police=view.passed_to_police,
         ),
         amendments=[
-            schemas.dump(
+            dump(
                 schemas.AmendmentOut,
                 a,
                 identifiers=services.identifiers_of(a.identifiers),  # type: ignore[misc]
@@ -118,7 +119,7 @@ def incident_out(view: services.IncidentView, case_id: UUID) -> schemas.Incident
             for a in view.amendments
         ],
         evidence=[
-            schemas.dump(
+            dump(
                 schemas.EvidenceOut,
                 e,
                 chain_position=view.seq.get(e.id),  # type: ignore[misc]
@@ -127,8 +128,7 @@ def incident_out(view: services.IncidentView, case_id: UUID) -> schemas.Incident
             for e in view.evidence
         ],
         police=[
-            schemas.dump(schemas.PoliceReferralOut, r, chain_position=view.seq.get(r.id))
-            for r in view.referrals
+            dump(schemas.PoliceReferralOut, r, chain_position=view.seq.get(r.id)) for r in view.referrals
         ],  # type: ignore[misc]
     )
 
@@ -215,7 +215,7 @@ class IncidentApi(Controller):
         row = await services.add_evidence(
             db_session, case, request.user, incident, name, content, connection=request
         )
-        return schemas.dump(
+        return dump(
             schemas.EvidenceOut, row, chain_position=None, download=f"/api/cases/{case_id}/evidence/{row.id}"
         )  # type: ignore[return-value]
 
@@ -259,7 +259,7 @@ class IncidentApi(Controller):
         rows = await services.pass_to_police(
             db_session, case, request.user, data.incident_ids, values, connection=request
         )
-        return [schemas.dump(schemas.PoliceReferralOut, r, chain_position=None) for r in rows]  # type: ignore[misc]
+        return [dump(schemas.PoliceReferralOut, r, chain_position=None) for r in rows]  # type: ignore[misc]
 
     @get("/incidents/chain", summary="Check the case's incident log has not been changed in the database")
     async def chain(self, db_session: AsyncSession, case_id: UUID) -> schemas.ChainOut:

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-from courtjourney.cases.schemas import Body, Out, dump  # noqa: F401 - dump is used with these Out types
+from courtjourney.web.schemas import Body, Out
 
 Text = Annotated[str, msgspec.Meta(max_length=10_000)]
 Short = Annotated[str, msgspec.Meta(max_length=300)]

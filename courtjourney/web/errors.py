@@ -26,9 +26,9 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 
-from courtjourney.accounts.auth import is_api
-from courtjourney.errors import InputError
+from courtjourney.errors import InputError, NotFound
 from courtjourney.i18n import gettext as _
+from courtjourney.web.paths import is_api
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -169,10 +169,16 @@ def not_authorized_handler(request: Request[Any, Any, Any], exc: NotAuthorizedEx
     return Redirect(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
-def not_found_handler(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
-    detail = (
-        str(exc.detail) if exc.detail and exc.detail != "Not Found" else "Nothing was found at this address."
-    )
+def not_found_handler(request: Request[Any, Any, Any], exc: NotFoundException | NotFound) -> Response[Any]:
+    """Our own NotFound (and CaseNotFound), and Litestar's for an address no route answers: one answer."""
+    if isinstance(exc, NotFound):
+        detail = exc.message
+    else:
+        detail = (
+            str(exc.detail)
+            if exc.detail and exc.detail != "Not Found"
+            else "Nothing was found at this address."
+        )
     if _wants_json(request):
         return _json(HTTP_404_NOT_FOUND, detail)
     return _page(request, HTTP_404_NOT_FOUND, _("Page not found"), _(detail))
@@ -226,6 +232,7 @@ exception_handlers: dict[Any, Any] = {
     ValidationException: validation_handler,
     NotAuthorizedException: not_authorized_handler,
     NotFoundException: not_found_handler,
+    NotFound: not_found_handler,
     PermissionDeniedException: permission_handler,
     HTTPException: http_exception_handler,
     Exception: server_error_handler,

@@ -9,27 +9,39 @@ answers 404, exactly like a case that does not exist.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
-from litestar.exceptions import NotFoundException
+from litestar import Request
 from sqlalchemy import Select, exists, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from courtjourney.accounts import audit
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import Role, User
 from courtjourney.cases.models import Case, CaseWorker
 from courtjourney.db.engine import SESSIONS_KEY
+from courtjourney.errors import CaseNotFound
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
     from litestar.handlers.base import BaseRouteHandler
-    from sqlalchemy.ext.asyncio import AsyncSession
 
-CASE_NOT_FOUND = "No case was found at this address."
+CASE_NOT_FOUND = CaseNotFound().message
 
 
-def visible_cases(user: User) -> Select[tuple[Case]]:
+class Who(Protocol):
+    """Someone whose access is being decided: a User, or the Actor a handler was given."""
+
+    @property
+    def id(self) -> UUID | None: ...
+
+    role: Any
+    team_id: UUID | None
+
+
+def visible_cases(user: Who) -> Select[tuple[Case]]:
     """A query for the cases `user` may see (the only way lists of cases are built)."""
     if user.role == Role.MANAGER.value and user.team_id is not None:
         # One IN over two indexed lists (assigned, and the team's). Written as `assigned OR team_id = ...`,
@@ -44,7 +56,7 @@ def visible_cases(user: User) -> Select[tuple[Case]]:
     return select(Case).where(exists().where(CaseWorker.case_id == Case.id, CaseWorker.user_id == user.id))
 
 
-async def can_see(db: AsyncSession, user: User, case_id: UUID) -> bool:
+async def can_see(db: AsyncSession, user: Who, case_id: UUID) -> bool:
     found = await db.scalar(visible_cases(user).with_only_columns(Case.id).where(Case.id == case_id))
     return found is not None
 
@@ -59,7 +71,7 @@ async def case_access_guard(connection: ASGIConnection[Any, Any, Any, Any], _: B
         return
     user: User | None = connection.scope.get("user")
     if user is None:  # authentication middleware answers first; this is belt and braces
-        raise NotFoundException(CASE_NOT_FOUND)
+        raise CaseNotFound()
     case_id = raw if isinstance(raw, UUID) else None
     maker = connection.app.state[SESSIONS_KEY]
     async with maker() as db, db.begin():
@@ -69,10 +81,22 @@ async def case_access_guard(connection: ASGIConnection[Any, Any, Any, Any], _: B
         audit.record(
             db,
             action if allowed else "case.denied",
-            actor_id=user.id,
+            Actor.of(user, connection),
             case_id=case_id,
-            connection=connection,
             outcome="ok" if allowed else "denied",
         )
     if not allowed:
-        raise NotFoundException(CASE_NOT_FOUND)
+        raise CaseNotFound()
+
+
+async def provide_case(db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID) -> Case:
+    """The `case` dependency of every route under /cases/{case_id} and /api/cases/{case_id}.
+
+    The guard above has already cleared and audited the request; this loads the case in the
+    request's own transaction, through `visible_cases` again, so a handler is never handed a case
+    its user may not see, even if the guard were removed.
+    """
+    case = await db_session.scalar(visible_cases(request.user).where(Case.id == case_id))
+    if case is None:
+        raise CaseNotFound()
+    return case
