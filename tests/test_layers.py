@@ -2,7 +2,7 @@
 part imports the layer above it. Read from the source with `ast`, every import counted, including
 those inside functions and under TYPE_CHECKING: a late import is still a dependency.
 
-The layers, lowest first (a module may import its own layer's other modules only where LAYERS says):
+The layers are LAYERS below, lowest first.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ LAYERS: dict[str, int] = {
     "web": 3,         # the page kit: forms, pages, schemas, errors, security
     "accounts": 4,    # identity, sessions, tokens, limits, audit (Actor)
     "cases": 5,       # the case, its people and journey; access.py hands `case` to every handler
-    "glossary": 6,
-    "documents": 7,   # the docx engine and store (uses the glossary's term linker)
-    "hearings": 8,
-    "threats": 8,
-    "debrief": 9,     # outcomes and what follows them: reads hearings' proceedings and charges
-    "caseload": 10,   # pages across parts, drawn from each part's panels
+    "documents": 6,   # the docx engine and the store of what was produced
+    "glossary": 7,    # terms, search, the term linker documents use; its printable lists use the engine
+    "hearings": 8,    # proceedings, hearings, feeds, briefings, Witness Service packs
+    "threats": 9,     # incidents: may read hearing days; hearings is handed the incident summary it needs
+    "debrief": 10,    # outcomes and what follows them: reads hearings' proceedings and charges
+    "caseload": 11,   # pages across parts (caseload, case page, team page), drawn from each part's panels
     # aggregators: import every part, imported by none
-    "app": 20, "cli": 20, "demo": 20, "schema": 20, "migrations": 20, "backup": 20, "previews": 20, "__init__": 0,
+    "app": 20, "cli": 21, "demo": 20, "schema": 20, "migrations": 20, "backup": 20, "previews": 20, "__init__": 0,
 }
 
 #: (importer, imported) pairs of one rank that are allowed, each with its reason.
