@@ -198,7 +198,8 @@ def test_the_manager_sees_the_team_page_and_a_worker_does_not(client: TestClient
 def test_the_child_s_attendance_is_recorded_after_the_hearing_and_counted_for_the_manager(
         client: TestClient[Any], settings: Settings, world: World) -> None:
     url = f"{base(world)}/hearings/{world.north_hearing}/child-attendance"
-    early = client.put(url, headers=world.worker.auth, json={"attended": "gave_evidence"})  # the trial is on 14 December 2026
+    with time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC), tick=False):
+        early = client.put(url, headers=world.worker.auth, json={"attended": "gave_evidence"})  # the trial is on 14 December 2026
     assert early.status_code == 400 and "not happened yet" in early.text
     assert sql(settings, "SELECT count(*) FROM witness_attendance")[0][0] == 0
     with time_machine.travel(dt.datetime(2026, 12, 15, 12, tzinfo=dt.UTC), tick=False):

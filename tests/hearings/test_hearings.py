@@ -53,10 +53,13 @@ def counts(settings: Settings) -> tuple[int, int]:
 def test_the_hearing_form_refuses_bad_input_plainly_and_changes_nothing(
     client: TestClient[Any], settings: Settings, world: World, bad: dict[str, str], field: str, words: str
 ) -> None:
+    import time_machine
+
     sign_in(client, world.worker.email)
     before = counts(settings)
-    response = post_form(client, f"/cases/{world.north_case}/hearings/new",
-                         {**GOOD_FORM, "proceeding_id": str(world.north_proceeding), **bad})
+    with time_machine.travel(dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC), tick=True):  # the dates above are read from here
+        response = post_form(client, f"/cases/{world.north_case}/hearings/new",
+                             {**GOOD_FORM, "proceeding_id": str(world.north_proceeding), **bad})
     assert response.status_code == 400
     assert 'class="error-summary"' in response.text
     assert f'id="error-{field}"' in response.text
