@@ -7,11 +7,12 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-next-year serve demo clean messages help bench bench-scale fuzz
+.PHONY: run test test-next-year check serve demo clean messages help bench bench-scale fuzz
 
 help:
 	@echo "make run   - set up, migrate a SQLite database in var/, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test  - set up and run the whole test suite (SQLite, and PostgreSQL where one answers)"
+	@echo "make check - lint (ruff check), formatting (ruff format --check) and types (mypy) over courtjourney/"
 	@echo "make fuzz  - fuzz every JSON API operation with Schemathesis against a freshly served demo"
 
 $(BIN)/python:
@@ -34,6 +35,12 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lint, formatting and types over the package (configured in pyproject.toml). `.ci/run` runs it before the tests.
+check: $(VENV)/.installed-test
+	$(BIN)/ruff check courtjourney
+	$(BIN)/ruff format --check courtjourney
+	$(BIN)/mypy
 
 # The whole suite with every process's clock a year ahead (tests/clockshift/): a test that fails only
 # here depends on the day it runs. CLOCK_SHIFT_DAYS=N make test moves it by N days instead.
