@@ -222,9 +222,10 @@ def test_the_debrief_api_is_in_the_openapi_schema(client: TestClient[Any], world
 
 
 def _purge(settings: Settings, case_id: uuid.UUID, today: dt.date) -> Any:
+    from courtjourney.accounts.audit import SYSTEM
     from courtjourney.debrief import services
 
-    return in_db(settings, lambda db: services.purge(db, case_id, today))
+    return in_db(settings, lambda db: services.purge(db, SYSTEM, case_id, today))
 
 
 def test_an_open_case_is_never_purged(client: TestClient[Any], settings: Settings, world: World) -> None:
@@ -300,6 +301,7 @@ def test_the_demo_letters_read_at_grade_8_or_below_and_convert_in_libreoffice(tm
     async def work(db: Any) -> list[tuple[str, str, bytes, str]]:
         from sqlalchemy import select
 
+        from courtjourney.accounts.audit import Actor
         from courtjourney.cases import services as cases
 
         await load_demo(db, only_if_empty=False)
@@ -308,7 +310,8 @@ def test_the_demo_letters_read_at_grade_8_or_below_and_convert_in_libreoffice(tm
             workers = await cases.workers_for(db, case.id)
             family = await cases.family_for(db, case.id)
             try:
-                body, one = await letter.produce(db, case, workers[0], member_id=family[0].id)
+                body, one = await letter.produce(db, Actor.of(workers[0]), case, signed_by=workers[0].full_name,
+                                                 member_id=family[0].id)
             except Exception:  # noqa: BLE001 - cases without an outcome have no letter
                 continue
             made.append((one.kind, one.lang, body, letter.plain_text(one.context)))
