@@ -236,6 +236,21 @@ def test_an_open_case_is_never_purged(client: TestClient[Any], settings: Setting
     assert sql(settings, "SELECT count(*) FROM case_record WHERE reference IS NOT NULL")[0][0] == 2
 
 
+def test_closing_and_the_letter_audit_who_and_the_route_in_every_event(client: TestClient[Any], settings: Settings,
+                                                                       world: World) -> None:
+    # Closing moves the stage and the letter is kept as a document, through other parts' services: their
+    # audit events must still say the route and address the request came by, like the debrief's own.
+    closed = client.post(f"{base(world)}/close", headers=world.worker.auth, json={"reason_kind": "other", "closed_on": "2026-11-20"})
+    assert closed.status_code == 201, closed.text
+    assert client.get(f"{base(world)}/debrief-letter", headers=world.worker.auth).status_code == 200
+    for action, route, method in (("case.stage_moved", "/close", "POST"), ("case.closed", "/close", "POST"),
+                                  ("document.produced", "/debrief-letter", "GET"),
+                                  ("document.debrief_produced", "/debrief-letter", "GET")):
+        event = audit_events(settings, case_id=world.north_case, action=action)[-1]
+        assert (event.route, event.method, event.actor_id) == ("/api/cases/{case_id}" + route, method, world.worker.id), action
+        assert event.address, action
+
+
 def test_closing_records_why_and_the_purge_leaves_no_trace(client: TestClient[Any], settings: Settings, world: World) -> None:
     from courtjourney.debrief.services import PurgeRefused, case_tables
 
