@@ -403,6 +403,7 @@ def glossary_load(en_path: str | None, cy_path: str | None, check_local: bool) -
 )
 def retention(delete_them: bool, only: str | None) -> None:
     """List closed cases past their retention date; with --delete, delete all their data."""
+    from courtjourney.accounts.audit import SYSTEM
     from courtjourney.cases.models import Case
     from courtjourney.debrief import services
 
@@ -418,7 +419,7 @@ def retention(delete_them: bool, only: str | None) -> None:
         for case_id, reference, until in targets:
             if delete_them:
                 try:
-                    record = await services.purge(db, case_id)
+                    record = await services.purge(db, SYSTEM, case_id)
                 except services.PurgeRefused as refused:
                     raise click.ClickException(str(refused)) from None
                 lines.append(

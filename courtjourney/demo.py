@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import services as accounts
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import Role, User
 from courtjourney.cases import services as cases
 from courtjourney.cases.models import Case
@@ -200,12 +201,16 @@ async def _demo_sentenced(db: AsyncSession, case: Case, worker: User) -> None:
         db, case, trial, worker, {"status": "completed", "reason": None}, now=trial_at + dt.timedelta(days=3)
     )
     await debrief.record_child_attendance(
-        db, case, trial, worker, {"attended": "gave_evidence", "note": "Gave evidence by live link."}
+        db,
+        Actor.of(worker),
+        case,
+        trial,
+        {"attended": "gave_evidence", "note": "Gave evidence by live link."},
     )
     await debrief.add_outcome(
         db,
+        Actor.of(worker),
         case,
-        worker,
         {
             "proceeding_id": proceeding.id,
             "charge_id": charge.id,
@@ -223,12 +228,12 @@ async def _demo_sentenced(db: AsyncSession, case: Case, worker: User) -> None:
             "notes": "Family were in court for the sentence.",
         },
     )
-    await debrief.sync_deadline_tasks(db, case, worker)
-    await debrief.set_reviews(db, case, worker, sentenced - dt.timedelta(days=25))
+    await debrief.sync_deadline_tasks(db, Actor.of(worker), case)
+    await debrief.set_reviews(db, Actor.of(worker), case, sentenced - dt.timedelta(days=25))
     await debrief.add_plan_item(
         db,
+        Actor.of(worker),
         case,
-        worker,
         {
             "kind": "compensation",
             "owner": "IPSW with Chris",
@@ -239,8 +244,8 @@ async def _demo_sentenced(db: AsyncSession, case: Case, worker: User) -> None:
     )
     await debrief.add_plan_item(
         db,
+        Actor.of(worker),
         case,
-        worker,
         {
             "kind": "emotional",
             "owner": "IPSW",
@@ -251,8 +256,8 @@ async def _demo_sentenced(db: AsyncSession, case: Case, worker: User) -> None:
     )
     await debrief.add_plan_item(
         db,
+        Actor.of(worker),
         case,
-        worker,
         {
             "kind": "victim_contact",
             "owner": "IPSW",
@@ -268,15 +273,15 @@ async def _demo_not_prosecuted(db: AsyncSession, case: Case, worker: User) -> No
     await cases.move_stage(db, case, worker, "outcome", "The police decided on no further action.")
     await debrief.add_outcome(
         db,
+        Actor.of(worker),
         case,
-        worker,
         {
             "result": "no_further_action",
             "decided_on": dt.date.today() - dt.timedelta(days=3),
             "reported_on": dt.date.today() - dt.timedelta(days=200),
         },
     )
-    await debrief.sync_deadline_tasks(db, case, worker)
+    await debrief.sync_deadline_tasks(db, Actor.of(worker), case)
 
 
 async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:

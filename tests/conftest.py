@@ -294,15 +294,16 @@ async def build_world(db: AsyncSession) -> World:
 
     [briefing] = await hearings.make_briefings(db, north_case, hearing, worker_user)
     share, _token = await store.share(db, north_case, briefing, worker_user, organisation="North Witness Service", recipient="Wynn")
+    from courtjourney.accounts.audit import Actor
     from courtjourney.debrief import services as debrief
 
     charge = await hearings.add_charge(db, north_case, proceeding, worker_user, {
         "description": "Sexual activity with a child", "category": "sexual", "defendant": "Defendant A"})
-    outcome = await debrief.add_outcome(db, north_case, worker_user, {
+    outcome = await debrief.add_outcome(db, Actor.of(worker_user), north_case, {
         "proceeding_id": proceeding.id, "charge_id": charge.id, "result": "convicted", "decided_on": dt.date(2026, 10, 1),
         "sentence_type": "custody", "custody_months": "36", "sentence_on": dt.date(2026, 10, 29), "uls_eligible": "yes"})
-    item = await debrief.add_plan_item(db, north_case, worker_user, {"kind": "emotional", "owner": "IPSW", "status": "planned"})
-    reviews = await debrief.set_reviews(db, north_case, worker_user, dt.date(2026, 10, 29))
+    item = await debrief.add_plan_item(db, Actor.of(worker_user), north_case, {"kind": "emotional", "owner": "IPSW", "status": "planned"})
+    reviews = await debrief.set_reviews(db, Actor.of(worker_user), north_case, dt.date(2026, 10, 29))
     return World(worker, colleague, manager, admin, outsider, north_case.id, south_case.id, task.id, consent.id,
                  incident.id, evidence.id,
                  north_member=parent.id, north_proceeding=proceeding.id, north_hearing=hearing.id,

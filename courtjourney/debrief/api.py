@@ -8,15 +8,17 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get, patch, post, put
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
-from courtjourney.cases import services as case_services
 from courtjourney.cases.api import task_out
+from courtjourney.cases.models import Case
 from courtjourney.cases.schemas import TaskOut
+from courtjourney.db.rows import one_of_case
 from courtjourney.debrief import forms, letter, rules, schemas, services
-from courtjourney.debrief.models import Outcome
+from courtjourney.debrief.models import Outcome, PlanItem, PlanReview
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.errors import InputError
-from courtjourney.hearings import services as hearing_services
+from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import get_locale
 from courtjourney.i18n import gettext as _
 from courtjourney.web.forms import clean
@@ -30,7 +32,7 @@ def _strings(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def outcome_out(o: Outcome) -> schemas.OutcomeOut:
-    return dump(schemas.OutcomeOut, o, explained=letter.sentence_lines(o, _, get_locale()))  # type: ignore[return-value]
+    return dump(schemas.OutcomeOut, o, explained=letter.sentence_lines(o, _, get_locale()))
 
 
 def deadline_out(cd: services.CaseDeadline) -> schemas.DeadlineOut:
@@ -50,9 +52,9 @@ def deadline_out(cd: services.CaseDeadline) -> schemas.DeadlineOut:
 
 async def plan_out(db: AsyncSession, case_id: UUID) -> schemas.PlanOut:
     return schemas.PlanOut(
-        items=[dump(schemas.PlanItemOut, i) for i in await services.plan_for(db, case_id)],  # type: ignore[misc]
+        items=[dump(schemas.PlanItemOut, i) for i in await services.plan_for(db, case_id)],
         reviews=[dump(schemas.ReviewOut, r) for r in await services.reviews_for(db, case_id)],
-    )  # type: ignore[misc]
+    )
 
 
 class DebriefApi(Controller):
@@ -60,55 +62,36 @@ class DebriefApi(Controller):
     tags = ["Debrief"]
 
     @get("/outcomes", summary="The case's outcomes, each with its sentence explained in plain words")
-    async def list_outcomes(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.OutcomeOut]:
-        return [outcome_out(o) for o in await services.outcomes_for(db_session, case_id)]
+    async def list_outcomes(self, db_session: AsyncSession, case: Case) -> list[schemas.OutcomeOut]:
+        return [outcome_out(o) for o in await services.outcomes_for(db_session, case.id)]
 
     @post("/outcomes", summary="Record an outcome for one defendant and charge", status_code=201)
     async def add_outcome(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        data: schemas.OutcomeIn,
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.OutcomeIn
     ) -> schemas.OutcomeOut:
         values = clean(forms.OUTCOME, _strings(data.to_dict()))
-        case = await case_services.get_case(db_session, case_id)
-        return outcome_out(
-            await services.add_outcome(db_session, case, request.user, values, connection=request)
-        )
+        return outcome_out(await services.add_outcome(db_session, actor, case, values))
 
     @get("/outcomes/{outcome_id:uuid}", summary="One outcome")
-    async def get_outcome(
-        self, db_session: AsyncSession, case_id: UUID, outcome_id: UUID
-    ) -> schemas.OutcomeOut:
-        case = await case_services.get_case(db_session, case_id)
-        return outcome_out(await services.get_outcome(db_session, case, outcome_id))
+    async def get_outcome(self, db_session: AsyncSession, case: Case, outcome_id: UUID) -> schemas.OutcomeOut:
+        return outcome_out(await one_of_case(db_session, Outcome, case.id, outcome_id, "outcome"))
 
     @put("/outcomes/{outcome_id:uuid}", summary="Correct an outcome (send it whole)")
     async def change_outcome(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        outcome_id: UUID,
-        data: schemas.OutcomeIn,
+        self, db_session: AsyncSession, actor: Actor, case: Case, outcome_id: UUID, data: schemas.OutcomeIn
     ) -> schemas.OutcomeOut:
         values = clean(forms.OUTCOME, _strings(data.to_dict()))
-        case = await case_services.get_case(db_session, case_id)
-        outcome = await services.get_outcome(db_session, case, outcome_id)
-        return outcome_out(
-            await services.change_outcome(db_session, case, outcome, request.user, values, connection=request)
-        )
+        outcome = await one_of_case(db_session, Outcome, case.id, outcome_id, "outcome")
+        return outcome_out(await services.change_outcome(db_session, actor, case, outcome, values))
 
     @get(
         "/outcomes/{outcome_id:uuid}/deadlines/{rule:str}",
         summary="One deadline rule for one outcome (400 if it does not apply)",
     )
     async def one_deadline(
-        self, db_session: AsyncSession, case_id: UUID, outcome_id: UUID, rule: str
+        self, db_session: AsyncSession, case: Case, outcome_id: UUID, rule: str
     ) -> schemas.DeadlineOut:
-        case = await case_services.get_case(db_session, case_id)
-        outcome = await services.get_outcome(db_session, case, outcome_id)
+        outcome = await one_of_case(db_session, Outcome, case.id, outcome_id, "outcome")
         reported = services.first_report(await services.outcomes_for(db_session, case.id))
         try:
             d = rules.deadline(rule, services.facts(case, outcome, reported))
@@ -120,8 +103,7 @@ class DebriefApi(Controller):
         "/deadlines",
         summary="Every deadline from the case's outcomes, with its rule, source and any missing data",
     )
-    async def list_deadlines(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.DeadlineOut]:
-        case = await case_services.get_case(db_session, case_id)
+    async def list_deadlines(self, db_session: AsyncSession, case: Case) -> list[schemas.DeadlineOut]:
         return [
             deadline_out(cd)
             for cd in services.case_deadlines(case, await services.outcomes_for(db_session, case.id))
@@ -132,14 +114,8 @@ class DebriefApi(Controller):
         summary="Turn the deadlines into dated tasks (again: updates them, never duplicates)",
         status_code=200,
     )
-    async def deadline_tasks(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
-    ) -> list[TaskOut]:
-        case = await case_services.get_case(db_session, case_id)
-        return [
-            task_out(t)
-            for t in await services.sync_deadline_tasks(db_session, case, request.user, connection=request)
-        ]
+    async def deadline_tasks(self, db_session: AsyncSession, actor: Actor, case: Case) -> list[TaskOut]:
+        return [task_out(t) for t in await services.sync_deadline_tasks(db_session, actor, case)]
 
     @put(
         "/hearings/{hearing_id:uuid}/child-attendance",
@@ -148,69 +124,38 @@ class DebriefApi(Controller):
     async def child_attendance(
         self,
         db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         hearing_id: UUID,
         data: schemas.ChildAttendanceIn,
     ) -> schemas.ChildAttendanceOut:
         values = clean(forms.CHILD_ATTENDANCE, data.to_dict())
-        case = await case_services.get_case(db_session, case_id)
-        hearing = await hearing_services.get_hearing(db_session, case, hearing_id)
-        row = await services.record_child_attendance(
-            db_session, case, hearing, request.user, values, connection=request
-        )
-        return dump(schemas.ChildAttendanceOut, row)  # type: ignore[return-value]
+        hearing = await one_of_case(db_session, Hearing, case.id, hearing_id, "hearing")
+        row = await services.record_child_attendance(db_session, actor, case, hearing, values)
+        return dump(schemas.ChildAttendanceOut, row)
 
     @get("/support-plan", summary="The post-trial support plan: items and review dates")
-    async def plan(self, db_session: AsyncSession, case_id: UUID) -> schemas.PlanOut:
-        return await plan_out(db_session, case_id)
+    async def plan(self, db_session: AsyncSession, case: Case) -> schemas.PlanOut:
+        return await plan_out(db_session, case.id)
 
     @post("/support-plan/items", summary="Add an item to the support plan", status_code=201)
     async def add_item(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        data: schemas.PlanItemIn,
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.PlanItemIn
     ) -> schemas.PlanItemOut:
         values = clean(forms.PLAN_ITEM, data.to_dict())
-        case = await case_services.get_case(db_session, case_id)
-        return dump(
-            schemas.PlanItemOut,
-            await services.add_plan_item(
-                db_session,
-                case,
-                request.user,
-                values,  # type: ignore[return-value]
-                connection=request,
-            ),
-        )
+        return dump(schemas.PlanItemOut, await services.add_plan_item(db_session, actor, case, values))
 
     @patch(
         "/support-plan/items/{item_id:uuid}",
         summary="Change a support plan item (its status, owner, due date)",
     )
     async def change_item(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        item_id: UUID,
-        data: schemas.PlanItemUpdate,
+        self, db_session: AsyncSession, actor: Actor, case: Case, item_id: UUID, data: schemas.PlanItemUpdate
     ) -> schemas.PlanItemOut:
         values = clean(forms.PLAN_ITEM, data.to_dict(), partial=True)
-        case = await case_services.get_case(db_session, case_id)
-        item = await services.get_plan_item(db_session, case, item_id)
+        item = await one_of_case(db_session, PlanItem, case.id, item_id, "support plan item")
         return dump(
-            schemas.PlanItemOut,
-            await services.change_plan_item(
-                db_session,
-                case,
-                item,
-                request.user,
-                values,  # type: ignore[return-value]
-                connection=request,
-            ),
+            schemas.PlanItemOut, await services.change_plan_item(db_session, actor, case, item, values)
         )
 
     @post(
@@ -219,46 +164,21 @@ class DebriefApi(Controller):
         status_code=200,
     )
     async def set_reviews(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        data: schemas.ReviewsIn,
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.ReviewsIn
     ) -> list[schemas.ReviewOut]:
         values = clean(forms.REVIEWS, data.to_dict())
-        case = await case_services.get_case(db_session, case_id)
         return [
             dump(schemas.ReviewOut, r)
-            for r in await services.set_reviews(
-                db_session,
-                case,
-                request.user,  # type: ignore[misc]
-                values["start_on"],
-                connection=request,
-            )
+            for r in await services.set_reviews(db_session, actor, case, values["start_on"])
         ]
 
     @post("/support-plan/reviews/{review_id:uuid}/done", summary="Mark a review as done", status_code=200)
     async def review_done(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        review_id: UUID,
-        data: schemas.ReviewDoneIn,
+        self, db_session: AsyncSession, actor: Actor, case: Case, review_id: UUID, data: schemas.ReviewDoneIn
     ) -> schemas.ReviewOut:
-        case = await case_services.get_case(db_session, case_id)
-        review = await services.get_review(db_session, case, review_id)
+        review = await one_of_case(db_session, PlanReview, case.id, review_id, "review")
         return dump(
-            schemas.ReviewOut,
-            await services.review_done(
-                db_session,
-                case,
-                review,
-                request.user,
-                data.notes,  # type: ignore[return-value]
-                connection=request,
-            ),
+            schemas.ReviewOut, await services.review_done(db_session, actor, case, review, data.notes)
         )
 
     @post(
@@ -267,20 +187,10 @@ class DebriefApi(Controller):
         status_code=201,
     )
     async def close(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.CloseIn
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.CloseIn
     ) -> schemas.ClosureOut:
         values = clean(forms.CLOSE, data.to_dict())
-        case = await case_services.get_case(db_session, case_id)
-        return dump(
-            schemas.ClosureOut,
-            await services.close_case(
-                db_session,
-                case,
-                request.user,
-                values,  # type: ignore[return-value]
-                connection=request,
-            ),
-        )
+        return dump(schemas.ClosureOut, await services.close_case(db_session, actor, case, values))
 
     @get(
         "/debrief-letter",
@@ -291,12 +201,12 @@ class DebriefApi(Controller):
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         member: UUID | None = None,
     ) -> Response[bytes]:
-        case = await case_services.get_case(db_session, case_id)
         body, made = await letter.produce(
-            db_session, case, request.user, member_id=member, connection=request
+            db_session, actor, case, signed_by=request.user.full_name, member_id=member
         )
         return Response(
             body,

@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from courtjourney import i18n
+from courtjourney.accounts.audit import Actor
 from courtjourney.cases.models import Case
 from courtjourney.debrief import rules
 from courtjourney.debrief.models import Outcome
 from courtjourney.debrief.services import CaseDeadline, first_report
 from courtjourney.hearings.models import Charge
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 TEMPLATES = {"outcome": "debrief_outcome", "not_prosecuted": "debrief_not_prosecuted"}
 
@@ -349,9 +354,10 @@ __all__ = ("Letter", "context", "first_report", "kind_of", "plain_text")
 
 
 async def produce(
-    db: Any, case: Case, user: Any, *, member_id: Any = None, connection: Any = None
+    db: AsyncSession, actor: Actor, case: Case, *, signed_by: str, member_id: UUID | None = None
 ) -> tuple[bytes, Letter]:
-    """Render the debrief letter for one family member (default: the first), in their language; audited."""
+    """Render the debrief letter for one family member (default: the first), in their language, signed by
+    `signed_by`; kept with the case's documents and audited."""
     from courtjourney.accounts import audit
     from courtjourney.cases import services as cases
     from courtjourney.debrief import services
@@ -377,10 +383,11 @@ async def produce(
         outcomes,
         charges,
         services.case_deadlines(case, outcomes),
-        user.full_name,
+        signed_by,
     )
     letter.context["words_used"] = words_used(letter.context, lang)
     body = await store.render_off_loop(letter.template, letter.context, lang=lang, title=letter.title)
+    user, connection = services.as_user_and_connection(actor)
     await store.keep(
         db,
         case,
@@ -393,14 +400,7 @@ async def produce(
         family_member_id=member.id if member else None,
         connection=connection,
     )
-    audit.record(
-        db,
-        "document.debrief_produced",
-        actor_id=user.id,
-        case_id=case.id,
-        target=member,
-        connection=connection,
-    )
+    audit.record(db, "document.debrief_produced", actor, case_id=case.id, target=member)
     return body, letter
 
 

@@ -13,18 +13,22 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
 from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case
-from courtjourney.cases.pages import Form, case_url, form_page, stage_label
+from courtjourney.cases.pages import stage_label
+from courtjourney.db.rows import one_of_case
 from courtjourney.debrief import forms, letter, rules, services, team
+from courtjourney.debrief.models import Outcome, PlanItem, PlanReview
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.errors import InputError
 from courtjourney.hearings import services as hearing_services
 from courtjourney.hearings import story
-from courtjourney.i18n import get_locale
+from courtjourney.hearings.models import Hearing
+from courtjourney.i18n import N_, get_locale
 from courtjourney.i18n import gettext as _
-from courtjourney.web.forms import clean
+from courtjourney.web.pages import Form, FormPage, Options, case_url
 
 LABELS = {
     "result": dict(rules.RESULTS),
@@ -35,6 +39,36 @@ LABELS = {
     "child_attendance": dict(forms.CHILD_ATTENDANCE_CHOICES),
 }
 
+OUTCOME_INTRO = N_(
+    "One outcome for each defendant and charge. Fill in the sentence only after a guilty plea or verdict."
+)
+ADD_OUTCOME = FormPage(
+    N_("Record an outcome"),
+    forms.OUTCOME,
+    "/outcomes/new",
+    intro=OUTCOME_INTRO,
+    button=N_("Save the outcome"),
+    defaults={"uls_eligible": "unknown"},
+)
+CHANGE_OUTCOME = FormPage(
+    N_("Change an outcome"),
+    forms.OUTCOME,
+    "/outcomes/{outcome_id}",
+    intro=OUTCOME_INTRO,
+    button=N_("Save the outcome"),
+)
+# The intro names the hearing, so each page hands it in.
+CHILD_ATTENDANCE = FormPage(
+    N_("Did the child come to court?"), forms.CHILD_ATTENDANCE, "/hearings/{hearing_id}/child-attendance"
+)
+ADD_PLAN_ITEM = FormPage(
+    N_("Add to the support plan"), forms.PLAN_ITEM, "/support-plan/new", defaults={"status": "planned"}
+)
+CHANGE_PLAN_ITEM = FormPage(N_("Change a support plan item"), forms.PLAN_ITEM, "/support-plan/{item_id}")
+# The start day defaults to today, so each page hands it in.
+SET_REVIEWS = FormPage(N_("Set review dates"), forms.REVIEWS, "/support-plan/reviews")
+CLOSE = FormPage(N_("Close the case"), forms.CLOSE, "/close", button=N_("Close the case"))
+
 
 def label(kind: str, key: str | None) -> str:
     return _(LABELS[kind].get(key, key)) if key else ""
@@ -44,6 +78,51 @@ def _crumbs(case: Case) -> list[tuple[str, str]]:
     return [("/", _("My caseload")), (case_url(case), case.reference)]
 
 
+async def outcome_options(db: AsyncSession, case: Case) -> Options:
+    """The case's proceedings and charges, as the outcome form offers them."""
+    proceedings = await hearing_services.proceedings_for(db, case.id)
+    charges = await hearing_services.charges_for(db, case.id)
+    courts = {p.id: p.court_name for p in proceedings}
+    return {
+        "proceeding_id": [
+            (
+                str(p.id),
+                p.court_name + (f" ({', '.join(p.defendant_labels)})" if p.defendant_labels else ""),
+            )
+            for p in proceedings
+        ],
+        "charge_id": [
+            (str(c.id), f"{c.description} – {c.defendant or ''} ({courts.get(c.proceeding_id, '')})")
+            for c in charges
+        ],
+    }
+
+
+def outcome_values(outcome: Outcome) -> dict[str, Any]:
+    """A stored outcome as the form shows it: dates, ids and numbers as text."""
+    values = {k: getattr(outcome, k) for k in forms.OUTCOME_KEYS}
+    return {
+        k: (
+            v.isoformat()
+            if isinstance(v, dt.date)
+            else str(v)
+            if isinstance(v, UUID | int) and not isinstance(v, bool)
+            else v
+        )
+        for k, v in values.items()
+    }
+
+
+def attendance_intro(hearing: Hearing) -> str:
+    return story.label("hearing_type", hearing.hearing_type) + ": " + story.hearing_when(hearing)
+
+
+def closing_intro() -> str:
+    return _("Records are kept for %(years)d years after support ends, then deleted.") % {
+        "years": services.RETENTION_YEARS
+    }
+
+
 class DebriefPages(Controller):
     include_in_schema = False
 
@@ -51,9 +130,8 @@ class DebriefPages(Controller):
 
     @get("/cases/{case_id:uuid}/debrief")
     async def debrief(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
         outcomes = await services.outcomes_for(db_session, case.id)
         charges = {c.id: c for c in await hearing_services.charges_for(db_session, case.id)}
         return Template(
@@ -63,7 +141,12 @@ class DebriefPages(Controller):
                 "title": _("After the verdict"),
                 "case": case,
                 "rows": [
-                    (o, charges.get(o.charge_id), letter.sentence_lines(o, _, get_locale())) for o in outcomes
+                    (
+                        o,
+                        charges.get(o.charge_id) if o.charge_id else None,
+                        letter.sentence_lines(o, _, get_locale()),
+                    )
+                    for o in outcomes
                 ],
                 "deadlines": services.case_deadlines(case, outcomes),
                 "family": await case_services.family_for(db_session, case.id),
@@ -84,132 +167,71 @@ class DebriefPages(Controller):
             },
         )
 
-    async def _outcome_page(
-        self,
-        db: AsyncSession,
-        request: Request[User, Any, Any],
-        case: Case,
-        values: dict[str, Any],
-        errors: dict[str, str] | None = None,
-        outcome: Any = None,
-    ) -> Template:
-        proceedings = await hearing_services.proceedings_for(db, case.id)
-        charges = await hearing_services.charges_for(db, case.id)
-        courts = {p.id: p.court_name for p in proceedings}
-        options = {
-            "proceeding_id": [
-                (
-                    str(p.id),
-                    p.court_name + (f" ({', '.join(p.defendant_labels)})" if p.defendant_labels else ""),
-                )
-                for p in proceedings
-            ],
-            "charge_id": [
-                (str(c.id), f"{c.description} – {c.defendant or ''} ({courts.get(c.proceeding_id, '')})")
-                for c in charges
-            ],
-        }
-        return form_page(
-            request,
-            case=case,
-            title=_("Change an outcome") if outcome else _("Record an outcome"),
-            fields=forms.OUTCOME,
-            action=case_url(case, f"/outcomes/{outcome.id}" if outcome else "/outcomes/new"),
-            values=values,
-            errors=errors,
-            options=options,
-            intro=_(
-                "One outcome for each defendant and charge. Fill in the sentence only after a guilty plea or verdict."
-            ),
-            submit=_("Save the outcome"),
-        )
-
     @get("/cases/{case_id:uuid}/outcomes/new")
     async def outcome_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
-        return await self._outcome_page(db_session, request, case, {"uls_eligible": "unknown"})
+        return ADD_OUTCOME.show(request, case, options=await outcome_options(db_session, case))
 
     @post("/cases/{case_id:uuid}/outcomes/new")
     async def outcome_add(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        try:
-            await services.add_outcome(
-                db_session, case, request.user, clean(forms.OUTCOME, data), connection=request
-            )
-        except InputError as exc:
-            return await self._outcome_page(db_session, request, case, data, exc.errors)
-        return Redirect(case_url(case, "/debrief?done=outcome"), status_code=303)
+        return await ADD_OUTCOME.submit(
+            request,
+            case,
+            data,
+            options=await outcome_options(db_session, case),
+            save=lambda values: services.add_outcome(db_session, actor, case, values),
+            done=case_url(case, "/debrief?done=outcome"),
+        )
 
     @get("/cases/{case_id:uuid}/outcomes/{outcome_id:uuid}")
     async def outcome_edit_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, outcome_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, outcome_id: UUID
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
-        outcome = await services.get_outcome(db_session, case, outcome_id)
-        values = {k: getattr(outcome, k) for k in forms.OUTCOME_KEYS}
-        values = {
-            k: (
-                v.isoformat()
-                if isinstance(v, dt.date)
-                else str(v)
-                if isinstance(v, UUID | int) and not isinstance(v, bool)
-                else v
-            )
-            for k, v in values.items()
-        }
-        return await self._outcome_page(db_session, request, case, values, outcome=outcome)
+        outcome = await one_of_case(db_session, Outcome, case.id, outcome_id, "outcome")
+        return CHANGE_OUTCOME.show(
+            request,
+            case,
+            values=outcome_values(outcome),
+            options=await outcome_options(db_session, case),
+            outcome_id=outcome.id,
+        )
 
     @post("/cases/{case_id:uuid}/outcomes/{outcome_id:uuid}")
     async def outcome_edit(
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         outcome_id: UUID,
         data: Form,
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        outcome = await services.get_outcome(db_session, case, outcome_id)
-        try:
-            await services.change_outcome(
-                db_session, case, outcome, request.user, clean(forms.OUTCOME, data), connection=request
-            )
-        except InputError as exc:
-            return await self._outcome_page(db_session, request, case, data, exc.errors, outcome=outcome)
-        return Redirect(case_url(case, "/debrief?done=outcome"), status_code=303)
-
-    async def _attendance_page(
-        self,
-        request: Request[User, Any, Any],
-        case: Case,
-        hearing: Any,
-        values: dict[str, Any],
-        errors: dict[str, str] | None = None,
-    ) -> Template:
-        return form_page(
+        outcome = await one_of_case(db_session, Outcome, case.id, outcome_id, "outcome")
+        return await CHANGE_OUTCOME.submit(
             request,
-            case=case,
-            title=_("Did the child come to court?"),
-            fields=forms.CHILD_ATTENDANCE,
-            action=case_url(case, f"/hearings/{hearing.id}/child-attendance"),
-            values=values,
-            errors=errors,
-            intro=story.label("hearing_type", hearing.hearing_type) + ": " + story.hearing_when(hearing),
+            case,
+            data,
+            outcome_id=outcome.id,
+            options=await outcome_options(db_session, case),
+            save=lambda values: services.change_outcome(db_session, actor, case, outcome, values),
+            done=case_url(case, "/debrief?done=outcome"),
         )
 
     @get("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/child-attendance")
     async def child_attendance_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, hearing_id: UUID
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
-        hearing = await hearing_services.get_hearing(db_session, case, hearing_id)
+        hearing = await one_of_case(db_session, Hearing, case.id, hearing_id, "hearing")
         row = await services.child_attendance(db_session, hearing.id)
-        return await self._attendance_page(
-            request, case, hearing, {"attended": row.attended, "note": row.note} if row else {}
+        return CHILD_ATTENDANCE.show(
+            request,
+            case,
+            values={"attended": row.attended, "note": row.note} if row else {},
+            intro=attendance_intro(hearing),
+            hearing_id=hearing.id,
         )
 
     @post("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/child-attendance")
@@ -217,45 +239,38 @@ class DebriefPages(Controller):
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         hearing_id: UUID,
         data: Form,
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        hearing = await hearing_services.get_hearing(db_session, case, hearing_id)
-        try:
-            await services.record_child_attendance(
-                db_session,
-                case,
-                hearing,
-                request.user,
-                clean(forms.CHILD_ATTENDANCE, data),
-                connection=request,
-            )
-        except InputError as exc:
-            return await self._attendance_page(request, case, hearing, data, exc.errors)
-        return Redirect(case_url(case, "/debrief?done=attendance#witness"), status_code=303)
+        hearing = await one_of_case(db_session, Hearing, case.id, hearing_id, "hearing")
+        return await CHILD_ATTENDANCE.submit(
+            request,
+            case,
+            data,
+            hearing_id=hearing.id,
+            intro=attendance_intro(hearing),
+            save=lambda values: services.record_child_attendance(db_session, actor, case, hearing, values),
+            done=case_url(case, "/debrief?done=attendance#witness"),
+        )
 
     @post("/cases/{case_id:uuid}/deadlines/tasks")
-    async def deadline_tasks(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
-    ) -> Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        await services.sync_deadline_tasks(db_session, case, request.user, connection=request)
+    async def deadline_tasks(self, db_session: AsyncSession, actor: Actor, case: Case) -> Redirect:
+        await services.sync_deadline_tasks(db_session, actor, case)
         return Redirect(case_url(case, "?done=task#tasks"), status_code=303)
 
     @get("/cases/{case_id:uuid}/debrief-letter")
     async def debrief_letter(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case
     ) -> Response[bytes]:
-        case = await case_services.get_case(db_session, case_id)
         raw = request.query_params.get("member")
         try:
             member = UUID(raw) if raw else None
         except ValueError:
             raise InputError({"member": _("Choose a family member of this case.")}) from None
         body, made = await letter.produce(
-            db_session, case, request.user, member_id=member, connection=request
+            db_session, actor, case, signed_by=request.user.full_name, member_id=member
         )
         return Response(
             body,
@@ -268,10 +283,7 @@ class DebriefPages(Controller):
     # --- the support plan ----------------------------------------------------------------------
 
     @get("/cases/{case_id:uuid}/support-plan")
-    async def plan(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
-    ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
+    async def plan(self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case) -> Template:
         return Template(
             template_name="support_plan.html",
             context={
@@ -288,46 +300,26 @@ class DebriefPages(Controller):
         )
 
     @get("/cases/{case_id:uuid}/support-plan/new")
-    async def item_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
-    ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
-        return form_page(
-            request,
-            case=case,
-            title=_("Add to the support plan"),
-            fields=forms.PLAN_ITEM,
-            action=case_url(case, "/support-plan/new"),
-            values={"status": "planned"},
-        )
+    async def item_form(self, request: Request[User, Any, Any], case: Case) -> Template:
+        return ADD_PLAN_ITEM.show(request, case)
 
     @post("/cases/{case_id:uuid}/support-plan/new")
     async def item_add(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        try:
-            await services.add_plan_item(
-                db_session, case, request.user, clean(forms.PLAN_ITEM, data), connection=request
-            )
-        except InputError as exc:
-            return form_page(
-                request,
-                case=case,
-                title=_("Add to the support plan"),
-                fields=forms.PLAN_ITEM,
-                action=case_url(case, "/support-plan/new"),
-                values=data,
-                errors=exc.errors,
-            )
-        return Redirect(case_url(case, "/support-plan?done=item"), status_code=303)
+        return await ADD_PLAN_ITEM.submit(
+            request,
+            case,
+            data,
+            save=lambda values: services.add_plan_item(db_session, actor, case, values),
+            done=case_url(case, "/support-plan?done=item"),
+        )
 
     @get("/cases/{case_id:uuid}/support-plan/{item_id:uuid}")
     async def item_edit_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, item_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, item_id: UUID
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
-        item = await services.get_plan_item(db_session, case, item_id)
+        item = await one_of_case(db_session, PlanItem, case.id, item_id, "support plan item")
         values = {
             "kind": item.kind,
             "owner": item.owner,
@@ -335,125 +327,72 @@ class DebriefPages(Controller):
             "status": item.status,
             "details": item.details or "",
         }
-        return form_page(
-            request,
-            case=case,
-            title=_("Change a support plan item"),
-            fields=forms.PLAN_ITEM,
-            action=case_url(case, f"/support-plan/{item.id}"),
-            values=values,
-        )
+        return CHANGE_PLAN_ITEM.show(request, case, values=values, item_id=item.id)
 
     @post("/cases/{case_id:uuid}/support-plan/{item_id:uuid}")
     async def item_edit(
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         item_id: UUID,
         data: Form,
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        item = await services.get_plan_item(db_session, case, item_id)
-        try:
-            await services.change_plan_item(
-                db_session, case, item, request.user, clean(forms.PLAN_ITEM, data), connection=request
-            )
-        except InputError as exc:
-            return form_page(
-                request,
-                case=case,
-                title=_("Change a support plan item"),
-                fields=forms.PLAN_ITEM,
-                action=case_url(case, f"/support-plan/{item.id}"),
-                values=data,
-                errors=exc.errors,
-            )
-        return Redirect(case_url(case, "/support-plan?done=item"), status_code=303)
+        item = await one_of_case(db_session, PlanItem, case.id, item_id, "support plan item")
+        return await CHANGE_PLAN_ITEM.submit(
+            request,
+            case,
+            data,
+            item_id=item.id,
+            save=lambda values: services.change_plan_item(db_session, actor, case, item, values),
+            done=case_url(case, "/support-plan?done=item"),
+        )
 
     @get("/cases/{case_id:uuid}/support-plan/reviews")
-    async def reviews_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
-    ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
-        return form_page(
-            request,
-            case=case,
-            title=_("Set review dates"),
-            fields=forms.REVIEWS,
-            action=case_url(case, "/support-plan/reviews"),
-            values={"start_on": dt.date.today().isoformat()},
-        )
+    async def reviews_form(self, request: Request[User, Any, Any], case: Case) -> Template:
+        return SET_REVIEWS.show(request, case, values={"start_on": dt.date.today().isoformat()})
 
     @post("/cases/{case_id:uuid}/support-plan/reviews")
     async def reviews_set(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        try:
-            values = clean(forms.REVIEWS, data)
-            await services.set_reviews(db_session, case, request.user, values["start_on"], connection=request)
-        except InputError as exc:
-            return form_page(
-                request,
-                case=case,
-                title=_("Set review dates"),
-                fields=forms.REVIEWS,
-                action=case_url(case, "/support-plan/reviews"),
-                values=data,
-                errors=exc.errors,
-            )
-        return Redirect(case_url(case, "/support-plan?done=reviews"), status_code=303)
+        return await SET_REVIEWS.submit(
+            request,
+            case,
+            data,
+            save=lambda values: services.set_reviews(db_session, actor, case, values["start_on"]),
+            done=case_url(case, "/support-plan?done=reviews"),
+        )
 
     @post("/cases/{case_id:uuid}/support-plan/reviews/{review_id:uuid}/done")
     async def review_done(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, review_id: UUID
+        self, db_session: AsyncSession, actor: Actor, case: Case, review_id: UUID
     ) -> Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        review = await services.get_review(db_session, case, review_id)
-        await services.review_done(db_session, case, review, request.user, None, connection=request)
+        review = await one_of_case(db_session, PlanReview, case.id, review_id, "review")
+        await services.review_done(db_session, actor, case, review, None)
         return Redirect(case_url(case, "/support-plan?done=review"), status_code=303)
 
     # --- closing -----------------------------------------------------------------------------
 
     @get("/cases/{case_id:uuid}/close")
-    async def close_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
-    ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
-        return form_page(
-            request,
-            case=case,
-            title=_("Close the case"),
-            fields=forms.CLOSE,
-            action=case_url(case, "/close"),
-            values={"closed_on": dt.date.today().isoformat()},
-            submit=_("Close the case"),
-            intro=_("Records are kept for %(years)d years after support ends, then deleted.")
-            % {"years": services.RETENTION_YEARS},
+    async def close_form(self, request: Request[User, Any, Any], case: Case) -> Template:
+        return CLOSE.show(
+            request, case, values={"closed_on": dt.date.today().isoformat()}, intro=closing_intro()
         )
 
     @post("/cases/{case_id:uuid}/close")
     async def close(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        try:
-            await services.close_case(
-                db_session, case, request.user, clean(forms.CLOSE, data), connection=request
-            )
-        except InputError as exc:
-            return form_page(
-                request,
-                case=case,
-                title=_("Close the case"),
-                fields=forms.CLOSE,
-                action=case_url(case, "/close"),
-                values=data,
-                errors=exc.errors,
-                submit=_("Close the case"),
-            )
-        return Redirect(case_url(case, "?done=stage#journey"), status_code=303)
+        return await CLOSE.submit(
+            request,
+            case,
+            data,
+            intro=closing_intro(),
+            save=lambda values: services.close_case(db_session, actor, case, values),
+            done=case_url(case, "?done=stage#journey"),
+        )
 
 
 class TeamPages(Controller):

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
-from courtjourney.accounts.models import User
+from courtjourney.accounts.audit import Actor
 from courtjourney.cases import services as cases
 from courtjourney.cases.journey import Stage
 from courtjourney.cases.models import Case, StageMove, Task
-from courtjourney.cases.services import _part_of_case
 from courtjourney.db.base import utcnow
 from courtjourney.debrief import forms, rules
 from courtjourney.debrief.models import Closure, Outcome, PlanItem, PlanReview, PurgedCase, WitnessAttendance
@@ -47,6 +47,16 @@ CUSTODIAL = frozenset({"custody", "suspended"})
 MAX_MONTHS = 1200
 
 
+def as_user_and_connection(actor: Actor) -> tuple[Any, Any]:
+    """`actor` in the shape that cases.move_stage and documents.store.keep still take (a user and a connection),
+    so their audit events keep the route and address. Goes when they take an Actor (issue 14)."""
+    if actor.route is None and actor.method is None and actor.address is None:
+        return SimpleNamespace(id=actor.id), None
+    client = SimpleNamespace(host=actor.address) if actor.address is not None else None
+    connection = SimpleNamespace(scope={"path_template": actor.route, "method": actor.method}, client=client)
+    return SimpleNamespace(id=actor.id), connection
+
+
 # --- outcomes --------------------------------------------------------------------------------
 
 
@@ -56,10 +66,6 @@ async def outcomes_for(db: AsyncSession, case_id: UUID) -> list[Outcome]:
             select(Outcome).where(Outcome.case_id == case_id).order_by(Outcome.created_at, Outcome.id)
         )
     )
-
-
-async def get_outcome(db: AsyncSession, case: Case, outcome_id: UUID) -> Outcome:
-    return await _part_of_case(db, Outcome, case, outcome_id, "outcome")
 
 
 def _months(value: Any, field: str, errors: dict[str, str]) -> int | None:
@@ -141,34 +147,22 @@ async def _checked(db: AsyncSession, case: Case, values: dict[str, Any]) -> dict
     return out
 
 
-async def add_outcome(
-    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
-) -> Outcome:
+async def add_outcome(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> Outcome:
     outcome = Outcome(case_id=case.id, **await _checked(db, case, values))
     db.add(outcome)
     await db.flush()
-    audit.record(
-        db, "outcome.recorded", actor_id=user.id, case_id=case.id, target=outcome, connection=connection
-    )
+    audit.record(db, "outcome.recorded", actor, case_id=case.id, target=outcome)
     return outcome
 
 
 async def change_outcome(
-    db: AsyncSession,
-    case: Case,
-    outcome: Outcome,
-    user: User,
-    values: dict[str, Any],
-    *,
-    connection: Any = None,
+    db: AsyncSession, actor: Actor, case: Case, outcome: Outcome, values: dict[str, Any]
 ) -> Outcome:
     checked = await _checked(db, case, values)
     for key, value in checked.items():
         setattr(outcome, key, value)
     await db.flush()
-    audit.record(
-        db, "outcome.changed", actor_id=user.id, case_id=case.id, target=outcome, connection=connection
-    )
+    audit.record(db, "outcome.changed", actor, case_id=case.id, target=outcome)
     return outcome
 
 
@@ -249,9 +243,7 @@ def deadline_task_title(d: rules.Deadline) -> str:
     return _(d.title)
 
 
-async def sync_deadline_tasks(
-    db: AsyncSession, case: Case, user: User, *, connection: Any = None
-) -> list[Task]:
+async def sync_deadline_tasks(db: AsyncSession, actor: Actor, case: Case) -> list[Task]:
     """Turn the case's deadlines into dated tasks. Running it again updates those tasks, never duplicates them;
     a deadline that no longer applies has its open task removed."""
     outcomes = await outcomes_for(db, case.id)
@@ -277,11 +269,11 @@ async def sync_deadline_tasks(
         elif task.done_at is None:
             task.title, task.due_on = title, due
         kept.append(task)
-    for key, task in existing.items():
-        if key not in wanted and task.done_at is None:
+    for old_key, task in existing.items():
+        if old_key not in wanted and task.done_at is None:
             await db.delete(task)
     await db.flush()
-    audit.record(db, "deadlines.tasks_updated", actor_id=user.id, case_id=case.id, connection=connection)
+    audit.record(db, "deadlines.tasks_updated", actor, case_id=case.id)
     return kept
 
 
@@ -298,13 +290,7 @@ async def plan_for(db: AsyncSession, case_id: UUID) -> list[PlanItem]:
     )
 
 
-async def get_plan_item(db: AsyncSession, case: Case, item_id: UUID) -> PlanItem:
-    return await _part_of_case(db, PlanItem, case, item_id, "support plan item")
-
-
-async def add_plan_item(
-    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
-) -> PlanItem:
+async def add_plan_item(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> PlanItem:
     item = PlanItem(
         case_id=case.id,
         kind=values["kind"],
@@ -315,26 +301,18 @@ async def add_plan_item(
     )
     db.add(item)
     await db.flush()
-    audit.record(db, "plan.item_added", actor_id=user.id, case_id=case.id, target=item, connection=connection)
+    audit.record(db, "plan.item_added", actor, case_id=case.id, target=item)
     return item
 
 
 async def change_plan_item(
-    db: AsyncSession,
-    case: Case,
-    item: PlanItem,
-    user: User,
-    values: dict[str, Any],
-    *,
-    connection: Any = None,
+    db: AsyncSession, actor: Actor, case: Case, item: PlanItem, values: dict[str, Any]
 ) -> PlanItem:
     for key in ("kind", "owner", "due_on", "status", "details"):
         if key in values and (values[key] is not None or key in {"due_on", "details"}):
             setattr(item, key, values[key])
     await db.flush()
-    audit.record(
-        db, "plan.item_changed", actor_id=user.id, case_id=case.id, target=item, connection=connection
-    )
+    audit.record(db, "plan.item_changed", actor, case_id=case.id, target=item)
     return item
 
 
@@ -344,9 +322,7 @@ async def reviews_for(db: AsyncSession, case_id: UUID) -> list[PlanReview]:
     )
 
 
-async def set_reviews(
-    db: AsyncSession, case: Case, user: User, start_on: dt.date, *, connection: Any = None
-) -> list[PlanReview]:
+async def set_reviews(db: AsyncSession, actor: Actor, case: Case, start_on: dt.date) -> list[PlanReview]:
     """Review dates 1, 3, 6 and 9 months after `start_on`. Reviews not yet done move; done ones stay as they were."""
     current = {r.months: r for r in await reviews_for(db, case.id)}
     for months in REVIEW_MONTHS:
@@ -357,24 +333,18 @@ async def set_reviews(
         elif review.done_at is None:
             review.due_on = due
     await db.flush()
-    audit.record(db, "plan.reviews_set", actor_id=user.id, case_id=case.id, connection=connection)
+    audit.record(db, "plan.reviews_set", actor, case_id=case.id)
     return await reviews_for(db, case.id)
 
 
-async def get_review(db: AsyncSession, case: Case, review_id: UUID) -> PlanReview:
-    return await _part_of_case(db, PlanReview, case, review_id, "review")
-
-
 async def review_done(
-    db: AsyncSession, case: Case, review: PlanReview, user: User, notes: str | None, *, connection: Any = None
+    db: AsyncSession, actor: Actor, case: Case, review: PlanReview, notes: str | None
 ) -> PlanReview:
     if review.done_at is not None:
         raise InputError({"review": _("This review is already marked as done.")})
     review.done_at, review.notes = utcnow(), notes or None
     await db.flush()
-    audit.record(
-        db, "plan.review_done", actor_id=user.id, case_id=case.id, target=review, connection=connection
-    )
+    audit.record(db, "plan.review_done", actor, case_id=case.id, target=review)
     return review
 
 
@@ -406,12 +376,11 @@ async def child_attendance(db: AsyncSession, hearing_id: UUID) -> WitnessAttenda
 
 async def record_child_attendance(
     db: AsyncSession,
+    actor: Actor,
     case: Case,
     hearing: Hearing,
-    user: User,
     values: dict[str, Any],
     *,
-    connection: Any = None,
     today: dt.date | None = None,
 ) -> WitnessAttendance:
     """Record (or correct) whether the child came to a hearing that needed their evidence; not before the day."""
@@ -429,9 +398,7 @@ async def record_child_attendance(
     else:
         row.attended, row.note = values["attended"], values.get("note")
     await db.flush()
-    audit.record(
-        db, "hearing.child_attendance", actor_id=user.id, case_id=case.id, target=row, connection=connection
-    )
+    audit.record(db, "hearing.child_attendance", actor, case_id=case.id, target=row)
     return row
 
 
@@ -444,15 +411,14 @@ async def closure_for(db: AsyncSession, case_id: UUID) -> Closure | None:
     )
 
 
-async def close_case(
-    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
-) -> Closure:
+async def close_case(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> Closure:
     """Move the case to closed, keep why, and set the date after which its records are deleted."""
     if await cases.current_stage(db, case.id) == Stage.CLOSED:
         raise InputError({"reason_kind": _("This case is already closed.")})
     label = dict(forms.CLOSING_REASONS)[values["reason_kind"]]
     reason = values.get("reason") or _(label)
     closed_on = values["closed_on"]
+    user, connection = as_user_and_connection(actor)
     await cases.move_stage(db, case, user, Stage.CLOSED.value, reason, connection=connection)
     closure = Closure(
         case_id=case.id,
@@ -460,11 +426,11 @@ async def close_case(
         reason=values.get("reason"),
         closed_on=closed_on,
         retain_until=rules.anniversary(closed_on, RETENTION_YEARS),
-        closed_by_id=user.id,
+        closed_by_id=actor.id,
     )
     db.add(closure)
     await db.flush()
-    audit.record(db, "case.closed", actor_id=user.id, case_id=case.id, target=closure, connection=connection)
+    audit.record(db, "case.closed", actor, case_id=case.id, target=closure)
     return closure
 
 
@@ -508,9 +474,7 @@ def case_tables() -> list[Any]:
     return [t for t in reversed(metadata.sorted_tables) if "case_id" in t.c and t.name not in keep]
 
 
-async def purge(
-    db: AsyncSession, case_id: UUID, today: dt.date | None = None, *, actor_id: UUID | None = None
-) -> PurgedCase:
+async def purge(db: AsyncSession, actor: Actor, case_id: UUID, today: dt.date | None = None) -> PurgedCase:
     """Delete every row of a closed case past its retention date; keep only that it existed and when it went.
 
     The audit trail keeps its rows (ids and action names only, never names or notes): it is append-only
@@ -542,7 +506,8 @@ async def purge(
     await db.flush()
     for table in case_tables():
         await db.execute(delete(table).where(table.c.case_id == case_id))
-    await db.execute(delete(Case.__table__).where(Case.__table__.c.id == case_id))
+    case_table = cast(Table, Case.__table__)  # a mapped class's table is a Table; its type says FromClause
+    await db.execute(delete(case_table).where(case_table.c.id == case_id))
     db.expunge_all()
-    audit.record(db, "case.purged", actor_id=actor_id, case_id=case_id, target=record)
+    audit.record(db, "case.purged", actor, case_id=case_id, target=record)
     return record

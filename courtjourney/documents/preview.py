@@ -96,6 +96,7 @@ async def _glossary(db: AsyncSession) -> list[tuple[str, bytes]]:
 
 
 async def _debrief(db: AsyncSession, result: str) -> list[tuple[str, bytes]]:
+    from courtjourney.accounts.audit import Actor
     from courtjourney.cases import services as cases
     from courtjourney.cases.models import Case, FamilyMember
     from courtjourney.debrief import letter
@@ -108,7 +109,13 @@ async def _debrief(db: AsyncSession, result: str) -> list[tuple[str, bytes]]:
     out = []
     for lang in ("en", "cy"):
         (await db.get(FamilyMember, member.id)).preferred_language = lang  # type: ignore[union-attr]
-        body, _made = await letter.produce(db, case, worker, member_id=member.id)  # type: ignore[arg-type]
+        body, _made = await letter.produce(
+            db,
+            Actor.of(worker),
+            case,  # type: ignore[arg-type]
+            signed_by=worker.full_name,
+            member_id=member.id,
+        )
         out.append((lang, body))
     return out
 

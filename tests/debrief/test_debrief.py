@@ -223,9 +223,10 @@ def test_the_debrief_api_is_in_the_openapi_schema(client: TestClient[Any], world
 
 
 def _purge(settings: Settings, case_id: uuid.UUID, today: dt.date) -> Any:
+    from courtjourney.accounts.audit import SYSTEM
     from courtjourney.debrief import services
 
-    return in_db(settings, lambda db: services.purge(db, case_id, today))
+    return in_db(settings, lambda db: services.purge(db, SYSTEM, case_id, today))
 
 
 def test_an_open_case_is_never_purged(client: TestClient[Any], settings: Settings, world: World) -> None:
@@ -234,6 +235,21 @@ def test_an_open_case_is_never_purged(client: TestClient[Any], settings: Setting
     with pytest.raises(PurgeRefused, match="still open"):
         _purge(settings, world.north_case, dt.date(2040, 1, 1))
     assert sql(settings, "SELECT count(*) FROM case_record WHERE reference IS NOT NULL")[0][0] == 2
+
+
+def test_closing_and_the_letter_audit_who_and_the_route_in_every_event(client: TestClient[Any], settings: Settings,
+                                                                       world: World) -> None:
+    # Closing moves the stage and the letter is kept as a document, through other parts' services: their
+    # audit events must still say the route and address the request came by, like the debrief's own.
+    closed = client.post(f"{base(world)}/close", headers=world.worker.auth, json={"reason_kind": "other", "closed_on": "2026-11-20"})
+    assert closed.status_code == 201, closed.text
+    assert client.get(f"{base(world)}/debrief-letter", headers=world.worker.auth).status_code == 200
+    for action, route, method in (("case.stage_moved", "/close", "POST"), ("case.closed", "/close", "POST"),
+                                  ("document.produced", "/debrief-letter", "GET"),
+                                  ("document.debrief_produced", "/debrief-letter", "GET")):
+        event = audit_events(settings, case_id=world.north_case, action=action)[-1]
+        assert (event.route, event.method, event.actor_id) == ("/api/cases/{case_id}" + route, method, world.worker.id), action
+        assert event.address, action
 
 
 def test_closing_records_why_and_the_purge_leaves_no_trace(client: TestClient[Any], settings: Settings, world: World) -> None:
@@ -301,6 +317,7 @@ def test_the_demo_letters_read_at_grade_8_or_below_and_convert_in_libreoffice(tm
     async def work(db: Any) -> list[tuple[str, str, bytes, str]]:
         from sqlalchemy import select
 
+        from courtjourney.accounts.audit import Actor
         from courtjourney.cases import services as cases
 
         await load_demo(db, only_if_empty=False)
@@ -309,7 +326,8 @@ def test_the_demo_letters_read_at_grade_8_or_below_and_convert_in_libreoffice(tm
             workers = await cases.workers_for(db, case.id)
             family = await cases.family_for(db, case.id)
             try:
-                body, one = await letter.produce(db, case, workers[0], member_id=family[0].id)
+                body, one = await letter.produce(db, Actor.of(workers[0]), case, signed_by=workers[0].full_name,
+                                                 member_id=family[0].id)
             except Exception:  # noqa: BLE001 - cases without an outcome have no letter
                 continue
             made.append((one.kind, one.lang, body, letter.plain_text(one.context)))
