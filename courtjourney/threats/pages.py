@@ -3,6 +3,7 @@ evidence files, passing to the police, and the police export."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -18,6 +19,8 @@ from courtjourney.accounts.services import names_for
 from courtjourney.cases.models import Case
 from courtjourney.db.base import utcnow
 from courtjourney.db.rows import one_of_case
+from courtjourney.hearings import services as hearing_services
+from courtjourney.hearings.forms import NOT_HAPPENING
 from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
 from courtjourney.threats import forms, services
@@ -64,6 +67,13 @@ def _crumbs(case: Case, *more: tuple[str, str]) -> list[tuple[str, str]]:
     return [("/", _("My caseload")), (case_url(case), case.reference), *more]
 
 
+async def _hearing_days(db: AsyncSession, case: Case) -> list[dt.date]:
+    """The days of the case's hearings that still stand: they shade their weeks on the log's chart."""
+    return [
+        h.sort_day for h in await hearing_services.hearings_for(db, case.id) if h.status not in NOT_HAPPENING
+    ]
+
+
 async def _members(db: AsyncSession, case: Case) -> list[tuple[str, str]]:
     return [(str(k), v) for k, v in (await services.member_names(db, case.id)).items()]
 
@@ -85,7 +95,7 @@ class IncidentPages(Controller):
         """Everything the log page shows around its police form."""
         views = await services.incident_views(db, case.id)
         return {
-            "summary": await log_summary(db, case, views),
+            "summary": await log_summary(db, case, views, hearing_days=await _hearing_days(db, case)),
             "views": list(reversed(views)),
             "members": await services.member_names(db, case.id),
             "labels": labels(),
