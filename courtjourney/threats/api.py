@@ -73,7 +73,7 @@ def _details(data: schemas.Details) -> dict[str, Any]:
     """The body's details, text and choices checked by the same fields as the page form."""
     raw = data.to_dict()
     values = clean(forms.API_DETAILS, {k: raw.get(k) for k in (f.name for f in forms.API_DETAILS)})
-    identifiers = raw.get("identifiers")
+    identifiers = data.identifiers
     return {
         **values,
         "occurred_from": raw.get("occurred_from"),

@@ -266,11 +266,7 @@ class IncidentPages(Controller):
         self, db: AsyncSession, request: Request[User, Any, Any], case: Case, view: services.IncidentView
     ) -> dict[str, Any]:
         """Everything the incident page shows around its upload form."""
-        user_ids = {
-            r.recorded_by_id
-            for r in (view.incident, *view.amendments, *view.evidence, *view.referrals)
-            if r.recorded_by_id
-        }
+        user_ids = {r.recorded_by_id for r in view.entries if r.recorded_by_id}
         done = request.query_params.get("done")
         flash = {
             "recorded": _("The incident is saved. You can add files, corrections and more detail below."),

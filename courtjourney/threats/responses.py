@@ -84,9 +84,7 @@ async def police_export(
     views = services.in_range(await services.incident_views(db, case.id), wanted.start, wanted.end)
     verdict = await services.verify_case(db, case.id)
     links = await services.links_for(db, case.id)
-    user_ids = {
-        row.recorded_by_id for v in views for row in (v.incident, *v.amendments, *v.evidence, *v.referrals)
-    }
+    user_ids = {row.recorded_by_id for v in views for row in v.entries}
     names = exports.Names(
         users=await names_for(db, {i for i in user_ids if i}),
         members=await services.member_names(db, case.id),

@@ -462,6 +462,11 @@ class IncidentView:
     def passed_to_police(self) -> bool:
         return bool(self.referrals)
 
+    @property
+    def entries(self) -> list[Incident | Amendment | Evidence | PoliceReferral]:
+        """The incident and everything added to it."""
+        return [self.incident, *self.amendments, *self.evidence, *self.referrals]
+
 
 async def incident_views(
     db: AsyncSession, case_id: UUID, ids: Iterable[UUID] | None = None
@@ -478,12 +483,17 @@ async def incident_views(
             await db.execute(select(ChainLink.entry_id, ChainLink.seq).where(ChainLink.case_id == case_id))
         ).all()
     )
-    for model, attr in ((Amendment, "amendments"), (Evidence, "evidence"), (PoliceReferral, "referrals")):
+    parts: tuple[tuple[Any, str], ...] = (
+        (Amendment, "amendments"),
+        (Evidence, "evidence"),
+        (PoliceReferral, "referrals"),
+    )
+    for model, attr in parts:
         rows = await db.scalars(
             select(model)
-            .where(model.case_id == case_id, model.incident_id.in_(list(views)))  # type: ignore[attr-defined]
+            .where(model.case_id == case_id, model.incident_id.in_(list(views)))
             .order_by(model.recorded_at, model.id)
-        )  # type: ignore[attr-defined]
+        )
         for row in rows:
             getattr(views[row.incident_id], attr).append(row)
     for view in views.values():
@@ -513,10 +523,10 @@ async def verify_case(db: AsyncSession, case_id: UUID, *, check_files: bool = Fa
     key = chain_key()
     forms: dict[UUID, bytes | None] = {}
     for item in links:
-        entry_type, row = rows.get(item.entry_id, (None, None))
+        found = rows.get(item.entry_id)
         forms[item.entry_id] = (
-            canonical_form(entry_type, row, item.seq)
-            if row is not None and entry_type == item.entry_type
+            canonical_form(found[0], found[1], item.seq)
+            if found is not None and found[0] == item.entry_type
             else None
         )
     linked = {item.entry_id for item in links}
@@ -579,9 +589,7 @@ async def summary_for_witness_pack(
         what = kinds.get(view.kind or "", view.kind or "")
         if include_narratives:
             what = f"{what}: {view.current('narrative')}"
-        references = ", ".join(
-            r.crime_reference for r in view.referrals if getattr(r, "crime_reference", None)
-        )
+        references = ", ".join(r.crime_reference for r in view.referrals if r.crime_reference)
         rows.append(
             {"when": view.local_day.strftime("%d %b %Y"), "what": what, "police_reference": references}
         )
