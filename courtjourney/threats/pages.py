@@ -60,7 +60,10 @@ EVIDENCE = FormPage(
     N_("Incident %(number)d"), (), "/incidents/{incident_id}/evidence", template="incident.html"
 )
 
-POLICE_DEFAULTS = {"passed_by": "worker"}  # and passed on today
+
+def _police_defaults() -> dict[str, str]:
+    """The police form as it first shows: passed on today, by the worker."""
+    return {"passed_on": today().isoformat(), "passed_by": "worker"}
 
 
 def _crumbs(case: Case, *more: tuple[str, str]) -> list[tuple[str, str]]:
@@ -110,7 +113,7 @@ class IncidentPages(Controller):
         return POLICE.show(
             request,
             case,
-            values={"passed_on": today().isoformat(), **POLICE_DEFAULTS},
+            values=_police_defaults(),
             extra=await self._log(db_session, request, case),
         )
 
@@ -181,6 +184,7 @@ class IncidentPages(Controller):
             "breadcrumbs": _crumbs(case, log),
         }
         if view is not None:
+            # The title names the incident, so it is drawn here over the FormPage's unfilled one.
             number = view.incident.number
             extra["title"] = _(AMEND.title) % {"number": number}
             extra["breadcrumbs"] = _crumbs(
@@ -275,14 +279,14 @@ class IncidentPages(Controller):
             "police": _("Saved."),
         }.get(done or "")
         return {
-            "title": _(EVIDENCE.title) % {"number": view.incident.number},
+            "title": _(EVIDENCE.title) % {"number": view.incident.number},  # names the incident, as above
             "view": view,
             "labels": labels(),
             "people": await names_for(db, user_ids),
             "identifiers_of": services.identifiers_of,
             "members": await services.member_names(db, case.id),
             # The page's values are its police form's; the upload has no values to show again.
-            "values": {"passed_on": today().isoformat(), **POLICE_DEFAULTS},
+            "values": _police_defaults(),
             "police_fields": forms.POLICE,
             "max_mb": EVIDENCE_MAX_BYTES // (1024 * 1024),
             "breadcrumbs": _crumbs(case, (case_url(case, "/incidents"), _("Incident log"))),
