@@ -47,6 +47,7 @@ async def make_case(db: Any, n_hearings: int, n_incidents: int) -> tuple[Any, An
     from courtjourney.accounts import services as accounts
     from courtjourney.cases import services as cases
     from courtjourney.hearings import services as hearings
+    from courtjourney.accounts.audit import Actor
     from courtjourney.threats import services as threats
 
     team = await accounts.get_or_create_team(db, "Bench Hub")
@@ -72,7 +73,7 @@ async def make_case(db: Any, n_hearings: int, n_incidents: int) -> tuple[Any, An
         trial = hearing
     first = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
     for n in range(n_incidents):
-        await threats.record_incident(db, case, worker, {
+        await threats.record_incident(db, Actor.of(worker), case, {
             "narrative": f"Bench incident {n}: a car waited outside the house.", "occurred_from": first + dt.timedelta(days=3 * n, hours=n % 9),
             "kind": "followed_watched", "how_known": "saw_heard"})
     return case, trial, worker

@@ -457,12 +457,12 @@ async def add_demo_incidents(db: AsyncSession, case: Case, worker: User) -> None
             "how_known_detail": "Robin's brother told his father the same evening.",
         },
     ):
-        made.append(await threats.record_incident(db, case, worker, values))
+        made.append(await threats.record_incident(db, Actor.of(worker), case, values))
     await threats.amend_incident(
         db,
+        Actor.of(worker),
         case,
-        worker,
-        made[2].id,
+        made[2],
         {
             "note": "Sam checked the phone bill: the call came at 19:40, not 19:10.",
             "occurred_from": _days_ago(9, 19, 40),
@@ -471,8 +471,8 @@ async def add_demo_incidents(db: AsyncSession, case: Case, worker: User) -> None
     )
     await threats.pass_to_police(
         db,
+        Actor.of(worker),
         case,
-        worker,
         [made[0].id, made[1].id],
         {
             "passed_on": dt.datetime.now(LONDON).date() - dt.timedelta(days=4),

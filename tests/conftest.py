@@ -272,11 +272,12 @@ async def build_world(db: AsyncSession) -> World:
     task = await cases.add_task(db, north_case, worker_user, {"title": "Phone the school", "due_on": None, "assigned_to_id": None})
     consent = await cases.add_consent(db, north_case, worker_user, {
         "organisation": "North Police", "purpose": "Investigation", "given_by": "Parent", "given_on": dt.date(2026, 1, 5)})
+    from courtjourney.accounts.audit import Actor
     from courtjourney.threats import services as threats
 
-    incident = await threats.record_incident(db, north_case, worker_user, {
+    incident = await threats.record_incident(db, Actor.of(worker_user), north_case, {
         "narrative": "A car waited outside the house", "occurred_from": dt.datetime(2026, 1, 6, 18, 0, tzinfo=dt.UTC)})
-    evidence = await threats.add_evidence(db, north_case, worker_user, incident, "car.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
+    evidence = await threats.add_evidence(db, Actor.of(worker_user), north_case, incident, "car.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
     from courtjourney.hearings import services as hearings
 
     parent = await cases.add_family_member(db, north_case, worker_user, {

@@ -25,6 +25,7 @@ from courtjourney.debrief.services import reviews_due
 from courtjourney.errors import InputError
 from courtjourney.hearings import services as hearing_services
 from courtjourney.hearings import story
+from courtjourney.hearings.forms import NOT_HAPPENING
 from courtjourney.i18n import age_on
 from courtjourney.i18n import gettext as _
 from courtjourney.threats import summary as threats
@@ -238,7 +239,15 @@ class CasePages(Controller):
                 },
                 "breadcrumbs": [("/", _("My caseload"))],
                 "flash": request.query_params.get("done") and _("Saved."),
-                "incident_log": await threats.log_summary(db_session, case),
+                "incident_log": await threats.log_summary(
+                    db_session,
+                    case,
+                    hearing_days=[
+                        h.sort_day
+                        for h in await hearing_services.hearings_for(db_session, case.id)
+                        if h.status not in NOT_HAPPENING
+                    ],
+                ),
                 "incident_labels": threats.labels(),
             },
         )

@@ -20,11 +20,14 @@ from litestar.openapi.spec import (
 from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
-from courtjourney.cases import services as cases
+from courtjourney.cases.models import Case
+from courtjourney.db.rows import one_of_case
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.threats import forms, schemas, services
 from courtjourney.threats.evidence import EXTENSIONS
+from courtjourney.threats.models import Evidence, Incident
 from courtjourney.threats.responses import (
     ExportRequest,
     FromDay,
@@ -70,7 +73,7 @@ def _details(data: schemas.Details) -> dict[str, Any]:
     """The body's details, text and choices checked by the same fields as the page form."""
     raw = data.to_dict()
     values = clean(forms.API_DETAILS, {k: raw.get(k) for k in (f.name for f in forms.API_DETAILS)})
-    identifiers = raw.get("identifiers")
+    identifiers = data.identifiers
     return {
         **values,
         "occurred_from": raw.get("occurred_from"),
@@ -113,7 +116,7 @@ def incident_out(view: services.IncidentView, case_id: UUID) -> schemas.Incident
             dump(
                 schemas.AmendmentOut,
                 a,
-                identifiers=services.identifiers_of(a.identifiers),  # type: ignore[misc]
+                identifiers=services.identifiers_of(a.identifiers),
                 chain_position=view.seq.get(a.id),
             )
             for a in view.amendments
@@ -122,14 +125,14 @@ def incident_out(view: services.IncidentView, case_id: UUID) -> schemas.Incident
             dump(
                 schemas.EvidenceOut,
                 e,
-                chain_position=view.seq.get(e.id),  # type: ignore[misc]
+                chain_position=view.seq.get(e.id),
                 download=f"/api/cases/{case_id}/evidence/{e.id}",
             )
             for e in view.evidence
         ],
         police=[
             dump(schemas.PoliceReferralOut, r, chain_position=view.seq.get(r.id)) for r in view.referrals
-        ],  # type: ignore[misc]
+        ],
     )
 
 
@@ -151,17 +154,10 @@ class IncidentApi(Controller):
         status_code=201,
     )
     async def record(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        data: schemas.NewIncident,
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.NewIncident
     ) -> schemas.IncidentOut:
-        case = await cases.get_case(db_session, case_id)
-        incident = await services.record_incident(
-            db_session, case, request.user, _details(data), connection=request
-        )
-        return await _one(db_session, case_id, incident.id)
+        incident = await services.record_incident(db_session, actor, case, _details(data))
+        return await _one(db_session, case.id, incident.id)
 
     @get(
         "/incidents/{incident_id:uuid}",
@@ -170,8 +166,7 @@ class IncidentApi(Controller):
     async def get_incident(
         self, db_session: AsyncSession, case_id: UUID, incident_id: UUID
     ) -> schemas.IncidentOut:
-        case = await cases.get_case(db_session, case_id)
-        incident = await services.get_incident(db_session, case, incident_id)
+        incident = await one_of_case(db_session, Incident, case_id, incident_id, "incident")
         return await _one(db_session, case_id, incident.id)
 
     @post(
@@ -180,18 +175,13 @@ class IncidentApi(Controller):
         status_code=201,
     )
     async def amend(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        data: schemas.NewAmendment,
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.NewAmendment
     ) -> schemas.IncidentOut:
-        case = await cases.get_case(db_session, case_id)
         values = {**_details(data), "note": data.note}
-        amendment = await services.amend_incident(
-            db_session, case, request.user, data.incident_id, values, connection=request
-        )
-        return await _one(db_session, case_id, amendment.incident_id)
+        # The incident is named in the body, so one of another case is a 400 on that field, not a 404.
+        incident = await services.incident_in_case(db_session, case, data.incident_id)
+        amendment = await services.amend_incident(db_session, actor, case, incident, values)
+        return await _one(db_session, case.id, amendment.incident_id)
 
     @post(
         "/incidents/{incident_id:uuid}/evidence",
@@ -202,22 +192,19 @@ class IncidentApi(Controller):
     async def add_evidence(
         self,
         db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         incident_id: UUID,
         data: Annotated[
             dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART, schema_extra=EVIDENCE_FORM)
         ],
     ) -> schemas.EvidenceOut:
-        case = await cases.get_case(db_session, case_id)
-        incident = await services.get_incident(db_session, case, incident_id)
+        incident = await one_of_case(db_session, Incident, case.id, incident_id, "incident")
         name, content = await upload_from(data)
-        row = await services.add_evidence(
-            db_session, case, request.user, incident, name, content, connection=request
-        )
+        row = await services.add_evidence(db_session, actor, case, incident, name, content)
         return dump(
-            schemas.EvidenceOut, row, chain_position=None, download=f"/api/cases/{case_id}/evidence/{row.id}"
-        )  # type: ignore[return-value]
+            schemas.EvidenceOut, row, chain_position=None, download=f"/api/cases/{case.id}/evidence/{row.id}"
+        )
 
     @get(
         "/evidence/{evidence_id:uuid}",
@@ -226,13 +213,10 @@ class IncidentApi(Controller):
         operation_class=EvidenceDownload,
     )
     async def download(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, evidence_id: UUID
+        self, db_session: AsyncSession, actor: Actor, case: Case, evidence_id: UUID
     ) -> Response[bytes]:
-        case = await cases.get_case(db_session, case_id)
-        row, content = await services.evidence_file(
-            db_session, case, evidence_id, request.user, connection=request
-        )
-        return download_response(row, content)
+        row = await one_of_case(db_session, Evidence, case.id, evidence_id, "evidence file")
+        return download_response(row, await services.evidence_file(db_session, actor, case, row))
 
     @post(
         "/police-referrals",
@@ -242,11 +226,10 @@ class IncidentApi(Controller):
     async def pass_to_police(
         self,
         db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         data: schemas.PoliceReferralIn,
     ) -> list[schemas.PoliceReferralOut]:
-        case = await cases.get_case(db_session, case_id)
         raw = data.to_dict()
         values = clean(
             forms.POLICE,
@@ -256,10 +239,8 @@ class IncidentApi(Controller):
                 "passed_by": raw.get("passed_by") or "worker",
             },
         )
-        rows = await services.pass_to_police(
-            db_session, case, request.user, data.incident_ids, values, connection=request
-        )
-        return [dump(schemas.PoliceReferralOut, r, chain_position=None) for r in rows]  # type: ignore[misc]
+        rows = await services.pass_to_police(db_session, actor, case, data.incident_ids, values)
+        return [dump(schemas.PoliceReferralOut, r, chain_position=None) for r in rows]
 
     @get("/incidents/chain", summary="Check the case's incident log has not been changed in the database")
     async def chain(self, db_session: AsyncSession, case_id: UUID) -> schemas.ChainOut:
@@ -281,11 +262,13 @@ class IncidentApi(Controller):
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         start: FromDay = None,
         end: ToDay = None,
     ) -> Response[bytes]:
-        return await export_response(db_session, request, case_id, ExportRequest.parse(start, end), "csv")
+        wanted = ExportRequest.parse(start, end)
+        return await export_response(db_session, actor, case, request.user.full_name, wanted, "csv")
 
     @get(
         "/incidents/export.docx",
@@ -296,8 +279,10 @@ class IncidentApi(Controller):
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         start: FromDay = None,
         end: ToDay = None,
     ) -> Response[bytes]:
-        return await export_response(db_session, request, case_id, ExportRequest.parse(start, end), "docx")
+        wanted = ExportRequest.parse(start, end)
+        return await export_response(db_session, actor, case, request.user.full_name, wanted, "docx")

@@ -65,7 +65,7 @@ def readable(value: dt.datetime | None) -> str:
     return value.astimezone(LONDON).strftime("%d %b %Y %H:%M") if value else ""
 
 
-def occurrence(start: dt.datetime, end: dt.datetime | None) -> str:
+def occurrence(start: dt.datetime | None, end: dt.datetime | None) -> str:
     return f"between {readable(start)} and {readable(end)}" if end else readable(start)
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Mapping, Sequence
+from typing import Any, TypeVar
 from uuid import UUID
 
+from courtjourney.errors import InputError
 from courtjourney.i18n import LONDON, N_
 from courtjourney.threats.rules import HOW_KNOWN, IDENTIFIER_KINDS, KINDS, PASSED_BY
 from courtjourney.web.forms import Field
@@ -223,6 +224,14 @@ def details_from_form(values: Mapping[str, Any], *, now: dt.datetime) -> dict[st
     return out
 
 
+def amendment_from_form(values: Mapping[str, Any], *, now: dt.datetime) -> dict[str, Any]:
+    """As details_from_form, for a correction: "me" (or nothing) as who told us leaves the reporter as it was."""
+    details = details_from_form(values, now=now)
+    if values.get("reported_by") in (None, "me"):
+        details.pop("reported_by_member_id")
+    return details
+
+
 # Errors from the service, keyed by its names, shown against the page's own boxes.
 FORM_NAMES = {
     "occurred_from": "occurred_on",
@@ -235,3 +244,14 @@ FORM_NAMES = {
 
 def on_form(errors: Mapping[str, str]) -> dict[str, str]:
     return {FORM_NAMES.get(k, k): v for k, v in errors.items()}
+
+
+T = TypeVar("T")
+
+
+async def on_form_boxes(saving: Awaitable[T]) -> T:
+    """Save through a service, its refusals named after the page form's boxes (it knows only its own names)."""
+    try:
+        return await saving
+    except InputError as exc:
+        raise InputError(on_form(exc.errors)) from exc

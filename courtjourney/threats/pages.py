@@ -3,6 +3,7 @@ evidence files, passing to the police, and the police export."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -12,15 +13,18 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
 from courtjourney.accounts.services import names_for
-from courtjourney.cases import services as cases
 from courtjourney.cases.models import Case
-from courtjourney.cases.pages import Form, case_url
 from courtjourney.db.base import utcnow
-from courtjourney.errors import InputError
+from courtjourney.db.rows import one_of_case
+from courtjourney.hearings import services as hearing_services
+from courtjourney.hearings.forms import NOT_HAPPENING
+from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
 from courtjourney.threats import forms, services
+from courtjourney.threats.models import Evidence, Incident
 from courtjourney.threats.responses import (
     ExportRequest,
     FromDay,
@@ -31,13 +35,55 @@ from courtjourney.threats.responses import (
 )
 from courtjourney.threats.rules import EVIDENCE_MAX_BYTES
 from courtjourney.threats.summary import labels, log_summary, today
-from courtjourney.web.forms import clean
+from courtjourney.web.pages import Form, FormPage, case_url, saved
 
 UPLOAD_LIMIT = 2 * EVIDENCE_MAX_BYTES  # as in api.py: a too-large file gets a plain 400, not a bare 413
+
+# The forms of these pages. The log and the incident page are drawn by their own templates, which hold
+# the police form (and on the incident page the upload) among everything else they show.
+POLICE = FormPage(N_("Incident log"), forms.POLICE, "/incidents/police", template="incidents.html")
+RECORD = FormPage(
+    N_("Record an incident"),
+    (),  # the fields name the case's family members: handed in by each call
+    "/incidents/new",
+    button=N_("Save the incident"),
+    template="incident_form.html",
+)
+AMEND = FormPage(
+    N_("Correct or add to incident %(number)d"),
+    (),
+    "/incidents/{incident_id}/amend",
+    button=N_("Save the correction"),
+    template="incident_form.html",
+)
+EVIDENCE = FormPage(
+    N_("Incident %(number)d"), (), "/incidents/{incident_id}/evidence", template="incident.html"
+)
+
+
+def _police_defaults() -> dict[str, str]:
+    """The police form as it first shows: passed on today, by the worker."""
+    return {"passed_on": today().isoformat(), "passed_by": "worker"}
 
 
 def _crumbs(case: Case, *more: tuple[str, str]) -> list[tuple[str, str]]:
     return [("/", _("My caseload")), (case_url(case), case.reference), *more]
+
+
+async def _hearing_days(db: AsyncSession, case: Case) -> list[dt.date]:
+    """The days of the case's hearings that still stand: they shade their weeks on the log's chart."""
+    return [
+        h.sort_day for h in await hearing_services.hearings_for(db, case.id) if h.status not in NOT_HAPPENING
+    ]
+
+
+async def _members(db: AsyncSession, case: Case) -> list[tuple[str, str]]:
+    return [(str(k), v) for k, v in (await services.member_names(db, case.id)).items()]
+
+
+async def _view(db: AsyncSession, case: Case, incident_id: UUID) -> services.IncidentView:
+    incident = await one_of_case(db, Incident, case.id, incident_id, "incident")
+    return (await services.incident_views(db, case.id, [incident.id]))[0]
 
 
 class IncidentPages(Controller):
@@ -46,51 +92,36 @@ class IncidentPages(Controller):
 
     # --- the log -----------------------------------------------------------------------------
 
-    async def _log_page(
-        self,
-        db: AsyncSession,
-        request: Request[User, Any, Any],
-        case: Case,
-        values: dict[str, Any] | None = None,
-        errors: dict[str, str] | None = None,
-        ticked: set[str] | None = None,
-    ) -> Template:
+    async def _log(
+        self, db: AsyncSession, request: Request[User, Any, Any], case: Case, ticked: set[str] | None = None
+    ) -> dict[str, Any]:
+        """Everything the log page shows around its police form."""
         views = await services.incident_views(db, case.id)
-        return Template(
-            template_name="incidents.html",
-            status_code=400 if errors else 200,
-            context={
-                "user": request.user,
-                "title": _("Incident log"),
-                "case": case,
-                "summary": await log_summary(db, case, views),
-                "views": list(reversed(views)),
-                "members": await services.member_names(db, case.id),
-                "labels": labels(),
-                "police_fields": forms.POLICE,
-                "export_fields": forms.EXPORT,
-                "values": {
-                    k: ("" if v is None else v)
-                    for k, v in (values or {"passed_on": today().isoformat(), "passed_by": "worker"}).items()
-                },
-                "errors": errors or {},
-                "ticked": ticked or set(),
-                "breadcrumbs": _crumbs(case),
-                "flash": request.query_params.get("done") and _("Saved."),
-            },
-        )
+        return {
+            "summary": await log_summary(db, case, views, hearing_days=await _hearing_days(db, case)),
+            "views": list(reversed(views)),
+            "members": await services.member_names(db, case.id),
+            "labels": labels(),
+            "police_fields": forms.POLICE,
+            "export_fields": forms.EXPORT,
+            "ticked": ticked or set(),
+            "flash": request.query_params.get("done") and _("Saved."),
+        }
 
     @get("/incidents")
-    async def log(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
-    ) -> Template:
-        return await self._log_page(db_session, request, await cases.get_case(db_session, case_id))
+    async def log(self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case) -> Template:
+        return POLICE.show(
+            request,
+            case,
+            values=_police_defaults(),
+            extra=await self._log(db_session, request, case),
+        )
 
     @post("/incidents/police")
     async def pass_to_police(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case
     ) -> Template | Redirect:
-        case = await cases.get_case(db_session, case_id)
+        # Read by hand: the ticked incidents come as several values of one name.
         form = await request.form()
         data = {k: form.get(k) for k in ("passed_on", "passed_by", "crime_reference", "officer")}
         picked = [str(v) for v in form.getall("incident_ids")] if "incident_ids" in form else []
@@ -99,171 +130,147 @@ class IncidentPages(Controller):
         except ValueError:
             ids = []
             picked = []
-        try:
-            values = clean(forms.POLICE, data)
-            await services.pass_to_police(db_session, case, request.user, ids, values, connection=request)
-        except InputError as exc:
-            return await self._log_page(db_session, request, case, data, exc.errors, set(picked))
         back = form.get("back")
         target = f"/incidents/{ids[0]}" if back == "incident" and len(ids) == 1 else "/incidents"
-        return Redirect(case_url(case, f"{target}?done=police"), status_code=303)
+        return await POLICE.submit(
+            request,
+            case,
+            data,
+            save=lambda values: services.pass_to_police(db_session, actor, case, ids, values),
+            done=case_url(case, f"{target}?done=police"),
+            # A refusal shows the log again, with the incidents still ticked.
+            extra=await self._log(db_session, request, case, set(picked)),
+        )
 
     @get("/incidents/export.docx")
     async def export_docx(
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         start: FromDay = None,
         end: ToDay = None,
     ) -> Response[bytes]:
-        return await export_response(db_session, request, case_id, ExportRequest.parse(start, end), "docx")
+        wanted = ExportRequest.parse(start, end)
+        return await export_response(db_session, actor, case, request.user.full_name, wanted, "docx")
 
     @get("/incidents/export.csv")
     async def export_csv(
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         start: FromDay = None,
         end: ToDay = None,
     ) -> Response[bytes]:
-        return await export_response(db_session, request, case_id, ExportRequest.parse(start, end), "csv")
+        wanted = ExportRequest.parse(start, end)
+        return await export_response(db_session, actor, case, request.user.full_name, wanted, "csv")
 
     # --- recording and amending ----------------------------------------------------------------
 
-    async def _form(
-        self,
-        db: AsyncSession,
-        request: Request[User, Any, Any],
-        case: Case,
-        *,
-        incident: services.IncidentView | None,
-        values: dict[str, Any],
-        errors: dict[str, str] | None = None,
-    ) -> Template:
-        members = [(str(k), v) for k, v in (await services.member_names(db, case.id)).items()]
-        amending = incident is not None
-        if amending:
-            title = _("Correct or add to incident %(number)d") % {"number": incident.incident.number}
-            action = case_url(case, f"/incidents/{incident.incident.id}/amend")
-            crumbs = _crumbs(
+    @staticmethod
+    def _form_parts(
+        case: Case, members: list[tuple[str, str]], view: services.IncidentView | None
+    ) -> tuple[list[Any], dict[str, Any]]:
+        """The incident form's fields (grouped under their headings) and what its template shows besides."""
+        groups = forms.incident_groups(members, amendment=view is not None)
+        log = (case_url(case, "/incidents"), _("Incident log"))
+        extra: dict[str, Any] = {
+            "incident": view,
+            "groups": groups,
+            "labels": labels(),
+            "breadcrumbs": _crumbs(case, log),
+        }
+        if view is not None:
+            # The title names the incident, so it is drawn here over the FormPage's unfilled one.
+            number = view.incident.number
+            extra["title"] = _(AMEND.title) % {"number": number}
+            extra["breadcrumbs"] = _crumbs(
                 case,
-                (case_url(case, "/incidents"), _("Incident log")),
+                log,
                 (
-                    case_url(case, f"/incidents/{incident.incident.id}"),
-                    _("Incident %(number)d") % {"number": incident.incident.number},
+                    case_url(case, f"/incidents/{view.incident.id}"),
+                    _("Incident %(number)d") % {"number": number},
                 ),
             )
-        else:
-            title, action = _("Record an incident"), case_url(case, "/incidents/new")
-            crumbs = _crumbs(case, (case_url(case, "/incidents"), _("Incident log")))
-        return Template(
-            template_name="incident_form.html",
-            status_code=400 if errors else 200,
-            context={
-                "user": request.user,
-                "title": title,
-                "case": case,
-                "action": action,
-                "incident": incident,
-                "groups": forms.incident_groups(members, amendment=amending),
-                "labels": labels(),
-                "values": {k: ("" if v is None else v) for k, v in values.items()},
-                "errors": errors or {},
-                "options": {},
-                "breadcrumbs": crumbs,
-                "submit": _("Save the correction") if amending else _("Save the incident"),
-            },
-        )
+        return forms.all_fields(groups), extra
 
     @get("/incidents/new")
     async def new_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
     ) -> Template:
-        case = await cases.get_case(db_session, case_id)
-        return await self._form(
-            db_session,
+        fields, extra = self._form_parts(case, await _members(db_session, case), None)
+        return RECORD.show(
             request,
             case,
-            incident=None,
             values={"occurred_on": today().isoformat(), "reported_by": "me"},
+            fields=fields,
+            extra=extra,
         )
 
     @post("/incidents/new")
     async def record(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
     ) -> Template | Redirect:
-        case = await cases.get_case(db_session, case_id)
-        members = [(str(k), v) for k, v in (await services.member_names(db_session, case.id)).items()]
-        try:
-            values = clean(forms.all_fields(forms.incident_groups(members)), data)
-            details = forms.details_from_form(values, now=utcnow())
-            incident = await services.record_incident(
-                db_session, case, request.user, details, connection=request
-            )
-        except InputError as exc:
-            return await self._form(
-                db_session, request, case, incident=None, values=data, errors=forms.on_form(exc.errors)
-            )
-        return Redirect(case_url(case, f"/incidents/{incident.id}?done=recorded"), status_code=303)
-
-    async def _view(self, db: AsyncSession, case: Case, incident_id: UUID) -> services.IncidentView:
-        incident = await services.get_incident(db, case, incident_id)
-        return (await services.incident_views(db, case.id, [incident.id]))[0]
+        fields, extra = self._form_parts(case, await _members(db_session, case), None)
+        return await RECORD.submit(
+            request,
+            case,
+            data,
+            fields=fields,
+            extra=extra,
+            save=lambda values: forms.on_form_boxes(
+                services.record_incident(
+                    db_session, actor, case, forms.details_from_form(values, now=utcnow())
+                )
+            ),
+            done=lambda incident: case_url(case, f"/incidents/{incident.id}?done=recorded"),
+        )
 
     @get("/incidents/{incident_id:uuid}/amend")
     async def amend_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, incident_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, incident_id: UUID
     ) -> Template:
-        case = await cases.get_case(db_session, case_id)
-        return await self._form(
-            db_session, request, case, incident=await self._view(db_session, case, incident_id), values={}
-        )
+        view = await _view(db_session, case, incident_id)
+        fields, extra = self._form_parts(case, await _members(db_session, case), view)
+        return AMEND.show(request, case, values={}, fields=fields, extra=extra, incident_id=view.incident.id)
 
     @post("/incidents/{incident_id:uuid}/amend")
     async def amend(
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         incident_id: UUID,
         data: Form,
     ) -> Template | Redirect:
-        case = await cases.get_case(db_session, case_id)
-        view = await self._view(db_session, case, incident_id)
-        members = [(str(k), v) for k, v in (await services.member_names(db_session, case.id)).items()]
-        try:
-            values = clean(forms.all_fields(forms.incident_groups(members, amendment=True)), data)
-            details = forms.details_from_form(values, now=utcnow())
-            if data.get("reported_by") in (None, "", "me"):
-                details.pop(
-                    "reported_by_member_id"
-                )  # "me" on a correction means: leave who told us as it was
-            await services.amend_incident(
-                db_session, case, request.user, view.incident.id, details, connection=request
-            )
-        except InputError as exc:
-            return await self._form(
-                db_session, request, case, incident=view, values=data, errors=forms.on_form(exc.errors)
-            )
-        return Redirect(case_url(case, f"/incidents/{view.incident.id}?done=amended"), status_code=303)
+        view = await _view(db_session, case, incident_id)
+        fields, extra = self._form_parts(case, await _members(db_session, case), view)
+        return await AMEND.submit(
+            request,
+            case,
+            data,
+            fields=fields,
+            extra=extra,
+            incident_id=view.incident.id,
+            save=lambda values: forms.on_form_boxes(
+                services.amend_incident(
+                    db_session, actor, case, view.incident, forms.amendment_from_form(values, now=utcnow())
+                )
+            ),
+            done=case_url(case, f"/incidents/{view.incident.id}?done=amended"),
+        )
 
     # --- one incident, its files ----------------------------------------------------------------
 
-    async def _incident_page(
-        self,
-        db: AsyncSession,
-        request: Request[User, Any, Any],
-        case: Case,
-        view: services.IncidentView,
-        errors: dict[str, str] | None = None,
-    ) -> Template:
-        user_ids = {
-            r.recorded_by_id
-            for r in (view.incident, *view.amendments, *view.evidence, *view.referrals)
-            if r.recorded_by_id
-        }
+    async def _incident(
+        self, db: AsyncSession, request: Request[User, Any, Any], case: Case, view: services.IncidentView
+    ) -> dict[str, Any]:
+        """Everything the incident page shows around its upload form."""
+        user_ids = {r.recorded_by_id for r in view.entries if r.recorded_by_id}
         done = request.query_params.get("done")
         flash = {
             "recorded": _("The incident is saved. You can add files, corrections and more detail below."),
@@ -271,64 +278,58 @@ class IncidentPages(Controller):
             "evidence": _("The file is saved."),
             "police": _("Saved."),
         }.get(done or "")
-        return Template(
-            template_name="incident.html",
-            status_code=400 if errors else 200,
-            context={
-                "user": request.user,
-                "title": _("Incident %(number)d") % {"number": view.incident.number},
-                "case": case,
-                "view": view,
-                "labels": labels(),
-                "people": await names_for(db, user_ids),
-                "identifiers_of": services.identifiers_of,
-                "members": await services.member_names(db, case.id),
-                "errors": errors or {},
-                "values": {"passed_on": today().isoformat(), "passed_by": "worker"},
-                "police_fields": forms.POLICE,
-                "max_mb": EVIDENCE_MAX_BYTES // (1024 * 1024),
-                "breadcrumbs": _crumbs(case, (case_url(case, "/incidents"), _("Incident log"))),
-                "flash": flash,
-            },
-        )
+        return {
+            "title": _(EVIDENCE.title) % {"number": view.incident.number},  # names the incident, as above
+            "view": view,
+            "labels": labels(),
+            "people": await names_for(db, user_ids),
+            "identifiers_of": services.identifiers_of,
+            "members": await services.member_names(db, case.id),
+            # The page's values are its police form's; the upload has no values to show again.
+            "values": _police_defaults(),
+            "police_fields": forms.POLICE,
+            "max_mb": EVIDENCE_MAX_BYTES // (1024 * 1024),
+            "breadcrumbs": _crumbs(case, (case_url(case, "/incidents"), _("Incident log"))),
+            "flash": flash,
+        }
 
     @get("/incidents/{incident_id:uuid}")
     async def incident(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, incident_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, incident_id: UUID
     ) -> Template:
-        case = await cases.get_case(db_session, case_id)
-        return await self._incident_page(
-            db_session, request, case, await self._view(db_session, case, incident_id)
-        )
+        view = await _view(db_session, case, incident_id)
+        extra = await self._incident(db_session, request, case, view)
+        return EVIDENCE.show(request, case, extra=extra, incident_id=view.incident.id)
 
     @post("/incidents/{incident_id:uuid}/evidence", request_max_body_size=UPLOAD_LIMIT)
     async def add_evidence(
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         incident_id: UUID,
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Template | Redirect:
-        case = await cases.get_case(db_session, case_id)
-        view = await self._view(db_session, case, incident_id)
-        try:
+        view = await _view(db_session, case, incident_id)
+
+        async def keep(_values: dict[str, Any]) -> Evidence:
             name, content = await upload_from(data)
-            await services.add_evidence(
-                db_session, case, request.user, view.incident, name, content, connection=request
-            )
-        except InputError as exc:
-            return await self._incident_page(db_session, request, case, view, exc.errors)
-        return Redirect(
-            case_url(case, f"/incidents/{view.incident.id}?done=evidence#evidence"), status_code=303
+            return await services.add_evidence(db_session, actor, case, view.incident, name, content)
+
+        return await EVIDENCE.submit(
+            request,
+            case,
+            data,
+            save=keep,
+            done=saved(case_url(case, f"/incidents/{view.incident.id}"), "evidence"),
+            extra=await self._incident(db_session, request, case, view),
+            incident_id=view.incident.id,
         )
 
     @get("/evidence/{evidence_id:uuid}")
     async def download(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, evidence_id: UUID
+        self, db_session: AsyncSession, actor: Actor, case: Case, evidence_id: UUID
     ) -> Response[bytes]:
-        case = await cases.get_case(db_session, case_id)
-        row, content = await services.evidence_file(
-            db_session, case, evidence_id, request.user, connection=request
-        )
-        return download_response(row, content)
+        row = await one_of_case(db_session, Evidence, case.id, evidence_id, "evidence file")
+        return download_response(row, await services.evidence_file(db_session, actor, case, row))

@@ -6,18 +6,17 @@ import base64
 import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
-from uuid import UUID
 
 import anyio
-from litestar import Request, Response
+from litestar import Response
 from litestar.datastructures import UploadFile
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
-from courtjourney.accounts.models import User
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.services import names_for
-from courtjourney.cases import services as cases
+from courtjourney.cases.models import Case
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE, render
 from courtjourney.errors import InputError
 from courtjourney.i18n import LONDON
@@ -85,9 +84,7 @@ async def police_export(
     views = services.in_range(await services.incident_views(db, case.id), wanted.start, wanted.end)
     verdict = await services.verify_case(db, case.id)
     links = await services.links_for(db, case.id)
-    user_ids = {
-        row.recorded_by_id for v in views for row in (v.incident, *v.amendments, *v.evidence, *v.referrals)
-    }
+    user_ids = {row.recorded_by_id for v in views for row in v.entries}
     names = exports.Names(
         users=await names_for(db, {i for i in user_ids if i}),
         members=await services.member_names(db, case.id),
@@ -113,15 +110,12 @@ async def police_export(
 
 
 async def export_response(
-    db: AsyncSession, request: Request[User, Any, Any], case_id: UUID, wanted: ExportRequest, fmt: str
+    db: AsyncSession, actor: Actor, case: Case, prepared_by: str, wanted: ExportRequest, fmt: str
 ) -> Response[bytes]:
     """Build the police export (csv or docx) for the range, and put the export in the audit trail."""
-    case = await cases.get_case(db, case_id)
     today = dt.datetime.now(LONDON).date()
-    body, media_type = await police_export(db, case, request.user.full_name, wanted, fmt)
-    audit.record(
-        db, f"incidents.exported.{fmt}", actor_id=request.user.id, case_id=case.id, connection=request
-    )
+    body, media_type = await police_export(db, case, prepared_by, wanted, fmt)
+    audit.record(db, f"incidents.exported.{fmt}", actor, case_id=case.id)
     name = f"{case.reference}-incidents-{wanted.start or 'start'}-to-{wanted.end or today}.{fmt}"
     return Response(
         body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}

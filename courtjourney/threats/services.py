@@ -17,13 +17,12 @@ from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.mixins.uuid import uuid7
-from litestar.exceptions import NotFoundException
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
 from courtjourney.accounts import audit
-from courtjourney.accounts.models import User
+from courtjourney.accounts.audit import Actor
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.db.base import utcnow
 from courtjourney.errors import InputError
@@ -248,19 +247,17 @@ async def _check_details(
 # --- writing the log ----------------------------------------------------------------------
 
 
-async def record_incident(
-    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
-) -> Incident:
+async def record_incident(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> Incident:
     """Record a new incident: only what happened and when are needed; the report defaults to now, by the worker."""
     details = await _check_details(db, case, values, required=True)
     details["reported_at"] = details["reported_at"] or _now()
     await _lock_log(db, case)
     number = (await db.scalar(select(func.max(Incident.number)).where(Incident.case_id == case.id)) or 0) + 1
-    incident = Incident(case_id=case.id, number=number, recorded_by_id=user.id, recorded_at=_now(), **details)
-    await _append(db, case, "incident", incident)
-    audit.record(
-        db, "incident.recorded", actor_id=user.id, case_id=case.id, target=incident, connection=connection
+    incident = Incident(
+        case_id=case.id, number=number, recorded_by_id=actor.id, recorded_at=_now(), **details
     )
+    await _append(db, case, "incident", incident)
+    audit.record(db, "incident.recorded", actor, case_id=case.id, target=incident)
     return incident
 
 
@@ -276,25 +273,10 @@ async def incident_in_case(
     return row
 
 
-async def get_incident(db: AsyncSession, case: Case, incident_id: UUID) -> Incident:
-    """An incident of this case by its address, or 404: an id from another case never resolves here."""
-    row = await db.scalar(select(Incident).where(Incident.id == incident_id, Incident.case_id == case.id))
-    if row is None:
-        raise NotFoundException("No incident was found at this address.")
-    return row
-
-
 async def amend_incident(
-    db: AsyncSession,
-    case: Case,
-    user: User,
-    incident_id: UUID | None,
-    values: dict[str, Any],
-    *,
-    connection: Any = None,
+    db: AsyncSession, actor: Actor, case: Case, incident: Incident, values: dict[str, Any]
 ) -> Amendment:
     """Add a correction or more detail to an incident; the original is kept as it was."""
-    incident = await incident_in_case(db, case, incident_id)
     note = (values.get("note") or "").strip()
     errors: dict[str, str] = {}
     if not note:
@@ -321,26 +303,17 @@ async def amend_incident(
         case_id=case.id,
         incident_id=incident.id,
         note=note,
-        recorded_by_id=user.id,
+        recorded_by_id=actor.id,
         recorded_at=_now(),
         **details,
     )
     await _append(db, case, "amendment", amendment)
-    audit.record(
-        db, "incident.amended", actor_id=user.id, case_id=case.id, target=amendment, connection=connection
-    )
+    audit.record(db, "incident.amended", actor, case_id=case.id, target=amendment)
     return amendment
 
 
 async def add_evidence(
-    db: AsyncSession,
-    case: Case,
-    user: User,
-    incident: Incident,
-    filename: str | None,
-    content: bytes,
-    *,
-    connection: Any = None,
+    db: AsyncSession, actor: Actor, case: Case, incident: Incident, filename: str | None, content: bytes
 ) -> Evidence:
     """Keep a file with an incident: its type from its content, at most 20 MB, hashed, encrypted."""
     if not content:
@@ -368,43 +341,31 @@ async def add_evidence(
         size_bytes=len(content),
         sha256=digest,
         content=files.encrypt(files_key(), evidence_id, digest, content),
-        recorded_by_id=user.id,
+        recorded_by_id=actor.id,
         recorded_at=_now(),
     )
     await _lock_log(db, case)
     await _append(db, case, "evidence", row)
-    audit.record(db, "evidence.added", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    audit.record(db, "evidence.added", actor, case_id=case.id, target=row)
     return row
 
 
-async def evidence_file(
-    db: AsyncSession, case: Case, evidence_id: UUID, user: User, *, connection: Any = None
-) -> tuple[Evidence, bytes]:
-    """A file of this case (404 otherwise), decrypted and checked against its SHA-256; the download is audited."""
-    row = await db.scalar(
-        select(Evidence)
-        .options(undefer(Evidence.content))
-        .where(Evidence.id == evidence_id, Evidence.case_id == case.id)
+async def evidence_file(db: AsyncSession, actor: Actor, case: Case, evidence: Evidence) -> bytes:
+    """The file's content, decrypted and checked against its SHA-256; the download is audited."""
+    stored = await db.scalar(
+        select(Evidence.content).where(Evidence.id == evidence.id, Evidence.case_id == case.id)
     )
-    if row is None:
-        raise NotFoundException("No evidence file was found at this address.")
-    content = files.decrypt(files_key(), row.id, row.sha256, row.content)
-    if files.sha256(content) != row.sha256:  # AES-GCM already guarantees this; say so if it ever does not
-        raise RuntimeError(f"evidence {row.id} does not match its SHA-256")
-    audit.record(
-        db, "evidence.downloaded", actor_id=user.id, case_id=case.id, target=row, connection=connection
-    )
-    return row, content
+    content = files.decrypt(files_key(), evidence.id, evidence.sha256, stored or b"")
+    if (
+        files.sha256(content) != evidence.sha256
+    ):  # AES-GCM already guarantees this; say so if it ever does not
+        raise RuntimeError(f"evidence {evidence.id} does not match its SHA-256")
+    audit.record(db, "evidence.downloaded", actor, case_id=case.id, target=evidence)
+    return content
 
 
 async def pass_to_police(
-    db: AsyncSession,
-    case: Case,
-    user: User,
-    incident_ids: Sequence[UUID],
-    values: dict[str, Any],
-    *,
-    connection: Any = None,
+    db: AsyncSession, actor: Actor, case: Case, incident_ids: Sequence[UUID], values: dict[str, Any]
 ) -> list[PoliceReferral]:
     """Record that these incidents (one or many, after a call) were passed to the police."""
     errors: dict[str, str] = {}
@@ -436,18 +397,11 @@ async def pass_to_police(
             passed_by=passed_by,
             crime_reference=values.get("crime_reference"),
             officer=values.get("officer"),
-            recorded_by_id=user.id,
+            recorded_by_id=actor.id,
             recorded_at=_now(),
         )
         await _append(db, case, "police", row)
-        audit.record(
-            db,
-            "incident.passed_to_police",
-            actor_id=user.id,
-            case_id=case.id,
-            target=row,
-            connection=connection,
-        )
+        audit.record(db, "incident.passed_to_police", actor, case_id=case.id, target=row)
         rows.append(row)
     return rows
 
@@ -508,6 +462,11 @@ class IncidentView:
     def passed_to_police(self) -> bool:
         return bool(self.referrals)
 
+    @property
+    def entries(self) -> list[Incident | Amendment | Evidence | PoliceReferral]:
+        """The incident and everything added to it."""
+        return [self.incident, *self.amendments, *self.evidence, *self.referrals]
+
 
 async def incident_views(
     db: AsyncSession, case_id: UUID, ids: Iterable[UUID] | None = None
@@ -524,12 +483,17 @@ async def incident_views(
             await db.execute(select(ChainLink.entry_id, ChainLink.seq).where(ChainLink.case_id == case_id))
         ).all()
     )
-    for model, attr in ((Amendment, "amendments"), (Evidence, "evidence"), (PoliceReferral, "referrals")):
+    parts: tuple[tuple[Any, str], ...] = (
+        (Amendment, "amendments"),
+        (Evidence, "evidence"),
+        (PoliceReferral, "referrals"),
+    )
+    for model, attr in parts:
         rows = await db.scalars(
             select(model)
-            .where(model.case_id == case_id, model.incident_id.in_(list(views)))  # type: ignore[attr-defined]
+            .where(model.case_id == case_id, model.incident_id.in_(list(views)))
             .order_by(model.recorded_at, model.id)
-        )  # type: ignore[attr-defined]
+        )
         for row in rows:
             getattr(views[row.incident_id], attr).append(row)
     for view in views.values():
@@ -559,10 +523,10 @@ async def verify_case(db: AsyncSession, case_id: UUID, *, check_files: bool = Fa
     key = chain_key()
     forms: dict[UUID, bytes | None] = {}
     for item in links:
-        entry_type, row = rows.get(item.entry_id, (None, None))
+        found = rows.get(item.entry_id)
         forms[item.entry_id] = (
-            canonical_form(entry_type, row, item.seq)
-            if row is not None and entry_type == item.entry_type
+            canonical_form(found[0], found[1], item.seq)
+            if found is not None and found[0] == item.entry_type
             else None
         )
     linked = {item.entry_id for item in links}
@@ -619,17 +583,13 @@ async def summary_for_witness_pack(
 ) -> list[dict[str, Any]]:
     """For the Witness Service pack: each incident's date, kind and police reference; what happened only
     when the worker ticked that for this pack."""
-    from courtjourney.threats.rules import KINDS
-
     kinds = dict(KINDS)
     rows = []
     for view in sorted(await incident_views(db, case_id), key=lambda v: v.occurred_from):
         what = kinds.get(view.kind or "", view.kind or "")
         if include_narratives:
             what = f"{what}: {view.current('narrative')}"
-        references = ", ".join(
-            r.crime_reference for r in view.referrals if getattr(r, "crime_reference", None)
-        )
+        references = ", ".join(r.crime_reference for r in view.referrals if r.crime_reference)
         rows.append(
             {"when": view.local_day.strftime("%d %b %Y"), "what": what, "police_reference": references}
         )

@@ -45,20 +45,19 @@ def today() -> dt.date:
 
 
 async def log_summary(
-    db: AsyncSession, case: Case, views: list[services.IncidentView] | None = None
+    db: AsyncSession,
+    case: Case,
+    views: list[services.IncidentView] | None = None,
+    *,
+    hearing_days: list[dt.date],
 ) -> LogSummary:
+    """The summary of the case's log. `hearing_days` (handed in by the page that shows it) shade their
+    weeks on the chart: intimidation often rises as a hearing nears."""
     views = views if views is not None else await services.incident_views(db, case.id)
-    # Hearings shade their weeks on the chart: intimidation often rises as a hearing nears.
-    from courtjourney.hearings import services as hearing_services
-    from courtjourney.hearings.forms import NOT_HAPPENING
-
-    hearings = [
-        h.sort_day for h in await hearing_services.hearings_for(db, case.id) if h.status not in NOT_HAPPENING
-    ]
     return LogSummary(
         verdict=await services.verify_case(db, case.id),
         count=len(views),
         recent=sorted(views, key=lambda v: v.occurred_from, reverse=True)[:RECENT],
-        chart=patterns.weekly_chart([v.local_day for v in views], today(), hearings),
+        chart=patterns.weekly_chart([v.local_day for v in views], today(), hearing_days),
         prompts=patterns.prompts([(v.local_day, v.kind) for v in views]),
     )

@@ -320,3 +320,17 @@ def test_an_incident_of_another_case_is_not_found_under_your_case(client: TestCl
     sign_in(client, world.outsider.email)
     assert client.get(f"/cases/{world.south_case}/incidents/{north}").status_code == 404
     assert client.get(f"/cases/{case}/incidents/{north}").status_code == 404
+
+
+def test_the_log_chart_and_the_case_page_shade_the_weeks_of_hearings_that_stand(
+    client: TestClient[Any], world: World) -> None:
+    """The hearing days are handed to the log's summary by each page that shows it."""
+    day = (dt.datetime.now(dt.UTC) - dt.timedelta(days=3)).date().isoformat()
+    made = client.post(f"/api/cases/{world.north_case}/hearings", headers=world.worker.auth, json={
+        "proceeding_id": str(world.north_proceeding), "hearing_type": "mention", "listing": "fixed", "date": day,
+        "start_time": "10:00", "court_name": "Northtown Crown Court", "court_town": "Northtown"})
+    assert made.status_code == 201, made.text
+    sign_in(client, world.worker.email)
+    for path in (f"/cases/{world.north_case}/incidents", f"/cases/{world.north_case}"):
+        page = client.get(path)
+        assert page.status_code == 200 and 'class="chart-hearing"' in page.text, path
