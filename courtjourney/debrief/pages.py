@@ -8,16 +8,13 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.accounts import audit
 from courtjourney.accounts.models import User
 from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case
-from courtjourney.cases.pages import Form, case_url, form_page, stage_label
-from courtjourney.debrief import forms, letter, rules, services, team
+from courtjourney.debrief import forms, letter, rules, services
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.errors import InputError
 from courtjourney.hearings import services as hearing_services
@@ -25,6 +22,7 @@ from courtjourney.hearings import story
 from courtjourney.i18n import get_locale
 from courtjourney.i18n import gettext as _
 from courtjourney.web.forms import clean
+from courtjourney.web.pages import Form, case_url, form_page
 
 LABELS = {
     "result": dict(rules.RESULTS),
@@ -454,29 +452,3 @@ class DebriefPages(Controller):
                 submit=_("Close the case"),
             )
         return Redirect(case_url(case, "?done=stage#journey"), status_code=303)
-
-
-class TeamPages(Controller):
-    include_in_schema = False
-
-    @get("/team")
-    async def team_page(self, db_session: AsyncSession, request: Request[User, Any, Any]) -> Template:
-        if not request.user.is_manager:
-            raise NotFoundException("Nothing was found at this address.")
-        view = await team.overview(db_session, request.user)
-        for case_id in view.case_ids:
-            audit.record(
-                db_session, "case.listed", actor_id=request.user.id, case_id=case_id, connection=request
-            )
-        return Template(
-            template_name="team.html",
-            context={
-                "user": request.user,
-                "title": _("Your team's cases"),
-                "nav": "team",
-                "view": view,
-                "stage_label": stage_label,
-                "label": label,
-                "today": dt.date.today(),
-            },
-        )

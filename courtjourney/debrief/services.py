@@ -453,7 +453,7 @@ async def close_case(
     label = dict(forms.CLOSING_REASONS)[values["reason_kind"]]
     reason = values.get("reason") or _(label)
     closed_on = values["closed_on"]
-    await cases.move_stage(db, case, user, Stage.CLOSED.value, reason, connection=connection)
+    await cases.move_stage(db, audit.Actor.of(user, connection), case, Stage.CLOSED.value, reason)
     closure = Closure(
         case_id=case.id,
         reason_kind=values["reason_kind"],

@@ -19,7 +19,8 @@ from courtjourney.accounts.models import User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case, FamilyMember
-from courtjourney.cases.pages import Form, case_url, form_page, simple_form
+from courtjourney.cases.pages import simple_form
+from courtjourney.web.pages import Form, case_url, form_page
 from courtjourney.db.base import utcnow
 from courtjourney.documents import store
 from courtjourney.errors import InputError

@@ -16,7 +16,7 @@ from courtjourney.accounts.models import User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import services as cases
 from courtjourney.cases.models import Case
-from courtjourney.cases.pages import Form, case_url
+from courtjourney.web.pages import Form, case_url
 from courtjourney.db.base import utcnow
 from courtjourney.errors import InputError
 from courtjourney.i18n import gettext as _
