@@ -45,6 +45,7 @@ def configure(tmp: Path) -> Any:
 
 async def make_case(db: Any, n_hearings: int, n_incidents: int) -> tuple[Any, Any, Any]:
     from courtjourney.accounts import services as accounts
+    from courtjourney.accounts.audit import Actor
     from courtjourney.cases import services as cases
     from courtjourney.hearings import services as hearings
     from courtjourney.accounts.audit import Actor
@@ -53,10 +54,10 @@ async def make_case(db: Any, n_hearings: int, n_incidents: int) -> tuple[Any, An
     team = await accounts.get_or_create_team(db, "Bench Hub")
     worker = await accounts.create_user(db, email="bench@example.org", full_name="Bench Worker", password="bench-password-1",
                                         role="worker", team=team)
-    case = await cases.open_case(db, worker, {"child_name": "Bench Child", "child_birth_date": dt.date(2012, 5, 1)})
-    parent = await cases.add_family_member(db, case, worker, {"name": "Bench Parent", "relationship_to_child": "mother",
+    case = await cases.open_case(db, Actor.of(worker), {"child_name": "Bench Child", "child_birth_date": dt.date(2012, 5, 1)})
+    parent = await cases.add_family_member(db, Actor.of(worker), case, {"name": "Bench Parent", "relationship_to_child": "mother",
                                                               "preferred_language": "en", "is_witness": True})
-    await cases.add_consent(db, case, worker, {"organisation": "Witness Service", "purpose": "Court support",
+    await cases.add_consent(db, Actor.of(worker), case, {"organisation": "Witness Service", "purpose": "Court support",
                                                "given_by": "Bench Parent", "given_on": dt.date(2026, 1, 5)})
     court = {"court_name": "Benchtown Crown Court", "court_town": "Benchtown", "court_address": "1 Bench Row, Benchtown"}
     proceeding = await hearings.add_proceeding(db, case, worker, {**court, "court_type": "crown", "status": "active"})

@@ -23,12 +23,13 @@ from courtjourney import __version__, i18n
 from courtjourney.accounts.audit import provide_actor
 from courtjourney.accounts.auth import AuthenticationMiddleware
 from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
+from courtjourney.caseload.pages import CaseloadPages
 from courtjourney.cases.access import case_access_guard, provide_case
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.debrief.api import DebriefApi
-from courtjourney.debrief.pages import DebriefPages, TeamPages
+from courtjourney.debrief.pages import DebriefPages
 from courtjourney.documents.routes import DocumentApi, DocumentPages, shared_download
 from courtjourney.glossary.api import GlossaryApi
 from courtjourney.glossary.pages import GlossaryPages, LocalEntryPages
@@ -51,6 +52,7 @@ TEMPLATE_DIRS = [
     PACKAGE / "threats" / "templates",
     PACKAGE / "glossary" / "templates",
     PACKAGE / "debrief" / "templates",
+    PACKAGE / "caseload" / "templates",
 ]
 
 
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountPages,
             AdminPages,
             AccountApi,
+            CaseloadPages,
             CasePages,
             CaseApi,
             HearingPages,
@@ -93,7 +96,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HearingDocumentsApi,
             UpcomingApi,
             DebriefPages,
-            TeamPages,
             DebriefApi,
             calendar_feed,
             DocumentPages,

@@ -101,13 +101,16 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
         steps = len(spec["path"])
         opened = dt.datetime.now(dt.UTC) - dt.timedelta(days=45 * (steps + 1))
         case = await cases.open_case(
-            db, owner, {"child_name": spec["child"], "child_birth_date": spec["born"]}, opened_at=opened
+            db,
+            Actor.of(owner),
+            {"child_name": spec["child"], "child_birth_date": spec["born"]},
+            opened_at=opened,
         )
         for name, relationship, language, witness in spec["family"]:
             await cases.add_family_member(
                 db,
+                Actor.of(owner),
                 case,
-                owner,
                 {
                     "name": name,
                     "relationship_to_child": relationship,
@@ -120,20 +123,20 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
         for role, name, organisation, phone in spec["contacts"]:
             await cases.add_contact(
                 db,
+                Actor.of(owner),
                 case,
-                owner,
                 {"role": role, "name": name, "organisation": organisation, "phone": phone, "email": None},
             )
         await cases.add_risk_assessment(
             db,
+            Actor.of(owner),
             case,
-            owner,
             {"level": spec["risk"], "assessed_on": today - dt.timedelta(days=30), "notes": None},
         )
         await cases.add_consent(
             db,
+            Actor.of(owner),
             case,
-            owner,
             {
                 "organisation": "Demo Constabulary",
                 "purpose": "Share what the family notices with the investigation team.",
@@ -145,9 +148,9 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
         for step, (stage, reason) in enumerate(spec["path"]):
             for task in await cases.tasks_for(db, case.id):
                 if task.done_at is None:
-                    await cases.update_task(db, case, task, owner, {"done": True})
+                    await cases.update_task(db, Actor.of(owner), case, task, {"done": True})
             at = dt.datetime.now(dt.UTC) - dt.timedelta(days=45 * (steps - step))
-            await cases.move_stage(db, case, owner, stage, reason, at=at)
+            await cases.move_stage(db, Actor.of(owner), case, stage, reason, at=at)
         made.append((case, owner))
     await add_demo_incidents(db, *made[0])
     token = await _demo_hearings(db, *made[0])
@@ -270,7 +273,7 @@ async def _demo_sentenced(db: AsyncSession, case: Case, worker: User) -> None:
 
 async def _demo_not_prosecuted(db: AsyncSession, case: Case, worker: User) -> None:
     """The second family (Welsh-speaking): the police decide on no further action; the right to review."""
-    await cases.move_stage(db, case, worker, "outcome", "The police decided on no further action.")
+    await cases.move_stage(db, Actor.of(worker), case, "outcome", "The police decided on no further action.")
     await debrief.add_outcome(
         db,
         Actor.of(worker),
@@ -392,8 +395,8 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
         await hearings.add_measure(db, case, worker, {"measure": measure, "status": status, "notes": notes})
     await cases.add_consent(
         db,
+        Actor.of(worker),
         case,
-        worker,
         {
             "organisation": "Citizens Advice Witness Service",
             "purpose": "Support at court for the trial: who is coming, needs, safety.",

@@ -251,6 +251,7 @@ async def build_world(db: AsyncSession) -> World:
     import datetime as dt
 
     from courtjourney.accounts import services as accounts
+    from courtjourney.accounts.audit import Actor
     from courtjourney.cases import services as cases
 
     north = await accounts.get_or_create_team(db, "North Hub")
@@ -267,10 +268,10 @@ async def build_world(db: AsyncSession) -> World:
     _, admin = await person("admin@example.org", "Adam Admin", "admin", None)
     outsider_user, outsider = await person("worker@south.example", "Sid South", "worker", south)
 
-    north_case = await cases.open_case(db, worker_user, {"child_name": "Nell Northfield", "child_birth_date": dt.date(2012, 4, 1)})
-    south_case = await cases.open_case(db, outsider_user, {"child_name": "Sky Southgate", "child_birth_date": None})
-    task = await cases.add_task(db, north_case, worker_user, {"title": "Phone the school", "due_on": None, "assigned_to_id": None})
-    consent = await cases.add_consent(db, north_case, worker_user, {
+    north_case = await cases.open_case(db, Actor.of(worker_user), {"child_name": "Nell Northfield", "child_birth_date": dt.date(2012, 4, 1)})
+    south_case = await cases.open_case(db, Actor.of(outsider_user), {"child_name": "Sky Southgate", "child_birth_date": None})
+    task = await cases.add_task(db, Actor.of(worker_user), north_case, {"title": "Phone the school", "due_on": None, "assigned_to_id": None})
+    consent = await cases.add_consent(db, Actor.of(worker_user), north_case, {
         "organisation": "North Police", "purpose": "Investigation", "given_by": "Parent", "given_on": dt.date(2026, 1, 5)})
     from courtjourney.accounts.audit import Actor
     from courtjourney.threats import services as threats
@@ -280,7 +281,7 @@ async def build_world(db: AsyncSession) -> World:
     evidence = await threats.add_evidence(db, Actor.of(worker_user), north_case, incident, "car.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
     from courtjourney.hearings import services as hearings
 
-    parent = await cases.add_family_member(db, north_case, worker_user, {
+    parent = await cases.add_family_member(db, Actor.of(worker_user), north_case, {
         "name": "Nora Northfield", "relationship_to_child": "mother", "preferred_language": "en", "is_witness": True})
     proceeding = await hearings.add_proceeding(db, north_case, worker_user, {
         "court_name": "Northtown Crown Court", "court_town": "Northtown", "court_address": "1 Court Street, Northtown NT1 1AA",

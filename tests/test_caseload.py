@@ -34,6 +34,7 @@ def statements_for(client: TestClient[Any], path: str) -> int:
 
 def open_cases(settings: Settings, world: World, how_many: int) -> None:
     """More cases for the worker, each with a stage move, a risk assessment and its playbook tasks."""
+    from courtjourney.accounts.audit import Actor
     from courtjourney.accounts.models import User
     from courtjourney.cases import services as cases
 
@@ -41,28 +42,30 @@ def open_cases(settings: Settings, world: World, how_many: int) -> None:
         worker = await db.get(User, world.worker.id)
         assert worker is not None
         for n in range(how_many):
-            case = await cases.open_case(db, worker, {"child_name": f"Child {n}", "child_birth_date": None})
-            await cases.move_stage(db, case, worker, "disclosure", None)
-            await cases.add_risk_assessment(db, case, worker, {"level": "medium", "assessed_on": dt.date(2026, 2, 1)})
+            case = await cases.open_case(db, Actor.of(worker), {"child_name": f"Child {n}", "child_birth_date": None})
+            await cases.move_stage(db, Actor.of(worker), case, "disclosure", None)
+            await cases.add_risk_assessment(db, Actor.of(worker), case, {"level": "medium", "assessed_on": dt.date(2026, 2, 1)})
 
     in_db(settings, work)
 
 
 def test_the_caseload_shows_each_cases_current_stage_and_newest_risk(client: TestClient[Any], world: World,
                                                                      settings: Settings) -> None:
+    from courtjourney.accounts.audit import Actor
     from courtjourney.accounts.models import User
     from courtjourney.cases import services as cases
+    from courtjourney.cases.models import Case
 
     async def work(db: AsyncSession) -> None:
         worker = await db.get(User, world.worker.id)
-        case = await cases.get_case(db, world.north_case)
+        case = await db.get(Case, world.north_case)
         assert worker is not None
-        await cases.move_stage(db, case, worker, "disclosure", None)
-        await cases.move_stage(db, case, worker, "investigation", None)
+        await cases.move_stage(db, Actor.of(worker), case, "disclosure", None)
+        await cases.move_stage(db, Actor.of(worker), case, "investigation", None)
         # Recorded out of order: the newest assessment is the latest date, and on one date the last recorded.
-        await cases.add_risk_assessment(db, case, worker, {"level": "low", "assessed_on": dt.date(2026, 3, 1)})
-        await cases.add_risk_assessment(db, case, worker, {"level": "high", "assessed_on": dt.date(2026, 1, 1)})
-        await cases.add_risk_assessment(db, case, worker, {"level": "medium", "assessed_on": dt.date(2026, 3, 1)})
+        await cases.add_risk_assessment(db, Actor.of(worker), case, {"level": "low", "assessed_on": dt.date(2026, 3, 1)})
+        await cases.add_risk_assessment(db, Actor.of(worker), case, {"level": "high", "assessed_on": dt.date(2026, 1, 1)})
+        await cases.add_risk_assessment(db, Actor.of(worker), case, {"level": "medium", "assessed_on": dt.date(2026, 3, 1)})
 
     in_db(settings, work)
     sign_in(client, world.worker.email)
@@ -85,6 +88,7 @@ def test_the_caseload_sends_as_many_statements_for_six_cases_as_for_one(client: 
 
 def test_a_manager_who_moves_team_still_sees_the_cases_they_are_assigned_to(client: TestClient[Any], world: World,
                                                                            settings: Settings) -> None:
+    from courtjourney.accounts.audit import Actor
     from courtjourney.accounts.models import User
     from courtjourney.cases import services as cases
 
@@ -92,7 +96,7 @@ def test_a_manager_who_moves_team_still_sees_the_cases_they_are_assigned_to(clie
         manager = await db.get(User, world.manager.id)
         south = await db.get(User, world.outsider.id)
         assert manager is not None and south is not None
-        kept = await cases.open_case(db, manager, {"child_name": "Kit Keptcase", "child_birth_date": None})  # North, assigned
+        kept = await cases.open_case(db, Actor.of(manager), {"child_name": "Kit Keptcase", "child_birth_date": None})  # North, assigned
         manager.team_id = south.team_id  # now manages South Hub
         return kept.id
 

@@ -37,11 +37,14 @@ class Who(Protocol):
     @property
     def id(self) -> UUID | None: ...
 
-    role: Any
-    team_id: UUID | None
+    @property
+    def role(self) -> Any: ...
+
+    @property
+    def team_id(self) -> UUID | None: ...
 
 
-def visible_cases(user: Who) -> Select[tuple[Case]]:
+def visible_cases(user: Who) -> Select[Case]:
     """A query for the cases `user` may see (the only way lists of cases are built)."""
     if user.role == Role.MANAGER.value and user.team_id is not None:
         # One IN over two indexed lists (assigned, and the team's). Written as `assigned OR team_id = ...`,

@@ -7,13 +7,15 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
-from litestar.exceptions import NotFoundException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
 from courtjourney.cases import forms, schemas, services
-from courtjourney.cases.models import Case
+from courtjourney.cases.models import Case, Consent, Task
+from courtjourney.db.rows import one_of_case
+from courtjourney.errors import NotFound
 from courtjourney.i18n import age_on
 from courtjourney.web.forms import clean
 from courtjourney.web.schemas import dump
@@ -34,8 +36,8 @@ async def case_out(db: AsyncSession, case: Case) -> schemas.CaseOut:
     )
 
 
-def task_out(task: Any) -> schemas.TaskOut:
-    return dump(schemas.TaskOut, task)  # type: ignore[return-value]
+def task_out(task: Task) -> schemas.TaskOut:
+    return dump(schemas.TaskOut, task)
 
 
 class CaseApi(Controller):
@@ -43,14 +45,10 @@ class CaseApi(Controller):
     tags = ["Cases"]
 
     @get("/", summary="List the cases you may see")
-    async def list_cases(
-        self, db_session: AsyncSession, request: Request[User, Any, Any]
-    ) -> list[schemas.CaseSummary]:
-        rows = await services.caseload(db_session, request.user)
+    async def list_cases(self, db_session: AsyncSession, actor: Actor) -> list[schemas.CaseSummary]:
+        rows = await services.caseload(db_session, actor)
         for row in rows:
-            audit.record(
-                db_session, "case.listed", actor_id=request.user.id, case_id=row.case.id, connection=request
-            )
+            audit.record(db_session, "case.listed", actor, case_id=row.case.id)
         return [
             schemas.CaseSummary(
                 id=r.case.id,
@@ -65,35 +63,28 @@ class CaseApi(Controller):
 
     @post("/", summary="Open a case", status_code=201)
     async def open_case(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], data: schemas.NewCase
+        self, db_session: AsyncSession, actor: Actor, data: schemas.NewCase
     ) -> schemas.CaseOut:
         values = clean(forms.NEW_CASE, data.to_dict())
-        case = await services.open_case(db_session, request.user, values, connection=request)
+        case = await services.open_case(db_session, actor, values)
         await db_session.refresh(case, ["workers"])
         return await case_out(db_session, case)
 
     @get("/{case_id:uuid}", summary="One case")
-    async def get_case(self, db_session: AsyncSession, case_id: UUID) -> schemas.CaseOut:
-        return await case_out(db_session, await services.get_case(db_session, case_id))
+    async def get_case(self, db_session: AsyncSession, case: Case) -> schemas.CaseOut:
+        return await case_out(db_session, case)
 
     @get("/{case_id:uuid}/stage-moves", summary="The case's journey so far")
     async def list_moves(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.StageMoveOut]:
-        return [dump(schemas.StageMoveOut, m) for m in await services.stage_history(db_session, case_id)]  # type: ignore[misc]
+        return [dump(schemas.StageMoveOut, m) for m in await services.stage_history(db_session, case_id)]
 
     @post("/{case_id:uuid}/stage-moves", summary="Move the case to another stage", status_code=201)
     async def move(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        data: schemas.StageMoveIn,
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.StageMoveIn
     ) -> schemas.StageMoveOut:
         values = clean(forms.MOVE_STAGE, data.to_dict())
-        case = await services.get_case(db_session, case_id)
-        row = await services.move_stage(
-            db_session, case, request.user, values["to_stage"], values.get("reason"), connection=request
-        )
-        return dump(schemas.StageMoveOut, row)  # type: ignore[return-value]
+        row = await services.move_stage(db_session, actor, case, values["to_stage"], values.get("reason"))
+        return dump(schemas.StageMoveOut, row)
 
     @get("/{case_id:uuid}/tasks", summary="The case's tasks")
     async def list_tasks(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.TaskOut]:
@@ -101,81 +92,57 @@ class CaseApi(Controller):
 
     @post("/{case_id:uuid}/tasks", summary="Add a task", status_code=201)
     async def add_task(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: schemas.NewTask
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.NewTask
     ) -> schemas.TaskOut:
         values = clean(
             forms.NEW_TASK, {k: (str(v) if isinstance(v, UUID) else v) for k, v in data.to_dict().items()}
         )
-        case = await services.get_case(db_session, case_id)
-        return task_out(await services.add_task(db_session, case, request.user, values, connection=request))
+        return task_out(await services.add_task(db_session, actor, case, values))
 
     @patch("/{case_id:uuid}/tasks/{task_id:uuid}", summary="Change a task: tick it, date it, assign it")
     async def update_task(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        task_id: UUID,
-        data: schemas.TaskUpdate,
+        self, db_session: AsyncSession, actor: Actor, case: Case, task_id: UUID, data: schemas.TaskUpdate
     ) -> schemas.TaskOut:
         raw = {k: (str(v) if isinstance(v, UUID) else v) for k, v in data.to_dict().items()}
         values = clean(forms.UPDATE_TASK, raw, partial=True)
-        case = await services.get_case(db_session, case_id)
-        task = await services.get_task(db_session, case, task_id)
-        return task_out(
-            await services.update_task(db_session, case, task, request.user, values, connection=request)
-        )
+        task = await one_of_case(db_session, Task, case.id, task_id, "task")
+        return task_out(await services.update_task(db_session, actor, case, task, values))
 
     @get("/{case_id:uuid}/family-members", summary="The child's family members")
     async def list_family(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.FamilyMemberOut]:
-        return [dump(schemas.FamilyMemberOut, m) for m in await services.family_for(db_session, case_id)]  # type: ignore[misc]
+        return [dump(schemas.FamilyMemberOut, m) for m in await services.family_for(db_session, case_id)]
 
     @post("/{case_id:uuid}/family-members", summary="Add a family member", status_code=201)
     async def add_family(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        data: schemas.NewFamilyMember,
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.NewFamilyMember
     ) -> schemas.FamilyMemberOut:
         values = clean(forms.FAMILY, data.to_dict())
-        case = await services.get_case(db_session, case_id)
-        member = await services.add_family_member(db_session, case, request.user, values, connection=request)
-        return dump(schemas.FamilyMemberOut, member)  # type: ignore[return-value]
+        member = await services.add_family_member(db_session, actor, case, values)
+        return dump(schemas.FamilyMemberOut, member)
 
     @get("/{case_id:uuid}/contacts", summary="Professionals around the family")
     async def list_contacts(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.ContactOut]:
-        return [dump(schemas.ContactOut, c) for c in await services.contacts_for(db_session, case_id)]  # type: ignore[misc]
+        return [dump(schemas.ContactOut, c) for c in await services.contacts_for(db_session, case_id)]
 
     @post("/{case_id:uuid}/contacts", summary="Add a key contact", status_code=201)
     async def add_contact(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        data: schemas.NewContact,
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.NewContact
     ) -> schemas.ContactOut:
         values = clean(forms.CONTACT, data.to_dict())
-        case = await services.get_case(db_session, case_id)
-        contact = await services.add_contact(db_session, case, request.user, values, connection=request)
-        return dump(schemas.ContactOut, contact)  # type: ignore[return-value]
+        contact = await services.add_contact(db_session, actor, case, values)
+        return dump(schemas.ContactOut, contact)
 
     @get("/{case_id:uuid}/consents", summary="Consent to share records")
     async def list_consents(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.ConsentOut]:
-        return [dump(schemas.ConsentOut, c) for c in await services.consents_for(db_session, case_id)]  # type: ignore[misc]
+        return [dump(schemas.ConsentOut, c) for c in await services.consents_for(db_session, case_id)]
 
     @post("/{case_id:uuid}/consents", summary="Record consent", status_code=201)
     async def add_consent(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        data: schemas.NewConsent,
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.NewConsent
     ) -> schemas.ConsentOut:
         values = clean(forms.CONSENT, data.to_dict())
-        case = await services.get_case(db_session, case_id)
-        consent = await services.add_consent(db_session, case, request.user, values, connection=request)
-        return dump(schemas.ConsentOut, consent)  # type: ignore[return-value]
+        consent = await services.add_consent(db_session, actor, case, values)
+        return dump(schemas.ConsentOut, consent)
 
     @post(
         "/{case_id:uuid}/consents/{consent_id:uuid}/withdrawal",
@@ -185,50 +152,37 @@ class CaseApi(Controller):
     async def withdraw_consent(
         self,
         db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         consent_id: UUID,
         data: schemas.ConsentWithdrawal,
     ) -> schemas.ConsentOut:
         values = clean(forms.WITHDRAW_CONSENT, data.to_dict())
-        case = await services.get_case(db_session, case_id)
-        consent = await services.get_consent(db_session, case, consent_id)
-        consent = await services.withdraw_consent(
-            db_session, case, consent, request.user, values["withdrawn_on"], connection=request
-        )
-        return dump(schemas.ConsentOut, consent)  # type: ignore[return-value]
+        consent = await one_of_case(db_session, Consent, case.id, consent_id, "consent record")
+        consent = await services.withdraw_consent(db_session, actor, case, consent, values)
+        return dump(schemas.ConsentOut, consent)
 
     @get("/{case_id:uuid}/risk-assessments", summary="Risk threshold assessments, newest first")
     async def list_risk(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.RiskAssessmentOut]:
-        return [dump(schemas.RiskAssessmentOut, r) for r in await services.risk_history(db_session, case_id)]  # type: ignore[misc]
+        return [dump(schemas.RiskAssessmentOut, r) for r in await services.risk_history(db_session, case_id)]
 
     @post("/{case_id:uuid}/risk-assessments", summary="Record a risk threshold assessment", status_code=201)
     async def add_risk(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        data: schemas.NewRiskAssessment,
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.NewRiskAssessment
     ) -> schemas.RiskAssessmentOut:
         values = clean(forms.RISK, data.to_dict())
-        case = await services.get_case(db_session, case_id)
-        row = await services.add_risk_assessment(db_session, case, request.user, values, connection=request)
-        return dump(schemas.RiskAssessmentOut, row)  # type: ignore[return-value]
+        row = await services.add_risk_assessment(db_session, actor, case, values)
+        return dump(schemas.RiskAssessmentOut, row)
 
     @post("/{case_id:uuid}/workers", summary="Assign a colleague from the case's team", status_code=201)
     async def assign(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        data: schemas.WorkerAssignment,
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.WorkerAssignment
     ) -> list[UUID]:
         values = clean(
             forms.ASSIGN_WORKER,
             {k: (str(v) if isinstance(v, UUID) else v) for k, v in data.to_dict().items()},
         )
-        case = await services.get_case(db_session, case_id)
-        await services.assign_worker(db_session, case, request.user, values["worker_id"], connection=request)
+        await services.assign_worker(db_session, actor, case, values)
         return [w.id for w in await services.workers_for(db_session, case.id)]
 
     @get("/{case_id:uuid}/audit", summary="Who read or changed this case (managers only)")
@@ -236,6 +190,6 @@ class CaseApi(Controller):
         self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
     ) -> list[schemas.AuditEventOut]:
         if not request.user.is_manager:
-            raise NotFoundException("Nothing was found at this address.")
+            raise NotFound("Nothing was found at this address.")
         events = await audit.trail_for_case(db_session, case_id)
-        return [dump(schemas.AuditEventOut, e, at=e.created_at) for e in events]  # type: ignore[misc]
+        return [dump(schemas.AuditEventOut, e, at=e.created_at) for e in events]

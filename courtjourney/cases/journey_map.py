@@ -1,13 +1,13 @@
 """Lay out the journey map: each stage done, current or ahead, with the date it was reached.
 
-Pure: takes the stage history, gives positions for the SVG in cases/templates/_journey.html.
+Pure: takes the stage history, gives positions for the SVG in caseload/templates/_journey.html (the case page).
 The map is drawn top to bottom so it reads the same on a phone and a desk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from courtjourney.cases.journey import STAGE_LABELS, STAGES, Stage
@@ -32,7 +32,7 @@ class JourneyMap:
     current: Stage
 
 
-def lay_out(history: Sequence[tuple[str, dt.datetime]], gettext) -> JourneyMap:  # type: ignore[no-untyped-def]
+def lay_out(history: Sequence[tuple[str, dt.datetime]], gettext: Callable[[str], str]) -> JourneyMap:
     """`history` is (to_stage, moved_at) oldest first. A stage is 'done' if it was left behind:
     after a move back (a retrial), later stages count as ahead again, as they are for the family."""
     current = Stage(history[-1][0]) if history else STAGES[0]

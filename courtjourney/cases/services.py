@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import Role, User
 from courtjourney.cases import forms
-from courtjourney.cases.access import visible_cases
+from courtjourney.cases.access import Who, visible_cases
 from courtjourney.cases.journey import (
     FIRST_STAGE,
     MoveKind,
@@ -54,15 +55,14 @@ async def _next_reference(db: AsyncSession, year: int) -> str:
 
 async def open_case(
     db: AsyncSession,
-    user: User,
+    actor: Actor,
     values: dict[str, Any],
     *,
-    connection: Any = None,
     today: dt.date | None = None,
     opened_at: dt.datetime | None = None,
 ) -> Case:
     """Open a case at the first stage, with its playbook tasks, assigned to whoever opened it."""
-    if user.team_id is None:
+    if actor.team_id is None:
         raise InputError(
             {"team": _("Your account is not in a team yet, so it cannot open cases. Ask an admin.")}
         )
@@ -76,10 +76,10 @@ async def open_case(
             async with db.begin_nested():
                 case = Case(
                     reference=reference,
-                    team_id=user.team_id,
+                    team_id=actor.team_id,
                     child_name=values["child_name"],
                     child_birth_date=birth.isoformat() if birth else None,
-                    created_by_id=user.id,
+                    created_by_id=actor.id,
                 )
                 db.add(case)
                 await db.flush()
@@ -88,15 +88,17 @@ async def open_case(
             # Someone else took this reference at the same moment: count again.
             if attempt == 4:
                 raise
-    db.add(CaseWorker(case_id=case.id, user_id=user.id))
-    await _record_move(db, case, None, FIRST_STAGE, MoveKind.START, user, None, opened_at)
-    audit.record(db, "case.opened", actor_id=user.id, case_id=case.id, target=case, connection=connection)
+    db.add(CaseWorker(case_id=case.id, user_id=actor.id))
+    await _record_move(db, case, None, FIRST_STAGE, MoveKind.START, actor, None, opened_at)
+    audit.record(db, "case.opened", actor, case_id=case.id, target=case)
     await db.flush()
     return case
 
 
 async def get_case(db: AsyncSession, case_id: UUID) -> Case:
-    """Load a case the access guard has already cleared for this request."""
+    """Load a case the access guard has already cleared (the old way: handlers are handed `case` now).
+
+    Kept only while other parts' handlers still call it; delete it with their last use."""
     case = await db.get(Case, case_id)
     if case is None:  # the guard has checked; this only happens if it was removed meanwhile
         raise CaseNotFound()
@@ -104,7 +106,8 @@ async def get_case(db: AsyncSession, case_id: UUID) -> Case:
 
 
 async def _part_of_case(db: AsyncSession, model: type[M], case: Case, row_id: UUID, what: str) -> M:
-    """A row that belongs to this case, or 404 (being replaced by db.rows.one_of_case)."""
+    """A row that belongs to this case, or 404: the old name of db.rows.one_of_case, kept only while
+    hearings and debrief still call it; delete it with their last use."""
     return await one_of_case(db, model, case.id, row_id, what)
 
 
@@ -131,7 +134,7 @@ async def _record_move(
     from_stage: Stage | None,
     to_stage: Stage,
     kind: MoveKind,
-    user: User,
+    actor: Actor,
     reason: str | None,
     at: dt.datetime | None = None,
 ) -> StageMove:
@@ -141,7 +144,7 @@ async def _record_move(
         to_stage=to_stage.value,
         kind=kind.value,
         moved_at=at or utcnow(),
-        moved_by_id=user.id,
+        moved_by_id=actor.id,
         reason=reason or None,
     )
     db.add(move)
@@ -176,12 +179,11 @@ async def _add_playbook_tasks(db: AsyncSession, case: Case, stage: Stage) -> Non
 
 async def move_stage(
     db: AsyncSession,
+    actor: Actor,
     case: Case,
-    user: User,
     to_stage: str,
     reason: str | None,
     *,
-    connection: Any = None,
     at: dt.datetime | None = None,
 ) -> StageMove:
     """Move the case to `to_stage` if the journey allows it; raise InputError saying why not."""
@@ -199,9 +201,9 @@ async def move_stage(
         raise InputError({refused.field: _(refused.message)}) from None
     if at is not None and at > utcnow():
         raise InputError({"moved_at": _("A move cannot be dated in the future.")})
-    row = await _record_move(db, case, here, target, move.kind, user, (reason or "").strip() or None, at)
+    row = await _record_move(db, case, here, target, move.kind, actor, (reason or "").strip() or None, at)
     await db.flush()
-    audit.record(db, "case.stage_moved", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    audit.record(db, "case.stage_moved", actor, case_id=case.id, target=row)
     return row
 
 
@@ -219,10 +221,6 @@ async def tasks_for(db: AsyncSession, case_id: UUID) -> list[Task]:
     return list(rows)
 
 
-async def get_task(db: AsyncSession, case: Case, task_id: UUID) -> Task:
-    return await _part_of_case(db, Task, case, task_id, "task")
-
-
 async def _check_assignee(db: AsyncSession, case: Case, user_id: UUID | None) -> None:
     if user_id is None:
         return
@@ -233,9 +231,7 @@ async def _check_assignee(db: AsyncSession, case: Case, user_id: UUID | None) ->
         raise InputError({"assigned_to_id": _("Choose someone who works on this case.")})
 
 
-async def add_task(
-    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
-) -> Task:
+async def add_task(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> Task:
     await _check_assignee(db, case, values.get("assigned_to_id"))
     task = Task(
         case_id=case.id,
@@ -247,13 +243,11 @@ async def add_task(
     )
     db.add(task)
     await db.flush()
-    audit.record(db, "task.added", actor_id=user.id, case_id=case.id, target=task, connection=connection)
+    audit.record(db, "task.added", actor, case_id=case.id, target=task)
     return task
 
 
-async def update_task(
-    db: AsyncSession, case: Case, task: Task, user: User, values: dict[str, Any], *, connection: Any = None
-) -> Task:
+async def update_task(db: AsyncSession, actor: Actor, case: Case, task: Task, values: dict[str, Any]) -> Task:
     if "assigned_to_id" in values:
         await _check_assignee(db, case, values["assigned_to_id"])
         task.assigned_to_id = values["assigned_to_id"]
@@ -264,11 +258,11 @@ async def update_task(
         task.due_on = values["due_on"]
     if "done" in values:
         if values["done"] and task.done_at is None:
-            task.done_at, task.done_by_id = utcnow(), user.id
+            task.done_at, task.done_by_id = utcnow(), actor.id
         elif not values["done"]:
             task.done_at, task.done_by_id = None, None
     await db.flush()
-    audit.record(db, "task.changed", actor_id=user.id, case_id=case.id, target=task, connection=connection)
+    audit.record(db, "task.changed", actor, case_id=case.id, target=task)
     return task
 
 
@@ -284,13 +278,13 @@ async def family_for(db: AsyncSession, case_id: UUID) -> list[FamilyMember]:
 
 
 async def add_family_member(
-    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+    db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]
 ) -> FamilyMember:
     member = FamilyMember(case_id=case.id, **{k: values.get(k) for k in forms.FAMILY_KEYS})
     member.is_witness = bool(values.get("is_witness"))
     db.add(member)
     await db.flush()
-    audit.record(db, "family.added", actor_id=user.id, case_id=case.id, target=member, connection=connection)
+    audit.record(db, "family.added", actor, case_id=case.id, target=member)
     return member
 
 
@@ -300,9 +294,7 @@ async def contacts_for(db: AsyncSession, case_id: UUID) -> list[Contact]:
     )
 
 
-async def add_contact(
-    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
-) -> Contact:
+async def add_contact(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> Contact:
     if not values.get("phone") and not values.get("email"):
         raise InputError(
             {"phone": _("Enter a phone number or an email address, so the family's worker can reach them.")}
@@ -310,9 +302,7 @@ async def add_contact(
     contact = Contact(case_id=case.id, **{k: values.get(k) for k in forms.CONTACT_KEYS})
     db.add(contact)
     await db.flush()
-    audit.record(
-        db, "contact.added", actor_id=user.id, case_id=case.id, target=contact, connection=connection
-    )
+    audit.record(db, "contact.added", actor, case_id=case.id, target=contact)
     return contact
 
 
@@ -324,40 +314,25 @@ async def consents_for(db: AsyncSession, case_id: UUID) -> list[Consent]:
     )
 
 
-async def add_consent(
-    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
-) -> Consent:
+async def add_consent(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> Consent:
     consent = Consent(case_id=case.id, **{k: values.get(k) for k in forms.CONSENT_KEYS})
     db.add(consent)
     await db.flush()
-    audit.record(
-        db, "consent.recorded", actor_id=user.id, case_id=case.id, target=consent, connection=connection
-    )
+    audit.record(db, "consent.recorded", actor, case_id=case.id, target=consent)
     return consent
 
 
-async def get_consent(db: AsyncSession, case: Case, consent_id: UUID) -> Consent:
-    return await _part_of_case(db, Consent, case, consent_id, "consent record")
-
-
 async def withdraw_consent(
-    db: AsyncSession,
-    case: Case,
-    consent: Consent,
-    user: User,
-    withdrawn_on: dt.date,
-    *,
-    connection: Any = None,
+    db: AsyncSession, actor: Actor, case: Case, consent: Consent, values: dict[str, Any]
 ) -> Consent:
+    withdrawn_on: dt.date = values["withdrawn_on"]
     if consent.withdrawn_on is not None:
         raise InputError({"withdrawn_on": _("This consent was already withdrawn.")})
     if withdrawn_on < consent.given_on:
         raise InputError({"withdrawn_on": _("Consent cannot be withdrawn before the day it was given.")})
     consent.withdrawn_on = withdrawn_on
     await db.flush()
-    audit.record(
-        db, "consent.withdrawn", actor_id=user.id, case_id=case.id, target=consent, connection=connection
-    )
+    audit.record(db, "consent.withdrawn", actor, case_id=case.id, target=consent)
     return consent
 
 
@@ -372,18 +347,18 @@ async def risk_history(db: AsyncSession, case_id: UUID) -> list[RiskAssessment]:
 
 
 async def add_risk_assessment(
-    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+    db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]
 ) -> RiskAssessment:
     row = RiskAssessment(
         case_id=case.id,
         level=values["level"],
         assessed_on=values["assessed_on"],
-        assessed_by_id=user.id,
+        assessed_by_id=actor.id,
         notes=values.get("notes"),
     )
     db.add(row)
     await db.flush()
-    audit.record(db, "risk.assessed", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    audit.record(db, "risk.assessed", actor, case_id=case.id, target=row)
     return row
 
 
@@ -398,10 +373,9 @@ async def workers_for(db: AsyncSession, case_id: UUID) -> list[User]:
     )
 
 
-async def assign_worker(
-    db: AsyncSession, case: Case, user: User, worker_id: UUID, *, connection: Any = None
-) -> CaseWorker:
+async def assign_worker(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> CaseWorker:
     """Managers (and workers on the case) can add a colleague from the case's own team."""
+    worker_id: UUID = values["worker_id"]
     worker = await db.get(User, worker_id)
     if worker is None or not worker.is_active or worker.team_id != case.team_id:
         raise InputError({"worker_id": _("Choose an active colleague from this case's team.")})
@@ -413,9 +387,7 @@ async def assign_worker(
     link = CaseWorker(case_id=case.id, user_id=worker_id)
     db.add(link)
     await db.flush()
-    audit.record(
-        db, "case.worker_assigned", actor_id=user.id, case_id=case.id, target=link, connection=connection
-    )
+    audit.record(db, "case.worker_assigned", actor, case_id=case.id, target=link)
     return link
 
 
@@ -440,9 +412,9 @@ class CaseloadRow:
     next_task: Task | None
 
 
-async def caseload(db: AsyncSession, user: User) -> list[CaseloadRow]:
-    """Every case the user may see, with its stage, current risk and next due task, in few queries."""
-    cases = list(await db.scalars(visible_cases(user).order_by(Case.reference)))
+async def caseload(db: AsyncSession, who: Who) -> list[CaseloadRow]:
+    """Every case `who` may see, with its stage, current risk and next due task, in few queries."""
+    cases = list(await db.scalars(visible_cases(who).order_by(Case.reference)))
     if not cases:
         return []
     ids = [c.id for c in cases]

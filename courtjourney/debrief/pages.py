@@ -8,18 +8,15 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.accounts import audit
 from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
 from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case
-from courtjourney.cases.pages import stage_label
 from courtjourney.db.rows import one_of_case
-from courtjourney.debrief import forms, letter, rules, services, team
+from courtjourney.debrief import forms, letter, rules, services
 from courtjourney.debrief.models import Outcome, PlanItem, PlanReview
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.errors import InputError
@@ -392,30 +389,4 @@ class DebriefPages(Controller):
             intro=closing_intro(),
             save=lambda values: services.close_case(db_session, actor, case, values),
             done=case_url(case, "?done=stage#journey"),
-        )
-
-
-class TeamPages(Controller):
-    include_in_schema = False
-
-    @get("/team")
-    async def team_page(self, db_session: AsyncSession, request: Request[User, Any, Any]) -> Template:
-        if not request.user.is_manager:
-            raise NotFoundException("Nothing was found at this address.")
-        view = await team.overview(db_session, request.user)
-        for case_id in view.case_ids:
-            audit.record(
-                db_session, "case.listed", actor_id=request.user.id, case_id=case_id, connection=request
-            )
-        return Template(
-            template_name="team.html",
-            context={
-                "user": request.user,
-                "title": _("Your team's cases"),
-                "nav": "team",
-                "view": view,
-                "stage_label": stage_label,
-                "label": label,
-                "today": dt.date.today(),
-            },
         )

@@ -418,8 +418,7 @@ async def close_case(db: AsyncSession, actor: Actor, case: Case, values: dict[st
     label = dict(forms.CLOSING_REASONS)[values["reason_kind"]]
     reason = values.get("reason") or _(label)
     closed_on = values["closed_on"]
-    user, connection = as_user_and_connection(actor)
-    await cases.move_stage(db, case, user, Stage.CLOSED.value, reason, connection=connection)
+    await cases.move_stage(db, actor, case, Stage.CLOSED.value, reason)
     closure = Closure(
         case_id=case.id,
         reason_kind=values["reason_kind"],

@@ -19,7 +19,7 @@ from courtjourney.accounts.models import User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case, FamilyMember
-from courtjourney.cases.pages import Form, case_url, form_page, simple_form
+from courtjourney.cases.pages import simple_form
 from courtjourney.db.base import utcnow
 from courtjourney.documents import store
 from courtjourney.errors import InputError
@@ -28,6 +28,7 @@ from courtjourney.hearings.models import CalendarSubscription, Hearing
 from courtjourney.i18n import gettext as _
 from courtjourney.settings import get_settings
 from courtjourney.web.forms import Field, clean
+from courtjourney.web.pages import Form, case_url, form_page
 
 ICS_MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types
 

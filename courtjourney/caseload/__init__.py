@@ -1,0 +1,2 @@
+"""The pages that look across parts: the caseload, the case page and the team page, drawn from the
+parts' panels."""

@@ -1,0 +1,110 @@
+"""The pages that look across parts, each drawn from the panels the parts offer (their panels.py):
+the caseload ("/"), the case page ("/cases/{case_id}") and the manager's team page ("/team")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from courtjourney.accounts import audit
+from courtjourney.accounts.audit import Actor
+from courtjourney.accounts.models import User
+from courtjourney.caseload import team
+from courtjourney.cases import panels as cases
+from courtjourney.cases import services as case_services
+from courtjourney.cases.models import Case
+from courtjourney.cases.words import stage_label
+from courtjourney.debrief import panels as debrief
+from courtjourney.errors import NotFound
+from courtjourney.hearings import panels as hearings
+from courtjourney.i18n import age_on
+from courtjourney.i18n import gettext as _
+from courtjourney.threats import panels as threats
+
+#: Each case's card on the caseload, from every part that adds to it, in the order the card reads:
+#: (db, the cases' ids, today) -> the template's context for it.
+CASELOAD_PANELS = (hearings.caseload_panel, debrief.caseload_panel)
+
+
+async def case_page_panels(db: AsyncSession, case: Case, today: dt.date) -> dict[str, Any]:
+    """The case page's sections, in the order the page shows them: the case and its journey, its hearings,
+    its incident log, then (from cases again) its tasks, family, contacts, consent, risk and workers.
+    The incident chart shades the hearing days, which the hearings panel gives and this hands on."""
+    own = await cases.case_panel(db, case, today)
+    court = await hearings.case_panel(db, case)
+    incidents = await threats.case_panel(db, case, hearing_days=hearings.hearing_days(court["hearings"]))
+    return {**own, **court, **incidents}
+
+
+class CaseloadPages(Controller):
+    include_in_schema = False
+
+    @get("/", name="caseload")
+    async def caseload(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
+    ) -> Template:
+        rows = await case_services.caseload(db_session, actor)
+        for row in rows:
+            audit.record(db_session, "case.listed", actor, case_id=row.case.id)
+        today = dt.date.today()
+        ids = [r.case.id for r in rows]
+        context: dict[str, Any] = {}
+        for panel in CASELOAD_PANELS:
+            context.update(await panel(db_session, ids, today))
+        return Template(
+            template_name="caseload.html",
+            context={
+                "user": request.user,
+                "title": _("My caseload"),
+                "nav": "caseload",
+                "rows": rows,
+                "today": today,
+                "age_on": age_on,
+                **cases.caseload_panel(),
+                **context,
+            },
+        )
+
+    @get("/cases/{case_id:uuid}")
+    async def case_page(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
+    ) -> Template:
+        today = dt.date.today()
+        return Template(
+            template_name="case.html",
+            context={
+                "user": request.user,
+                "title": f"{case.reference}: {case.child_name}",
+                "case": case,
+                "today": today,
+                "breadcrumbs": [("/", _("My caseload"))],
+                "flash": request.query_params.get("done") and _("Saved."),
+                **await case_page_panels(db_session, case, today),
+            },
+        )
+
+    @get("/team")
+    async def team_page(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
+    ) -> Template:
+        if not request.user.is_manager:
+            raise NotFound("Nothing was found at this address.")
+        view = await team.overview(db_session, actor)
+        for case_id in view.case_ids:
+            audit.record(db_session, "case.listed", actor, case_id=case_id)
+        return Template(
+            template_name="team.html",
+            context={
+                "user": request.user,
+                "title": _("Your team's cases"),
+                "nav": "team",
+                "view": view,
+                "stage_label": stage_label,
+                **debrief.team_words(),
+                "today": dt.date.today(),
+            },
+        )

@@ -1,0 +1,99 @@
+"""The manager's view across the team: cases by stage and time there, hearings that needed a witness,
+outcomes, and overdue deadlines and reviews. Tables, and simple bar charts drawn as SVG on the server.
+
+Drawn from the parts' panels, top to bottom as the page shows them: cases by stage (cases), the trials
+and recorded cross-examinations so far, the outcomes and what is overdue (debrief)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from html import escape
+from uuid import UUID
+
+from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from courtjourney.cases import panels as cases
+from courtjourney.cases.access import Who, visible_cases
+from courtjourney.cases.models import Case
+from courtjourney.debrief import panels as debrief
+from courtjourney.hearings.models import Hearing
+from courtjourney.i18n import LONDON
+from courtjourney.i18n import gettext as _
+
+
+@dataclass
+class TeamView:
+    rows: list[cases.CaseRow] = field(default_factory=list)
+    by_stage: list[tuple[str, int, int]] = field(default_factory=list)  # label, cases, average days
+    hearings: list[tuple[Case, Hearing, str | None]] = field(
+        default_factory=list
+    )  # with the child's attendance
+    attendance_counts: list[tuple[str, int]] = field(default_factory=list)
+    attendance_chart: Markup = field(default_factory=Markup)
+    hearing_counts: list[tuple[str, int]] = field(default_factory=list)
+    outcomes: list[tuple[str, int]] = field(default_factory=list)
+    overdue: list[debrief.Overdue] = field(default_factory=list)
+    stage_chart: Markup = field(default_factory=Markup)
+    outcome_chart: Markup = field(default_factory=Markup)
+    hearing_chart: Markup = field(default_factory=Markup)
+
+    @property
+    def case_ids(self) -> list[UUID]:
+        return [r.case.id for r in self.rows]
+
+
+def bar_chart(key: str, title: str, rows: list[tuple[str, int]], unit: str = "") -> Markup:
+    """A horizontal bar chart: labelled bars, the number beside each, a <title> as its text alternative."""
+    width, label_w, bar_h, gap = 640, 220, 24, 10
+    most = max([v for _l, v in rows] or [1]) or 1
+    height = max(1, len(rows)) * (bar_h + gap) + gap
+    summary = "; ".join(f"{name}: {value}{unit}" for name, value in rows) or _("Nothing to show yet.")
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" class="chart" '
+        f'aria-labelledby="chart-{key}">',
+        f'<title id="chart-{key}">{escape(title)}: {escape(summary)}</title>',
+    ]
+    for i, (name, value) in enumerate(rows):
+        y = gap + i * (bar_h + gap)
+        length = int((width - label_w - 60) * value / most)
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.0f}" text-anchor="end" font-size="14" fill="#0b0c0c">{escape(name)}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{max(length, 2)}" height="{bar_h}" fill="#1d70b8"></rect>'
+        )
+        parts.append(
+            f'<text x="{label_w + max(length, 2) + 6}" y="{y + bar_h * 0.7:.0f}" font-size="14" fill="#0b0c0c">{value}{escape(unit)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+async def overview(db: AsyncSession, who: Who, today: dt.date | None = None) -> TeamView:
+    today = today or dt.datetime.now(LONDON).date()
+    seen = list(await db.scalars(visible_cases(who).order_by(Case.reference)))
+    by_id = {c.id: c for c in seen}
+    stages = await cases.team_panel(db, seen, today)
+    hearings = await debrief.team_hearings(db, by_id, today)
+    outcomes = await debrief.team_outcomes(db, list(by_id))
+    return TeamView(
+        rows=stages.rows,
+        by_stage=stages.by_stage,
+        stage_chart=bar_chart(
+            "stages", _("Cases at each stage"), [(name, n) for name, n, _d in stages.by_stage]
+        ),
+        hearings=hearings.hearings,
+        attendance_counts=hearings.attendance_counts,
+        attendance_chart=bar_chart(
+            "attendance", _("Did the child come to court?"), hearings.attendance_counts
+        ),
+        hearing_counts=hearings.hearing_counts,
+        hearing_chart=bar_chart(
+            "hearings", _("Trials and recorded cross-examinations so far"), hearings.hearing_counts
+        ),
+        outcomes=outcomes,
+        overdue=await debrief.team_overdue(db, by_id, today),
+        outcome_chart=bar_chart("outcomes", _("Outcomes recorded"), outcomes),
+    )

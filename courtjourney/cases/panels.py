@@ -1,0 +1,95 @@
+"""What the cases part shows on the pages that look across parts (caseload/): the case's summary, journey,
+people and work on the case page; stage and next task on the caseload; cases by stage on the team page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from courtjourney.cases import forms, services
+from courtjourney.cases.journey import FIRST_STAGE, STAGE_LABELS, STAGES, Stage
+from courtjourney.cases.journey_map import lay_out
+from courtjourney.cases.models import Case, StageMove
+from courtjourney.cases.words import stage_label, task_title
+from courtjourney.i18n import LONDON, age_on
+from courtjourney.i18n import gettext as _
+
+#: Choice keys to their labels (N_-marked; translated by the template), for the case page's tables.
+CHOICES = {
+    key: dict(values)
+    for key, values in {
+        "relationship": forms.RELATIONSHIPS,
+        "role": forms.CONTACT_ROLES,
+        "language": forms.LANGUAGES,
+        "risk": forms.RISK_LEVELS,
+    }.items()
+}
+
+
+async def case_panel(db: AsyncSession, case: Case, today: dt.date) -> dict[str, Any]:
+    """The case page's own sections: summary, journey map and history, tasks, family, contacts, consent, risk,
+    workers."""
+    history = await services.stage_history(db, case.id)
+    workers = await services.workers_for(db, case.id)
+    return {
+        "age": age_on(case.birth_date, today),
+        "journey": lay_out([(m.to_stage, m.moved_at) for m in history], _),
+        "history": list(reversed(history)),
+        "tasks": await services.tasks_for(db, case.id),
+        "family": await services.family_for(db, case.id),
+        "contacts": await services.contacts_for(db, case.id),
+        "consents": await services.consents_for(db, case.id),
+        "risks": await services.risk_history(db, case.id),
+        "workers": workers,
+        "names": {w.id: w.full_name for w in workers},
+        "stage_label": stage_label,
+        "task_title": task_title,
+        "choices": CHOICES,
+    }
+
+
+def caseload_panel() -> dict[str, Any]:
+    """How the caseload's rows (services.caseload) read: each case's stage and next task."""
+    return {"stage_label": stage_label, "task_title": task_title}
+
+
+@dataclass
+class CaseRow:
+    case: Case
+    stage: Stage
+    since: dt.date
+    days: int
+
+
+@dataclass
+class TeamStages:
+    rows: list[CaseRow]
+    by_stage: list[tuple[str, int, int]]  # label, cases, average days
+
+
+async def team_panel(db: AsyncSession, cases: list[Case], today: dt.date) -> TeamStages:
+    """Each case's stage and how long it has been there, and the count and average days at each stage."""
+    ids = [c.id for c in cases]
+    latest: dict[UUID, StageMove] = {}
+    if ids:
+        for move in await db.scalars(
+            select(StageMove).where(StageMove.case_id.in_(ids)).order_by(StageMove.moved_at, StageMove.id)
+        ):
+            latest[move.case_id] = move
+    rows = []
+    for c in cases:
+        last = latest.get(c.id)
+        since = last.moved_at.astimezone(LONDON).date() if last else today
+        rows.append(CaseRow(c, Stage(last.to_stage) if last else FIRST_STAGE, since, (today - since).days))
+    by_stage = []
+    for stage in STAGES:
+        here = [r for r in rows if r.stage == stage]
+        by_stage.append(
+            (_(STAGE_LABELS[stage]), len(here), round(sum(r.days for r in here) / len(here)) if here else 0)
+        )
+    return TeamStages(rows, by_stage)

@@ -1,0 +1,121 @@
+"""What the debrief part shows on the pages that look across parts (caseload/): reviews due on the caseload;
+on the team page, the trials and recorded cross-examinations so far, outcomes, and what is overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from courtjourney.cases.models import Case, Task
+from courtjourney.debrief import rules
+from courtjourney.debrief.models import Outcome, PlanReview, WitnessAttendance
+from courtjourney.debrief.pages import label
+from courtjourney.debrief.services import WITNESS_HEARINGS, reviews_due
+from courtjourney.hearings.models import Hearing
+from courtjourney.i18n import gettext as _
+
+WENT_AHEAD = "completed"
+
+
+async def caseload_panel(db: AsyncSession, case_ids: list[UUID], today: dt.date) -> dict[str, Any]:
+    """Support plan reviews whose day has come, per case."""
+    return {"due_reviews": await reviews_due(db, case_ids, today)}
+
+
+@dataclass
+class TeamHearings:
+    hearings: list[tuple[Case, Hearing, str | None]]  # with the child's attendance
+    attendance_counts: list[tuple[str, int]]
+    hearing_counts: list[tuple[str, int]]
+
+
+@dataclass
+class Overdue:
+    case: Case
+    what: str
+    due: dt.date
+
+
+async def team_hearings(db: AsyncSession, cases: dict[UUID, Case], today: dt.date) -> TeamHearings:
+    """The team's trials and recorded cross-examinations so far: did each go ahead, did the child come."""
+    ids = list(cases)
+    went: list[tuple[Case, Hearing, str | None]] = []
+    if ids:
+        hearings = await db.scalars(
+            select(Hearing).where(Hearing.case_id.in_(ids), Hearing.hearing_type.in_(WITNESS_HEARINGS))
+        )
+        came = {
+            a.hearing_id: a.attended
+            for a in await db.scalars(select(WitnessAttendance).where(WitnessAttendance.case_id.in_(ids)))
+        }
+        went = sorted(
+            ((cases[h.case_id], h, came.get(h.id)) for h in hearings if h.sort_day <= today),
+            key=lambda p: p[1].sort_day,
+        )
+    counted = Counter(a for _c, _h, a in went)
+    ahead = Counter(h.status == WENT_AHEAD for _c, h, _a in went)
+    return TeamHearings(
+        hearings=went,
+        attendance_counts=[
+            (_("Came and gave evidence"), counted["gave_evidence"]),
+            (_("Came, but did not give evidence that day"), counted["attended"]),
+            (_("Did not come"), counted["did_not_attend"]),
+            (_("Not recorded"), counted[None]),
+        ],
+        hearing_counts=[(_("Went ahead"), ahead[True]), (_("Did not go ahead"), ahead[False])],
+    )
+
+
+async def team_outcomes(db: AsyncSession, case_ids: list[UUID]) -> list[tuple[str, int]]:
+    """How many of each outcome the team's cases have had, in the order of rules.RESULTS."""
+    if not case_ids:
+        return []
+    results = Counter(
+        o.result for o in await db.scalars(select(Outcome).where(Outcome.case_id.in_(case_ids)))
+    )
+    labels = dict(rules.RESULTS)
+    return [(_(labels[key]), results[key]) for key, _l in rules.RESULTS if results[key]]
+
+
+async def team_overdue(db: AsyncSession, cases: dict[UUID, Case], today: dt.date) -> list[Overdue]:
+    """Deadlines after the verdict and support plan reviews whose day has passed, the oldest first."""
+    ids = list(cases)
+    if not ids:
+        return []
+    overdue = []
+    for task in await db.scalars(
+        select(Task)
+        .where(
+            Task.case_id.in_(ids),
+            Task.done_at.is_(None),
+            Task.due_on < today,
+            Task.playbook_key.like("deadline:%"),
+        )
+        .order_by(Task.due_on)
+    ):
+        overdue.append(Overdue(cases[task.case_id], task.title, task.due_on))  # type: ignore[arg-type]
+    for review in await db.scalars(
+        select(PlanReview)
+        .where(PlanReview.case_id.in_(ids), PlanReview.done_at.is_(None), PlanReview.due_on < today)
+        .order_by(PlanReview.due_on)
+    ):
+        overdue.append(
+            Overdue(
+                cases[review.case_id],
+                _("Support plan: %(months)d-month review") % {"months": review.months},
+                review.due_on,
+            )
+        )
+    overdue.sort(key=lambda o: o.due)
+    return overdue
+
+
+def team_words() -> dict[str, Any]:
+    """How the team page's debrief tables read (the child's attendance)."""
+    return {"label": label}
