@@ -383,15 +383,14 @@ async def produce(
     body = await store.render_off_loop(letter.template, letter.context, lang=lang, title=letter.title)
     await store.keep(
         db,
+        audit.Actor.of(user, connection),
         case,
-        user,
         kind="debrief",
         template=letter.template,
         lang=lang,
         title=letter.title,
         body=body,
         family_member_id=member.id if member else None,
-        connection=connection,
     )
     audit.record(
         db,

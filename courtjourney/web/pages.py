@@ -154,7 +154,8 @@ class FormPage:
         data: Mapping[str, Any],
         *,
         save: Callable[[dict[str, Any]], Awaitable[Any]],
-        done: str | Callable[[Any], str],
+        done: str | Callable[[Any], str] = "",
+        answer: Callable[[Any], Awaitable[Template]] | None = None,
         fields: Sequence[Field] | None = None,
         options: Options | None = None,
         intro: str | None = None,
@@ -163,7 +164,10 @@ class FormPage:
         **ids: Any,
     ) -> Template | Redirect:
         """Clean what was posted and save it; on bad input show the form again with every error and change
-        nothing (services raise InputError before they write); else 303 to `done` (or `done(saved thing)`)."""
+        nothing (services raise InputError before they write); else 303 to `done` (or `done(saved thing)`).
+
+        `answer`, given instead of `done`, draws the page to answer with from what was saved: for what is
+        shown only once (a new link), which a redirect would lose."""
         use = self.fields if fields is None else fields
         try:
             result = await save(clean(use, prepare(data) if prepare else data))
@@ -179,4 +183,6 @@ class FormPage:
                 extra=extra,
                 **ids,
             )
+        if answer is not None:
+            return await answer(result)
         return Redirect(done(result) if callable(done) else done, status_code=303)
