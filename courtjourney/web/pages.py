@@ -113,6 +113,8 @@ class FormPage:
     button: str = ""
     defaults: Mapping[str, Any] = field(default_factory=dict)
     template: str = "form_page.html"
+    #: An error the service names by a field this form draws as several (a set of boxes), shown at one of them.
+    errors_at: Mapping[str, str] = field(default_factory=dict)
 
     def url(self, case: HasId | None, **ids: Any) -> str:
         path = self.action.format(**ids)
@@ -172,11 +174,15 @@ class FormPage:
         try:
             result = await save(clean(use, prepare(data) if prepare else data))
         except InputError as exc:
+            errors = dict(exc.errors)
+            for name, shown_at in self.errors_at.items():
+                if name in errors:
+                    errors[shown_at] = errors.pop(name)
             return self.show(
                 request,
                 case,
                 values=data,
-                errors=exc.errors,
+                errors=errors,
                 fields=use,
                 options=options,
                 intro=intro,
