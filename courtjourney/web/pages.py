@@ -80,7 +80,7 @@ def form_page(
     return Template(
         template_name=template,
         context={
-            "user": request.user,
+            "user": request.scope.get("user"),  # none on a page before sign-in (the login form)
             "title": title,
             "case": case,
             "fields": fields,
@@ -157,7 +157,7 @@ class FormPage:
         *,
         save: Callable[[dict[str, Any]], Awaitable[Any]],
         done: str | Callable[[Any], str] = "",
-        answer: Callable[[Any], Awaitable[Template]] | None = None,
+        answer: Callable[[Any], Awaitable[Template | Redirect]] | None = None,
         fields: Sequence[Field] | None = None,
         options: Options | None = None,
         intro: str | None = None,
@@ -168,8 +168,8 @@ class FormPage:
         """Clean what was posted and save it; on bad input show the form again with every error and change
         nothing (services raise InputError before they write); else 303 to `done` (or `done(saved thing)`).
 
-        `answer`, given instead of `done`, draws the page to answer with from what was saved: for what is
-        shown only once (a new link), which a redirect would lose."""
+        `answer`, given instead of `done`, makes the answer from what was saved: for what is shown only once
+        (a new link), which a redirect would lose, or a redirect that sets or clears a cookie."""
         use = self.fields if fields is None else fields
         try:
             result = await save(clean(use, prepare(data) if prepare else data))
