@@ -292,11 +292,11 @@ async def build_world(db: AsyncSession) -> World:
         "court_address": "1 Court Street, Northtown NT1 1AA"})
     await hearings.set_attendance(db, north_case, hearing, worker_user, {parent.id: "needed"})
     subscription, feed_token = await hearings.subscribe(db, north_case, worker_user, {"family_member_id": parent.id, "privacy": "discreet"})
+    from courtjourney.accounts.audit import Actor
     from courtjourney.documents import store
 
     [briefing] = await hearings.make_briefings(db, north_case, hearing, worker_user)
-    share, _token = await store.share(db, north_case, briefing, worker_user, organisation="North Witness Service", recipient="Wynn")
-    from courtjourney.accounts.audit import Actor
+    share, _token = await store.share(db, Actor.of(worker_user), north_case, briefing, organisation="North Witness Service", recipient="Wynn")
     from courtjourney.debrief import services as debrief
 
     charge = await hearings.add_charge(db, north_case, proceeding, worker_user, {

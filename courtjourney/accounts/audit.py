@@ -29,6 +29,11 @@ def route_template(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return str(connection.scope.get("path_template") or "")[:200]
 
 
+def method_of(connection: ASGIConnection[Any, Any, Any, Any] | None) -> str | None:
+    method = connection.scope.get("method") if connection is not None else None
+    return method if isinstance(method, str) else None
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is acting, as plain data: what services check access by and what the audit trail records.
@@ -56,7 +61,7 @@ class Actor:
             role=user.role if user is not None else None,
             team_id=user.team_id if user is not None else None,
             route=route_template(connection) if connection is not None else None,
-            method=connection.scope.get("method") if connection is not None else None,
+            method=method_of(connection),
             address=client_address(connection),
         )
 
@@ -89,7 +94,7 @@ def record(
         actor = Actor(
             user_id=actor_id,
             route=route_template(connection) if connection is not None else None,
-            method=connection.scope.get("method") if connection is not None else None,
+            method=method_of(connection),
             address=client_address(connection),
         )
     event = AuditEvent(

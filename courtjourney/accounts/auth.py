@@ -38,11 +38,11 @@ class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
                 raise NotAuthorizedException("That API token is not valid, or has been revoked.")
             set_locale(user.locale)
             return AuthenticationResult(user=user, auth="token")
-        token = connection.cookies.get(SESSION_COOKIE)
-        if not token:
+        cookie = connection.cookies.get(SESSION_COOKIE)
+        if not cookie:
             raise NotAuthorizedException("Please sign in.")
         async with maker() as db, db.begin():
-            user = await services.user_for_session(db, settings, token)
+            user = await services.user_for_session(db, settings, cookie)
         if user is None:
             raise NotAuthorizedException("Your session has ended. Please sign in again.")
         set_locale(user.locale)

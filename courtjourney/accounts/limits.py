@@ -90,10 +90,10 @@ async def add_failure(db: AsyncSession, settings: Settings, limit: Limit, value:
     One statement (INSERT ... ON CONFLICT DO UPDATE ... RETURNING) on SQLite and PostgreSQL alike,
     so two processes adding at once both count.
     """
-    if db.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    # Both dialects' INSERT have on_conflict_do_update with the same arguments.
+    insert: Any = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
     now = _now()
     old = rate_limit.c
     window_over = old.window_start <= now - limit.window

@@ -3,33 +3,30 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotFoundException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit, limits, services
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.auth import SESSION_COOKIE
-from courtjourney.accounts.credentials import new_password, verify_password
+from courtjourney.accounts.credentials import verify_password
 from courtjourney.accounts.models import Role, Team, User
 from courtjourney.accounts.services import normalise_email
 from courtjourney.db.engine import SESSIONS_KEY
-from courtjourney.errors import InputError
+from courtjourney.errors import InputError, NotFound
 from courtjourney.i18n import N_, ngettext
 from courtjourney.i18n import gettext as _
 from courtjourney.settings import get_settings
-from courtjourney.web.forms import Field, clean
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+from courtjourney.web.forms import Field
+from courtjourney.web.pages import Form, FormPage
 
 LOGIN = (
     Field("email", N_("Email address"), kind="email", max_length=254),
@@ -62,6 +59,15 @@ NEW_USER = (
 )
 
 
+# Each form's page is its own (no breadcrumbs: these pages are on no case and under no list).
+SIGN_IN = FormPage(N_("Sign in"), LOGIN, "/login", template="login.html")
+NEW_PASSWORD = FormPage(N_("Your account"), CHANGE_PASSWORD, "/account/password", template="account.html")
+NEW_LANGUAGE = FormPage(N_("Your account"), LANGUAGE, "/account/language", template="account.html")
+NEW_ACCOUNT = FormPage(
+    N_("Accounts"), NEW_USER, "/admin/users", template="admin_users.html", defaults={"role": "worker"}
+)
+
+
 def safe_next(target: str | None) -> str:
     """Only ever go back to a page of ours after sign-in (no open redirect)."""
     if not target:
@@ -86,154 +92,152 @@ class UserOut(msgspec.Struct):
     locale: str
 
 
+async def as_it_is(page: Template | Redirect) -> Template | Redirect:
+    """For a form whose saving decides its own answer (a cookie to set or clear, a page shown once)."""
+    return page
+
+
 class LoginPages(Controller):
     include_in_schema = False
 
-    def _login(
-        self,
-        values: dict[str, Any],
-        errors: dict[str, str] | None = None,
-        status: int = 200,
-        message: str = "",
-        headers: dict[str, str] | None = None,
-    ) -> Template:
-        return Template(
-            headers=headers,
-            template_name="login.html",
-            context={
-                "title": _("Sign in"),
-                "values": values,
-                "errors": errors or {},
-                "fields": LOGIN,
-                "message": message,
-            },
-            status_code=status,
-        )
-
-    def _too_many(self, shown: dict[str, Any], seconds: int) -> Template:
+    @staticmethod
+    def _too_many(request: Request[Any, Any, Any], shown: dict[str, Any], seconds: int) -> Template:
         minutes = max(1, math.ceil(seconds / 60))
         message = ngettext(
             "There have been too many failed attempts. Wait %(num)d minute, then try again, or ask an admin to help.",
             "There have been too many failed attempts. Wait %(num)d minutes, then try again, or ask an admin to help.",
             minutes,
         ) % {"num": minutes}
-        return self._login(
-            shown, {"email": message}, status=429, headers={"Retry-After": str(max(1, math.ceil(seconds)))}
-        )
+        page = SIGN_IN.show(request, None, values=shown, errors={"email": message}, extra={"breadcrumbs": []})
+        page.status_code = 429
+        page.headers["Retry-After"] = str(max(1, math.ceil(seconds)))
+        return page
 
     @get("/login", opt={"exclude_from_auth": True})
-    async def login_form(self, next: str | None = None) -> Template:
-        return self._login({"next": safe_next(next)})
+    async def login_form(self, request: Request[Any, Any, Any], next: str | None = None) -> Template:
+        return SIGN_IN.show(request, None, values={"next": safe_next(next)}, extra={"breadcrumbs": []})
 
     @post("/login", opt={"exclude_from_auth": True})
     async def login(
         self, db_session: AsyncSession, request: Request[Any, Any, Any], data: Form
     ) -> Template | Response[Any]:
+        # Shown again as sent, but only ever with a safe place to go next (and never the password).
         shown = {"email": data.get("email", ""), "next": safe_next(data.get("next"))}
-        try:
-            values = clean(LOGIN, data)
-        except InputError as exc:
-            return self._login(shown, exc.errors, status=400)
-        settings = request.app.state["settings"]
-        by_address = limits.login_by_address(settings), limits.client_address(request)
-        by_account = limits.login_by_account(settings), normalise_email(values["email"])
-        waits = [await limits.retry_after(db_session, settings, *key) for key in (by_address, by_account)]
-        if any(waits):
-            verify_password(None, values["password"])  # the same work as a real check, so timing says nothing
-            return self._too_many(shown, max(w for w in waits if w))
-        result = await services.sign_in(db_session, settings, values["email"], values["password"])
-        if result.user is None or result.session_token is None:
-            # Counted in a transaction of their own, so the counts survive the refused request.
-            await db_session.rollback()
-            async with request.app.state[SESSIONS_KEY]() as db, db.begin():
-                started = [await limits.add_failure(db, settings, *key) for key in (by_address, by_account)]
-            if any(started):
-                return self._too_many(shown, max(w for w in started if w))
-            message = _("The email address or password is not right. Check them and try again.")
-            return self._login(shown, {"email": message}, status=400)
-        await limits.clear(db_session, settings, *by_account)
-        audit.record(db_session, "account.signed_in", actor_id=result.user.id, connection=request)
-        target = "/account/password" if result.user.must_change_password else shown["next"]
-        return Redirect(
-            target,
-            status_code=303,
-            cookies=[
-                Cookie(
-                    key=SESSION_COOKIE,
-                    value=result.session_token,
-                    httponly=True,
-                    samesite="lax",
-                    secure=secure_cookie(request),
-                    path="/",
-                    max_age=settings.session_max_hours * 3600,
+
+        async def sign_in(values: dict[str, Any]) -> Template | Redirect:
+            settings = request.app.state["settings"]
+            by_address = limits.login_by_address(settings), limits.client_address(request)
+            by_account = limits.login_by_account(settings), normalise_email(values["email"])
+            waits = [await limits.retry_after(db_session, settings, *key) for key in (by_address, by_account)]
+            if any(waits):
+                verify_password(
+                    None, values["password"]
+                )  # the same work as a real check, so timing says nothing
+                return self._too_many(request, shown, max(w for w in waits if w))
+            result = await services.sign_in(db_session, settings, values["email"], values["password"])
+            if result.user is None or result.session_token is None:
+                # Counted in a transaction of their own, so the counts survive the refused request.
+                await db_session.rollback()
+                async with request.app.state[SESSIONS_KEY]() as db, db.begin():
+                    started = [
+                        await limits.add_failure(db, settings, *key) for key in (by_address, by_account)
+                    ]
+                if any(started):
+                    return self._too_many(request, shown, max(w for w in started if w))
+                raise InputError(
+                    {"email": _("The email address or password is not right. Check them and try again.")}
                 )
-            ],
+            await limits.clear(db_session, settings, *by_account)
+            audit.record(db_session, "account.signed_in", Actor.of(result.user, request))
+            target = "/account/password" if result.user.must_change_password else shown["next"]
+            return Redirect(
+                target,
+                status_code=303,
+                cookies=[
+                    Cookie(
+                        key=SESSION_COOKIE,
+                        value=result.session_token,
+                        httponly=True,
+                        samesite="lax",
+                        secure=secure_cookie(request),
+                        path="/",
+                        max_age=settings.session_max_hours * 3600,
+                    )
+                ],
+            )
+
+        return await SIGN_IN.submit(
+            request,
+            None,
+            {**shown, "password": data.get("password", "")},
+            save=sign_in,
+            answer=as_it_is,
+            extra={"breadcrumbs": []},
         )
 
     @post("/logout")
-    async def logout(self, db_session: AsyncSession, request: Request[User, Any, Any]) -> Response[Any]:
+    async def logout(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
+    ) -> Response[Any]:
         token = request.cookies.get(SESSION_COOKIE, "")
         await services.end_session(db_session, token)
-        audit.record(db_session, "account.signed_out", actor_id=request.user.id, connection=request)
+        audit.record(db_session, "account.signed_out", actor)
         response = Redirect("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
+
+
+def account_around(flash: str = "") -> dict[str, Any]:
+    """What the account page shows besides its two forms."""
+    return {"nav": "account", "breadcrumbs": [], "flash": flash, "password_fields": CHANGE_PASSWORD}
 
 
 class AccountPages(Controller):
     include_in_schema = False
 
-    def _account(
-        self,
-        request: Request[User, Any, Any],
-        values: dict[str, Any] | None = None,
-        errors: dict[str, str] | None = None,
-        flash: str = "",
-    ) -> Template:
-        return Template(
-            template_name="account.html",
-            context={
-                "title": _("Your account"),
-                "nav": "account",
-                "user": request.user,
-                "values": values or {},
-                "errors": errors or {},
-                "flash": flash,
-                "password_fields": CHANGE_PASSWORD,
-            },
-            status_code=400 if errors else 200,
-        )
-
     @get("/account")
     async def account(self, request: Request[User, Any, Any], done: str | None = None) -> Template:
-        return self._account(request, {"locale": request.user.locale}, flash=_("Saved.") if done else "")
+        return NEW_PASSWORD.show(
+            request,
+            None,
+            values={"locale": request.user.locale},
+            extra=account_around(_("Saved.") if done else ""),
+        )
 
     @get("/account/password")
     async def password_form(self, request: Request[User, Any, Any]) -> Template:
-        return self._account(
-            request,
-            {"locale": request.user.locale},
-            flash=_("Please choose a new password now.") if request.user.must_change_password else "",
+        flash = _("Please choose a new password now.") if request.user.must_change_password else ""
+        return NEW_PASSWORD.show(
+            request, None, values={"locale": request.user.locale}, extra=account_around(flash)
         )
 
     @post("/account/password")
     async def change_password(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], data: Form
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, data: Form
     ) -> Template | Response[Any]:
         user = await db_session.get(User, request.user.id)
         assert user is not None
-        try:
-            values = clean(CHANGE_PASSWORD, data)
-            await services.change_password(
-                db_session, user, values["current_password"], values["new_password"]
+
+        async def change(values: dict[str, Any]) -> Redirect:
+            await services.change_own_password(
+                db_session, actor, user, values["current_password"], values["new_password"]
             )
-        except InputError as exc:
-            return self._account(request, {"locale": request.user.locale}, exc.errors)
-        audit.record(db_session, "account.password_changed", actor_id=user.id, connection=request)
-        # Every session ended, this one too: sign in again with the new password.
-        response = Redirect("/login", status_code=303)
-        response.delete_cookie(SESSION_COOKIE, path="/")
-        return response
+            # Every session ended, this one too: sign in again with the new password.
+            response = Redirect("/login", status_code=303)
+            response.delete_cookie(SESSION_COOKIE, path="/")
+            return response
+
+        return await NEW_PASSWORD.submit(
+            request,
+            None,
+            {
+                **data,
+                "locale": request.user.locale,
+            },  # the language form beside it shows the language as saved
+            save=change,
+            answer=as_it_is,
+            extra=account_around(),
+        )
 
     @post("/account/language")
     async def change_language(
@@ -241,11 +245,14 @@ class AccountPages(Controller):
     ) -> Template | Redirect:
         user = await db_session.get(User, request.user.id)
         assert user is not None
-        try:
-            user.locale = clean(LANGUAGE, data)["locale"]
-        except InputError as exc:
-            return self._account(request, data, exc.errors)
-        return Redirect("/account?done=1", status_code=303)
+        return await NEW_LANGUAGE.submit(
+            request,
+            None,
+            data,
+            save=lambda values: services.change_language(db_session, user, values["locale"]),
+            done="/account?done=1",
+            extra=account_around(),
+        )
 
 
 class AdminPages(Controller):
@@ -254,84 +261,62 @@ class AdminPages(Controller):
     include_in_schema = False
     path = "/admin/users"
 
-    async def _page(
-        self,
-        db: AsyncSession,
-        request: Request[User, Any, Any],
-        values: dict[str, Any] | None = None,
-        errors: dict[str, str] | None = None,
-        new_password: str = "",
-    ) -> Template:
-        users = list(await db.scalars(select(User).order_by(User.email)))
-        teams = {t.id: t.name for t in await db.scalars(select(Team))}
-        return Template(
-            template_name="admin_users.html",
-            context={
-                "title": _("Accounts"),
-                "nav": "users",
-                "user": request.user,
-                "users": users,
-                "teams": teams,
-                "values": values or {"role": "worker"},
-                "errors": errors or {},
-                "fields": NEW_USER,
-                "new_password": new_password,
-            },
-            status_code=400 if errors else 200,
-        )
+    @staticmethod
+    async def _around(db: AsyncSession, new_password: str = "") -> dict[str, Any]:
+        """What the accounts page shows besides the form to add one: every account, and a new password once."""
+        return {
+            "nav": "users",
+            "breadcrumbs": [],
+            "users": list(await db.scalars(select(User).order_by(User.email))),
+            "teams": {t.id: t.name for t in await db.scalars(select(Team))},
+            "new_password": new_password,
+        }
 
     @staticmethod
     def _admin_only(request: Request[User, Any, Any]) -> None:
         if not request.user.is_admin:
-            raise NotFoundException("Nothing was found at this address.")
+            raise NotFound()
 
     @get("/")
     async def list_users(self, db_session: AsyncSession, request: Request[User, Any, Any]) -> Template:
         self._admin_only(request)
-        return await self._page(db_session, request)
+        return NEW_ACCOUNT.show(request, None, extra=await self._around(db_session))
 
     @post("/")
     async def create(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], data: Form
-    ) -> Template:
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, data: Form
+    ) -> Template | Redirect:
         self._admin_only(request)
-        try:
-            values = clean(NEW_USER, data)
-            team = await services.get_or_create_team(db_session, values["team"])
-            password = new_password()
-            created = await services.create_user(
-                db_session,
-                email=values["email"],
-                full_name=values["full_name"],
-                password=password,
-                role=values["role"],
-                team=team,
-                must_change_password=True,
-            )
-        except InputError as exc:
-            return await self._page(db_session, request, data, exc.errors)
-        audit.record(
-            db_session, "account.created", actor_id=request.user.id, target=created, connection=request
+
+        async def with_password(
+            made: tuple[User, str],
+        ) -> Template:  # the one-time password is shown once, here
+            created, password = made
+            extra = await self._around(db_session, new_password=f"{created.email}: {password}")
+            return NEW_ACCOUNT.show(request, None, extra=extra)
+
+        return await NEW_ACCOUNT.submit(
+            request,
+            None,
+            data,
+            save=lambda values: services.add_account(db_session, actor, values),
+            answer=with_password,
+            extra=await self._around(db_session),
         )
-        return await self._page(db_session, request, new_password=f"{created.email}: {password}")
 
     @post("/{user_id:uuid}/disable")
     async def disable(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], user_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, user_id: UUID
     ) -> Template:
         self._admin_only(request)
         target = await db_session.get(User, user_id)
         if target is None:
-            raise NotFoundException("No account was found at this address.")
+            raise NotFound("No account was found at this address.")
         if target.id == request.user.id:
-            return await self._page(
-                db_session, request, errors={"users": _("You cannot disable your own account.")}
-            )
-        await services.disable_user(db_session, target)
-        audit.record(
-            db_session, "account.disabled", actor_id=request.user.id, target=target, connection=request
-        )
-        return await self._page(db_session, request)
+            errors = {"users": _("You cannot disable your own account.")}
+            return NEW_ACCOUNT.show(request, None, errors=errors, extra=await self._around(db_session))
+        await services.disable_account(db_session, actor, target)
+        return NEW_ACCOUNT.show(request, None, extra=await self._around(db_session))
 
 
 class AccountApi(Controller):

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from courtjourney.accounts import audit
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.credentials import (
     API_TOKEN_PREFIX,
     SESSION_PREFIX,
     hash_password,
+    new_password,
     new_token,
     token_hash,
     verify_password,
@@ -180,7 +185,7 @@ async def revoke_api_tokens(db: AsyncSession, user_id: UUID) -> int:
         .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    return result.rowcount or 0
+    return cast("CursorResult[Any]", result).rowcount or 0
 
 
 async def change_password(db: AsyncSession, user: User, current: str, new: str) -> None:
@@ -196,6 +201,40 @@ async def disable_user(db: AsyncSession, user: User) -> None:
     user.is_active = False
     await end_all_sessions(db, user.id)
     await revoke_api_tokens(db, user.id)
+
+
+async def add_account(db: AsyncSession, actor: Actor, values: Mapping[str, Any]) -> tuple[User, str]:
+    """An admin adds an account, in its team (made if new), with a one-time password; audited."""
+    team = await get_or_create_team(db, values["team"])
+    password = new_password()
+    created = await create_user(
+        db,
+        email=values["email"],
+        full_name=values["full_name"],
+        password=password,
+        role=values["role"],
+        team=team,
+        must_change_password=True,
+    )
+    audit.record(db, "account.created", actor, target=created)
+    return created, password
+
+
+async def disable_account(db: AsyncSession, actor: Actor, user: User) -> None:
+    """An admin disables someone else's account; audited."""
+    await disable_user(db, user)
+    audit.record(db, "account.disabled", actor, target=user)
+
+
+async def change_own_password(db: AsyncSession, actor: Actor, user: User, current: str, new: str) -> None:
+    """Someone changes their own password, which ends every session of theirs; audited."""
+    await change_password(db, user, current, new)
+    audit.record(db, "account.password_changed", actor)
+
+
+async def change_language(db: AsyncSession, user: User, locale: str) -> None:
+    """The language someone's pages are drawn in."""
+    user.locale = locale
 
 
 async def names_for(db: AsyncSession, user_ids: set[UUID]) -> dict[UUID, str]:

@@ -390,15 +390,14 @@ async def produce(
     user, connection = services.as_user_and_connection(actor)
     await store.keep(
         db,
+        audit.Actor.of(user, connection),
         case,
-        user,
         kind="debrief",
         template=letter.template,
         lang=lang,
         title=letter.title,
         body=body,
         family_member_id=member.id if member else None,
-        connection=connection,
     )
     audit.record(db, "document.debrief_produced", actor, case_id=case.id, target=member)
     return body, letter

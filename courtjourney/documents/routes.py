@@ -3,39 +3,40 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotFoundException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit, limits
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import services as case_services
+from courtjourney.cases.models import Case
 from courtjourney.documents import store
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.documents.models import DocumentShare, ProducedDocument
-from courtjourney.errors import InputError
+from courtjourney.errors import NotFound
 from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
 from courtjourney.settings import get_settings
 from courtjourney.web.forms import Field, clean
-from courtjourney.web.schemas import dump
+from courtjourney.web.pages import Form, FormPage, case_url
+from courtjourney.web.schemas import Out, dump
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 SHARE = (
     Field("organisation", N_("Organisation"), max_length=120),
     Field("recipient", N_("Person it is for"), max_length=120),
 )
+#: The share form is drawn beside each Witness Service pack in the library, so its page is the library.
+LIBRARY = FormPage(N_("Documents"), SHARE, "/documents", template="documents.html")
 
 
-class DocumentOut(msgspec.Struct):
+class DocumentOut(Out):
     id: UUID
     kind: str
     template: str
@@ -55,7 +56,7 @@ class ShareIn(msgspec.Struct, forbid_unknown_fields=True):
     recipient: str | None = None
 
 
-class ShareOut(msgspec.Struct):
+class ShareOut(Out):
     id: UUID
     document_id: UUID
     organisation: str
@@ -65,17 +66,17 @@ class ShareOut(msgspec.Struct):
     use_count: int
 
 
-class NewShareOut(msgspec.Struct):
+class NewShareOut(Out):
     share: ShareOut
     url: str
 
 
 def document_out(doc: ProducedDocument) -> DocumentOut:
-    return dump(DocumentOut, doc)  # type: ignore[arg-type,return-value]
+    return dump(DocumentOut, doc)
 
 
 def share_out(row: DocumentShare) -> ShareOut:
-    return dump(ShareOut, row)  # type: ignore[arg-type,return-value]
+    return dump(ShareOut, row)
 
 
 def share_url(request: Request[Any, Any, Any], token: str) -> str:
@@ -83,105 +84,80 @@ def share_url(request: Request[Any, Any, Any], token: str) -> str:
     return f"{base}/shared/{token}.docx"
 
 
-def docx_response(doc: ProducedDocument) -> Response[bytes]:
+def docx_response(doc: ProducedDocument, body: bytes) -> Response[bytes]:
     filename = f"{doc.kind}-{doc.created_at:%Y%m%d-%H%M}-{doc.lang}.docx"
     return Response(
-        store.content(doc),
+        body,
         media_type=DOCX_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Content-SHA256": doc.sha256},
     )
 
 
+async def library_of(
+    db: AsyncSession, request: Request[User, Any, Any], case: Case, *, link: str | None = None
+) -> dict[str, Any]:
+    """What the library page shows besides the share form: the documents, the links, a new link once."""
+    docs = await store.documents_for(db, case.id)
+    return {
+        "documents": docs,
+        "shares": await store.shares_for(db, case.id),
+        "family": {m.id: m.name for m in await case_services.family_for(db, case.id)},
+        "names": await names_for(db, {d.created_by_id for d in docs if d.created_by_id}),
+        "link": link,
+        "flash": request.query_params.get("done") and _("Saved."),
+    }
+
+
 class DocumentPages(Controller):
     include_in_schema = False
 
-    async def _library(
-        self,
-        db: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
-        *,
-        link: str | None = None,
-        errors: dict[str, str] | None = None,
-    ) -> Template:
-        case = await case_services.get_case(db, case_id)
-        docs = await store.documents_for(db, case.id)
-        shares = await store.shares_for(db, case.id)
-        family = {m.id: m.name for m in await case_services.family_for(db, case.id)}
-        return Template(
-            template_name="documents.html",
-            context={
-                "user": request.user,
-                "title": _("Documents"),
-                "case": case,
-                "documents": docs,
-                "shares": shares,
-                "family": family,
-                "names": await names_for(db, {d.created_by_id for d in docs if d.created_by_id}),
-                "link": link,
-                "errors": errors or {},
-                "values": {},
-                "breadcrumbs": [("/", _("My caseload")), (f"/cases/{case.id}", case.reference)],
-                "flash": request.query_params.get("done") and _("Saved."),
-            },
-            status_code=400 if errors else 200,
-        )
-
     @get("/cases/{case_id:uuid}/documents")
     async def library(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
     ) -> Template:
-        return await self._library(db_session, request, case_id)
+        return LIBRARY.show(request, case, extra=await library_of(db_session, request, case))
 
     @get("/cases/{case_id:uuid}/documents/{document_id:uuid}")
     async def download(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, document_id: UUID
+        self, db_session: AsyncSession, actor: Actor, case: Case, document_id: UUID
     ) -> Response[bytes]:
-        case = await case_services.get_case(db_session, case_id)
         doc = await store.get_document(db_session, case, document_id)
-        audit.record(
-            db_session,
-            "document.downloaded",
-            actor_id=request.user.id,
-            case_id=case.id,
-            target=doc,
-            connection=request,
-        )
-        return docx_response(doc)
+        return docx_response(doc, store.downloaded(db_session, actor, case, doc))
 
     @post("/cases/{case_id:uuid}/documents/{document_id:uuid}/share")
     async def share(
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         document_id: UUID,
         data: Form,
-    ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
+    ) -> Template | Redirect:
         doc = await store.get_document(db_session, case, document_id)
-        try:
-            values = clean(SHARE, data)
-        except InputError as exc:  # show the library with the message
-            return await self._library(db_session, request, case_id, errors=exc.errors)
-        _row, token = await store.share(
-            db_session,
+
+        async def share_it(values: dict[str, Any]) -> str:
+            _row, token = await store.share(db_session, actor, case, doc, **values)
+            return token
+
+        async def with_link(token: str) -> Template:  # the link is shown once, here, and never again
+            link = share_url(request, token)
+            return LIBRARY.show(request, case, extra=await library_of(db_session, request, case, link=link))
+
+        return await LIBRARY.submit(
+            request,
             case,
-            doc,
-            request.user,
-            organisation=values["organisation"],
-            recipient=values["recipient"],
-            connection=request,
+            data,
+            save=share_it,
+            answer=with_link,
+            extra=await library_of(db_session, request, case),
         )
-        return await self._library(db_session, request, case_id, link=share_url(request, token))
 
     @post("/cases/{case_id:uuid}/shares/{share_id:uuid}/revoke")
-    async def revoke(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, share_id: UUID
-    ) -> Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        await store.revoke_share(db_session, case, share_id, request.user, connection=request)
-        return Redirect(f"/cases/{case.id}/documents?done=revoked", status_code=303)
+    async def revoke(self, db_session: AsyncSession, actor: Actor, case: Case, share_id: UUID) -> Redirect:
+        row = await store.get_share(db_session, case, share_id)
+        await store.revoke_share(db_session, actor, case, row)
+        return Redirect(case_url(case, "/documents?done=revoked"), status_code=303)
 
 
 class DocumentApi(Controller):
@@ -189,8 +165,8 @@ class DocumentApi(Controller):
     tags = ["Documents"]
 
     @get("/", summary="Every document produced for the case, newest first")
-    async def list_documents(self, db_session: AsyncSession, case_id: UUID) -> list[DocumentOut]:
-        return [document_out(d) for d in await store.documents_for(db_session, case_id)]
+    async def list_documents(self, db_session: AsyncSession, case: Case) -> list[DocumentOut]:
+        return [document_out(d) for d in await store.documents_for(db_session, case.id)]
 
     @get(
         "/{document_id:uuid}",
@@ -199,19 +175,10 @@ class DocumentApi(Controller):
         media_type=DOCX_MEDIA_TYPE,
     )
     async def download(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, document_id: UUID
+        self, db_session: AsyncSession, actor: Actor, case: Case, document_id: UUID
     ) -> Response[bytes]:
-        case = await case_services.get_case(db_session, case_id)
         doc = await store.get_document(db_session, case, document_id)
-        audit.record(
-            db_session,
-            "document.downloaded",
-            actor_id=request.user.id,
-            case_id=case.id,
-            target=doc,
-            connection=request,
-        )
-        return docx_response(doc)
+        return docx_response(doc, store.downloaded(db_session, actor, case, doc))
 
     @post(
         "/{document_id:uuid}/shares",
@@ -222,22 +189,14 @@ class DocumentApi(Controller):
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         document_id: UUID,
         data: ShareIn,
     ) -> NewShareOut:
         values = clean(SHARE, {"organisation": data.organisation, "recipient": data.recipient})
-        case = await case_services.get_case(db_session, case_id)
         doc = await store.get_document(db_session, case, document_id)
-        row, token = await store.share(
-            db_session,
-            case,
-            doc,
-            request.user,
-            organisation=values["organisation"],
-            recipient=values["recipient"],
-            connection=request,
-        )
+        row, token = await store.share(db_session, actor, case, doc, **values)
         return NewShareOut(share=share_out(row), url=share_url(request, token))
 
 
@@ -248,8 +207,9 @@ async def shared_download(
     """A recipient's download: the link's token is the key, for one document, for 72 hours, until revoked."""
     settings = request.app.state["settings"]
     await limits.refuse_if_guessing(db_session, request, settings)
+    recipient = Actor.of(None, request)  # nobody signed in: the trail keeps the route and address only
     token = filename.removesuffix(".docx") if filename.endswith(".docx") else ""
-    found = await store.shared_document(db_session, token, connection=request) if token else None
+    found = await store.shared_document(db_session, recipient, token) if token else None
     if not isinstance(found, ProducedDocument):
         refused = (found.case_id, found.id) if found is not None else None
 
@@ -258,16 +218,13 @@ async def shared_download(
                 audit.record(
                     db,
                     "document.link_refused",
-                    actor_id=None,
+                    recipient,
                     case_id=refused[0],
                     target=DocumentShare(id=refused[1]),
-                    connection=request,
                     outcome="denied",
                 )
 
         # In a transaction of its own: this request's rolls back with the 404.
         await limits.count_guess(db_session, request, settings, then=log_refused)
-        raise NotFoundException(
-            "No document was found at this address. The link may have expired or been turned off."
-        )
-    return docx_response(found)
+        raise NotFound("No document was found at this address. The link may have expired or been turned off.")
+    return docx_response(found, store.content(found))

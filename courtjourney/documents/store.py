@@ -10,15 +10,15 @@ from typing import Any
 from uuid import UUID
 
 import anyio
-from litestar.exceptions import NotFoundException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.credentials import new_token, token_hash
-from courtjourney.accounts.models import User
 from courtjourney.cases.models import Case
 from courtjourney.db.base import utcnow
+from courtjourney.db.rows import one_of_case
 from courtjourney.documents import engine
 from courtjourney.documents.models import DocumentShare, ProducedDocument
 
@@ -38,8 +38,8 @@ async def render_off_loop(name: str, context: dict[str, Any], *, lang: str, titl
 
 async def keep(
     db: AsyncSession,
+    actor: Actor,
     case: Case,
-    user: User,
     *,
     kind: str,
     template: str,
@@ -49,8 +49,8 @@ async def keep(
     subject_id: UUID | None = None,
     family_member_id: UUID | None = None,
     inputs: dict[str, Any] | None = None,
-    connection: Any = None,
 ) -> ProducedDocument:
+    """Keep a document just made for the case, with its SHA-256 and what it was made from; audited."""
     doc = ProducedDocument(
         case_id=case.id,
         kind=kind,
@@ -60,7 +60,7 @@ async def keep(
         title=title,
         subject_id=subject_id,
         family_member_id=family_member_id,
-        created_by_id=user.id,
+        created_by_id=actor.id,
         sha256=hashlib.sha256(body).hexdigest(),
         size=len(body),
         content=base64.b64encode(body).decode("ascii"),
@@ -68,9 +68,7 @@ async def keep(
     )
     db.add(doc)
     await db.flush()
-    audit.record(
-        db, "document.produced", actor_id=user.id, case_id=case.id, target=doc, connection=connection
-    )
+    audit.record(db, "document.produced", actor, case_id=case.id, target=doc)
     return doc
 
 
@@ -92,14 +90,14 @@ async def documents_for(db: AsyncSession, case_id: UUID) -> list[ProducedDocumen
 
 
 async def get_document(db: AsyncSession, case: Case, document_id: UUID) -> ProducedDocument:
-    doc = await db.scalar(
-        select(ProducedDocument).where(
-            ProducedDocument.id == document_id, ProducedDocument.case_id == case.id
-        )
-    )
-    if doc is None:
-        raise NotFoundException("No document was found at this address.")
-    return doc
+    """A document of this case, or NotFound."""
+    return await one_of_case(db, ProducedDocument, case.id, document_id, "document")
+
+
+def downloaded(db: AsyncSession, actor: Actor, case: Case, doc: ProducedDocument) -> bytes:
+    """The document's bytes for someone on the team to download; audited."""
+    audit.record(db, "document.downloaded", actor, case_id=case.id, target=doc)
+    return content(doc)
 
 
 async def shares_for(db: AsyncSession, case_id: UUID) -> list[DocumentShare]:
@@ -114,15 +112,15 @@ async def shares_for(db: AsyncSession, case_id: UUID) -> list[DocumentShare]:
 
 async def share(
     db: AsyncSession,
+    actor: Actor,
     case: Case,
     doc: ProducedDocument,
-    user: User,
     *,
     organisation: str,
     recipient: str,
-    connection: Any = None,
     now: dt.datetime | None = None,
 ) -> tuple[DocumentShare, str]:
+    """A 72-hour link to one document: the row and the link's token, which is kept only as its hash."""
     now = now or utcnow()
     token = new_token(SHARE_PREFIX)
     row = DocumentShare(
@@ -130,35 +128,32 @@ async def share(
         document_id=doc.id,
         organisation=organisation,
         recipient=recipient,
-        sent_by_id=user.id,
+        sent_by_id=actor.id,
         token_hash=token_hash(token),
         hint=token[:10],
         expires_at=now + SHARE_VALID_FOR,
     )
     db.add(row)
     await db.flush()
-    audit.record(db, "document.shared", actor_id=user.id, case_id=case.id, target=row, connection=connection)
+    audit.record(db, "document.shared", actor, case_id=case.id, target=row)
     return row, token
 
 
-async def revoke_share(
-    db: AsyncSession, case: Case, share_id: UUID, user: User, *, connection: Any = None
-) -> DocumentShare:
-    row = await db.scalar(
-        select(DocumentShare).where(DocumentShare.id == share_id, DocumentShare.case_id == case.id)
-    )
-    if row is None:
-        raise NotFoundException("No shared link was found at this address.")
+async def get_share(db: AsyncSession, case: Case, share_id: UUID) -> DocumentShare:
+    """A shared link of this case, or NotFound."""
+    return await one_of_case(db, DocumentShare, case.id, share_id, "shared link")
+
+
+async def revoke_share(db: AsyncSession, actor: Actor, case: Case, row: DocumentShare) -> DocumentShare:
+    """Turn a link off (once: turning it off again keeps the first time); audited each time."""
     if row.revoked_at is None:
         row.revoked_at = utcnow()
-    audit.record(
-        db, "document.share_revoked", actor_id=user.id, case_id=case.id, target=row, connection=connection
-    )
+    audit.record(db, "document.share_revoked", actor, case_id=case.id, target=row)
     return row
 
 
 async def shared_document(
-    db: AsyncSession, token: str, *, connection: Any = None
+    db: AsyncSession, actor: Actor, token: str
 ) -> ProducedDocument | DocumentShare | None:
     """The document behind a live link (and the use logged); a link that is expired or turned off
     comes back as its DocumentShare (for the caller to log as refused); an unknown token as None."""
@@ -170,7 +165,5 @@ async def shared_document(
         return row
     row.last_used_at = now
     row.use_count += 1
-    audit.record(
-        db, "document.link_used", actor_id=None, case_id=row.case_id, target=row, connection=connection
-    )
+    audit.record(db, "document.link_used", actor, case_id=row.case_id, target=row)
     return await db.get(ProducedDocument, row.document_id)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.accounts.models import User
-from courtjourney.errors import InputError
+from courtjourney.accounts.audit import Actor
+from courtjourney.errors import InputError, NotFound
 from courtjourney.glossary import schemas, services
 from courtjourney.glossary.forms import LOCAL_ENTRY
 from courtjourney.glossary.pages import reader_locale, term_url
@@ -86,7 +86,7 @@ class GlossaryApi(Controller):
         glossary = await services.glossary_for(db_session, reader_locale(request, lang))
         term = glossary.get(term_id)
         if term is None:
-            raise NotFoundException(f"There is no glossary word with the id {term_id[:80]!r}.")
+            raise NotFound(f"There is no glossary word with the id {term_id[:80]!r}.")
         return term_out(glossary, term)
 
     @post(
@@ -98,15 +98,15 @@ class GlossaryApi(Controller):
         "the glossary is refused with 400.",
     )
     async def add_local(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], data: schemas.LocalEntryIn
+        self, db_session: AsyncSession, actor: Actor, data: schemas.LocalEntryIn
     ) -> schemas.TermOut:
-        if not services.may_add_local(request.user):
+        if not services.may_add_local(actor):
             raise PermissionDeniedException("Only admins and managers can add local glossary entries.")
         raw = data.__struct_fields__
         values = clean(LOCAL_ENTRY, {k: getattr(data, k) for k in raw if k not in ("aliases", "stages")})
         values["aliases"] = data.aliases
         values["stages"] = data.stages
-        entry = await services.add_local(db_session, request.user, values, connection=request)
+        entry = await services.add_local(db_session, actor, values)
         glossary = await services.glossary_for(db_session, entry.locale)
         term = glossary.get(f"local-{entry.id}")
         assert term is not None

@@ -4,28 +4,26 @@ team admin's page for local entries (signed in)."""
 from __future__ import annotations
 
 from itertools import groupby
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import Body
+from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
-from courtjourney.errors import InputError
+from courtjourney.errors import NotFound
 from courtjourney.glossary import services
 from courtjourney.glossary.document import stage_document
 from courtjourney.glossary.forms import LOCAL_ENTRY, STAGE_FIELDS, STAGE_HEADINGS, stage_label
 from courtjourney.glossary.terms import STAGES, Glossary, Term
+from courtjourney.i18n import N_, negotiate, set_locale
 from courtjourney.i18n import gettext as _
-from courtjourney.i18n import negotiate, set_locale
-from courtjourney.web.forms import clean
+from courtjourney.web.pages import Form, FormPage
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 PUBLIC = {"exclude_from_auth": True}
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
 
@@ -120,10 +118,9 @@ class GlossaryPages(Controller):
         errors: dict[str, str] = {}
         results: list[Term] | None = None
         if q is not None:
-            try:
-                results = glossary.search(services.check_query(q))
-            except InputError as exc:
-                errors = exc.errors
+            query, errors = services.read_query(q)
+            if not errors:
+                results = glossary.search(query)
         letters = [(letter, list(terms)) for letter, terms in groupby(glossary.terms, key=_initial)]
         return Template(
             template_name="glossary_index.html",
@@ -148,7 +145,7 @@ class GlossaryPages(Controller):
         glossary = await services.glossary_for(db_session, locale)
         term = glossary.get(term_id)
         if term is None:
-            raise NotFoundException(_("There is no word at this address in the glossary."))
+            raise NotFound(_("There is no word at this address in the glossary."))
         return Template(
             template_name="glossary_term.html",
             context=page_context(glossary, request, term.term, term=term, related=glossary.related(term)),
@@ -160,7 +157,7 @@ class GlossaryPages(Controller):
     ) -> Template:
         locale = reader_locale(request, lang)
         if stage not in STAGES:
-            raise NotFoundException(_("There is no stage of the journey at this address."))
+            raise NotFound(_("There is no stage of the journey at this address."))
         glossary = await services.glossary_for(db_session, locale)
         return Template(
             template_name="glossary_stage.html",
@@ -175,7 +172,7 @@ class GlossaryPages(Controller):
     ) -> Response[bytes]:
         locale = reader_locale(request, lang)
         if stage not in STAGES:
-            raise NotFoundException(_("There is no stage of the journey at this address."))
+            raise NotFound(_("There is no stage of the journey at this address."))
         _title, body = stage_document(await services.glossary_for(db_session, locale), stage)
         filename = f"glossary-{stage.replace('_', '-')}-{locale}.docx"
         return Response(
@@ -185,50 +182,52 @@ class GlossaryPages(Controller):
         )
 
 
+NEW_LOCAL_ENTRY = FormPage(
+    N_("Add a local glossary entry"),
+    (*LOCAL_ENTRY, *STAGE_FIELDS),
+    "/glossary/local/new",
+    intro=N_(
+        "Add a word families meet locally, such as a room in your court. "
+        "It appears on the public glossary. It cannot replace a word that is already there."
+    ),
+    button=N_("Add the entry"),
+    errors_at={"stages": f"stage_{STAGES[0]}"},  # the error summary links to the first stage box
+)
+
+
+def local_entry_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The form's answers as the service takes them: other names split at commas, the stages ticked."""
+    entry = {f.name: values[f.name] for f in LOCAL_ENTRY}
+    entry["aliases"] = [a for a in (values.get("aliases") or "").split(",") if a.strip()]
+    entry["stages"] = [s for s in STAGES if values[f"stage_{s}"]]
+    return entry
+
+
 class LocalEntryPages(Controller):
     """Team admins (admins and managers) add their own entries. Signed in; English for now (staff pages)."""
 
     path = "/glossary/local"
     include_in_schema = False
 
-    def _form(
-        self,
-        request: Request[User, Any, Any],
-        values: dict[str, Any] | None = None,
-        errors: dict[str, str] | None = None,
-    ) -> Template:
-        return Template(
-            template_name="form_page.html",
-            context={
-                "user": request.user,
-                "title": _("Add a local glossary entry"),
-                "case": None,
-                "fields": (*LOCAL_ENTRY, *STAGE_FIELDS),
-                "action": "/glossary/local/new",
-                "values": {k: ("" if v is None else v) for k, v in (values or {}).items()},
-                "errors": errors or {},
-                "options": {},
-                "intro": _(
-                    "Add a word families meet locally, such as a room in your court. "
-                    "It appears on the public glossary. It cannot replace a word that is already there."
-                ),
-                "submit": _("Add the entry"),
-                "breadcrumbs": [("/glossary/local", _("Local glossary entries"))],
-                "nav": "",
-            },
-            status_code=400 if errors else 200,
-        )
+    @staticmethod
+    def _allowed(actor: Actor) -> None:
+        if not services.may_add_local(actor):
+            raise PermissionDeniedException(_("Only admins and managers can add local glossary entries."))
 
     @staticmethod
-    def _allowed(request: Request[User, Any, Any]) -> None:
-        if not services.may_add_local(request.user):
-            raise PermissionDeniedException(_("Only admins and managers can add local glossary entries."))
+    def _around() -> dict[str, Any]:
+        """The form is a team admin's, on no case: its way back is the list of local entries."""
+        return {"breadcrumbs": [("/glossary/local", _("Local glossary entries"))], "nav": ""}
 
     @get("/")
     async def list_local(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], done: str | None = None
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        done: str | None = None,
     ) -> Template:
-        self._allowed(request)
+        self._allowed(actor)
         return Template(
             template_name="glossary_local.html",
             context={
@@ -241,23 +240,22 @@ class LocalEntryPages(Controller):
         )
 
     @get("/new")
-    async def new_form(self, request: Request[User, Any, Any]) -> Template:
-        self._allowed(request)
-        return self._form(request, {"locale": request.user.locale})
+    async def new_form(self, request: Request[User, Any, Any], actor: Actor) -> Template:
+        self._allowed(actor)
+        return NEW_LOCAL_ENTRY.show(
+            request, None, values={"locale": request.user.locale}, extra=self._around()
+        )
 
     @post("/new")
     async def add(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], data: Form
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, data: Form
     ) -> Template | Redirect:
-        self._allowed(request)
-        try:
-            values = clean(LOCAL_ENTRY, data)
-            values["aliases"] = [a for a in (values.get("aliases") or "").split(",") if a.strip()]
-            values["stages"] = [s for s in STAGES if clean(STAGE_FIELDS, data)[f"stage_{s}"]]
-            await services.add_local(db_session, request.user, values, connection=request)
-        except InputError as exc:
-            errors = dict(exc.errors)
-            if "stages" in errors:  # the error summary links to the first stage box
-                errors[f"stage_{STAGES[0]}"] = errors.pop("stages")
-            return self._form(request, data, errors)
-        return Redirect("/glossary/local?done=1", status_code=303)
+        self._allowed(actor)
+        return await NEW_LOCAL_ENTRY.submit(
+            request,
+            None,
+            data,
+            save=lambda values: services.add_local(db_session, actor, local_entry_values(values)),
+            done="/glossary/local?done=1",
+            extra=self._around(),
+        )

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import Role, User
 from courtjourney.errors import InputError
 from courtjourney.glossary.models import LocalEntry
@@ -29,18 +30,27 @@ from courtjourney.i18n import gettext as _
 MAX_SENTENCE_WORDS = 20
 
 
-def may_add_local(user: User) -> bool:
+def may_add_local(who: User | Actor) -> bool:
     """Team admins add local entries: the service's admins and each team's manager."""
-    return user.role in (Role.ADMIN.value, Role.MANAGER.value)
+    return who.role in (Role.ADMIN.value, Role.MANAGER.value)
+
+
+def read_query(query: str | None) -> tuple[str, dict[str, str]]:
+    """A search as typed, tidied, and what is wrong with it (nothing when it can be searched):
+    empty and over-long searches are refused plainly."""
+    q = " ".join((query or "").split())
+    if not q:
+        return q, {"q": _("Enter a word to search for.")}
+    if len(q) > MAX_QUERY:
+        return q, {"q": _("Search for %(limit)d characters or fewer.") % {"limit": MAX_QUERY}}
+    return q, {}
 
 
 def check_query(query: str | None) -> str:
-    """A search as typed, or InputError: empty and over-long searches are refused plainly."""
-    q = " ".join((query or "").split())
-    if not q:
-        raise InputError({"q": _("Enter a word to search for.")})
-    if len(q) > MAX_QUERY:
-        raise InputError({"q": _("Search for %(limit)d characters or fewer.") % {"limit": MAX_QUERY}})
+    """A search as typed, or InputError."""
+    q, errors = read_query(query)
+    if errors:
+        raise InputError(errors)
     return q
 
 
@@ -144,14 +154,12 @@ async def check_local(db: AsyncSession, values: Mapping[str, Any]) -> dict[str, 
     return {**values, "stages": list(dict.fromkeys(stages)), "aliases": list(dict.fromkeys(aliases))}
 
 
-async def add_local(
-    db: AsyncSession, user: User, values: Mapping[str, Any], *, connection: Any = None
-) -> LocalEntry:
-    """Save a team's local entry (values already cleaned by the form or API fields)."""
+async def add_local(db: AsyncSession, actor: Actor, values: Mapping[str, Any]) -> LocalEntry:
+    """Save a team's local entry (values already cleaned by the form or API fields); audited."""
     checked = await check_local(db, values)
     entry = LocalEntry(
-        team_id=user.team_id,
-        created_by_id=user.id,
+        team_id=actor.team_id,
+        created_by_id=actor.id,
         locale=checked["locale"],
         term=checked["term"],
         aliases=checked["aliases"],
@@ -162,5 +170,5 @@ async def add_local(
     )
     db.add(entry)
     await db.flush()
-    audit.record(db, "glossary.local_added", actor_id=user.id, target=entry, connection=connection)
+    audit.record(db, "glossary.local_added", actor, target=entry)
     return entry

@@ -114,8 +114,8 @@ def parse_terms(text: str, locale: str, origin: str, known_ids: set[str] | None 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
-        where = f"{origin}, line {line.group(1)}" if line else origin
-        raise GlossaryDataError(f"{where}: not valid TOML: {exc}") from exc
+        at = f"{origin}, line {line.group(1)}" if line else origin
+        raise GlossaryDataError(f"{at}: not valid TOML: {exc}") from exc
     extra = set(data) - {"term"}
     if extra:
         raise GlossaryDataError(f"{origin}: unexpected top-level keys {sorted(extra)}; only [[term]] tables")

@@ -756,8 +756,8 @@ async def make_briefings(
         made.append(
             await store.keep(
                 db,
+                audit.Actor.of(user, connection),
                 case,
-                user,
                 kind="briefing",
                 template="parent_briefing",
                 lang=lang,
@@ -765,7 +765,6 @@ async def make_briefings(
                 body=body,
                 subject_id=hearing.id,
                 family_member_id=member.id,
-                connection=connection,
             )
         )
     return made
@@ -820,8 +819,8 @@ async def make_witness_pack(
     body = await store.render_off_loop("witness_pack", context, lang="en", title=title)
     return await store.keep(
         db,
+        audit.Actor.of(user, connection),
         case,
-        user,
         kind="witness_pack",
         template="witness_pack",
         lang="en",
@@ -829,7 +828,6 @@ async def make_witness_pack(
         body=body,
         subject_id=hearing.id,
         inputs=choices,
-        connection=connection,
     )
 
 

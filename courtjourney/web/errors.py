@@ -284,7 +284,7 @@ def document_api_errors(app: Litestar) -> None:
                 continue
             takes = (
                 set(handler.parsed_fn_signature.parameters) - _NOT_INPUT - set(handler.resolve_dependencies())
-            )
+            ) | set(route.path_parameters)  # an id in the path is input, read by the handler or by `case`
             statuses = {429}
             if not handler.opt.get("exclude_from_auth"):
                 statuses.add(401)

@@ -80,7 +80,7 @@ def form_page(
     return Template(
         template_name=template,
         context={
-            "user": request.user,
+            "user": request.scope.get("user"),  # none on a page before sign-in (the login form)
             "title": title,
             "case": case,
             "fields": fields,
@@ -113,6 +113,8 @@ class FormPage:
     button: str = ""
     defaults: Mapping[str, Any] = field(default_factory=dict)
     template: str = "form_page.html"
+    #: An error the service names by a field this form draws as several (a set of boxes), shown at one of them.
+    errors_at: Mapping[str, str] = field(default_factory=dict)
 
     def url(self, case: HasId | None, **ids: Any) -> str:
         path = self.action.format(**ids)
@@ -154,7 +156,8 @@ class FormPage:
         data: Mapping[str, Any],
         *,
         save: Callable[[dict[str, Any]], Awaitable[Any]],
-        done: str | Callable[[Any], str],
+        done: str | Callable[[Any], str] = "",
+        answer: Callable[[Any], Awaitable[Template | Redirect]] | None = None,
         fields: Sequence[Field] | None = None,
         options: Options | None = None,
         intro: str | None = None,
@@ -163,20 +166,29 @@ class FormPage:
         **ids: Any,
     ) -> Template | Redirect:
         """Clean what was posted and save it; on bad input show the form again with every error and change
-        nothing (services raise InputError before they write); else 303 to `done` (or `done(saved thing)`)."""
+        nothing (services raise InputError before they write); else 303 to `done` (or `done(saved thing)`).
+
+        `answer`, given instead of `done`, makes the answer from what was saved: for what is shown only once
+        (a new link), which a redirect would lose, or a redirect that sets or clears a cookie."""
         use = self.fields if fields is None else fields
         try:
             result = await save(clean(use, prepare(data) if prepare else data))
         except InputError as exc:
+            errors = dict(exc.errors)
+            for name, shown_at in self.errors_at.items():
+                if name in errors:
+                    errors[shown_at] = errors.pop(name)
             return self.show(
                 request,
                 case,
                 values=data,
-                errors=exc.errors,
+                errors=errors,
                 fields=use,
                 options=options,
                 intro=intro,
                 extra=extra,
                 **ids,
             )
+        if answer is not None:
+            return await answer(result)
         return Redirect(done(result) if callable(done) else done, status_code=303)
