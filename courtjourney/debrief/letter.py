@@ -387,10 +387,9 @@ async def produce(
     )
     letter.context["words_used"] = words_used(letter.context, lang)
     body = await store.render_off_loop(letter.template, letter.context, lang=lang, title=letter.title)
-    user, connection = services.as_user_and_connection(actor)
     await store.keep(
         db,
-        audit.Actor.of(user, connection),
+        actor,
         case,
         kind="debrief",
         template=letter.template,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any, cast
 from uuid import UUID
 
@@ -45,16 +44,6 @@ SENTENCE_FIELDS = (
 )
 CUSTODIAL = frozenset({"custody", "suspended"})
 MAX_MONTHS = 1200
-
-
-def as_user_and_connection(actor: Actor) -> tuple[Any, Any]:
-    """`actor` in the shape that cases.move_stage and documents.store.keep still take (a user and a connection),
-    so their audit events keep the route and address. Goes when they take an Actor (issue 14)."""
-    if actor.route is None and actor.method is None and actor.address is None:
-        return SimpleNamespace(id=actor.id), None
-    client = SimpleNamespace(host=actor.address) if actor.address is not None else None
-    connection = SimpleNamespace(scope={"path_template": actor.route, "method": actor.method}, client=client)
-    return SimpleNamespace(id=actor.id), connection
 
 
 # --- outcomes --------------------------------------------------------------------------------
