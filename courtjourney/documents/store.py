@@ -39,7 +39,7 @@ async def render_off_loop(name: str, context: dict[str, Any], *, lang: str, titl
 async def keep(
     db: AsyncSession,
     case: Case,
-    user: User,
+    user: User | audit.Actor,  # an Actor keeps the route and address in the audit
     *,
     kind: str,
     template: str,
@@ -69,7 +69,13 @@ async def keep(
     db.add(doc)
     await db.flush()
     audit.record(
-        db, "document.produced", actor_id=user.id, case_id=case.id, target=doc, connection=connection
+        db,
+        "document.produced",
+        user if isinstance(user, audit.Actor) else None,
+        actor_id=user.id,
+        case_id=case.id,
+        target=doc,
+        connection=connection,
     )
     return doc
 
