@@ -29,7 +29,7 @@ from courtjourney.db.rows import one_of_case
 from courtjourney.documents import store
 from courtjourney.documents.models import ProducedDocument
 from courtjourney.errors import InputError
-from courtjourney.hearings import briefings, forms
+from courtjourney.hearings import briefings, forms, rules
 from courtjourney.hearings.models import (
     Attendance,
     CalendarSubscription,
@@ -44,16 +44,16 @@ from courtjourney.i18n import gettext as _
 from courtjourney.workdays import working_days_between
 
 CALENDAR_PREFIX = "cjcal_"
-WARNED_WINDOW_MAX_DAYS = 28
+WARNED_WINDOW_MAX_DAYS = rules.WARNED_WINDOW_LONGEST.days
 EARLIEST_YEAR = 2000
 YEARS_AHEAD = 5
-# Time, place and status: a change to any of these raises the calendar SEQUENCE.
+# What a change is made of; which of these raise the calendar SEQUENCE is a rule (rules.SEQUENCE_RULES).
 TIME_FIELDS = ("listing", "starts_at", "ends_at", "window_start", "window_end")
 PLACE_FIELDS = ("court_name", "court_town", "court_address", "courtroom")
 STATUS_FIELDS = ("status",)
 OTHER_FIELDS = ("hearing_type", "status_reason", "accompanied_by", "arrival_notes")
 TRACKED = (*TIME_FIELDS, *PLACE_FIELDS, *STATUS_FIELDS, *OTHER_FIELDS)
-SEQUENCE_FIELDS = frozenset({*TIME_FIELDS, *PLACE_FIELDS, *STATUS_FIELDS})
+SEQUENCE_FIELDS = frozenset(f for rule in rules.SEQUENCE_RULES if rule.raises_sequence for f in rule.fields)
 ALREADY_TURNED_OFF = N_("This calendar address was already turned off. Make a new one instead.")
 PROCEEDING_KEYS = ("court_name", "court_town", "court_address", "court_type", "urn", "defendants", "status")
 
@@ -239,7 +239,7 @@ async def hearing_for_change(db: AsyncSession, case: Case, hearing_id: UUID) -> 
 
 
 def raises_sequence(changed: Iterable[str]) -> bool:
-    """A change of time, place or status raises the hearing's calendar SEQUENCE; other details do not."""
+    """A change of time, place or status raises the hearing's calendar SEQUENCE; other details do not (rules.py)."""
     return bool(SEQUENCE_FIELDS.intersection(changed))
 
 
@@ -361,7 +361,7 @@ async def change_hearing(
     reason = (values.get("reason") or "").strip() or None
     if kind in {"moved", "status"} and not reason and new.get("status", hearing.status) != "completed":
         raise InputError({"reason": _("Say why, in plain words the family can be given.")})
-    if new.get("status", hearing.status) in forms.NOT_HAPPENING and not (
+    if new.get("status", hearing.status) in rules.NOT_HAPPENING and not (
         new.get("status_reason") or hearing.status_reason or reason
     ):
         raise InputError({"status_reason": _("Say why the hearing will not go ahead.")})
@@ -373,8 +373,8 @@ async def change_hearing(
         changed.setdefault("status", [old["status"], "moved"])
     if raises_sequence(changed):
         hearing.sequence += 1
-    if hearing.status in forms.NOT_HAPPENING:
-        if old["status"] not in forms.NOT_HAPPENING:
+    if hearing.status in rules.NOT_HAPPENING:
+        if old["status"] not in rules.NOT_HAPPENING:
             hearing.cancelled_at = now
     else:
         hearing.cancelled_at = None
@@ -418,14 +418,15 @@ async def record_told(
 
 @dataclass(frozen=True)
 class TellingDelay:
-    """How long the family waited to hear of a change, in working days; late when more than one."""
+    """How long the family waited to hear of a change, in working days; late when more than the
+    telling standard allows (rules.TELLING: one working day, Victims' Code Right 8)."""
 
     working_days: int
     told: bool
 
     @property
     def late(self) -> bool:
-        return self.working_days > 1
+        return self.working_days > rules.TELLING.within_working_days
 
 
 def telling_delay(change: HearingChange, now: dt.datetime | None = None) -> TellingDelay:
@@ -536,7 +537,7 @@ async def next_hearings(
     rows = await db.scalars(
         select(Hearing).where(
             Hearing.case_id.in_(case_ids),
-            Hearing.status.not_in(forms.NOT_HAPPENING | {"completed"}),
+            Hearing.status.not_in(rules.NOT_HAPPENING | {"completed"}),
             or_(Hearing.starts_at >= start, Hearing.window_end >= today),
         )
     )
@@ -742,7 +743,7 @@ async def make_witness_pack(
     from courtjourney.cases.models import Consent
 
     today = dt.datetime.now(LONDON).date()
-    if hearing.hearing_type not in {"trial", "section_28"}:
+    if not rules.witness_pack_applies(hearing.hearing_type):
         raise InputError(
             {"hearing": _("A Witness Service pack is for a trial or a recorded cross-examination.")}
         )
