@@ -9,8 +9,14 @@ from courtjourney.hearings import briefings, forms, ical, rules, services
 
 def _rows() -> list[object]:
     return [
-        *rules.HEARING_TYPES, *rules.LISTINGS, *rules.STATUSES, *rules.SEQUENCE_RULES,
-        rules.WARNED_WINDOW_LONGEST, rules.WARNED_WINDOW_USUAL, rules.CANCELLED_KEPT_FOR, rules.TELLING,
+        *rules.HEARING_TYPES,
+        *rules.LISTINGS,
+        *rules.STATUSES,
+        *rules.SEQUENCE_RULES,
+        rules.WARNED_WINDOW_LONGEST,
+        rules.WARNED_WINDOW_USUAL,
+        rules.CANCELLED_KEPT_FOR,
+        rules.TELLING,
     ]
 
 
@@ -37,8 +43,16 @@ def test_the_facts_are_the_ones_the_service_has_always_used() -> None:
     assert rules.NOT_HAPPENING == {"adjourned", "vacated", "cancelled", "ineffective"}
     assert forms.NOT_HAPPENING == rules.NOT_HAPPENING
     assert services.SEQUENCE_FIELDS == {
-        "listing", "starts_at", "ends_at", "window_start", "window_end",
-        "court_name", "court_town", "court_address", "courtroom", "status",
+        "listing",
+        "starts_at",
+        "ends_at",
+        "window_start",
+        "window_end",
+        "court_name",
+        "court_town",
+        "court_address",
+        "courtroom",
+        "status",
     }
     assert services.WARNED_WINDOW_MAX_DAYS == 28
     assert ical.CANCELLED_KEPT_FOR.days == 14
