@@ -47,6 +47,7 @@ async def make_case(db: Any, n_hearings: int, n_incidents: int) -> tuple[Any, An
     from courtjourney.accounts import services as accounts
     from courtjourney.accounts.audit import Actor
     from courtjourney.cases import services as cases
+    from courtjourney.accounts.audit import Actor
     from courtjourney.hearings import services as hearings
     from courtjourney.accounts.audit import Actor
     from courtjourney.threats import services as threats
@@ -60,17 +61,17 @@ async def make_case(db: Any, n_hearings: int, n_incidents: int) -> tuple[Any, An
     await cases.add_consent(db, Actor.of(worker), case, {"organisation": "Witness Service", "purpose": "Court support",
                                                "given_by": "Bench Parent", "given_on": dt.date(2026, 1, 5)})
     court = {"court_name": "Benchtown Crown Court", "court_town": "Benchtown", "court_address": "1 Bench Row, Benchtown"}
-    proceeding = await hearings.add_proceeding(db, case, worker, {**court, "court_type": "crown", "status": "active"})
+    proceeding = await hearings.add_proceeding(db, Actor.of(worker), case, {**court, "court_type": "crown", "status": "active"})
     for measure in ("video_evidence", "live_link", "screens"):
-        await hearings.add_measure(db, case, worker, {"measure": measure, "status": "granted"})
+        await hearings.add_measure(db, Actor.of(worker), case, {"measure": measure, "status": "granted"})
     start = dt.date(2027, 1, 4)
     trial = None
     for n in range(n_hearings):
         kind = "trial" if n == n_hearings - 1 else ("mention" if n % 3 else "ptph")
-        hearing = await hearings.add_hearing(db, case, worker, {
+        hearing = await hearings.add_hearing(db, Actor.of(worker), case, {
             "proceeding_id": proceeding.id, "hearing_type": kind, "listing": "fixed", "date": start + dt.timedelta(days=7 * n),
             "start_time": dt.time(10, 0), **court, "arrival_notes": "Side entrance; the Witness Service meets you."})
-        await hearings.set_attendance(db, case, hearing, worker, {parent.id: "needed"})
+        await hearings.set_attendance(db, Actor.of(worker), case, hearing, {parent.id: "needed"})
         trial = hearing
     first = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
     for n in range(n_incidents):
@@ -90,8 +91,10 @@ async def run(args: argparse.Namespace, settings: Any) -> list[list[str]]:
 
     from courtjourney.db.engine import make_engine
     from courtjourney.documents import engine as docs
+    from courtjourney.accounts.audit import Actor
     from courtjourney.hearings import briefings, services
     from courtjourney.hearings.models import Proceeding
+    from courtjourney.threats.services import summary_for_witness_pack
 
     engine = make_engine(settings)
     maker = async_sessionmaker(engine, expire_on_commit=False)
@@ -108,9 +111,10 @@ async def run(args: argparse.Namespace, settings: Any) -> list[list[str]]:
         async with maker() as db, db.begin():
             case, hearing, user = await db.get(Case, ids[0]), await db.get(Hearing, ids[1]), await db.get(User, ids[2])
             if kind == "briefing":
-                await services.make_briefings(db, case, hearing, user)
+                await services.make_briefings(db, Actor.of(user), case, hearing)
             else:
-                await services.make_witness_pack(db, case, hearing, user, {"separate_entrance": True, "include_narratives": True})
+                await services.make_witness_pack(db, Actor.of(user), case, hearing, {"separate_entrance": True, "include_narratives": True},
+                                                 incidents=summary_for_witness_pack)
         return time.perf_counter() - began
 
     async def contexts() -> dict[str, dict[str, Any]]:
@@ -125,7 +129,7 @@ async def run(args: argparse.Namespace, settings: Any) -> list[list[str]]:
             proceeding = await db.get(Proceeding, hearing.proceeding_id)
             measures = await services.measures_for(db, case.id)
             briefing, _lang, _title = briefings.briefing_context(case, hearing, member, user, measures, proceeding.court_type)
-            incidents = await services._intimidation_summary(db, case.id, True)
+            incidents = await summary_for_witness_pack(db, case.id, include_narratives=True)
             pack, _t = briefings.witness_pack_context(case, hearing, [(member, "needed")], measures, user, {"separate_entrance": True},
                                                       incidents, dt.date.today())
         return {"briefing": briefing, "pack": pack}

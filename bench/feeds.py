@@ -227,6 +227,7 @@ async def generate(settings: Any, n_cases: int, per_case: int, per_worker: int, 
     from courtjourney.cases.journey import Stage
     from courtjourney.cases.models import Case, CaseWorker, FamilyMember, StageMove
     from courtjourney.db.engine import make_engine
+    from courtjourney.accounts.audit import Actor
     from courtjourney.hearings import services
     from courtjourney.hearings.models import Attendance, Hearing, HearingChange, Proceeding
 
@@ -295,8 +296,8 @@ async def generate(settings: Any, n_cases: int, per_case: int, per_worker: int, 
             case = await db.get(Case, cases[0]["id"])
             assert worker is not None and case is not None
             parent_sub, parent_token = await services.subscribe(
-                db, case, worker, {"family_member_id": members[0]["id"], "privacy": "discreet"})
-            worker_sub, worker_token = await services.new_worker_subscription(db, worker)
+                db, Actor.of(worker), case, {"family_member_id": members[0]["id"], "privacy": "discreet"})
+            worker_sub, worker_token = await services.new_worker_subscription(db, Actor.of(worker))
             parent_count = len(list(await db.scalars(
                 select(Attendance.id).where(Attendance.family_member_id == members[0]["id"]))))
             worker_count = sum(1 for h in hearings if h["case_id"] in {r["id"] for r in cases[:per_worker]})

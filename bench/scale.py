@@ -954,6 +954,7 @@ async def subject_for(size: Size, who: int = 0) -> tuple[dict[str, str], dict[st
     from courtjourney.accounts.services import open_session
     from courtjourney.cases.models import Case, FamilyMember
     from courtjourney.db.engine import make_engine
+    from courtjourney.accounts.audit import Actor
     from courtjourney.hearings import services as hearing_services
     from courtjourney.hearings.models import Attendance, Hearing
 
@@ -968,13 +969,13 @@ async def subject_for(size: Size, who: int = 0) -> tuple[dict[str, str], dict[st
             manager = await db.scalar(select(User).where(User.email == manager_email(0)))
             assert manager is not None
             manager_session = await open_session(db, settings, manager)
-            _sub, worker_token = await hearing_services.new_worker_subscription(db, worker)
+            _sub, worker_token = await hearing_services.new_worker_subscription(db, Actor.of(worker))
             case = await db.scalar(select(Case).where(Case.reference.like("%-000001")))
             assert case is not None
             parent = await db.scalar(select(FamilyMember).where(FamilyMember.case_id == case.id)
                                      .order_by(FamilyMember.created_at, FamilyMember.id).limit(1))
             assert parent is not None
-            _psub, parent_token = await hearing_services.subscribe(db, case, worker, {"family_member_id": parent.id, "privacy": "discreet"})
+            _psub, parent_token = await hearing_services.subscribe(db, Actor.of(worker), case, {"family_member_id": parent.id, "privacy": "discreet"})
             hearing = await db.scalar(
                 select(Hearing).join(Attendance, Attendance.hearing_id == Hearing.id)
                 .where(Hearing.case_id == case.id, Hearing.status == "listed", Hearing.listing == "fixed",

@@ -39,6 +39,7 @@ from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, cale
 from courtjourney.settings import Settings, get_settings
 from courtjourney.threats.api import IncidentApi
 from courtjourney.threats.pages import IncidentPages
+from courtjourney.threats.services import summary_for_witness_pack
 from courtjourney.web.errors import document_api_errors, exception_handlers
 from courtjourney.web.security import security_headers
 
@@ -159,6 +160,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # /cases/{case_id}, `case: Case` (loaded once, after the guard has cleared the request).
             "actor": Provide(provide_actor, sync_to_thread=False),
             "case": Provide(provide_case),
+            # The Witness Service pack's intimidation summary: hearings is handed it, never imports threats.
+            "incidents_for_pack": Provide(lambda: summary_for_witness_pack, sync_to_thread=False),
         },
     )
     document_api_errors(app)

@@ -169,13 +169,16 @@ async def _demo_sentenced(db: AsyncSession, case: Case, worker: User) -> None:
         "court_type": "crown",
     }
     proceeding = await hearings.add_proceeding(
-        db, case, worker, {**court, "urn": "13DE0000002", "defendants": "Defendant C", "status": "concluded"}
+        db,
+        Actor.of(worker),
+        case,
+        {**court, "urn": "13DE0000002", "defendants": "Defendant C", "status": "concluded"},
     )
     charge = await hearings.add_charge(
         db,
+        Actor.of(worker),
         case,
         proceeding,
-        worker,
         {
             "description": "Sexual activity with a child (demo)",
             "category": "sexual",
@@ -187,8 +190,8 @@ async def _demo_sentenced(db: AsyncSession, case: Case, worker: User) -> None:
     trial_at = dt.datetime.combine(verdict - dt.timedelta(days=3), dt.time(10, 0), tzinfo=dt.UTC)
     trial = await hearings.add_hearing(
         db,
+        Actor.of(worker),
         case,
-        worker,
         {
             "proceeding_id": proceeding.id,
             "hearing_type": "trial",
@@ -201,7 +204,12 @@ async def _demo_sentenced(db: AsyncSession, case: Case, worker: User) -> None:
         now=trial_at - dt.timedelta(days=60),
     )
     await hearings.change_hearing(
-        db, case, trial, worker, {"status": "completed", "reason": None}, now=trial_at + dt.timedelta(days=3)
+        db,
+        Actor.of(worker),
+        case,
+        trial,
+        {"status": "completed", "reason": None},
+        now=trial_at + dt.timedelta(days=3),
     )
     await debrief.record_child_attendance(
         db,
@@ -299,15 +307,15 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
     }
     proceeding = await hearings.add_proceeding(
         db,
+        Actor.of(worker),
         case,
-        worker,
         {**court, "urn": "13DE0000001", "defendants": "Defendant A\nDefendant B", "status": "active"},
     )
     await hearings.add_charge(
         db,
+        Actor.of(worker),
         case,
         proceeding,
-        worker,
         {
             "description": "Sexual activity with a child (demo)",
             "category": "sexual",
@@ -324,8 +332,8 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
         listed_at = now - dt.timedelta(days=40)
         h = await hearings.add_hearing(
             db,
+            Actor.of(worker),
             case,
-            worker,
             {
                 "proceeding_id": proceeding.id,
                 "hearing_type": kind,
@@ -339,7 +347,7 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
             now=listed_at,
         )
         await hearings.set_attendance(
-            db, case, h, worker, {mother.id: "needed", father.id: "following"}, now=listed_at
+            db, Actor.of(worker), case, h, {mother.id: "needed", father.id: "following"}, now=listed_at
         )
         return h
 
@@ -347,16 +355,21 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
         "ptph", listing="fixed", date=today - dt.timedelta(days=30), start_time=dt.time(10, 0)
     )
     await hearings.change_hearing(
-        db, case, ptph, worker, {"status": "completed", "reason": None}, now=now - dt.timedelta(days=30)
+        db,
+        Actor.of(worker),
+        case,
+        ptph,
+        {"status": "completed", "reason": None},
+        now=now - dt.timedelta(days=30),
     )
     ground_rules = await hearing(
         "ground_rules", listing="fixed", date=monday_in(2), start_time=dt.time(10, 0), end_time=dt.time(11, 0)
     )
     await hearings.change_hearing(
         db,
+        Actor.of(worker),
         case,
         ground_rules,
-        worker,
         {
             "listing": "fixed",
             "date": monday_in(3) + dt.timedelta(days=1),
@@ -372,9 +385,9 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
     )
     await hearings.change_hearing(
         db,
+        Actor.of(worker),
         case,
         mention,
-        worker,
         {
             "status": "vacated",
             "status_reason": "Not needed: the lawyers sorted the matter out in writing.",
@@ -392,7 +405,9 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
         ("live_link", "granted", None),
         ("intermediary", "applied", "Registered intermediary requested by the police"),
     ):
-        await hearings.add_measure(db, case, worker, {"measure": measure, "status": status, "notes": notes})
+        await hearings.add_measure(
+            db, Actor.of(worker), case, {"measure": measure, "status": status, "notes": notes}
+        )
     await cases.add_consent(
         db,
         Actor.of(worker),
@@ -405,7 +420,7 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
         },
     )
     _subscription, token = await hearings.subscribe(
-        db, case, worker, {"family_member_id": mother.id, "privacy": "discreet"}
+        db, Actor.of(worker), case, {"family_member_id": mother.id, "privacy": "discreet"}
     )
     return token
 

@@ -283,23 +283,22 @@ async def build_world(db: AsyncSession) -> World:
 
     parent = await cases.add_family_member(db, Actor.of(worker_user), north_case, {
         "name": "Nora Northfield", "relationship_to_child": "mother", "preferred_language": "en", "is_witness": True})
-    proceeding = await hearings.add_proceeding(db, north_case, worker_user, {
+    proceeding = await hearings.add_proceeding(db, Actor.of(worker_user), north_case, {
         "court_name": "Northtown Crown Court", "court_town": "Northtown", "court_address": "1 Court Street, Northtown NT1 1AA",
         "court_type": "crown", "urn": "12AB3456789", "defendants": "Defendant A", "status": "active"})
-    hearing = await hearings.add_hearing(db, north_case, worker_user, {
+    hearing = await hearings.add_hearing(db, Actor.of(worker_user), north_case, {
         "proceeding_id": proceeding.id, "hearing_type": "trial", "listing": "fixed", "date": dt.date(2026, 12, 14),
         "start_time": dt.time(10, 0), "end_time": None, "court_name": "Northtown Crown Court", "court_town": "Northtown",
         "court_address": "1 Court Street, Northtown NT1 1AA"})
-    await hearings.set_attendance(db, north_case, hearing, worker_user, {parent.id: "needed"})
-    subscription, feed_token = await hearings.subscribe(db, north_case, worker_user, {"family_member_id": parent.id, "privacy": "discreet"})
-    from courtjourney.accounts.audit import Actor
+    await hearings.set_attendance(db, Actor.of(worker_user), north_case, hearing, {parent.id: "needed"})
+    subscription, feed_token = await hearings.subscribe(db, Actor.of(worker_user), north_case, {"family_member_id": parent.id, "privacy": "discreet"})
     from courtjourney.documents import store
 
-    [briefing] = await hearings.make_briefings(db, north_case, hearing, worker_user)
+    [briefing] = await hearings.make_briefings(db, Actor.of(worker_user), north_case, hearing)
     share, _token = await store.share(db, Actor.of(worker_user), north_case, briefing, organisation="North Witness Service", recipient="Wynn")
     from courtjourney.debrief import services as debrief
 
-    charge = await hearings.add_charge(db, north_case, proceeding, worker_user, {
+    charge = await hearings.add_charge(db, Actor.of(worker_user), north_case, proceeding, {
         "description": "Sexual activity with a child", "category": "sexual", "defendant": "Defendant A"})
     outcome = await debrief.add_outcome(db, Actor.of(worker_user), north_case, {
         "proceeding_id": proceeding.id, "charge_id": charge.id, "result": "convicted", "decided_on": dt.date(2026, 10, 1),

@@ -4,7 +4,6 @@ consent, risk, colleagues), and the audit trail. The caseload and the case page 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -46,38 +45,6 @@ CONTACT = FormPage(N_("Add a key contact"), forms.CONTACT, "/contacts/new")
 CONSENT = FormPage(N_("Record consent to share"), forms.CONSENT, "/consent/new")
 RISK = FormPage(N_("Record a risk assessment"), forms.RISK, "/risk/new")
 COLLEAGUE = FormPage(N_("Add a colleague to this case"), forms.ASSIGN_WORKER, "/workers/new")
-
-
-async def simple_form(
-    db: AsyncSession,
-    request: Request[User, Any, Any],
-    case_id: UUID,
-    data: Form | None,
-    title: str,
-    fields: Sequence[Field],
-    path: str,
-    service: Any,
-    anchor: str,
-    *,
-    defaults: dict[str, Any] | None = None,
-    options: Options | None = None,
-    intro: str = "",
-) -> Template | Redirect:
-    """The old shape of a form that adds one thing to a case, kept only until hearings/pages.py (its last
-    user) describes its forms as FormPages; delete it then."""
-    case = await services.get_case(db, case_id)
-    page = FormPage(title, fields, path, intro=intro)
-    if data is None:
-        return page.show(request, case, values=defaults, options=options, intro=intro)
-    return await page.submit(
-        request,
-        case,
-        data,
-        options=options,
-        intro=intro,
-        save=lambda values: service(db, case, request.user, values, connection=request),
-        done=saved(case_url(case), anchor),
-    )
 
 
 def _stage_fields(here: Stage) -> tuple[Field, ...]:

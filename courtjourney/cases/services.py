@@ -39,8 +39,7 @@ from courtjourney.cases.models import (
     Task,
 )
 from courtjourney.db.base import utcnow
-from courtjourney.db.rows import one_of_case
-from courtjourney.errors import CaseNotFound, InputError
+from courtjourney.errors import InputError
 from courtjourney.i18n import gettext as _
 
 M = TypeVar("M")
@@ -93,22 +92,6 @@ async def open_case(
     audit.record(db, "case.opened", actor, case_id=case.id, target=case)
     await db.flush()
     return case
-
-
-async def get_case(db: AsyncSession, case_id: UUID) -> Case:
-    """Load a case the access guard has already cleared (the old way: handlers are handed `case` now).
-
-    Kept only while other parts' handlers still call it; delete it with their last use."""
-    case = await db.get(Case, case_id)
-    if case is None:  # the guard has checked; this only happens if it was removed meanwhile
-        raise CaseNotFound()
-    return case
-
-
-async def _part_of_case(db: AsyncSession, model: type[M], case: Case, row_id: UUID, what: str) -> M:
-    """A row that belongs to this case, or 404: the old name of db.rows.one_of_case, kept only while
-    hearings and debrief still call it; delete it with their last use."""
-    return await one_of_case(db, model, case.id, row_id, what)
 
 
 async def stage_history(db: AsyncSession, case_id: UUID) -> list[StageMove]:

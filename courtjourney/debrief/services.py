@@ -23,6 +23,7 @@ from courtjourney.db.base import utcnow
 from courtjourney.debrief import forms, rules
 from courtjourney.debrief.models import Closure, Outcome, PlanItem, PlanReview, PurgedCase, WitnessAttendance
 from courtjourney.errors import InputError, Refused
+from courtjourney.hearings import rules as hearing_rules
 from courtjourney.hearings.models import Charge, Hearing, Proceeding
 from courtjourney.i18n import gettext as _
 
@@ -356,7 +357,7 @@ async def reviews_due(
 
 # --- did the child come to court -------------------------------------------------------------
 
-WITNESS_HEARINGS = ("trial", "section_28")
+WITNESS_HEARINGS = hearing_rules.WITNESS_HEARINGS
 
 
 async def child_attendance(db: AsyncSession, hearing_id: UUID) -> WitnessAttendance | None:

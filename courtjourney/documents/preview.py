@@ -45,6 +45,7 @@ async def _demo_case(db: AsyncSession):  # type: ignore[no-untyped-def]
 
 @previewer("parent_briefing")
 async def _briefings(db: AsyncSession) -> list[tuple[str, bytes]]:
+    from courtjourney.accounts.audit import Actor
     from courtjourney.cases.models import FamilyMember
     from courtjourney.documents import store
     from courtjourney.hearings import services
@@ -54,23 +55,26 @@ async def _briefings(db: AsyncSession) -> list[tuple[str, bytes]]:
     for lang in ("en", "cy"):
         for member in await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case.id)):
             member.preferred_language = lang
-        docs = await services.make_briefings(db, case, hearing, worker)
+        docs = await services.make_briefings(db, Actor.of(worker), case, hearing)
         out.append((lang, store.content(docs[0])))
     return out
 
 
 @previewer("witness_pack")
 async def _pack(db: AsyncSession) -> list[tuple[str, bytes]]:
+    from courtjourney.accounts.audit import Actor
     from courtjourney.documents import store
     from courtjourney.hearings import services
+    from courtjourney.threats.services import summary_for_witness_pack
 
     case, hearing, worker = await _demo_case(db)
     doc = await services.make_witness_pack(
         db,
+        Actor.of(worker),
         case,
         hearing,
-        worker,
         {"separate_entrance": True, "separate_waiting": True, "keep_apart": "The defendants' families"},
+        incidents=summary_for_witness_pack,
     )
     return [("en", store.content(doc))]
 

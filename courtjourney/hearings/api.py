@@ -10,14 +10,15 @@ from litestar import Controller, Request, get, patch, post, put
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
-from courtjourney.cases import services as case_services
+from courtjourney.cases.models import Case
 from courtjourney.db.base import utcnow
 from courtjourney.documents.routes import DocumentOut, document_out
 from courtjourney.errors import InputError
 from courtjourney.hearings import forms, schemas, services, story
 from courtjourney.hearings.models import CalendarSubscription, Hearing, HearingChange, Proceeding
-from courtjourney.hearings.pages import feed_links
+from courtjourney.hearings.pages import IncidentsForPack, feed_links
 from courtjourney.hearings.schemas import Short
 from courtjourney.i18n import gettext as _
 from courtjourney.web.forms import clean
@@ -31,7 +32,7 @@ def _strings(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def proceeding_out(p: Proceeding) -> schemas.ProceedingOut:
-    return dump(schemas.ProceedingOut, p, defendants=p.defendant_labels)  # type: ignore[return-value]
+    return dump(schemas.ProceedingOut, p, defendants=p.defendant_labels)
 
 
 async def hearing_out(db: AsyncSession, h: Hearing) -> schemas.HearingOut:
@@ -39,7 +40,7 @@ async def hearing_out(db: AsyncSession, h: Hearing) -> schemas.HearingOut:
     return dump(
         schemas.HearingOut,
         h,
-        when=story.hearing_when(h),  # type: ignore[return-value]
+        when=story.hearing_when(h),
         attendance=[schemas.AttendanceOut(family_member_id=k, attendance=v) for k, v in attendance.items()],
     )
 
@@ -50,7 +51,7 @@ def change_out(c: HearingChange, h: Hearing, sequence: int) -> schemas.ChangeOut
         schemas.ChangeOut,
         c,
         story=story.change_story(c, h),
-        changes=json.loads(c.changes),  # type: ignore[return-value]
+        changes=json.loads(c.changes),
         working_days_to_tell=delay.working_days,
         told_late=delay.late,
         sequence=sequence,
@@ -58,13 +59,14 @@ def change_out(c: HearingChange, h: Hearing, sequence: int) -> schemas.ChangeOut
 
 
 def subscription_out(s: CalendarSubscription) -> schemas.SubscriptionOut:
-    return dump(schemas.SubscriptionOut, s)  # type: ignore[return-value]
+    return dump(schemas.SubscriptionOut, s)
 
 
 class HearingApi(Controller):
     path = "/api/cases/{case_id:uuid}"
     tags = ["Hearings"]
 
+    # The lists read by case_id alone: the guard has cleared it, and they need nothing else of the case.
     @get("/proceedings", summary="The case's proceedings")
     async def list_proceedings(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.ProceedingOut]:
         return [proceeding_out(p) for p in await services.proceedings_for(db_session, case_id)]
@@ -73,25 +75,21 @@ class HearingApi(Controller):
     async def add_proceeding(
         self,
         db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         data: schemas.NewProceeding,
     ) -> schemas.ProceedingOut:
         values = clean(forms.PROCEEDING, data.to_dict())
-        case = await case_services.get_case(db_session, case_id)
-        return proceeding_out(
-            await services.add_proceeding(db_session, case, request.user, values, connection=request)
-        )
+        return proceeding_out(await services.add_proceeding(db_session, actor, case, values))
 
     @get("/proceedings/{proceeding_id:uuid}/charges", summary="A proceeding's charges")
     async def list_charges(
-        self, db_session: AsyncSession, case_id: UUID, proceeding_id: UUID
+        self, db_session: AsyncSession, case: Case, proceeding_id: UUID
     ) -> list[schemas.ChargeOut]:
-        case = await case_services.get_case(db_session, case_id)
         proceeding = await services.get_proceeding(db_session, case, proceeding_id)
         return [
             dump(schemas.ChargeOut, c)
-            for c in await services.charges_for(db_session, case.id)  # type: ignore[misc]
+            for c in await services.charges_for(db_session, case.id)
             if c.proceeding_id == proceeding.id
         ]
 
@@ -99,24 +97,16 @@ class HearingApi(Controller):
     async def add_charge(
         self,
         db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         proceeding_id: UUID,
         data: schemas.NewCharge,
     ) -> schemas.ChargeOut:
         values = clean(forms.CHARGE, data.to_dict())
-        case = await case_services.get_case(db_session, case_id)
         proceeding = await services.get_proceeding(db_session, case, proceeding_id)
         return dump(
             schemas.ChargeOut,
-            await services.add_charge(
-                db_session,
-                case,
-                proceeding,
-                request.user,
-                values,  # type: ignore[return-value]
-                connection=request,
-            ),
+            await services.add_charge(db_session, actor, case, proceeding, values),
         )
 
     @get("/hearings", summary="The case's hearings, in date order")
@@ -127,20 +117,16 @@ class HearingApi(Controller):
     async def add_hearing(
         self,
         db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         data: schemas.NewHearing,
     ) -> schemas.HearingOut:
         values = clean(forms.NEW_HEARING, _strings(data.to_dict()))
-        case = await case_services.get_case(db_session, case_id)
-        hearing = await services.add_hearing(db_session, case, request.user, values, connection=request)
+        hearing = await services.add_hearing(db_session, actor, case, values)
         return await hearing_out(db_session, hearing)
 
     @get("/hearings/{hearing_id:uuid}", summary="One hearing")
-    async def get_hearing(
-        self, db_session: AsyncSession, case_id: UUID, hearing_id: UUID
-    ) -> schemas.HearingOut:
-        case = await case_services.get_case(db_session, case_id)
+    async def get_hearing(self, db_session: AsyncSession, case: Case, hearing_id: UUID) -> schemas.HearingOut:
         return await hearing_out(db_session, await services.get_hearing(db_session, case, hearing_id))
 
     @patch(
@@ -150,12 +136,11 @@ class HearingApi(Controller):
     async def change_hearing(
         self,
         db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         hearing_id: UUID,
         data: schemas.HearingChangeIn,
     ) -> schemas.ChangeOut:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.hearing_for_change(db_session, case, hearing_id)
         sent = _strings(data.to_dict())
         if set(sent) & set(SCHEDULE_KEYS):
@@ -163,9 +148,7 @@ class HearingApi(Controller):
             current = services.form_values(hearing)
             sent = {**{k: current[k] or None for k in SCHEDULE_KEYS}, **sent}
         values = clean(forms.CHANGE_HEARING, sent, partial=True)
-        change = await services.change_hearing(
-            db_session, case, hearing, request.user, values, connection=request
-        )
+        change = await services.change_hearing(db_session, actor, case, hearing, values)
         return change_out(change, hearing, hearing.sequence)
 
     @get(
@@ -173,9 +156,8 @@ class HearingApi(Controller):
         summary="Every change to a hearing, oldest first, in plain words",
     )
     async def list_changes(
-        self, db_session: AsyncSession, case_id: UUID, hearing_id: UUID
+        self, db_session: AsyncSession, case: Case, hearing_id: UUID
     ) -> list[schemas.ChangeOut]:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
         changes = await services.changes_for(db_session, hearing.id)
         sequences = services.sequences(changes)
@@ -189,17 +171,14 @@ class HearingApi(Controller):
     async def told(
         self,
         db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         hearing_id: UUID,
         data: schemas.ToldIn,
     ) -> schemas.ChangeOut:
         values = clean(forms.TOLD, {"told_at": data.told_at or utcnow()})
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
-        told = await services.record_told(
-            db_session, case, hearing, request.user, values["told_at"], connection=request
-        )
+        told = await services.record_told(db_session, actor, case, hearing, values["told_at"])
         return change_out(
             told, hearing, services.sequences(await services.changes_for(db_session, hearing.id))[told.id]
         )
@@ -211,19 +190,18 @@ class HearingApi(Controller):
     async def attendance(
         self,
         db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         hearing_id: UUID,
         data: list[schemas.AttendanceIn],
     ) -> schemas.HearingOut:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
         wanted: dict[UUID, str | None] = {}
         for n, row in enumerate(data):
             if row.family_member_id is None:
                 raise InputError({f"{n}.family_member_id": _("Choose a family member of this case.")})
             wanted[row.family_member_id] = row.attendance or None
-        await services.set_attendance(db_session, case, hearing, request.user, wanted, connection=request)
+        await services.set_attendance(db_session, actor, case, hearing, wanted)
         return await hearing_out(db_session, hearing)
 
     @get("/subscriptions", summary="The family's calendar subscriptions (never their addresses)")
@@ -241,12 +219,12 @@ class HearingApi(Controller):
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         data: schemas.NewSubscription,
     ) -> schemas.NewSubscriptionOut:
         values = clean(forms.SUBSCRIBE, _strings(data.to_dict()))
-        case = await case_services.get_case(db_session, case_id)
-        sub, token = await services.subscribe(db_session, case, request.user, values, connection=request)
+        sub, token = await services.subscribe(db_session, actor, case, values)
         links = feed_links(request, token)
         return schemas.NewSubscriptionOut(
             subscription=subscription_out(sub),
@@ -259,11 +237,10 @@ class HearingApi(Controller):
         "/subscriptions/{subscription_id:uuid}/revoke", summary="Turn a calendar address off", status_code=200
     )
     async def revoke(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, subscription_id: UUID
+        self, db_session: AsyncSession, actor: Actor, case: Case, subscription_id: UUID
     ) -> schemas.SubscriptionOut:
-        case = await case_services.get_case(db_session, case_id)
         sub = await services.get_subscription(db_session, case, subscription_id)
-        await services.revoke(db_session, sub, request.user, connection=request)
+        await services.revoke(db_session, actor, sub)
         return subscription_out(sub)
 
     @post(
@@ -272,11 +249,15 @@ class HearingApi(Controller):
         status_code=201,
     )
     async def replace(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, subscription_id: UUID
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        case: Case,
+        subscription_id: UUID,
     ) -> schemas.NewSubscriptionOut:
-        case = await case_services.get_case(db_session, case_id)
         sub = await services.get_subscription(db_session, case, subscription_id)
-        new, token = await services.replace(db_session, case, sub, request.user, connection=request)
+        new, token = await services.replace(db_session, actor, case, sub)
         links = feed_links(request, token)
         return schemas.NewSubscriptionOut(
             subscription=subscription_out(new),
@@ -292,15 +273,13 @@ class UpcomingApi(Controller):
 
     @get("/upcoming", summary="Hearings in the next days across the cases you may see")
     async def upcoming(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], days: int = 14
+        self, db_session: AsyncSession, actor: Actor, days: int = 14
     ) -> list[schemas.UpcomingOut]:
         if not 1 <= days <= 90:
             raise InputError({"days": _("Days must be a whole number from 1 to 90.")})
-        rows = await services.upcoming(db_session, request.user, days=days)
+        rows = await services.upcoming(db_session, actor, days=days)
         for case_id in dict.fromkeys(r.case.id for r in rows):
-            audit.record(
-                db_session, "case.listed", actor_id=request.user.id, case_id=case_id, connection=request
-            )
+            audit.record(db_session, "case.listed", actor, case_id=case_id)
         return [
             schemas.UpcomingOut(
                 case_id=r.case.id,
@@ -337,17 +316,14 @@ class HearingDocumentsApi(Controller):
 
     @get("/special-measures", summary="Special measures for the child: applied for, granted or refused")
     async def list_measures(self, db_session: AsyncSession, case_id: UUID) -> list[MeasureOut]:
-        return [dump(MeasureOut, m) for m in await services.measures_for(db_session, case_id)]  # type: ignore[misc]
+        return [dump(MeasureOut, m) for m in await services.measures_for(db_session, case_id)]
 
     @post("/special-measures", summary="Record a special measure", status_code=201)
     async def add_measure(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: MeasureIn
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: MeasureIn
     ) -> MeasureOut:
         values = clean(forms.SPECIAL_MEASURE, data.to_dict())
-        case = await case_services.get_case(db_session, case_id)
-        return dump(
-            MeasureOut, await services.add_measure(db_session, case, request.user, values, connection=request)
-        )  # type: ignore[return-value]
+        return dump(MeasureOut, await services.add_measure(db_session, actor, case, values))
 
     @post(
         "/hearings/{hearing_id:uuid}/briefings",
@@ -355,16 +331,10 @@ class HearingDocumentsApi(Controller):
         status_code=201,
     )
     async def briefings(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID
+        self, db_session: AsyncSession, actor: Actor, case: Case, hearing_id: UUID
     ) -> list[DocumentOut]:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
-        return [
-            document_out(d)
-            for d in await services.make_briefings(
-                db_session, case, hearing, request.user, connection=request
-            )
-        ]
+        return [document_out(d) for d in await services.make_briefings(db_session, actor, case, hearing)]
 
     @post(
         "/hearings/{hearing_id:uuid}/witness-pack",
@@ -374,16 +344,16 @@ class HearingDocumentsApi(Controller):
     async def witness_pack(
         self,
         db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         hearing_id: UUID,
         data: WitnessPackIn,
+        incidents_for_pack: IncidentsForPack,
     ) -> DocumentOut:
         choices = clean(forms.WITNESS_PACK, data.to_dict())
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
         return document_out(
             await services.make_witness_pack(
-                db_session, case, hearing, request.user, choices, connection=request
+                db_session, actor, case, hearing, choices, incidents=incidents_for_pack
             )
         )

@@ -16,40 +16,12 @@ from courtjourney.accounts.models import User
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.errors import InputError
 from courtjourney.glossary import terms as glossary
-from courtjourney.hearings import forms, story
+from courtjourney.hearings import rules, story
 from courtjourney.hearings.models import Hearing, SpecialMeasure
 from courtjourney.i18n import N_
 
-WHAT_HAPPENS = {
-    "first_appearance": N_(
-        "This is the first time the person accused goes to court. The court checks who they are. "
-        "It decides where the case will be heard and if they can stay out of prison until then."
-    ),
-    "preliminary": N_("This is a short hearing to plan the case. The judge sets dates for the next steps."),
-    "ptph": N_(
-        "The person accused says if they are guilty or not guilty. If they say not guilty, the judge sets the date of the trial."
-    ),
-    "mention": N_("This is a short hearing to check how the case is going. Witnesses do not go."),
-    "ground_rules": N_(
-        "The judge and the lawyers agree how your child will be asked questions. "
-        "They agree on breaks, on how long it takes, and on the kind of questions. "
-        "Your child does not need to be there."
-    ),
-    "section_28": N_(
-        "Your child answers the lawyers' questions on video before the trial. "
-        "The video is shown at the trial, so your child usually does not need to go to the trial."
-    ),
-    "trial": N_(
-        "The court hears the evidence and decides if the person accused is guilty. "
-        "A trial can last several days. Your child may only be needed for part of one day."
-    ),
-    "sentencing": N_(
-        "The judge decides the sentence. Your Victim Personal Statement can be read out. "
-        "You can ask to read it yourself."
-    ),
-    "appeal": N_("A higher court looks at the case again. The Witness Care Unit will tell you what happens."),
-    "other": N_("Your support worker will explain what this hearing is for."),
-}
+# What the briefing says happens at each kind of hearing: its rule's words (rules.py).
+WHAT_HAPPENS = {t.key: t.what_happens for t in rules.HEARING_TYPES}
 WHO_IS_THERE = {
     "crown": N_(
         "In the Crown Court there is a judge. At a trial there is also a jury of 12 people. "
@@ -130,7 +102,7 @@ def briefing_context(
         missing["date"] = t("Add the date and time of the hearing first.")
     if hearing.listing == "warned" and (hearing.window_start is None or hearing.window_end is None):
         missing["window_start"] = t("Add the first and last day of the warned list first.")
-    if hearing.status in forms.NOT_HAPPENING:
+    if hearing.status in rules.NOT_HAPPENING:
         missing["status"] = t("This hearing will not go ahead, so there is nothing to brief on.")
     if missing:
         raise InputError(missing)
@@ -153,7 +125,7 @@ def briefing_context(
         },
         {
             "heading": t("What happens at this hearing"),
-            "paragraphs": [t(WHAT_HAPPENS.get(hearing.hearing_type, WHAT_HAPPENS["other"]))],
+            "paragraphs": [t(WHAT_HAPPENS.get(hearing.hearing_type, WHAT_HAPPENS[rules.FALLBACK_TYPE]))],
             "bullets": [],
         },
         {

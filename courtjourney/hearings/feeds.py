@@ -21,7 +21,7 @@ from courtjourney import i18n
 from courtjourney.accounts.models import User
 from courtjourney.cases.access import visible_cases
 from courtjourney.cases.models import Case, FamilyMember
-from courtjourney.hearings import forms, story
+from courtjourney.hearings import rules, story
 from courtjourney.hearings.ical import CANCELLED_KEPT_FOR, FeedEvent, build_feed, build_single, etag
 from courtjourney.hearings.models import Attendance, CalendarSubscription, Hearing
 
@@ -30,11 +30,12 @@ FEED_FORMAT = 1
 
 
 def ical_status(hearing: Hearing) -> str:
-    if hearing.status in forms.NOT_HAPPENING:
-        return "CANCELLED"
-    if hearing.listing in {"warned", "floating"} and hearing.status != "completed":
-        return "TENTATIVE"
-    return "CONFIRMED"
+    """CANCELLED when it will not go ahead, CONFIRMED once done; otherwise as its listing shows (rules.py)."""
+    status = rules.STATUS.get(hearing.status)
+    if status is not None and status.calendar_status is not None:
+        return status.calendar_status
+    listing = rules.LISTING.get(hearing.listing)
+    return listing.calendar_status if listing is not None else "CONFIRMED"
 
 
 def feed_event(hearing: Hearing, privacy: str, lang: str, reference: str | None = None) -> FeedEvent:

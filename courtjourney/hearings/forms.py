@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from courtjourney.hearings import rules
 from courtjourney.i18n import N_
 from courtjourney.web.forms import Field
 
@@ -20,34 +21,11 @@ PROCEEDING_STATUSES = (
     ("concluded", N_("Finished")),
     ("discontinued", N_("Dropped by the prosecution")),
 )
-HEARING_TYPES = (
-    ("first_appearance", N_("First appearance")),
-    ("preliminary", N_("Preliminary hearing")),
-    ("ptph", N_("Plea and trial preparation hearing")),
-    ("mention", N_("Mention")),
-    ("ground_rules", N_("Ground rules hearing")),
-    ("section_28", N_("Recorded cross-examination (Section 28)")),
-    ("trial", N_("Trial")),
-    ("sentencing", N_("Sentencing")),
-    ("appeal", N_("Appeal")),
-    ("other", N_("Other hearing")),
-)
-LISTINGS = (
-    ("fixed", N_("Fixed date and time")),
-    ("warned", N_("Warned list (a window of dates)")),
-    ("floating", N_("Fixed floating (date fixed, courtroom on the day)")),
-)
-HEARING_STATUSES = (
-    ("listed", N_("Listed")),
-    ("moved", N_("Moved")),
-    ("adjourned", N_("Adjourned")),
-    ("vacated", N_("Vacated")),
-    ("cancelled", N_("Cancelled")),
-    ("completed", N_("Completed")),
-    ("ineffective", N_("Ineffective (did not go ahead on the day)")),
-)
-# Statuses under which the hearing will not happen at its listed time: feeds show them as CANCELLED.
-NOT_HAPPENING = frozenset({"adjourned", "vacated", "cancelled", "ineffective"})
+# Hearing types, listings and statuses are rules (rules.py, each with its source): the choices follow them.
+HEARING_TYPES = tuple((t.key, t.label) for t in rules.HEARING_TYPES)
+LISTINGS = tuple((row.key, row.label) for row in rules.LISTINGS)
+HEARING_STATUSES = tuple((row.key, row.label) for row in rules.STATUSES)
+NOT_HAPPENING = rules.NOT_HAPPENING
 ATTENDANCE = (
     ("needed", N_("Needed at court")),
     ("attending", N_("Wants to go")),

@@ -18,8 +18,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from courtjourney.hearings import rules
+
 LONDON = ZoneInfo("Europe/London")
-CANCELLED_KEPT_FOR = dt.timedelta(days=14)
+CANCELLED_KEPT_FOR = rules.CANCELLED_KEPT_FOR.delta
 REFRESH = dt.timedelta(hours=1)
 PRODID = "-//courtjourney//Hearings//EN"
 

@@ -4,33 +4,38 @@ from __future__ import annotations
 
 import datetime as dt
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import segno
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException
+from litestar.params import Dependency
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney import i18n
 from courtjourney.accounts import audit, limits
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case, FamilyMember
-from courtjourney.cases.pages import simple_form
 from courtjourney.db.base import utcnow
 from courtjourney.documents import store
-from courtjourney.errors import InputError
+from courtjourney.errors import NotFound
 from courtjourney.hearings import feeds, forms, services, story
 from courtjourney.hearings.models import CalendarSubscription, Hearing
+from courtjourney.hearings.services import IncidentSummary
+from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
 from courtjourney.settings import get_settings
 from courtjourney.web.forms import Field, clean
-from courtjourney.web.pages import Form, case_url, form_page
+from courtjourney.web.pages import Form, FormPage, case_url
 
 ICS_MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types
+#: The intimidation summary for the Witness Service pack, handed in by the app (app.py provides
+#: `incidents_for_pack`). A function, not data: Litestar is told not to validate it.
+IncidentsForPack = Annotated[IncidentSummary, Dependency(skip_validation=True)]
 
 
 def feed_links(request: Request[Any, Any, Any], token: str) -> dict[str, str]:
@@ -61,154 +66,152 @@ def _proceeding_options(proceedings: list[Any]) -> dict[str, list[tuple[str, str
     }
 
 
+# --- the forms, each described once ------------------------------------------------------------
+
+NEW_PROCEEDING = FormPage(
+    N_("Add a proceeding"),
+    forms.PROCEEDING,
+    "/proceedings/new",
+    intro=N_("A proceeding is one prosecution: a trial of one or more defendants, or a retrial."),
+    defaults={"status": "active", "court_type": "magistrates"},
+)
+CHANGE_PROCEEDING = FormPage(N_("Change a proceeding"), forms.PROCEEDING, "/proceedings/{proceeding_id}")
+NEW_CHARGE = FormPage(N_("Add a charge"), forms.CHARGE, "/proceedings/{proceeding_id}/charges/new")
+NEW_HEARING = FormPage(
+    N_("Add a hearing"),
+    forms.NEW_HEARING,
+    "/hearings/new",
+    intro=N_("Times are UK time. For a warned list, give the first and last day instead of a date and time."),
+)
+CHANGE_HEARING = FormPage(
+    N_("Change this hearing"),
+    forms.CHANGE_HEARING,
+    "/hearings/{hearing_id}/change",
+    intro=N_("Every change is kept, with its reason, and parents' calendars follow it."),
+    button=N_("Save the change"),
+)
+# The fields are the case's family members, one choice each: handed in when shown.
+ATTENDANCE = FormPage(
+    N_("Who goes to this hearing"),
+    (),
+    "/hearings/{hearing_id}/attendance",
+    intro=N_("Family members who are needed, want to go or follow it see this hearing in their calendar."),
+    button=N_("Save"),
+)
+NEW_MEASURE = FormPage(
+    N_("Record a special measure"),
+    forms.SPECIAL_MEASURE,
+    "/special-measures/new",
+    defaults={"status": "applied"},
+)
+WITNESS_PACK = FormPage(
+    N_("Witness Service pack"),
+    forms.WITNESS_PACK,
+    "/hearings/{hearing_id}/witness-pack",
+    intro=N_(
+        "The pack holds only what the Witness Service needs: who is coming, special measures, needs and "
+        "safety arrangements. It needs the family's consent to share with the Witness Service."
+    ),
+    button=N_("Make the pack"),
+)
+# The case's calendar page: its subscriptions, and the form that makes a new address.
+CALENDARS = FormPage(
+    N_("Calendars for the family"),
+    forms.SUBSCRIBE,
+    "/calendars",
+    defaults={"privacy": "discreet"},
+    template="calendars.html",
+)
+PACK_TICKS = ("separate_entrance", "separate_waiting", "include_narratives")
+
+
+def _ticks(data: Any) -> dict[str, Any]:
+    """An unticked box is not posted at all: read it as unticked."""
+    return {**data, **{k: data.get(k, "") for k in PACK_TICKS}}
+
+
 class HearingPages(Controller):
     include_in_schema = False
 
     # --- proceedings ---------------------------------------------------------------------------
 
     @get("/cases/{case_id:uuid}/proceedings/new")
-    async def proceeding_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
-    ) -> Template | Redirect:
-        return await self._proceeding(db_session, request, case_id, None)
+    async def proceeding_form(self, request: Request[User, Any, Any], case: Case) -> Template:
+        return NEW_PROCEEDING.show(request, case)
 
     @post("/cases/{case_id:uuid}/proceedings/new")
     async def proceeding_add(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
     ) -> Template | Redirect:
-        return await self._proceeding(db_session, request, case_id, data)
-
-    async def _proceeding(
-        self, db: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form | None
-    ) -> Template | Redirect:
-        return await simple_form(
-            db,
+        return await NEW_PROCEEDING.submit(
             request,
-            case_id,
+            case,
             data,
-            _("Add a proceeding"),
-            forms.PROCEEDING,
-            "/proceedings/new",
-            services.add_proceeding,
-            "hearings",
-            defaults={"status": "active", "court_type": "magistrates"},
-            intro=_("A proceeding is one prosecution: a trial of one or more defendants, or a retrial."),
+            save=lambda values: services.add_proceeding(db_session, actor, case, values),
+            done=case_url(case, "?done=hearings#hearings"),
         )
 
     @get("/cases/{case_id:uuid}/proceedings/{proceeding_id:uuid}")
     async def proceeding_edit_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, proceeding_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, proceeding_id: UUID
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
         proceeding = await services.get_proceeding(db_session, case, proceeding_id)
         values = {k: getattr(proceeding, k) or "" for k in services.PROCEEDING_KEYS}
-        return form_page(
-            request,
-            case=case,
-            title=_("Change a proceeding"),
-            fields=forms.PROCEEDING,
-            action=case_url(case, f"/proceedings/{proceeding.id}"),
-            values=values,
-        )
+        return CHANGE_PROCEEDING.show(request, case, values=values, proceeding_id=proceeding.id)
 
     @post("/cases/{case_id:uuid}/proceedings/{proceeding_id:uuid}")
     async def proceeding_edit(
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         proceeding_id: UUID,
         data: Form,
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
         proceeding = await services.get_proceeding(db_session, case, proceeding_id)
-        try:
-            await services.update_proceeding(
-                db_session, case, proceeding, request.user, clean(forms.PROCEEDING, data), connection=request
-            )
-        except InputError as exc:
-            return form_page(
-                request,
-                case=case,
-                title=_("Change a proceeding"),
-                fields=forms.PROCEEDING,
-                action=case_url(case, f"/proceedings/{proceeding.id}"),
-                values=data,
-                errors=exc.errors,
-            )
-        return Redirect(case_url(case, "?done=hearings#hearings"), status_code=303)
+        return await CHANGE_PROCEEDING.submit(
+            request,
+            case,
+            data,
+            proceeding_id=proceeding.id,
+            save=lambda values: services.update_proceeding(db_session, actor, case, proceeding, values),
+            done=case_url(case, "?done=hearings#hearings"),
+        )
 
     @get("/cases/{case_id:uuid}/proceedings/{proceeding_id:uuid}/charges/new")
     async def charge_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, proceeding_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, proceeding_id: UUID
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
         proceeding = await services.get_proceeding(db_session, case, proceeding_id)
-        return form_page(
-            request,
-            case=case,
-            title=_("Add a charge"),
-            fields=forms.CHARGE,
-            action=case_url(case, f"/proceedings/{proceeding.id}/charges/new"),
-        )
+        return NEW_CHARGE.show(request, case, values={}, proceeding_id=proceeding.id)
 
     @post("/cases/{case_id:uuid}/proceedings/{proceeding_id:uuid}/charges/new")
     async def charge_add(
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         proceeding_id: UUID,
         data: Form,
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
         proceeding = await services.get_proceeding(db_session, case, proceeding_id)
-        try:
-            await services.add_charge(
-                db_session, case, proceeding, request.user, clean(forms.CHARGE, data), connection=request
-            )
-        except InputError as exc:
-            return form_page(
-                request,
-                case=case,
-                title=_("Add a charge"),
-                fields=forms.CHARGE,
-                action=case_url(case, f"/proceedings/{proceeding.id}/charges/new"),
-                values=data,
-                errors=exc.errors,
-            )
-        return Redirect(case_url(case, "?done=hearings#hearings"), status_code=303)
+        return await NEW_CHARGE.submit(
+            request,
+            case,
+            data,
+            proceeding_id=proceeding.id,
+            save=lambda values: services.add_charge(db_session, actor, case, proceeding, values),
+            done=case_url(case, "?done=hearings#hearings"),
+        )
 
     # --- hearings ------------------------------------------------------------------------------
 
-    async def _new_hearing_page(
-        self,
-        db: AsyncSession,
-        request: Request[User, Any, Any],
-        case: Case,
-        values: dict[str, Any],
-        errors: dict[str, str] | None = None,
-    ) -> Template:
-        proceedings = await services.proceedings_for(db, case.id)
-        return form_page(
-            request,
-            case=case,
-            title=_("Add a hearing"),
-            fields=forms.NEW_HEARING,
-            action=case_url(case, "/hearings/new"),
-            values=values,
-            errors=errors,
-            options=_proceeding_options(proceedings),
-            intro=_(
-                "Times are UK time. For a warned list, give the first and last day instead of a date and time."
-            ),
-        )
-
     @get("/cases/{case_id:uuid}/hearings/new")
     async def hearing_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
         proceedings = await services.proceedings_for(db_session, case.id)
         if not proceedings:
             return Redirect(case_url(case, "/proceedings/new"), status_code=303)
@@ -223,26 +226,25 @@ class HearingPages(Controller):
             "court_town": chosen.court_town,
             "court_address": chosen.court_address or "",
         }
-        return await self._new_hearing_page(db_session, request, case, values)
+        return NEW_HEARING.show(request, case, values=values, options=_proceeding_options(proceedings))
 
     @post("/cases/{case_id:uuid}/hearings/new")
     async def hearing_add(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
-        try:
-            hearing = await services.add_hearing(
-                db_session, case, request.user, clean(forms.NEW_HEARING, data), connection=request
-            )
-        except InputError as exc:
-            return await self._new_hearing_page(db_session, request, case, data, exc.errors)
-        return Redirect(hearing_url(hearing, "/attendance"), status_code=303)
+        return await NEW_HEARING.submit(
+            request,
+            case,
+            data,
+            options=_proceeding_options(await services.proceedings_for(db_session, case.id)),
+            save=lambda values: services.add_hearing(db_session, actor, case, values),
+            done=lambda hearing: hearing_url(hearing, "/attendance"),
+        )
 
     @get("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}")
     async def hearing_page(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, hearing_id: UUID
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
         changes = await services.changes_for(db_session, hearing.id)
         family = await case_services.family_for(db_session, case.id)
@@ -272,68 +274,45 @@ class HearingPages(Controller):
             },
         )
 
-    async def _change_page(
-        self,
-        request: Request[User, Any, Any],
-        case: Case,
-        hearing: Hearing,
-        values: dict[str, Any],
-        errors: dict[str, str] | None = None,
-    ) -> Template:
-        return form_page(
-            request,
-            case=case,
-            title=_("Change this hearing"),
-            fields=forms.CHANGE_HEARING,
-            action=hearing_url(hearing, "/change"),
-            values=values,
-            errors=errors,
-            intro=_("Every change is kept, with its reason, and parents' calendars follow it."),
-            submit=_("Save the change"),
-        )
-
     @get("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/change")
     async def change_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, hearing_id: UUID
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
-        return await self._change_page(request, case, hearing, services.form_values(hearing))
+        return CHANGE_HEARING.show(request, case, values=services.form_values(hearing), hearing_id=hearing.id)
 
     @post("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/change")
     async def change(
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         hearing_id: UUID,
         data: Form,
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
-        try:
-            await services.change_hearing(
-                db_session, case, hearing, request.user, clean(forms.CHANGE_HEARING, data), connection=request
-            )
-        except InputError as exc:  # raised before anything is changed
-            return await self._change_page(request, case, hearing, data, exc.errors)
-        return Redirect(hearing_url(hearing, "?done=changed"), status_code=303)
+        return await CHANGE_HEARING.submit(
+            request,
+            case,
+            data,
+            hearing_id=hearing.id,
+            save=lambda values: services.change_hearing(db_session, actor, case, hearing, values),
+            done=hearing_url(hearing, "?done=changed"),
+        )
 
     @post("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/told")
     async def told(
         self,
         db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         hearing_id: UUID,
         data: Form,
     ) -> Redirect:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
         values = clean(forms.TOLD, {"told_at": data.get("told_at") or utcnow()})
-        await services.record_told(
-            db_session, case, hearing, request.user, values["told_at"], connection=request
-        )
+        await services.record_told(db_session, actor, case, hearing, values["told_at"])
         return Redirect(hearing_url(hearing, "?done=told"), status_code=303)
 
     async def _attendance_fields(self, db: AsyncSession, case: Case) -> list[tuple[FamilyMember, Field]]:
@@ -344,23 +323,17 @@ class HearingPages(Controller):
 
     @get("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/attendance")
     async def attendance_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, hearing_id: UUID
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
         current = await services.attendance_for(db_session, hearing.id)
         fields = await self._attendance_fields(db_session, case)
-        return form_page(
+        return ATTENDANCE.show(
             request,
-            case=case,
-            title=_("Who goes to this hearing"),
+            case,
             fields=[f for _m, f in fields],
-            action=hearing_url(hearing, "/attendance"),
             values={f.name: current.get(m.id, "") for m, f in fields},
-            intro=_(
-                "Family members who are needed, want to go or follow it see this hearing in their calendar."
-            ),
-            submit=_("Save"),
+            hearing_id=hearing.id,
         )
 
     @post("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/attendance")
@@ -368,41 +341,31 @@ class HearingPages(Controller):
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         hearing_id: UUID,
         data: Form,
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
         fields = await self._attendance_fields(db_session, case)
-        try:
-            values = clean([f for _m, f in fields], data)
-            await services.set_attendance(
-                db_session,
-                case,
-                hearing,
-                request.user,
-                {m.id: values[f.name] for m, f in fields},
-                connection=request,
-            )
-        except InputError as exc:
-            return form_page(
-                request,
-                case=case,
-                title=_("Who goes to this hearing"),
-                fields=[f for _m, f in fields],
-                action=hearing_url(hearing, "/attendance"),
-                values=data,
-                errors=exc.errors,
-            )
-        return Redirect(hearing_url(hearing, "?done=attendance"), status_code=303)
+        return await ATTENDANCE.submit(
+            request,
+            case,
+            data,
+            hearing_id=hearing.id,
+            fields=[f for _m, f in fields],
+            intro="",  # the form shown again has no intro, as before
+            save=lambda values: services.set_attendance(
+                db_session, actor, case, hearing, {m.id: values[f.name] for m, f in fields}
+            ),
+            done=hearing_url(hearing, "?done=attendance"),
+        )
 
     @get("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/calendar.ics")
     async def hearing_ics(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, hearing_id: UUID
     ) -> Response[bytes]:
         """A one-off download of one hearing, in the words of a standard family calendar."""
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
         lang = (
             request.query_params.get("lang")
@@ -418,145 +381,91 @@ class HearingPages(Controller):
     # --- special measures, briefings, Witness Service packs -------------------------------------
 
     @get("/cases/{case_id:uuid}/special-measures/new")
-    async def measure_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
-    ) -> Template | Redirect:
-        return await simple_form(
-            db_session,
-            request,
-            case_id,
-            None,
-            _("Record a special measure"),
-            forms.SPECIAL_MEASURE,
-            "/special-measures/new",
-            services.add_measure,
-            "hearings",
-            defaults={"status": "applied"},
-        )
+    async def measure_form(self, request: Request[User, Any, Any], case: Case) -> Template:
+        return NEW_MEASURE.show(request, case)
 
     @post("/cases/{case_id:uuid}/special-measures/new")
     async def measure_add(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
     ) -> Template | Redirect:
-        return await simple_form(
-            db_session,
+        return await NEW_MEASURE.submit(
             request,
-            case_id,
+            case,
             data,
-            _("Record a special measure"),
-            forms.SPECIAL_MEASURE,
-            "/special-measures/new",
-            services.add_measure,
-            "hearings",
+            save=lambda values: services.add_measure(db_session, actor, case, values),
+            done=case_url(case, "?done=hearings#hearings"),
         )
 
     @post("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/briefings")
     async def briefings(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID
+        self, db_session: AsyncSession, actor: Actor, case: Case, hearing_id: UUID
     ) -> Redirect:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
-        await services.make_briefings(db_session, case, hearing, request.user, connection=request)
+        await services.make_briefings(db_session, actor, case, hearing)
         return Redirect(case_url(case, "/documents?done=made"), status_code=303)
-
-    def _pack_page(
-        self,
-        request: Request[User, Any, Any],
-        case: Case,
-        hearing: Hearing,
-        values: dict[str, Any],
-        errors: dict[str, str] | None = None,
-    ) -> Template:
-        return form_page(
-            request,
-            case=case,
-            title=_("Witness Service pack"),
-            fields=forms.WITNESS_PACK,
-            action=hearing_url(hearing, "/witness-pack"),
-            values=values,
-            errors=errors,
-            intro=_(
-                "The pack holds only what the Witness Service needs: who is coming, special measures, needs and "
-                "safety arrangements. It needs the family's consent to share with the Witness Service."
-            ),
-            submit=_("Make the pack"),
-        )
 
     @get("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/witness-pack")
     async def pack_form(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, hearing_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, hearing_id: UUID
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
-        return self._pack_page(request, case, hearing, {})
+        return WITNESS_PACK.show(request, case, values={}, hearing_id=hearing.id)
 
     @post("/cases/{case_id:uuid}/hearings/{hearing_id:uuid}/witness-pack")
     async def pack(
         self,
         db_session: AsyncSession,
         request: Request[User, Any, Any],
-        case_id: UUID,
+        actor: Actor,
+        case: Case,
         hearing_id: UUID,
         data: Form,
+        incidents_for_pack: IncidentsForPack,
     ) -> Template | Redirect:
-        case = await case_services.get_case(db_session, case_id)
         hearing = await services.get_hearing(db_session, case, hearing_id)
-        try:
-            choices = clean(
-                forms.WITNESS_PACK,
-                {
-                    **data,
-                    **{
-                        k: data.get(k, "")
-                        for k in ("separate_entrance", "separate_waiting", "include_narratives")
-                    },
-                },
-            )
-            await services.make_witness_pack(
-                db_session, case, hearing, request.user, choices, connection=request
-            )
-        except InputError as exc:
-            return self._pack_page(request, case, hearing, data, exc.errors)
-        return Redirect(case_url(case, "/documents?done=made"), status_code=303)
+        return await WITNESS_PACK.submit(
+            request,
+            case,
+            data,
+            hearing_id=hearing.id,
+            prepare=_ticks,
+            save=lambda choices: services.make_witness_pack(
+                db_session, actor, case, hearing, choices, incidents=incidents_for_pack
+            ),
+            done=case_url(case, "/documents?done=made"),
+        )
 
     @post("/cases/{case_id:uuid}/documents/{document_id:uuid}/remake")
     async def remake(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, document_id: UUID
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        case: Case,
+        document_id: UUID,
+        incidents_for_pack: IncidentsForPack,
     ) -> Redirect:
-        case = await case_services.get_case(db_session, case_id)
         doc = await store.get_document(db_session, case, document_id)
-        await services.remake(db_session, case, doc, request.user, connection=request)
+        await services.remake(db_session, actor, case, doc, incidents=incidents_for_pack)
         return Redirect(case_url(case, "/documents?done=made"), status_code=303)
 
     # --- calendar subscriptions ----------------------------------------------------------------
 
-    async def _calendars_page(
-        self,
-        db: AsyncSession,
-        request: Request[User, Any, Any],
-        case: Case,
-        values: dict[str, Any] | None = None,
-        errors: dict[str, str] | None = None,
-    ) -> Template:
+    async def _calendars_extra(
+        self, db: AsyncSession, request: Request[User, Any, Any], case: Case
+    ) -> dict[str, Any]:
+        """What the calendars page shows around its form: the case's addresses and whose they are."""
         family = await case_services.family_for(db, case.id)
-        return Template(
-            template_name="calendars.html",
-            context={
-                "user": request.user,
-                "title": _("Calendars for the family"),
-                "case": case,
-                "subscriptions": await services.subscriptions_for(db, case.id),
-                "members": {m.id: m for m in family},
-                "fields": forms.SUBSCRIBE,
-                "options": {"family_member_id": [(str(m.id), m.name) for m in family]},
-                "values": values or {"privacy": "discreet"},
-                "errors": errors or {},
-                "breadcrumbs": [("/", _("My caseload")), (case_url(case), case.reference)],
-                "flash": request.query_params.get("done") and _("Saved."),
-                **_helpers(),
-            },
-            status_code=400 if errors else 200,
-        )
+        return {
+            "subscriptions": await services.subscriptions_for(db, case.id),
+            "members": {m.id: m for m in family},
+            "flash": request.query_params.get("done") and _("Saved."),
+            **_helpers(),
+        }
+
+    async def _family_options(self, db: AsyncSession, case: Case) -> dict[str, list[tuple[str, str]]]:
+        return {
+            "family_member_id": [(str(m.id), m.name) for m in await case_services.family_for(db, case.id)]
+        }
 
     def _subscribe_page(
         self,
@@ -583,45 +492,69 @@ class HearingPages(Controller):
 
     @get("/cases/{case_id:uuid}/calendars")
     async def calendars(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
-        return await self._calendars_page(db_session, request, case)
+        return CALENDARS.show(
+            request,
+            case,
+            options=await self._family_options(db_session, case),
+            extra=await self._calendars_extra(db_session, request, case),
+        )
 
     @post("/cases/{case_id:uuid}/calendars")
     async def calendar_add(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, data: Form
-    ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
-        try:
-            sub, token = await services.subscribe(
-                db_session, case, request.user, clean(forms.SUBSCRIBE, data), connection=request
-            )
-        except InputError as exc:
-            return await self._calendars_page(db_session, request, case, data, exc.errors)
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
+    ) -> Template | Redirect:
+        made: list[tuple[CalendarSubscription, str]] = []
+
+        async def save(values: dict[str, Any]) -> None:
+            made.append(await services.subscribe(db_session, actor, case, values))
+
+        shown = await CALENDARS.submit(
+            request,
+            case,
+            data,
+            options=await self._family_options(db_session, case),
+            extra=await self._calendars_extra(db_session, request, case),
+            save=save,
+            done=case_url(case, "/calendars"),
+        )
+        if not made:
+            return shown  # the form again, with what was wrong
+        # Saved: the new address is shown on this answer, once, and never put in a redirect's URL.
+        sub, token = made[0]
         return self._subscribe_page(
             request, case, sub, await db_session.get(FamilyMember, sub.family_member_id), token
         )
 
     @post("/cases/{case_id:uuid}/calendars/{subscription_id:uuid}/revoke")
     async def calendar_revoke(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, subscription_id: UUID
+        self, db_session: AsyncSession, actor: Actor, case: Case, subscription_id: UUID
     ) -> Redirect:
-        case = await case_services.get_case(db_session, case_id)
         sub = await services.get_subscription(db_session, case, subscription_id)
-        await services.revoke(db_session, sub, request.user, connection=request)
+        await services.revoke(db_session, actor, sub)
         return Redirect(case_url(case, "/calendars?done=revoked"), status_code=303)
 
     @post("/cases/{case_id:uuid}/calendars/{subscription_id:uuid}/replace")
     async def calendar_replace(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID, subscription_id: UUID
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        case: Case,
+        subscription_id: UUID,
     ) -> Template:
-        case = await case_services.get_case(db_session, case_id)
         sub = await services.get_subscription(db_session, case, subscription_id)
-        try:
-            new, token = await services.replace(db_session, case, sub, request.user, connection=request)
-        except InputError as exc:
-            return await self._calendars_page(db_session, request, case, errors=exc.errors)
+        if sub.revoked_at is not None:
+            # Pressed twice, or from a page left open: say so on the calendars page (the service refuses too).
+            return CALENDARS.show(
+                request,
+                case,
+                errors={"subscription": _(services.ALREADY_TURNED_OFF)},
+                options=await self._family_options(db_session, case),
+                extra=await self._calendars_extra(db_session, request, case),
+            )
+        new, token = await services.replace(db_session, actor, case, sub)
         return self._subscribe_page(
             request, case, new, await db_session.get(FamilyMember, new.family_member_id), token
         )
@@ -633,12 +566,12 @@ class CaseloadHearingPages(Controller):
     include_in_schema = False
 
     @get("/hearings/upcoming")
-    async def upcoming(self, db_session: AsyncSession, request: Request[User, Any, Any]) -> Template:
-        rows = await services.upcoming(db_session, request.user, days=14)
+    async def upcoming(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
+    ) -> Template:
+        rows = await services.upcoming(db_session, actor, days=14)
         for case_id in dict.fromkeys(r.case.id for r in rows):
-            audit.record(
-                db_session, "case.listed", actor_id=request.user.id, case_id=case_id, connection=request
-            )
+            audit.record(db_session, "case.listed", actor, case_id=case_id)
         return Template(
             template_name="upcoming.html",
             context={
@@ -652,21 +585,25 @@ class CaseloadHearingPages(Controller):
         )
 
     @get("/account/calendar")
-    async def my_calendar(self, db_session: AsyncSession, request: Request[User, Any, Any]) -> Template:
+    async def my_calendar(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
+    ) -> Template:
         return Template(
             template_name="my_calendar.html",
             context={
                 "user": request.user,
                 "title": _("Your calendar of hearings"),
                 "nav": "account",
-                "subscription": await services.worker_subscription(db_session, request.user),
+                "subscription": await services.worker_subscription(db_session, actor),
                 "links": None,
             },
         )
 
     @post("/account/calendar")
-    async def my_calendar_new(self, db_session: AsyncSession, request: Request[User, Any, Any]) -> Template:
-        sub, token = await services.new_worker_subscription(db_session, request.user, connection=request)
+    async def my_calendar_new(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
+    ) -> Template:
+        sub, token = await services.new_worker_subscription(db_session, actor)
         return Template(
             template_name="my_calendar.html",
             context={
@@ -679,12 +616,10 @@ class CaseloadHearingPages(Controller):
         )
 
     @post("/account/calendar/revoke")
-    async def my_calendar_revoke(
-        self, db_session: AsyncSession, request: Request[User, Any, Any]
-    ) -> Redirect:
-        sub = await services.worker_subscription(db_session, request.user)
+    async def my_calendar_revoke(self, db_session: AsyncSession, actor: Actor) -> Redirect:
+        sub = await services.worker_subscription(db_session, actor)
         if sub is not None:
-            await services.revoke(db_session, sub, request.user, connection=request)
+            await services.revoke(db_session, actor, sub)
         return Redirect("/account/calendar", status_code=303)
 
 
@@ -718,11 +653,11 @@ async def calendar_feed(
     sub = await services.subscription_by_token(db_session, token) if token else None
     if sub is None:
         await limits.count_guess(db_session, request, settings)
-        raise NotFoundException("No calendar was found at this address.")
+        raise NotFound("No calendar was found at this address.")
     now = utcnow()
     sub.last_fetched_at = now
     # Counted in the database, so two apps fetching at the same moment count twice, not once.
-    sub.fetch_count = CalendarSubscription.fetch_count + 1  # type: ignore[assignment]
+    sub.fetch_count = CalendarSubscription.fetch_count + 1
     key = await feeds.fingerprint(db_session, sub, now)
     body: bytes | None = None
     if key != sub.content_key or sub.content_etag is None or sub.content_changed_at is None:
@@ -734,9 +669,8 @@ async def calendar_feed(
             sub.content_changed_at = max(now, sub.content_changed_at or now)
         sub.content_key = key
     assert sub.content_etag is not None and sub.content_changed_at is not None
-    audit.record(
-        db_session, "calendar.fetched", actor_id=None, case_id=sub.case_id, target=sub, connection=request
-    )
+    # Fetched by a calendar app, not a person: no one is signed in, the address is kept.
+    audit.record(db_session, "calendar.fetched", Actor.of(None, request), case_id=sub.case_id, target=sub)
     headers = {
         "ETag": sub.content_etag,
         "Last-Modified": format_datetime(sub.content_changed_at.astimezone(dt.UTC), usegmt=True),

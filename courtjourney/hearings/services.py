@@ -12,23 +12,24 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.credentials import new_token, token_hash
 from courtjourney.accounts.models import User
-from courtjourney.cases.access import visible_cases
+from courtjourney.cases.access import Who, visible_cases
 from courtjourney.cases.models import Case, FamilyMember
-from courtjourney.cases.services import _part_of_case
 from courtjourney.db.base import utcnow
+from courtjourney.db.rows import one_of_case
 from courtjourney.documents import store
 from courtjourney.documents.models import ProducedDocument
 from courtjourney.errors import InputError
-from courtjourney.hearings import briefings, forms
+from courtjourney.hearings import briefings, forms, rules
 from courtjourney.hearings.models import (
     Attendance,
     CalendarSubscription,
@@ -38,21 +39,22 @@ from courtjourney.hearings.models import (
     Proceeding,
     SpecialMeasure,
 )
-from courtjourney.i18n import LONDON
+from courtjourney.i18n import LONDON, N_
 from courtjourney.i18n import gettext as _
 from courtjourney.workdays import working_days_between
 
 CALENDAR_PREFIX = "cjcal_"
-WARNED_WINDOW_MAX_DAYS = 28
+WARNED_WINDOW_MAX_DAYS = rules.WARNED_WINDOW_LONGEST.days
 EARLIEST_YEAR = 2000
 YEARS_AHEAD = 5
-# Time, place and status: a change to any of these raises the calendar SEQUENCE.
+# What a change is made of; which of these raise the calendar SEQUENCE is a rule (rules.SEQUENCE_RULES).
 TIME_FIELDS = ("listing", "starts_at", "ends_at", "window_start", "window_end")
 PLACE_FIELDS = ("court_name", "court_town", "court_address", "courtroom")
 STATUS_FIELDS = ("status",)
 OTHER_FIELDS = ("hearing_type", "status_reason", "accompanied_by", "arrival_notes")
 TRACKED = (*TIME_FIELDS, *PLACE_FIELDS, *STATUS_FIELDS, *OTHER_FIELDS)
-SEQUENCE_FIELDS = frozenset({*TIME_FIELDS, *PLACE_FIELDS, *STATUS_FIELDS})
+SEQUENCE_FIELDS = frozenset(f for rule in rules.SEQUENCE_RULES if rule.raises_sequence for f in rule.fields)
+ALREADY_TURNED_OFF = N_("This calendar address was already turned off. Make a new one instead.")
 PROCEEDING_KEYS = ("court_name", "court_town", "court_address", "court_type", "urn", "defendants", "status")
 
 
@@ -68,30 +70,20 @@ async def proceedings_for(db: AsyncSession, case_id: UUID) -> list[Proceeding]:
 
 
 async def get_proceeding(db: AsyncSession, case: Case, proceeding_id: UUID) -> Proceeding:
-    return await _part_of_case(db, Proceeding, case, proceeding_id, "proceeding")
+    return await one_of_case(db, Proceeding, case.id, proceeding_id, "proceeding")
 
 
-async def add_proceeding(
-    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
-) -> Proceeding:
+async def add_proceeding(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> Proceeding:
     proceeding = Proceeding(case_id=case.id, **{k: values.get(k) for k in PROCEEDING_KEYS})
     proceeding.status = values.get("status") or "active"
     db.add(proceeding)
     await db.flush()
-    audit.record(
-        db, "proceeding.added", actor_id=user.id, case_id=case.id, target=proceeding, connection=connection
-    )
+    audit.record(db, "proceeding.added", actor, case_id=case.id, target=proceeding)
     return proceeding
 
 
 async def update_proceeding(
-    db: AsyncSession,
-    case: Case,
-    proceeding: Proceeding,
-    user: User,
-    values: dict[str, Any],
-    *,
-    connection: Any = None,
+    db: AsyncSession, actor: Actor, case: Case, proceeding: Proceeding, values: dict[str, Any]
 ) -> Proceeding:
     for key in PROCEEDING_KEYS:
         if key in values:
@@ -103,9 +95,7 @@ async def update_proceeding(
                 else getattr(proceeding, key),
             )
     await db.flush()
-    audit.record(
-        db, "proceeding.changed", actor_id=user.id, case_id=case.id, target=proceeding, connection=connection
-    )
+    audit.record(db, "proceeding.changed", actor, case_id=case.id, target=proceeding)
     return proceeding
 
 
@@ -114,13 +104,7 @@ async def charges_for(db: AsyncSession, case_id: UUID) -> list[Charge]:
 
 
 async def add_charge(
-    db: AsyncSession,
-    case: Case,
-    proceeding: Proceeding,
-    user: User,
-    values: dict[str, Any],
-    *,
-    connection: Any = None,
+    db: AsyncSession, actor: Actor, case: Case, proceeding: Proceeding, values: dict[str, Any]
 ) -> Charge:
     charge = Charge(
         case_id=case.id,
@@ -131,7 +115,7 @@ async def add_charge(
     )
     db.add(charge)
     await db.flush()
-    audit.record(db, "charge.added", actor_id=user.id, case_id=case.id, target=charge, connection=connection)
+    audit.record(db, "charge.added", actor, case_id=case.id, target=charge)
     return charge
 
 
@@ -236,7 +220,7 @@ async def hearings_for(db: AsyncSession, case_id: UUID) -> list[Hearing]:
 
 
 async def get_hearing(db: AsyncSession, case: Case, hearing_id: UUID) -> Hearing:
-    return await _part_of_case(db, Hearing, case, hearing_id, "hearing")
+    return await one_of_case(db, Hearing, case.id, hearing_id, "hearing")
 
 
 async def _lock(db: AsyncSession, hearing: Hearing) -> None:
@@ -255,7 +239,7 @@ async def hearing_for_change(db: AsyncSession, case: Case, hearing_id: UUID) -> 
 
 
 def raises_sequence(changed: Iterable[str]) -> bool:
-    """A change of time, place or status raises the hearing's calendar SEQUENCE; other details do not."""
+    """A change of time, place or status raises the hearing's calendar SEQUENCE; other details do not (rules.py)."""
     return bool(SEQUENCE_FIELDS.intersection(changed))
 
 
@@ -288,13 +272,7 @@ def _check_known(values: dict[str, Any], now: dt.datetime) -> tuple[dt.datetime,
 
 
 async def add_hearing(
-    db: AsyncSession,
-    case: Case,
-    user: User,
-    values: dict[str, Any],
-    *,
-    connection: Any = None,
-    now: dt.datetime | None = None,
+    db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any], *, now: dt.datetime | None = None
 ) -> Hearing:
     now = now or utcnow()
     proceeding = await db.scalar(
@@ -330,15 +308,13 @@ async def add_hearing(
             kind="listed",
             changes=json.dumps({k: [None, v] for k, v in snapshot.items() if v is not None}),
             changed_at=now,
-            changed_by_id=user.id,
+            changed_by_id=actor.id,
             known_at=known,
             told_at=told,
-            told_by_id=user.id if told else None,
+            told_by_id=actor.id if told else None,
         )
     )
-    audit.record(
-        db, "hearing.added", actor_id=user.id, case_id=case.id, target=hearing, connection=connection
-    )
+    audit.record(db, "hearing.added", actor, case_id=case.id, target=hearing)
     return hearing
 
 
@@ -355,12 +331,11 @@ def _change_kind(changed: Iterable[str]) -> str:
 
 async def change_hearing(
     db: AsyncSession,
+    actor: Actor,
     case: Case,
     hearing: Hearing,
-    user: User,
     values: dict[str, Any],
     *,
-    connection: Any = None,
     now: dt.datetime | None = None,
 ) -> HearingChange:
     """Apply a change, keep the old and new values, raise SEQUENCE when time, place or status moved.
@@ -386,7 +361,7 @@ async def change_hearing(
     reason = (values.get("reason") or "").strip() or None
     if kind in {"moved", "status"} and not reason and new.get("status", hearing.status) != "completed":
         raise InputError({"reason": _("Say why, in plain words the family can be given.")})
-    if new.get("status", hearing.status) in forms.NOT_HAPPENING and not (
+    if new.get("status", hearing.status) in rules.NOT_HAPPENING and not (
         new.get("status_reason") or hearing.status_reason or reason
     ):
         raise InputError({"status_reason": _("Say why the hearing will not go ahead.")})
@@ -398,8 +373,8 @@ async def change_hearing(
         changed.setdefault("status", [old["status"], "moved"])
     if raises_sequence(changed):
         hearing.sequence += 1
-    if hearing.status in forms.NOT_HAPPENING:
-        if old["status"] not in forms.NOT_HAPPENING:
+    if hearing.status in rules.NOT_HAPPENING:
+        if old["status"] not in rules.NOT_HAPPENING:
             hearing.cancelled_at = now
     else:
         hearing.cancelled_at = None
@@ -411,27 +386,19 @@ async def change_hearing(
         changes=json.dumps(changed),
         reason=reason,
         changed_at=now,
-        changed_by_id=user.id,
+        changed_by_id=actor.id,
         known_at=known,
         told_at=told,
-        told_by_id=user.id if told else None,
+        told_by_id=actor.id if told else None,
     )
     db.add(change)
     await db.flush()
-    audit.record(
-        db, "hearing.changed", actor_id=user.id, case_id=case.id, target=hearing, connection=connection
-    )
+    audit.record(db, "hearing.changed", actor, case_id=case.id, target=hearing)
     return change
 
 
 async def record_told(
-    db: AsyncSession,
-    case: Case,
-    hearing: Hearing,
-    user: User,
-    told_at: dt.datetime,
-    *,
-    connection: Any = None,
+    db: AsyncSession, actor: Actor, case: Case, hearing: Hearing, told_at: dt.datetime
 ) -> HearingChange:
     """The family has been told: fill in every change of this hearing not yet marked as told."""
     pending = [c for c in await changes_for(db, hearing.id) if c.told_at is None]
@@ -443,24 +410,23 @@ async def record_told(
         if told_at < change.known_at:
             raise InputError({"told_at": _("The family cannot have been told before we learned of it.")})
         change.told_at = told_at
-        change.told_by_id = user.id
+        change.told_by_id = actor.id
     await db.flush()
-    audit.record(
-        db, "hearing.family_told", actor_id=user.id, case_id=case.id, target=hearing, connection=connection
-    )
+    audit.record(db, "hearing.family_told", actor, case_id=case.id, target=hearing)
     return pending[-1]
 
 
 @dataclass(frozen=True)
 class TellingDelay:
-    """How long the family waited to hear of a change, in working days; late when more than one."""
+    """How long the family waited to hear of a change, in working days; late when more than the
+    telling standard allows (rules.TELLING: one working day, Victims' Code Right 8)."""
 
     working_days: int
     told: bool
 
     @property
     def late(self) -> bool:
-        return self.working_days > 1
+        return self.working_days > rules.TELLING.within_working_days
 
 
 def telling_delay(change: HearingChange, now: dt.datetime | None = None) -> TellingDelay:
@@ -479,12 +445,11 @@ async def attendance_for(db: AsyncSession, hearing_id: UUID) -> dict[UUID, str]:
 
 async def set_attendance(
     db: AsyncSession,
+    actor: Actor,
     case: Case,
     hearing: Hearing,
-    user: User,
     wanted: dict[UUID, str | None],
     *,
-    connection: Any = None,
     now: dt.datetime | None = None,
 ) -> None:
     """Who is needed at, wants to go to, or follows this hearing. None removes the person from it."""
@@ -516,14 +481,7 @@ async def set_attendance(
             row.attendance = value
     hearing.revised_at = now or utcnow()  # who follows it changes which feeds carry it
     await db.flush()
-    audit.record(
-        db,
-        "hearing.attendance_changed",
-        actor_id=user.id,
-        case_id=case.id,
-        target=hearing,
-        connection=connection,
-    )
+    audit.record(db, "hearing.attendance_changed", actor, case_id=case.id, target=hearing)
 
 
 # --- across the caseload -----------------------------------------------------------------------
@@ -546,7 +504,7 @@ def _in_window(first: dt.date, last: dt.date) -> Any:
 
 
 async def upcoming(
-    db: AsyncSession, user: User, *, days: int = 14, today: dt.date | None = None
+    db: AsyncSession, user: Who, *, days: int = 14, today: dt.date | None = None
 ) -> list[UpcomingRow]:
     """Every hearing in the next `days` days (today included) across the cases `user` may see."""
     today = today or dt.datetime.now(LONDON).date()
@@ -579,7 +537,7 @@ async def next_hearings(
     rows = await db.scalars(
         select(Hearing).where(
             Hearing.case_id.in_(case_ids),
-            Hearing.status.not_in(forms.NOT_HAPPENING | {"completed"}),
+            Hearing.status.not_in(rules.NOT_HAPPENING | {"completed"}),
             or_(Hearing.starts_at >= start, Hearing.window_end >= today),
         )
     )
@@ -605,7 +563,7 @@ async def subscriptions_for(db: AsyncSession, case_id: UUID) -> list[CalendarSub
 
 
 async def get_subscription(db: AsyncSession, case: Case, subscription_id: UUID) -> CalendarSubscription:
-    return await _part_of_case(db, CalendarSubscription, case, subscription_id, "calendar subscription")
+    return await one_of_case(db, CalendarSubscription, case.id, subscription_id, "calendar subscription")
 
 
 def _new_subscription(**fields: Any) -> tuple[CalendarSubscription, str]:
@@ -616,7 +574,7 @@ def _new_subscription(**fields: Any) -> tuple[CalendarSubscription, str]:
 
 
 async def subscribe(
-    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
+    db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]
 ) -> tuple[CalendarSubscription, str]:
     """A new feed for one family member. Returns the subscription and its token (shown once)."""
     member = await db.scalar(
@@ -630,42 +588,34 @@ async def subscribe(
         case_id=case.id,
         family_member_id=member.id,
         privacy=values.get("privacy") or "discreet",
-        created_by_id=user.id,
+        created_by_id=actor.id,
     )
     db.add(sub)
     await db.flush()
-    audit.record(db, "calendar.created", actor_id=user.id, case_id=case.id, target=sub, connection=connection)
+    audit.record(db, "calendar.created", actor, case_id=case.id, target=sub)
     return sub, token
 
 
-async def revoke(db: AsyncSession, sub: CalendarSubscription, user: User, *, connection: Any = None) -> None:
+async def revoke(db: AsyncSession, actor: Actor, sub: CalendarSubscription) -> None:
     if sub.revoked_at is None:
         sub.revoked_at = utcnow()
         await db.flush()
-    audit.record(
-        db, "calendar.revoked", actor_id=user.id, case_id=sub.case_id, target=sub, connection=connection
-    )
+    audit.record(db, "calendar.revoked", actor, case_id=sub.case_id, target=sub)
 
 
 async def replace(
-    db: AsyncSession, case: Case, sub: CalendarSubscription, user: User, *, connection: Any = None
+    db: AsyncSession, actor: Actor, case: Case, sub: CalendarSubscription
 ) -> tuple[CalendarSubscription, str]:
     """Revoke a feed and give the same person a new address (e.g. when a phone is lost or seen)."""
     if sub.revoked_at is not None:
-        raise InputError(
-            {"subscription": _("This calendar address was already turned off. Make a new one instead.")}
-        )
-    await revoke(db, sub, user, connection=connection)
+        raise InputError({"subscription": _(ALREADY_TURNED_OFF)})
+    await revoke(db, actor, sub)
     return await subscribe(
-        db,
-        case,
-        user,
-        {"family_member_id": sub.family_member_id, "privacy": sub.privacy},
-        connection=connection,
+        db, actor, case, {"family_member_id": sub.family_member_id, "privacy": sub.privacy}
     )
 
 
-async def worker_subscription(db: AsyncSession, user: User) -> CalendarSubscription | None:
+async def worker_subscription(db: AsyncSession, user: Actor | User) -> CalendarSubscription | None:
     return await db.scalar(
         select(CalendarSubscription).where(
             CalendarSubscription.user_id == user.id, CalendarSubscription.revoked_at.is_(None)
@@ -673,17 +623,15 @@ async def worker_subscription(db: AsyncSession, user: User) -> CalendarSubscript
     )
 
 
-async def new_worker_subscription(
-    db: AsyncSession, user: User, *, connection: Any = None
-) -> tuple[CalendarSubscription, str]:
+async def new_worker_subscription(db: AsyncSession, actor: Actor) -> tuple[CalendarSubscription, str]:
     """The worker's own feed of their caseload: any earlier one stops working."""
-    old = await worker_subscription(db, user)
+    old = await worker_subscription(db, actor)
     if old is not None:
-        await revoke(db, old, user, connection=connection)
-    sub, token = _new_subscription(user_id=user.id, privacy="standard", created_by_id=user.id)
+        await revoke(db, actor, old)
+    sub, token = _new_subscription(user_id=actor.id, privacy="standard", created_by_id=actor.id)
     db.add(sub)
     await db.flush()
-    audit.record(db, "calendar.created", actor_id=user.id, target=sub, connection=connection)
+    audit.record(db, "calendar.created", actor, target=sub)
     return sub, token
 
 
@@ -711,28 +659,26 @@ async def measures_for(db: AsyncSession, case_id: UUID) -> list[SpecialMeasure]:
     )
 
 
-async def add_measure(
-    db: AsyncSession, case: Case, user: User, values: dict[str, Any], *, connection: Any = None
-) -> SpecialMeasure:
+async def add_measure(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> SpecialMeasure:
     row = SpecialMeasure(
         case_id=case.id, measure=values["measure"], status=values["status"], notes=values.get("notes")
     )
     db.add(row)
     await db.flush()
-    audit.record(
-        db, "special_measure.added", actor_id=user.id, case_id=case.id, target=row, connection=connection
-    )
+    audit.record(db, "special_measure.added", actor, case_id=case.id, target=row)
     return row
 
 
+async def _worker(db: AsyncSession, actor: Actor) -> User:
+    """The worker acting: their name, phone and email sign the briefing and the pack."""
+    worker = await db.get(User, actor.id) if actor.id is not None else None
+    if worker is None:
+        raise InputError({"worker": _("Only a support worker can make this document.")})
+    return worker
+
+
 async def make_briefings(
-    db: AsyncSession,
-    case: Case,
-    hearing: Hearing,
-    user: User,
-    *,
-    connection: Any = None,
-    only: UUID | None = None,
+    db: AsyncSession, actor: Actor, case: Case, hearing: Hearing, *, only: UUID | None = None
 ) -> list[ProducedDocument]:
     """One briefing per family member who is needed at or wants to go to the hearing, each in their language."""
     attendance = await attendance_for(db, hearing.id)
@@ -745,18 +691,19 @@ async def make_briefings(
     ]
     if not members:
         raise InputError({"attendance": _("Nobody is going to this hearing yet. Choose who goes first.")})
+    worker = await _worker(db, actor)
     proceeding = await db.get(Proceeding, hearing.proceeding_id)
     measures = await measures_for(db, case.id)
     made = []
     for member in members:
         context, lang, title = briefings.briefing_context(
-            case, hearing, member, user, measures, proceeding.court_type if proceeding else "crown"
+            case, hearing, member, worker, measures, proceeding.court_type if proceeding else "crown"
         )
         body = await store.render_off_loop("parent_briefing", context, lang=lang, title=title)
         made.append(
             await store.keep(
                 db,
-                audit.Actor.of(user, connection),
+                actor,
                 case,
                 kind="briefing",
                 template="parent_briefing",
@@ -770,32 +717,33 @@ async def make_briefings(
     return made
 
 
-async def _intimidation_summary(
-    db: AsyncSession, case_id: UUID, include_narratives: bool
-) -> list[dict[str, Any]] | None:
-    """Counts, dates and police references from the intimidation log, where that part is installed."""
-    try:
-        from courtjourney.threats import services as threats  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    summary = getattr(threats, "summary_for_witness_pack", None)
-    return await summary(db, case_id, include_narratives=include_narratives) if summary else None
+class IncidentSummary(Protocol):
+    """What the Witness Service pack is handed to read the intimidation log: each incident's date, kind
+    and police reference (and what happened, when asked). The app hands in the threats part's summary;
+    hearings never imports threats, which sits above it."""
+
+    async def __call__(
+        self, db: AsyncSession, case_id: UUID, *, include_narratives: bool = ...
+    ) -> list[dict[str, Any]]: ...
 
 
 async def make_witness_pack(
     db: AsyncSession,
+    actor: Actor,
     case: Case,
     hearing: Hearing,
-    user: User,
     choices: dict[str, Any],
     *,
-    connection: Any = None,
+    incidents: IncidentSummary | None,
 ) -> ProducedDocument:
-    """The Witness Service pack for a trial, refused unless the family's consent to share with them stands."""
+    """The Witness Service pack for a trial, refused unless the family's consent to share with them stands.
+
+    With `incidents` None the pack has no intimidation section (as where no incident log is kept).
+    """
     from courtjourney.cases.models import Consent
 
     today = dt.datetime.now(LONDON).date()
-    if hearing.hearing_type not in {"trial", "section_28"}:
+    if not rules.witness_pack_applies(hearing.hearing_type):
         raise InputError(
             {"hearing": _("A Witness Service pack is for a trial or a recorded cross-examination.")}
         )
@@ -812,14 +760,19 @@ async def make_witness_pack(
     family = {m.id: m for m in await db.scalars(select(FamilyMember).where(FamilyMember.case_id == case.id))}
     attendance = await attendance_for(db, hearing.id)
     attending = [(family[k], v) for k, v in attendance.items() if k in family]
-    incidents = await _intimidation_summary(db, case.id, bool(choices.get("include_narratives")))
+    summary = (
+        await incidents(db, case.id, include_narratives=bool(choices.get("include_narratives")))
+        if incidents is not None
+        else None
+    )
+    worker = await _worker(db, actor)
     context, title = briefings.witness_pack_context(
-        case, hearing, attending, await measures_for(db, case.id), user, choices, incidents, today
+        case, hearing, attending, await measures_for(db, case.id), worker, choices, summary, today
     )
     body = await store.render_off_loop("witness_pack", context, lang="en", title=title)
     return await store.keep(
         db,
-        audit.Actor.of(user, connection),
+        actor,
         case,
         kind="witness_pack",
         template="witness_pack",
@@ -832,19 +785,19 @@ async def make_witness_pack(
 
 
 async def remake(
-    db: AsyncSession, case: Case, doc: ProducedDocument, user: User, *, connection: Any = None
+    db: AsyncSession, actor: Actor, case: Case, doc: ProducedDocument, *, incidents: IncidentSummary | None
 ) -> ProducedDocument:
     """Make a document again from today's data, with the same choices; the old copy stays as it was."""
     hearing = await get_hearing(db, case, doc.subject_id) if doc.subject_id else None
     if hearing is None:
         raise InputError({"document": _("This document cannot be made again.")})
     if doc.kind == "briefing":
-        made = await make_briefings(db, case, hearing, user, connection=connection, only=doc.family_member_id)
+        made = await make_briefings(db, actor, case, hearing, only=doc.family_member_id)
         if not made:
             raise InputError({"document": _("This person is no longer going to the hearing.")})
         return made[0]
     if doc.kind == "witness_pack":
         return await make_witness_pack(
-            db, case, hearing, user, json.loads(doc.inputs or "{}"), connection=connection
+            db, actor, case, hearing, json.loads(doc.inputs or "{}"), incidents=incidents
         )
     raise InputError({"document": _("This document cannot be made again.")})

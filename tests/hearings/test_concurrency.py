@@ -63,6 +63,7 @@ async def _open_change(settings: Settings, world: World, hearing_id: UUID, value
     from courtjourney.accounts.models import User
     from courtjourney.cases.models import Case
     from courtjourney.db.engine import make_engine
+    from courtjourney.accounts.audit import Actor
     from courtjourney.hearings import services
     from courtjourney.hearings.models import Hearing
 
@@ -74,7 +75,7 @@ async def _open_change(settings: Settings, world: World, hearing_id: UUID, value
             hearing = await db.scalar(select(Hearing).where(Hearing.id == hearing_id))
             assert case is not None and user is not None and hearing is not None
             await before(db)
-            await services.change_hearing(db, case, hearing, user, values)
+            await services.change_hearing(db, Actor.of(user), case, hearing, values)
             await after(db)
     finally:
         await engine.dispose()

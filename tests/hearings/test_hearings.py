@@ -253,6 +253,7 @@ async def _two_changes_at_once(settings: Settings, world: World) -> None:
     from courtjourney.accounts.models import User
     from courtjourney.cases.models import Case
     from courtjourney.db.engine import make_engine
+    from courtjourney.accounts.audit import Actor
     from courtjourney.hearings import services
     from courtjourney.hearings.models import Hearing
     from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -265,7 +266,7 @@ async def _two_changes_at_once(settings: Settings, world: World) -> None:
             case = await db.get(Case, world.north_case)
             hearing = await db.get(Hearing, world.north_hearing)
             user = await db.get(User, world.worker.id)
-            await services.change_hearing(db, case, hearing, user, values)  # type: ignore[arg-type]
+            await services.change_hearing(db, Actor.of(user), case, hearing, values)  # type: ignore[arg-type]
 
     try:
         await asyncio.gather(one({"courtroom": "5"}), one({"accompanied_by": "Bea"}))
