@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from os import PathLike
 from pathlib import Path
+from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from jinja2 import StrictUndefined
@@ -44,7 +46,7 @@ from courtjourney.web.errors import document_api_errors, exception_handlers
 from courtjourney.web.security import security_headers
 
 PACKAGE = Path(__file__).parent
-TEMPLATE_DIRS = [
+TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
     PACKAGE / "web" / "templates",
     PACKAGE / "accounts" / "templates",
     PACKAGE / "cases" / "templates",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,8 +26,19 @@ DEMO_LOGINS: tuple[tuple[str, str, str], ...] = (
     ("other.worker@demo.example", "demo-other-2026", "IPSW, Demo South Hub (cannot see North's cases)"),
 )
 
-# (child, birth date, family, stage path, risk, contacts); every one obviously fictional.
-FAMILIES = (
+
+class Family(TypedDict):
+    """One demo family: every one obviously fictional."""
+
+    child: str
+    born: dt.date
+    family: list[tuple[str, str, str, bool]]  # name, relationship, language, witness
+    path: list[tuple[str, str | None]]  # stages moved to, with the reason a move needs
+    risk: str
+    contacts: list[tuple[str, str, str, str]]  # role, name, organisation, phone
+
+
+FAMILIES: tuple[Family, ...] = (
     {
         "child": "Robin Example",
         "born": dt.date(2011, 5, 14),

@@ -78,25 +78,13 @@ def provide_actor(request: Request[Any, Any, Any]) -> Actor:
 def record(
     db: AsyncSession,
     action: str,
-    actor: Actor | None = None,
+    actor: Actor,
     *,
     case_id: UUID | None = None,
     target: Any | None = None,
     outcome: str = "ok",
-    actor_id: UUID | None = None,
-    connection: ASGIConnection[Any, Any, Any, Any] | None = None,
 ) -> AuditEvent:
-    """Add an event to the session's transaction, so it stands or falls with the change it describes.
-
-    `actor_id` and `connection` are the older way of naming who acted (being replaced by `actor`).
-    """
-    if actor is None:
-        actor = Actor(
-            user_id=actor_id,
-            route=route_template(connection) if connection is not None else None,
-            method=method_of(connection),
-            address=client_address(connection),
-        )
+    """Add an event to the session's transaction, so it stands or falls with the change it describes."""
     event = AuditEvent(
         actor_id=actor.user_id,
         action=action,
