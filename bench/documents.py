@@ -35,7 +35,7 @@ def configure(tmp: Path) -> Any:
         "COURTJOURNEY_KEY_FILE": str(tmp / "secret.key"),
     })
     from courtjourney import settings as settings_module
-    from courtjourney.db.migrate import upgrade
+    from courtjourney.migrations import upgrade
 
     settings_module.get_settings.cache_clear()
     settings = settings_module.get_settings()

@@ -705,7 +705,7 @@ def main() -> None:
     try:
         with database(args, tmp) as (url, db_label):
             settings = configure(url, tmp)
-            from courtjourney.db.migrate import upgrade
+            from courtjourney.migrations import upgrade
 
             began = time.perf_counter()
             upgrade(settings)

@@ -18,6 +18,7 @@ T = TypeVar("T")
 
 def run_in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one transaction against the configured database, then close the engine."""
+    import courtjourney.schema  # noqa: F401 - every table known, for commands that read them all (retention)
     from courtjourney.db.engine import make_engine
 
     async def main() -> T:
@@ -47,7 +48,7 @@ def init(admin_email: str, quiet_if_done: bool) -> None:
     from courtjourney.accounts import services
     from courtjourney.accounts.credentials import new_password
     from courtjourney.accounts.models import Role, User
-    from courtjourney.db.migrate import upgrade
+    from courtjourney.migrations import upgrade
 
     settings = get_settings()
     if settings.ensure_key_file():
@@ -174,7 +175,7 @@ def backup(file: Path, replace: bool) -> None:
     """Write a consistent copy of the database, with every document and evidence file, to FILE while the
     service runs. The copy is encrypted like the database: useless without the encryption key, which must be
     kept separately from the backups."""
-    from courtjourney.db import backup as backups
+    from courtjourney import backup as backups
 
     try:
         taken = backups.take(get_settings(), file, replace=replace)
@@ -193,7 +194,7 @@ def backup(file: Path, replace: bool) -> None:
 def restore(file: Path, force: bool) -> None:
     """Restore a backup into the empty database COURTJOURNEY_DATABASE_URL points at, then check it against the
     backup's manifest. Needs the encryption key the backup was made with, kept apart from the backups."""
-    from courtjourney.db import backup as backups
+    from courtjourney import backup as backups
 
     try:
         restored = backups.restore(get_settings(), file, force=force)

@@ -122,7 +122,7 @@ async def _pg_exec(admin_url: str, sql: str) -> None:
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def migrated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    from courtjourney.db.migrate import upgrade
+    from courtjourney.migrations import upgrade
 
     tmp = tmp_path_factory.mktemp(request.param)
     if request.param == "sqlite":
@@ -146,7 +146,7 @@ def migrated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         use_settings(mp, _settings(url, tmp))
         upgrade(_settings(url, tmp))
     BACKENDS_RAN.add("postgresql")
-    from courtjourney.db.models import metadata
+    from courtjourney.schema import metadata
 
     yield Backend("postgresql", url, admin_url=admin, db_name=name, tables=[t.name for t in metadata.sorted_tables])
     run_async(lambda: _pg_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from sqlalchemy import text
 
 from courtjourney.db.engine import make_engine
-from courtjourney.db.models import metadata
+from courtjourney.schema import metadata
 from courtjourney.settings import Settings
 from tests.conftest import World, audit_events, sign_in, sql
 

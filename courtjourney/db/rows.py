@@ -19,4 +19,4 @@ async def one_of_case(db: AsyncSession, model: type[M], case_id: UUID, row_id: U
     row = await db.scalar(select(table).where(table.id == row_id, table.case_id == case_id))
     if row is None:
         raise NotFound(f"No {what} was found at this address.")
-    return row  # type: ignore[no-any-return]
+    return row

@@ -126,8 +126,8 @@ async def _debrief_not_prosecuted(db: AsyncSession) -> list[tuple[str, bytes]]:
 def preview_all(settings: Settings, out_dir: Path) -> list[Path]:
     """Render every registered template into out_dir as <template>.<language>.docx; return the files."""
     from courtjourney.db.engine import make_engine
-    from courtjourney.db.migrate import upgrade
     from courtjourney.demo import load_demo
+    from courtjourney.migrations import upgrade
 
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cj-preview-") as tmp:
