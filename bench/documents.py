@@ -37,7 +37,7 @@ def configure(tmp: Path) -> Any:
     from courtjourney import settings as settings_module
     from courtjourney.migrations import upgrade
 
-    settings_module.get_settings.cache_clear()
+    settings_module.use_settings(None)  # read the environment just set
     settings = settings_module.get_settings()
     upgrade(settings)
     return settings

@@ -93,7 +93,7 @@ def configure() -> Any:
     })
     from courtjourney import settings as settings_module
 
-    settings_module.get_settings.cache_clear()
+    settings_module.use_settings(None)  # read the environment just set
     return settings_module.get_settings()
 
 

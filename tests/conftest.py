@@ -86,13 +86,7 @@ def use_settings(monkeypatch: pytest.MonkeyPatch, s: Settings) -> None:
     monkeypatch.setenv("COURTJOURNEY_DATABASE_URL", s.database_url)
     monkeypatch.setenv("COURTJOURNEY_SECRET_KEY", SECRET)
     monkeypatch.setenv("COURTJOURNEY_KEY_FILE", str(s.key_file))
-    settings_module.get_settings.cache_clear()
-    monkeypatch.setattr(settings_module, "get_settings", lambda: s)
-    import courtjourney.accounts.auth as auth
-    import courtjourney.accounts.routes as routes
-
-    monkeypatch.setattr(auth, "get_settings", lambda: s)
-    monkeypatch.setattr(routes, "get_settings", lambda: s)
+    monkeypatch.setattr(settings_module, "_in_use", s)  # settings.use_settings(s), put back when the test ends
 
 
 @dataclass
