@@ -317,7 +317,7 @@ def documents() -> None:
 )
 def documents_preview(out_dir: Path) -> None:
     """Render every template in templates/docx/ with the demo data (English and Welsh where both exist)."""
-    from courtjourney.documents.preview import preview_all
+    from courtjourney.previews import preview_all
 
     for path in preview_all(get_settings(), out_dir):
         click.echo(f"  {path}")
