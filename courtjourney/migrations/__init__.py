@@ -24,6 +24,7 @@ def alembic_config(settings: Settings, versions: Path | None = None) -> Config:
     """Alembic's configuration for this database; `versions` reads (and writes) the migrations elsewhere."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")  # a folder named with spaces stays one folder
     if versions is not None:
         cfg.set_main_option("version_locations", str(versions).replace("%", "%%"))
     cfg.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
