@@ -35,9 +35,9 @@ def configure(tmp: Path) -> Any:
         "COURTJOURNEY_KEY_FILE": str(tmp / "secret.key"),
     })
     from courtjourney import settings as settings_module
-    from courtjourney.db.migrate import upgrade
+    from courtjourney.migrations import upgrade
 
-    settings_module.get_settings.cache_clear()
+    settings_module.use_settings(None)  # read the environment just set
     settings = settings_module.get_settings()
     upgrade(settings)
     return settings

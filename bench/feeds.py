@@ -77,7 +77,7 @@ def configure(database_url: str, tmp: Path) -> Any:
     })
     from courtjourney import settings as settings_module
 
-    settings_module.get_settings.cache_clear()
+    settings_module.use_settings(None)  # read the environment just set
     settings = settings_module.get_settings()
     assert settings.secret_key_env and settings.database_url == database_url
     return settings
@@ -706,7 +706,7 @@ def main() -> None:
     try:
         with database(args, tmp) as (url, db_label):
             settings = configure(url, tmp)
-            from courtjourney.db.migrate import upgrade
+            from courtjourney.migrations import upgrade
 
             began = time.perf_counter()
             upgrade(settings)

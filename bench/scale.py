@@ -93,7 +93,7 @@ def configure() -> Any:
     })
     from courtjourney import settings as settings_module
 
-    settings_module.get_settings.cache_clear()
+    settings_module.use_settings(None)  # read the environment just set
     return settings_module.get_settings()
 
 
@@ -364,7 +364,7 @@ class Service:
               "PlanItem", "PlanReview", "Closure", "WitnessAttendance", "AuditEvent")
 
     def __init__(self, plan: Plan, seed: int, now: dt.datetime) -> None:
-        from courtjourney.db import models as m
+        from courtjourney import schema as m
         from courtjourney.threats import services as threats
 
         self.plan = plan
@@ -835,7 +835,7 @@ class Size:
 
 def prepare_database(args: argparse.Namespace, base: Any, n_cases: int, label: str) -> Size:
     """A migrated, filled database for n_cases: reused when --reuse finds a complete one, else made anew."""
-    from courtjourney.db.migrate import upgrade
+    from courtjourney.migrations import upgrade
 
     name = f"{DB_PREFIX}{n_cases}"
     settings = dataclasses.replace(base, database_url=db_url(args.admin_url, name))

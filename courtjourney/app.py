@@ -38,7 +38,7 @@ from courtjourney.glossary.pages import GlossaryPages, LocalEntryPages
 from courtjourney.glossary.terms import load_all as load_glossary
 from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
-from courtjourney.settings import Settings, get_settings
+from courtjourney.settings import Settings, get_settings, use_settings
 from courtjourney.threats.api import IncidentApi
 from courtjourney.threats.pages import IncidentPages
 from courtjourney.threats.services import summary_for_witness_pack
@@ -78,6 +78,7 @@ async def health() -> str:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    use_settings(settings)  # what every part reads through get_settings() from now on
     load_glossary()  # bad glossary data stops the service here, naming the file and line
     engine = make_engine(settings)
     alchemy = make_alchemy_config(settings, engine)

@@ -1,40 +1,31 @@
-"""The `courtjourney` command: init, serve, demo, users, glossary."""
+"""The `courtjourney` command: the service-wide commands (init, serve, demo, backup, restore, db, documents
+preview) and each part's own, assembled from the part's cli.py."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.settings import get_settings
+from courtjourney.accounts.cli import users
+from courtjourney.db.engine import run_in_session
+from courtjourney.debrief.cli import retention
+from courtjourney.glossary.cli import glossary
+from courtjourney.settings import Settings, get_settings
+from courtjourney.threats.cli import verify_incidents
 
 T = TypeVar("T")
-
-
-def run_in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run `work` in one transaction against the configured database, then close the engine."""
-    from courtjourney.db.engine import make_engine
-
-    async def main() -> T:
-        engine = make_engine(get_settings())
-        try:
-            maker = async_sessionmaker(engine, expire_on_commit=False)
-            async with maker() as db, db.begin():
-                return await work(db)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(main())
 
 
 @click.group()
 def main() -> None:
     """courtjourney: the IPSW's tool for families going through the criminal courts."""
+    # Every table known before any command runs: retention's purge reads them all from the metadata.
+    import courtjourney.schema  # noqa: F401
 
 
 @main.command()
@@ -47,7 +38,7 @@ def init(admin_email: str, quiet_if_done: bool) -> None:
     from courtjourney.accounts import services
     from courtjourney.accounts.credentials import new_password
     from courtjourney.accounts.models import Role, User
-    from courtjourney.db.migrate import upgrade
+    from courtjourney.migrations import upgrade
 
     settings = get_settings()
     if settings.ensure_key_file():
@@ -140,33 +131,6 @@ def demo(if_empty: bool) -> None:
         click.echo(f"  {email:34} {password:22} {what}")
 
 
-@main.command("verify-incidents")
-@click.option(
-    "--skip-files", is_flag=True, help="Check the chain only, without decrypting every evidence file."
-)
-def verify_incidents(skip_files: bool) -> None:
-    """Check every case's incident log chain; exit 1 and say where, if any chain breaks."""
-    from courtjourney.threats import services
-
-    async def work(db: AsyncSession) -> list[tuple[str, Any]]:
-        return [
-            (case.reference, await services.verify_case(db, case.id, check_files=not skip_files))
-            for case in await services.cases_with_incidents(db)
-        ]
-
-    results = run_in_session(work)
-    broken = 0
-    for reference, verdict in results:
-        if verdict.intact:
-            click.echo(f"{reference}: intact, {verdict.entries} entries, last link {verdict.last_link}")
-        else:
-            broken += 1
-            click.echo(f"{reference}: BREAKS AT entry {verdict.broken_at}: {verdict.problem}")
-    click.echo(f"Checked {len(results)} case log(s): " + (f"{broken} broken." if broken else "all intact."))
-    if broken:
-        raise SystemExit(1)
-
-
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="Replace FILE if it already exists.")
@@ -174,7 +138,7 @@ def backup(file: Path, replace: bool) -> None:
     """Write a consistent copy of the database, with every document and evidence file, to FILE while the
     service runs. The copy is encrypted like the database: useless without the encryption key, which must be
     kept separately from the backups."""
-    from courtjourney.db import backup as backups
+    from courtjourney import backup as backups
 
     try:
         taken = backups.take(get_settings(), file, replace=replace)
@@ -193,7 +157,7 @@ def backup(file: Path, replace: bool) -> None:
 def restore(file: Path, force: bool) -> None:
     """Restore a backup into the empty database COURTJOURNEY_DATABASE_URL points at, then check it against the
     backup's manifest. Needs the encryption key the backup was made with, kept apart from the backups."""
-    from courtjourney.db import backup as backups
+    from courtjourney import backup as backups
 
     try:
         restored = backups.restore(get_settings(), file, force=force)
@@ -215,6 +179,130 @@ def restore(file: Path, force: bool) -> None:
 
 
 @main.group()
+def db() -> None:
+    """The database's migrations: make one for each schema change, move between them, say which has run."""
+
+
+def _sqlite_file(settings: Settings) -> Path | None:
+    """The SQLite database's file, when there is one."""
+    path = settings.database_url.split("///", 1)[-1] if settings.is_sqlite else ""
+    return Path(path) if path and path != ":memory:" else None
+
+
+def _migrating(settings: Settings, work: Callable[[], T]) -> T:
+    """Run one migration step, turning what goes wrong into a plain sentence (no traceback)."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from courtjourney import migrations
+
+    try:
+        return work()
+    except CommandError as exc:
+        text = str(exc)
+        if "Can't locate revision" in text or "No such revision" in text or "is not present" in text:
+            raise click.ClickException(
+                f"There is no migration by that name; the migrations run up to {migrations.head(settings)}"
+                " (run `courtjourney db current` to see where the database is)."
+            ) from None
+        raise click.ClickException(f"The migrations stopped: {text}") from None
+    except (SQLAlchemyError, OSError) as exc:  # OSError: the server refused or could not be reached
+        reason = getattr(exc, "orig", None) or exc
+        raise click.ClickException(f"Could not use the database: {reason}") from None
+
+
+def _at(revision: str | None) -> str:
+    return revision or "no migration (empty)"
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Run the migrations up to REVISION (default: the latest, head)."""
+    from courtjourney import migrations
+
+    settings = get_settings()
+    if (path := _sqlite_file(settings)) is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    before = _migrating(settings, lambda: migrations.current(settings))
+    _migrating(settings, lambda: migrations.upgrade(settings, revision))
+    after = migrations.current(settings)
+    if before == after:
+        click.echo(f"The database is already at {_at(after)}; nothing to do.")
+    else:
+        click.echo(f"Upgraded the database from {_at(before)} to {after}.")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Undo the migrations after REVISION (`base` undoes them all). Back up first: dropped data is gone."""
+    from courtjourney import migrations
+
+    settings = get_settings()
+    before = _migrating(settings, lambda: migrations.current(settings))
+    _migrating(settings, lambda: migrations.downgrade(settings, revision))
+    after = migrations.current(settings)
+    if before == after:
+        click.echo(f"The database is already at {_at(after)}; nothing to do.")
+    else:
+        click.echo(f"Downgraded the database from {_at(before)} to {_at(after)}.")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Say which migration the database is at, and whether it is the latest."""
+    from courtjourney import migrations
+
+    settings = get_settings()
+    head = migrations.head(settings)
+    path = _sqlite_file(settings)
+    if path is not None and not path.exists():
+        click.echo(
+            f"There is no database at {path} yet: `courtjourney init` creates it (the latest migration is {head})."
+        )
+        return
+    revision = _migrating(settings, lambda: migrations.current(settings))
+    if revision == head:
+        click.echo(f"{revision} (the latest)")
+    elif revision is None:
+        click.echo(
+            f"No migration has run on this database yet; the latest is {head}: run `courtjourney db upgrade`."
+        )
+    else:
+        click.echo(f"{revision}; the latest is {head}: run `courtjourney db upgrade` to bring it up to date.")
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True, help="What the schema change does, in a few words.")
+@click.option(
+    "--versions-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Read and write the migrations in this folder instead of courtjourney/migrations/versions.",
+)
+def db_revision(message: str, versions_dir: Path | None) -> None:
+    """Write the migration for a schema change: compare the models with the database (brought up to the
+    latest migration first) and write what differs as the next numbered file in migrations/versions."""
+    from courtjourney import migrations
+
+    settings = get_settings()
+    if (path := _sqlite_file(settings)) is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    written = _migrating(settings, lambda: migrations.revision(settings, message, versions_dir))
+    if written is None:
+        click.echo(
+            "The models and the database agree: there is nothing to change, so no migration was written."
+        )
+        return
+    click.echo(f"Wrote {written}.")
+    click.echo(
+        "  Read it before you commit: autogenerate cannot see renames, data to move, or the append-only"
+        " triggers. Then try `courtjourney db upgrade` and `courtjourney db downgrade` on a copy."
+    )
+
+
+@main.group()
 def documents() -> None:
     """Word documents: preview every template against the demo data."""
 
@@ -229,213 +317,16 @@ def documents() -> None:
 )
 def documents_preview(out_dir: Path) -> None:
     """Render every template in templates/docx/ with the demo data (English and Welsh where both exist)."""
-    from courtjourney.documents.preview import preview_all
+    from courtjourney.previews import preview_all
 
     for path in preview_all(get_settings(), out_dir):
         click.echo(f"  {path}")
 
 
-@main.group()
-def users() -> None:
-    """Create and disable accounts, and issue API tokens."""
-
-
-@users.command("create")
-@click.argument("email")
-@click.option("--name", required=True, help="The person's full name.")
-@click.option(
-    "--role", type=click.Choice(["admin", "manager", "worker"]), default="worker", show_default=True
-)
-@click.option("--team", default=None, help="Team (hub or service area); created if new.")
-def users_create(email: str, name: str, role: str, team: str | None) -> None:
-    """Create an account and print its one-time password."""
-    from courtjourney.accounts import services
-    from courtjourney.accounts.credentials import new_password
-    from courtjourney.errors import InputError
-
-    password = new_password()
-
-    async def work(db: AsyncSession) -> None:
-        team_row = await services.get_or_create_team(db, team) if team else None
-        await services.create_user(
-            db,
-            email=email,
-            full_name=name,
-            password=password,
-            role=role,
-            team=team_row,
-            must_change_password=True,
-        )
-
-    try:
-        run_in_session(work)
-    except InputError as exc:
-        raise click.ClickException("; ".join(exc.errors.values())) from None
-    click.echo(f"Created {email}. One-time password (shown once): {password}")
-
-
-def _user_by_email(email: str) -> Callable[[AsyncSession], Awaitable[Any]]:
-    from courtjourney.accounts.models import User
-    from courtjourney.accounts.services import normalise_email
-
-    async def find(db: AsyncSession) -> Any:
-        user = await db.scalar(select(User).where(User.email == normalise_email(email)))
-        if user is None:
-            raise click.ClickException(f"No account with the email {email}.")
-        return user
-
-    return find
-
-
-@users.command("disable")
-@click.argument("email")
-def users_disable(email: str) -> None:
-    """Disable an account: ends its sessions and revokes its API tokens."""
-    from courtjourney.accounts import services
-
-    async def work(db: AsyncSession) -> None:
-        await services.disable_user(db, await _user_by_email(email)(db))
-
-    run_in_session(work)
-    click.echo(f"Disabled {email}.")
-
-
-@users.command("token")
-@click.argument("email")
-@click.option("--name", default="script", show_default=True, help="What the token is for.")
-@click.option("--revoke", is_flag=True, help="Revoke every token of this account instead.")
-def users_token(email: str, name: str, revoke: bool) -> None:
-    """Issue a personal API token (shown once), or revoke them all."""
-    from courtjourney.accounts import services
-
-    async def work(db: AsyncSession) -> str:
-        user = await _user_by_email(email)(db)
-        if revoke:
-            return f"Revoked {await services.revoke_api_tokens(db, user.id)} token(s) of {email}."
-        _row, token = await services.issue_api_token(db, user, name)
-        return f"API token for {email} (shown once; send as 'Authorization: Bearer <token>'):\n{token}"
-
-    click.echo(run_in_session(work))
-
-
-@main.group()
-def glossary() -> None:
-    """The plain-language glossary: check its data files."""
-
-
-@glossary.command("load")
-@click.option(
-    "--en",
-    "en_path",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Check this English file instead of the shipped one.",
-)
-@click.option(
-    "--cy",
-    "cy_path",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Check this Welsh file instead of the shipped one.",
-)
-@click.option(
-    "--check-local",
-    is_flag=True,
-    help="Also list local entries in the database that a shipped word now hides.",
-)
-def glossary_load(en_path: str | None, cy_path: str | None, check_local: bool) -> None:
-    """Read and check the glossary files, and report what they hold. Changes nothing.
-
-    On bad data it stops with the file, the line of the [[term]] at fault and the problem. The
-    service reads the shipped files when it starts: restart it after changing them.
-    """
-    from pathlib import Path
-
-    from courtjourney.glossary.terms import STAGES, GlossaryDataError, data_path, name_key, parse_terms
-
-    def read(locale: str, path: str | None, known: set[str] | None) -> Any:
-        origin = path or f"courtjourney/glossary/data/{locale}.toml"
-        text = (
-            Path(path).read_text(encoding="utf-8") if path else data_path(locale).read_text(encoding="utf-8")
-        )
-        return parse_terms(text, locale, origin=origin, known_ids=known)
-
-    try:
-        en = read("en", en_path, None)
-        cy = read("cy", cy_path, {t.id for t in en})
-    except (GlossaryDataError, UnicodeDecodeError) as exc:
-        raise click.ClickException(str(exc)) from None
-    unreviewed = sum(1 for t in cy if not t.reviewed)
-    click.echo(
-        f"English: {len(en)} terms. Welsh: {len(cy)} terms ({unreviewed} not yet checked by a fluent speaker)."
-    )
-    for stage in STAGES:
-        click.echo(
-            f"  {stage:16} {sum(stage in t.stages for t in en):4} English, {sum(stage in t.stages for t in cy):4} Welsh"
-        )
-    if check_local:
-        from courtjourney.glossary.models import LocalEntry
-
-        shipped = {name_key(n) for t in (*en, *cy) for n in t.names}
-
-        async def hidden(db: AsyncSession) -> list[str]:
-            rows = await db.scalars(select(LocalEntry))
-            return [e.term for e in rows if any(name_key(n) in shipped for n in (e.term, *(e.aliases or ())))]
-
-        names = run_in_session(hidden)
-        if names:
-            click.echo("Local entries hidden because a shipped word now uses their name: " + ", ".join(names))
-        else:
-            click.echo("No local entry clashes with a shipped word.")
-    click.echo("Checked; nothing was changed.")
-
-
-@main.command()
-@click.option(
-    "--delete",
-    "delete_them",
-    is_flag=True,
-    help="Delete the listed cases, keeping only a record that they existed.",
-)
-@click.option(
-    "--case",
-    "only",
-    default=None,
-    help="Only this case reference (with --delete: refuses if it is open or not yet due).",
-)
-def retention(delete_them: bool, only: str | None) -> None:
-    """List closed cases past their retention date; with --delete, delete all their data."""
-    from courtjourney.accounts.audit import SYSTEM
-    from courtjourney.cases.models import Case
-    from courtjourney.debrief import services
-
-    async def work(db: AsyncSession) -> list[str]:
-        if only:
-            case = await db.scalar(select(Case).where(Case.reference == only))
-            if case is None:
-                raise click.ClickException(f"No case with the reference {only}.")
-            targets = [(case.id, case.reference, None)]
-        else:
-            targets = [(e.case_id, e.reference, e.retain_until) for e in await services.past_retention(db)]
-        lines = []
-        for case_id, reference, until in targets:
-            if delete_them:
-                try:
-                    record = await services.purge(db, SYSTEM, case_id)
-                except services.PurgeRefused as refused:
-                    raise click.ClickException(str(refused)) from None
-                lines.append(
-                    f"Deleted {reference}; kept only that it existed (deleted at {record.deleted_at:%Y-%m-%d %H:%M} UTC)."
-                )
-            else:
-                lines.append(f"{reference}  kept until {until}" if until else f"{reference}")
-        return lines
-
-    lines = run_in_session(work)
-    if not lines:
-        click.echo("No cases are past their retention date.")
-    for line in lines:
-        click.echo(line)
-    if lines and not delete_them:
-        click.echo("Run again with --delete to delete them.")
+main.add_command(users)
+main.add_command(verify_incidents)
+main.add_command(glossary)
+main.add_command(retention)
 
 
 if __name__ == "__main__":

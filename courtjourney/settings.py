@@ -1,4 +1,7 @@
-"""One Settings object, read once from COURTJOURNEY_* environment variables.
+"""One Settings object, read once from COURTJOURNEY_* environment variables, and held here for every part.
+
+Everything reads the settings in use through `get_settings()` when it needs them; `use_settings(s)`
+(create_app, the tests) makes `s` the settings in use, so one call is all a test needs.
 
 Every setting is listed in the README's configuration table; `SETTINGS_DOC` below is
 the source of that table, and a test checks the two agree.
@@ -9,7 +12,6 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 #: name -> (default shown to people, what it does). Kept beside the code that reads it.
@@ -174,9 +176,22 @@ class Settings:
         return True
 
 
-@cache
+#: The settings in use: those handed to use_settings, else read from the environment at first use.
+_in_use: Settings | None = None
+
+
+def use_settings(settings: Settings | None) -> None:
+    """Make `settings` the ones every part reads from now on; None reads the environment again at next use."""
+    global _in_use
+    _in_use = settings
+
+
 def get_settings() -> Settings:
-    return Settings.from_env()
+    """The settings in use (read from the environment once, unless use_settings gave others)."""
+    global _in_use
+    if _in_use is None:
+        _in_use = Settings.from_env()
+    return _in_use
 
 
 def encryption_key() -> str:

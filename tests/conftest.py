@@ -86,13 +86,7 @@ def use_settings(monkeypatch: pytest.MonkeyPatch, s: Settings) -> None:
     monkeypatch.setenv("COURTJOURNEY_DATABASE_URL", s.database_url)
     monkeypatch.setenv("COURTJOURNEY_SECRET_KEY", SECRET)
     monkeypatch.setenv("COURTJOURNEY_KEY_FILE", str(s.key_file))
-    settings_module.get_settings.cache_clear()
-    monkeypatch.setattr(settings_module, "get_settings", lambda: s)
-    import courtjourney.accounts.auth as auth
-    import courtjourney.accounts.routes as routes
-
-    monkeypatch.setattr(auth, "get_settings", lambda: s)
-    monkeypatch.setattr(routes, "get_settings", lambda: s)
+    monkeypatch.setattr(settings_module, "_in_use", s)  # settings.use_settings(s), put back when the test ends
 
 
 @dataclass
@@ -122,7 +116,7 @@ async def _pg_exec(admin_url: str, sql: str) -> None:
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def migrated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    from courtjourney.db.migrate import upgrade
+    from courtjourney.migrations import upgrade
 
     tmp = tmp_path_factory.mktemp(request.param)
     if request.param == "sqlite":
@@ -146,7 +140,7 @@ def migrated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         use_settings(mp, _settings(url, tmp))
         upgrade(_settings(url, tmp))
     BACKENDS_RAN.add("postgresql")
-    from courtjourney.db.models import metadata
+    from courtjourney.schema import metadata
 
     yield Backend("postgresql", url, admin_url=admin, db_name=name, tables=[t.name for t in metadata.sorted_tables])
     run_async(lambda: _pg_exec(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

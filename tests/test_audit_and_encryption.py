@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from sqlalchemy import text
 
 from courtjourney.db.engine import make_engine
-from courtjourney.db.models import metadata
+from courtjourney.schema import metadata
 from courtjourney.settings import Settings
 from tests.conftest import World, audit_events, sign_in, sql
 
@@ -142,11 +142,10 @@ def test_a_raw_dump_of_the_database_holds_no_plaintext(client: TestClient[Any], 
 
 
 def test_encrypted_text_cannot_be_read_with_another_key(client: TestClient[Any], settings: Settings, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    import courtjourney.settings as settings_module
     from courtjourney.cases.models import Case
-    from tests.conftest import in_db
+    from tests.conftest import in_db, use_settings
 
-    monkeypatch.setattr(settings_module, "get_settings", lambda: Settings(**{**settings.__dict__, "secret_key_env": "another-key"}))
+    use_settings(monkeypatch, Settings(**{**settings.__dict__, "secret_key_env": "another-key"}))
 
     async def read(db: Any) -> str:
         return (await db.get(Case, world.north_case)).child_name

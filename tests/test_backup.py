@@ -448,7 +448,7 @@ def test_a_backup_is_restored_only_into_the_kind_of_database_it_came_from(tmp_pa
 
 
 def test_a_backup_from_an_older_version_is_checked_then_brought_up_to_date(tmp_path: Path) -> None:
-    from courtjourney.db.migrate import alembic_config, upgrade
+    from courtjourney.migrations import alembic_config, upgrade
     from courtjourney.settings import Settings
 
     dbs = Databases("sqlite", tmp_path)

@@ -31,7 +31,13 @@ LAYERS: dict[str, int] = {
 }
 
 #: (importer, imported) pairs of one rank that are allowed, each with its reason.
-SIDEWAYS: dict[tuple[str, str], str] = {}
+SIDEWAYS: dict[tuple[str, str], str] = {
+    ("migrations", "schema"): "Alembic compares the database with the metadata of every model",
+    ("backup", "schema"): "the manifest counts every table, so every model must be loaded",
+    ("backup", "migrations"): "a restore checks the backup's revision and brings an older one up to date",
+    ("previews", "demo"): "the templates are previewed against the demo's fictional caseload",
+    ("previews", "migrations"): "the previews' throwaway database is migrated first",
+}
 
 #: Known exceptions, each with its reason. Keep this short.
 ALLOWED: dict[tuple[str, str], str] = {}

@@ -9,8 +9,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from courtjourney.db.engine import make_engine
-from courtjourney.db.migrate import compare_type, downgrade, upgrade
-from courtjourney.db.models import metadata
+from courtjourney.migrations import compare_type, downgrade, upgrade
+from courtjourney.schema import metadata
 from courtjourney.settings import Settings
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
@@ -10,9 +12,11 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
 )
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from courtjourney.settings import Settings
+from courtjourney.settings import Settings, get_settings
+
+T = TypeVar("T")
 
 #: app.state key of the sessionmaker that guards and middleware use outside the request's session.
 SESSIONS_KEY = "courtjourney_sessions"
@@ -65,4 +69,19 @@ def make_alchemy_config(settings: Settings, engine: AsyncEngine | None = None) -
     )
 
 
-__all__ = ("EngineConfig", "make_alchemy_config", "make_engine", "tune_sqlite")
+def run_in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction against the configured database, then close the engine (the command line)."""
+
+    async def main() -> T:
+        engine = make_engine(get_settings())
+        try:
+            maker = async_sessionmaker(engine, expire_on_commit=False)
+            async with maker() as db, db.begin():
+                return await work(db)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+__all__ = ("EngineConfig", "make_alchemy_config", "make_engine", "run_in_session", "tune_sqlite")

@@ -457,7 +457,7 @@ class PurgeRefused(Refused):
 def case_tables() -> list[Any]:
     """Every table holding one case's data, children first: found from the metadata, so tables added
     later by other parts of the journey are purged too."""
-    from courtjourney.db.models import metadata
+    from courtjourney.db.base import metadata  # every table, once the app or the cli has loaded them
 
     keep = {"audit_event", "case_record", "purged_case"}
     return [t for t in reversed(metadata.sorted_tables) if "case_id" in t.c and t.name not in keep]

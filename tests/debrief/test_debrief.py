@@ -286,7 +286,6 @@ def test_the_retention_command_lists_and_deletes(client: TestClient[Any], settin
 
     from courtjourney import cli
 
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)  # the command reads this test's database
     client.post(f"{base(world)}/close", headers=world.worker.auth, json={"reason_kind": "moved_away", "closed_on": "2026-11-20"})
     runner = CliRunner()
     assert "No cases are past" in runner.invoke(cli.main, ["retention"]).output

@@ -209,7 +209,7 @@ def test_libreoffice_opens_the_briefing_and_the_pack(client: TestClient[Any], wo
 
 
 def test_the_preview_renders_every_template_in_each_language(tmp_path: Any, settings: Settings) -> None:
-    from courtjourney.documents.preview import PREVIEWS, preview_all
+    from courtjourney.previews import PREVIEWS, preview_all
 
     written = preview_all(settings, tmp_path / "out")
     names = sorted(p.name for p in written)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from advanced_alchemy.types.encrypted_string import FernetBackend
 from alembic import op
 
-from courtjourney.db.migrate import append_only, drop_append_only
+from courtjourney.migrations.ops import append_only, drop_append_only
 from courtjourney.settings import encryption_key
 
 TABLES = ("incident", "incident_amendment", "incident_evidence", "police_referral", "incident_chain")

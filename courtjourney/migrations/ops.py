@@ -1,43 +1,8 @@
-"""Run the Alembic migrations from code (no alembic.ini needed): `courtjourney init` and the tests use this."""
+"""Operations the migrations share: the database-level guards on append-only tables."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from alembic import command, op
-from alembic.config import Config
-from sqlalchemy import TypeDecorator
-
-from courtjourney.settings import Settings
-
-MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-def alembic_config(settings: Settings) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
-    return cfg
-
-
-def upgrade(settings: Settings, revision: str = "head") -> None:
-    command.upgrade(alembic_config(settings), revision)
-
-
-def downgrade(settings: Settings, revision: str) -> None:
-    command.downgrade(alembic_config(settings), revision)
-
-
-def compare_type(_context, _inspected_column, _metadata_column, _inspected_type, metadata_type):  # type: ignore[no-untyped-def]
-    """Compare plain column types as Alembic does; skip Advanced Alchemy's TypeDecorators.
-
-    SQLite reflects their storage types (BINARY(16) for GUID, VARCHAR for encrypted text) under
-    other names, which would report a change on every run. Their columns, nullability and
-    indexes are still compared.
-    """
-    if isinstance(metadata_type, TypeDecorator):
-        return False
-    return None
+from alembic import op
 
 
 def append_only(table: str, allow_delete_cascade: bool = False) -> None:

@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from courtjourney.db.engine import make_engine
-from courtjourney.db.migrate import compare_type
-from courtjourney.db.models import metadata
+from courtjourney.migrations import compare_type
+from courtjourney.schema import metadata
 from courtjourney.settings import Settings, get_settings
 
 config = context.config

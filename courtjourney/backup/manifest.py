@@ -72,7 +72,7 @@ def key_check(settings: Settings) -> str:
 
 async def read_contents(conn: AsyncConnection) -> Contents:
     """Count every table and read the chain heads and recorded hashes (nothing is decrypted)."""
-    import courtjourney.db.models  # noqa: F401 - every table, so foreign-key columns know their types
+    import courtjourney.schema  # noqa: F401 - every table, so foreign-key columns know their types
     from courtjourney.documents.models import ProducedDocument
     from courtjourney.threats.models import ChainLink, Evidence
 
@@ -204,6 +204,7 @@ async def _documents_decrypt(
     from courtjourney.documents.models import ProducedDocument
 
     column = ProducedDocument.__table__.c.content
+    secret: Any = column.type  # the encrypted type, whose decryption is used directly
     computed: dict[str, str | None] = {}
     if recorded:
         # Read the ciphertext as it is stored and decrypt row by row, so one bad row is reported, not raised.
@@ -211,7 +212,7 @@ async def _documents_decrypt(
             select(ProducedDocument.id, type_coerce(column, Text()))
         ):
             try:
-                body = base64.b64decode(column.type.process_result_value(stored, conn.dialect))
+                body = base64.b64decode(secret.process_result_value(stored, conn.dialect))
                 computed[str(row_id)] = hashlib.sha256(body).hexdigest()
             except Exception:  # noqa: BLE001 - any failure to decrypt or decode is what this check reports
                 computed[str(row_id)] = None
@@ -255,6 +256,6 @@ async def _chains_verify(engine: AsyncEngine) -> Check:
 
 
 def _upgrade(settings: Settings, url: str) -> None:
-    from courtjourney.db.migrate import upgrade
+    from courtjourney.migrations import upgrade
 
     upgrade(dataclasses.replace(settings, database_url=url))

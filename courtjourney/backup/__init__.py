@@ -27,6 +27,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import hmac
+import io
 import json
 import os
 import shutil
@@ -46,8 +47,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from courtjourney.db import pgtools
-from courtjourney.db.manifest import (
+from courtjourney.backup import pgtools
+from courtjourney.backup.manifest import (
     FORMAT,
     FORMAT_VERSION,
     KEY_CUSTODY,
@@ -180,7 +181,7 @@ def _write_archive(path: Path, manifest: Manifest, copy: Path, work: Path) -> No
     os.fchmod(fd, 0o600)  # whatever the umask says
     with os.fdopen(fd, "wb") as raw:
         with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            _add(tar, MANIFEST, len(body), _BytesReader(body))
+            _add(tar, MANIFEST, len(body), io.BytesIO(body))
             with copy.open("rb") as fh:
                 _add(tar, copy.name, copy.stat().st_size, fh)
         raw.flush()
@@ -193,16 +194,6 @@ def _add(tar: tarfile.TarFile, name: str, size: int, fileobj: IO[bytes]) -> None
     info = tarfile.TarInfo(name)
     info.size, info.mode, info.mtime = size, 0o600, int(time.time())
     tar.addfile(info, fileobj)
-
-
-class _BytesReader:
-    def __init__(self, data: bytes) -> None:
-        self._data, self._at = data, 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self._data) if size < 0 else self._at + size
-        chunk, self._at = self._data[self._at : end], min(end, len(self._data))
-        return chunk
 
 
 # --- restoring ------------------------------------------------------------------------------------
@@ -374,7 +365,7 @@ def _check_revision(settings: Settings, revision: str | None) -> bool:
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
 
-    from courtjourney.db.migrate import alembic_config
+    from courtjourney.migrations import alembic_config
 
     script = ScriptDirectory.from_config(alembic_config(settings))
     head = script.get_current_head()

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from advanced_alchemy.types.encrypted_string import FernetBackend
 from alembic import op
 
-from courtjourney.db.migrate import delete_never, delete_only_when_purged
+from courtjourney.migrations.ops import delete_never, delete_only_when_purged
 from courtjourney.settings import encryption_key
 
 INCIDENT_TABLES = ("incident", "incident_amendment", "incident_evidence", "police_referral", "incident_chain")
