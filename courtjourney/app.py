@@ -26,6 +26,8 @@ from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, L
 from courtjourney.cases.access import case_access_guard, provide_case
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
+from courtjourney.contacts.api import ContactLogApi
+from courtjourney.contacts.pages import ContactLogPages
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.debrief.api import DebriefApi
 from courtjourney.debrief.pages import DebriefPages, TeamPages
@@ -51,6 +53,7 @@ TEMPLATE_DIRS = [
     PACKAGE / "threats" / "templates",
     PACKAGE / "glossary" / "templates",
     PACKAGE / "debrief" / "templates",
+    PACKAGE / "contacts" / "templates",
 ]
 
 
@@ -87,6 +90,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountApi,
             CasePages,
             CaseApi,
+            ContactLogPages,
+            ContactLogApi,
             HearingPages,
             CaseloadHearingPages,
             HearingApi,
