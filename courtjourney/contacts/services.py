@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import TableClause, column, func, select, table
+from advanced_alchemy.types import GUID
+from sqlalchemy import Date, Integer, String, TableClause, column, func, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
@@ -22,7 +23,7 @@ from courtjourney.cases.models import Case, CaseWorker, FamilyMember, Task
 from courtjourney.cases.services import current_stage
 from courtjourney.contacts import rules
 from courtjourney.contacts.models import ContactCorrection, ContactEntry, ContactFollowUp, ContactMember
-from courtjourney.db.base import SecretText, utcnow
+from courtjourney.db.base import DateTimeUTC, SecretText, utcnow
 from courtjourney.db.rows import one_of_case
 from courtjourney.errors import InputError
 from courtjourney.i18n import gettext as _
@@ -33,15 +34,25 @@ from courtjourney.web.forms import LONDON
 # (tests/test_layers.py), so it checks their ids without importing their models.
 _HEARING = table(
     "hearing",
-    column("id"),
-    column("case_id"),
-    column("hearing_type"),
-    column("starts_at"),
-    column("window_start"),
+    column("id", GUID()),
+    column("case_id", GUID()),
+    column("hearing_type", String()),
+    column("starts_at", DateTimeUTC(timezone=True)),
+    column("window_start", Date()),
 )
-_INCIDENT = table("incident", column("id"), column("case_id"), column("number"), column("occurred_from"))
+_INCIDENT = table(
+    "incident",
+    column("id", GUID()),
+    column("case_id", GUID()),
+    column("number", Integer()),
+    column("occurred_from", DateTimeUTC(timezone=True)),
+)
 _DOCUMENT = table(
-    "produced_document", column("id"), column("case_id"), column("created_at"), column("title", SecretText())
+    "produced_document",
+    column("id", GUID()),
+    column("case_id", GUID()),
+    column("created_at", DateTimeUTC(timezone=True)),
+    column("title", SecretText()),
 )
 ABOUT_TABLES: dict[str, TableClause] = {
     "hearing_id": _HEARING,
