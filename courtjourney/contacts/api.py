@@ -21,23 +21,23 @@ from courtjourney.web.schemas import dump
 NOT_YOURS = {403: API_ERRORS[403]}
 
 
-def _about(values: dict[str, Any]) -> schemas.AboutOut:
-    return schemas.AboutOut(
+def _about(values: dict[str, Any]) -> schemas.ContactAboutOut:
+    return schemas.ContactAboutOut(
         **{name: values.get(name) for name in ("hearing_id", "incident_id", "document_id", "stage")}
     )
 
 
-def entry_out(view: services.EntryView) -> schemas.EntryOut:
+def entry_out(view: services.EntryView) -> schemas.ContactEntryOut:
     e = view.entry
     return dump(
-        schemas.EntryOut,
+        schemas.ContactEntryOut,
         e,
         member_ids=view.member_ids,
         about=_about({name: getattr(e, column) for name, column in services.ABOUT_COLUMNS.items()}),
-        follow_ups=[dump(schemas.FollowUpOut, t) for t in view.follow_ups],
+        follow_ups=[dump(schemas.ContactFollowUpOut, t) for t in view.follow_ups],
         corrected=bool(view.earlier),
         earlier=[
-            schemas.EarlierOut(
+            schemas.EarlierVersionOut(
                 number=c.number,
                 corrected_at=c.corrected_at,
                 corrected_by_id=c.corrected_by_id,
@@ -58,14 +58,14 @@ def _values(raw: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     """The body with its text checked by the page's fields; ids, dates and numbers are typed already."""
     text = clean(forms.API_TEXT_PARTIAL if partial else forms.API_TEXT, raw, partial=partial)
     values = {**raw, **text}
-    if isinstance(raw.get("about"), schemas.About):
+    if isinstance(raw.get("about"), schemas.ContactAbout):
         values["about"] = raw["about"].to_dict()
     if "follow_ups" in raw:
         values["follow_ups"] = [f.to_dict() for f in raw["follow_ups"]]
     return values
 
 
-async def _one(db: AsyncSession, case: Case, entry_id: UUID) -> schemas.EntryOut:
+async def _one(db: AsyncSession, case: Case, entry_id: UUID) -> schemas.ContactEntryOut:
     return entry_out((await services.contact_log(db, case.id, [entry_id]))[0])
 
 
@@ -74,7 +74,7 @@ class ContactLogApi(Controller):
     tags = ["Contact log"]
 
     @get("/", summary="The case's contact log, newest first, with every correction kept")
-    async def list_entries(self, db_session: AsyncSession, case: Case) -> list[schemas.EntryOut]:
+    async def list_entries(self, db_session: AsyncSession, case: Case) -> list[schemas.ContactEntryOut]:
         return [entry_out(v) for v in await services.contact_log(db_session, case.id)]
 
     @post(
@@ -84,8 +84,8 @@ class ContactLogApi(Controller):
         status_code=201,
     )
     async def record(
-        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.NewEntry
-    ) -> schemas.EntryOut:
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.NewContactEntry
+    ) -> schemas.ContactEntryOut:
         entry = await services.record_contact(db_session, actor, case, _values(data.to_dict(), partial=False))
         return await _one(db_session, case, entry.id)
 
@@ -95,8 +95,13 @@ class ContactLogApi(Controller):
         responses=NOT_YOURS,
     )
     async def correct(
-        self, db_session: AsyncSession, actor: Actor, case: Case, entry_id: UUID, data: schemas.Correction
-    ) -> schemas.EntryOut:
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        case: Case,
+        entry_id: UUID,
+        data: schemas.ContactCorrectionIn,
+    ) -> schemas.ContactEntryOut:
         entry = await services.get_entry(db_session, case, entry_id)
         if not services.may_correct(actor, entry):
             raise PermissionDeniedException(services.NOT_YOURS)

@@ -27,7 +27,7 @@ Kind = Literal[
 ]
 
 
-class About(Body):
+class ContactAbout(Body):
     """What the contact was about: any of a hearing, an incident and a document of this case, and a stage."""
 
     hearing_id: UUID | None = None
@@ -36,25 +36,25 @@ class About(Body):
     stage: Text | None = None
 
 
-class FollowUpIn(Body):
+class ContactFollowUpIn(Body):
     """A task to create with the entry, in the same save."""
 
     title: Text | None = None
     due_on: dt.date | None = None
 
 
-class NewEntry(Body):
+class NewContactEntry(Body):
     kind: Kind | None = None
     at: dt.datetime | None = None  # empty: now; without an offset it is UK time
     minutes: int | None = None
     member_ids: list[UUID] = msgspec.field(default_factory=list)
     notes: Text | None = None
     place: Text | None = None
-    about: About | None = None
-    follow_ups: list[FollowUpIn] = msgspec.field(default_factory=list)
+    about: ContactAbout | None = None
+    follow_ups: list[ContactFollowUpIn] = msgspec.field(default_factory=list)
 
 
-class Correction(Body):
+class ContactCorrectionIn(Body):
     """The fields that were wrong, with what they should say; fields not sent stay as they are."""
 
     kind: Kind | msgspec.UnsetType = msgspec.UNSET
@@ -63,24 +63,24 @@ class Correction(Body):
     member_ids: list[UUID] | msgspec.UnsetType = msgspec.UNSET
     notes: Text | msgspec.UnsetType | None = msgspec.UNSET
     place: Text | msgspec.UnsetType | None = msgspec.UNSET
-    about: About | msgspec.UnsetType | None = msgspec.UNSET
+    about: ContactAbout | msgspec.UnsetType | None = msgspec.UNSET
 
 
-class AboutOut(Out):
+class ContactAboutOut(Out):
     hearing_id: UUID | None
     incident_id: UUID | None
     document_id: UUID | None
     stage: str | None
 
 
-class FollowUpOut(Out):
+class ContactFollowUpOut(Out):
     id: UUID
     title: str
     due_on: dt.date | None
     done_at: dt.datetime | None
 
 
-class EarlierOut(Out):
+class EarlierVersionOut(Out):
     """What the entry said before one correction, and who corrected it when."""
 
     number: int
@@ -92,10 +92,10 @@ class EarlierOut(Out):
     member_ids: list[UUID]
     place: str | None
     notes: str | None
-    about: AboutOut
+    about: ContactAboutOut
 
 
-class EntryOut(Out):
+class ContactEntryOut(Out):
     id: UUID
     kind: str
     at: dt.datetime
@@ -104,8 +104,8 @@ class EntryOut(Out):
     recorded_by_id: UUID | None
     place: str | None
     notes: str | None
-    about: AboutOut
-    follow_ups: list[FollowUpOut]
+    about: ContactAboutOut
+    follow_ups: list[ContactFollowUpOut]
     corrected: bool
-    earlier: list[EarlierOut]  # newest correction first
+    earlier: list[EarlierVersionOut]  # newest correction first
     created_at: dt.datetime

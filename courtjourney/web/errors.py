@@ -290,7 +290,7 @@ def document_api_errors(app: Litestar) -> None:
                 statuses.add(401)
             if "{" in route.path:
                 statuses.add(404)
-            if takes:
+            if takes or "{" in route.path:  # an id in the path is input too, taken or handed on as `case`
                 statuses.add(400)
             if "data" in takes:
                 statuses.add(413)
