@@ -401,3 +401,12 @@ def test_every_contact_log_operation_is_described_with_its_errors(client: TestCl
         assert statuses <= set(operation["responses"]), (method, operation["responses"].keys())
         for status in statuses:
             assert operation["responses"][status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def test_the_demo_has_a_contact_log(settings: Settings) -> None:
+    from courtjourney.demo import load_demo
+
+    in_db(settings, load_demo)
+    assert sql(settings, "SELECT count(*) FROM contact_log_entry")[0][0] >= 5
+    assert sql(settings, "SELECT count(*) FROM contact_log_correction")[0][0] >= 1
+    assert sql(settings, "SELECT count(*) FROM contact_log_follow_up")[0][0] >= 1
