@@ -100,7 +100,12 @@ class ContactLogPages(Controller):
                 "family": family,
                 "kind_label": services.kind_label,
                 "stage_label": services.stage_label,
-                "options": await services.about_options(db_session, case.id),
+                # What each link is called (a hearing's date, an incident's number), for the "About" lines.
+                "about_words": {
+                    key: words
+                    for pairs in (await services.about_options(db_session, case.id)).values()
+                    for key, words in pairs
+                },
                 "may_correct": lambda entry: services.may_correct(actor, entry),
                 "spent": spent,
                 "breadcrumbs": [("/", _("My caseload")), (case_url(case), case.reference)],
