@@ -29,6 +29,8 @@ from courtjourney.caseload.pages import CaseloadPages
 from courtjourney.cases.access import case_access_guard, provide_case
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
+from courtjourney.contacts.api import ContactLogApi
+from courtjourney.contacts.pages import ContactLogPages
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.debrief.api import DebriefApi
 from courtjourney.debrief.pages import DebriefPages
@@ -56,6 +58,7 @@ TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
     PACKAGE / "glossary" / "templates",
     PACKAGE / "debrief" / "templates",
     PACKAGE / "caseload" / "templates",
+    PACKAGE / "contacts" / "templates",
 ]
 
 
@@ -94,6 +97,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CaseloadPages,
             CasePages,
             CaseApi,
+            ContactLogPages,
+            ContactLogApi,
             HearingPages,
             CaseloadHearingPages,
             HearingApi,

@@ -168,6 +168,7 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
     token = await _demo_hearings(db, *made[0])
     await _demo_not_prosecuted(db, *made[1])
     await _demo_sentenced(db, *made[2])
+    await add_demo_contacts(db, *made[0])
     return token
 
 
@@ -511,3 +512,51 @@ async def add_demo_incidents(db: AsyncSession, case: Case, worker: User) -> None
             "officer": "DC Pat Placeholder",
         },
     )
+
+
+async def add_demo_contacts(db: AsyncSession, case: Case, worker: User) -> None:
+    """A few weeks of the first family's contact log: calls, a home visit, a call that did not connect,
+    a meeting with the police about them, one entry corrected, one with a follow-up task."""
+    from courtjourney.accounts.audit import Actor
+    from courtjourney.contacts import services as contacts
+
+    actor = Actor.of(worker)
+    family = await cases.family_for(db, case.id)
+    mother = next(m for m in family if m.relationship_to_child == "mother")
+    made = []
+    for values in (
+        {
+            "kind": "visit_home",
+            "at": _days_ago(20, 16),
+            "minutes": 90,
+            "member_ids": [m.id for m in family],
+            "place": "The family home",
+            "notes": "Talked through what happens before a trial. Sam asked about screens.",
+        },
+        {"kind": "no_answer", "at": _days_ago(13, 10), "member_ids": [mother.id]},
+        {
+            "kind": "call",
+            "at": _days_ago(13, 18, 30),
+            "minutes": 25,
+            "member_ids": [mother.id],
+            "notes": "Sam is worried about the comments online. Agreed she keeps screenshots.",
+        },
+        {
+            "kind": "professionals_meeting",
+            "at": _days_ago(8, 11),
+            "minutes": 45,
+            "notes": "Met the officer in the case about the calls to the house.",
+        },
+        {
+            "kind": "text_email",
+            "at": _days_ago(2, 9, 15),
+            "minutes": 5,
+            "member_ids": [mother.id],
+            "notes": "Sent the date of the next hearing.",
+            "follow_ups": [
+                {"title": "Ring Sam about the court visit", "due_on": dt.date.today() + dt.timedelta(days=3)}
+            ],
+        },
+    ):
+        made.append(await contacts.record_contact(db, actor, case, values))
+    await contacts.correct_contact(db, actor, case, made[2], {"minutes": 35})

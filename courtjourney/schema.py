@@ -11,6 +11,7 @@ from courtjourney.cases.models import (  # noqa: F401
     StageMove,
     Task,
 )
+from courtjourney.contacts.models import ContactCorrection, ContactEntry, ContactFollowUp, ContactMember  # noqa: F401
 from courtjourney.db.base import metadata
 from courtjourney.glossary.models import LocalEntry  # noqa: F401
 from courtjourney.threats.models import Amendment, ChainLink, Evidence, Incident, PoliceReferral  # noqa: F401

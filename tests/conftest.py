@@ -239,6 +239,7 @@ class World:
     north_outcome: uuid.UUID | None = None  # a conviction and prison sentence on north_case
     north_plan_item: uuid.UUID | None = None
     north_review: uuid.UUID | None = None
+    north_contact_entry: uuid.UUID | None = None  # a call with the parent, in the contact log
 
 
 async def build_world(db: AsyncSession) -> World:
@@ -299,12 +300,18 @@ async def build_world(db: AsyncSession) -> World:
         "sentence_type": "custody", "custody_months": "36", "sentence_on": dt.date(2026, 10, 29), "uls_eligible": "yes"})
     item = await debrief.add_plan_item(db, Actor.of(worker_user), north_case, {"kind": "emotional", "owner": "IPSW", "status": "planned"})
     reviews = await debrief.set_reviews(db, Actor.of(worker_user), north_case, dt.date(2026, 10, 29))
+    from courtjourney.accounts.audit import Actor
+    from courtjourney.contacts import services as contacts
+
+    entry = await contacts.record_contact(db, Actor.of(worker_user), north_case, {
+        "kind": "call", "notes": "Talked about the trial", "minutes": 20, "member_ids": [parent.id]})
     return World(worker, colleague, manager, admin, outsider, north_case.id, south_case.id, task.id, consent.id,
                  incident.id, evidence.id,
                  north_member=parent.id, north_proceeding=proceeding.id, north_hearing=hearing.id,
                  north_subscription=subscription.id, north_feed_token=feed_token, north_document=briefing.id,
                  north_share=share.id, north_charge=charge.id,
-                 north_outcome=outcome.id, north_plan_item=item.id, north_review=reviews[0].id)
+                 north_outcome=outcome.id, north_plan_item=item.id, north_review=reviews[0].id,
+                 north_contact_entry=entry.id)
 
 
 # The small world is built at one fixed moment, so what it records (when a change became known, when a

@@ -58,7 +58,8 @@ CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment",
                "proceeding", "charge", "hearing", "hearing_change", "hearing_attendance", "calendar_subscription",
                "special_measure", "produced_document", "document_share",
                "incident", "incident_amendment", "incident_evidence", "police_referral", "incident_chain",
-               "outcome", "support_plan_item", "support_plan_review", "case_closure", "witness_attendance"]
+               "outcome", "support_plan_item", "support_plan_review", "case_closure", "witness_attendance",
+               "contact_log_entry", "contact_log_member", "contact_log_correction", "contact_log_follow_up"]
 
 # A body that would be valid for most case forms, so a route that forgot the guard would act on it.
 ANY_BODY: dict[str, Any] = {
@@ -68,6 +69,7 @@ ANY_BODY: dict[str, Any] = {
     "given_on": "2026-01-01", "withdrawn_on": "2026-02-01", "level": "high", "assessed_on": "2026-01-01",
     "done": True, "narrative": "Leaked incident", "occurred_from": "2026-01-02T10:00:00Z", "occurred_on": "2026-01-02",
     "note": "Leaked amendment", "passed_on": "2026-01-03", "passed_by": "worker",
+    "kind": "call", "notes": "Leaked contact",
 }
 
 
@@ -90,7 +92,8 @@ def concrete(path: str, world: World) -> str:
            "proceeding_id": world.north_proceeding, "hearing_id": world.north_hearing, "subscription_id": world.north_subscription,
            "document_id": world.north_document, "share_id": world.north_share,
            "incident_id": world.north_incident, "evidence_id": world.north_evidence,
-           "outcome_id": world.north_outcome, "item_id": world.north_plan_item, "review_id": world.north_review, "rule": "uls"}
+           "outcome_id": world.north_outcome, "item_id": world.north_plan_item, "review_id": world.north_review, "rule": "uls",
+           "entry_id": world.north_contact_entry}
 
     def fill(match: re.Match[str]) -> str:
         return str(ids.get(match.group(1), uuid.uuid4()))

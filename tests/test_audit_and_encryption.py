@@ -87,6 +87,7 @@ SECRETS = {
     "purpose": "Share-with-Pemberton-purpose",
     "contact": "Detective-Marchbanks",
     "phone": "07700-900123",
+    "contact_log": "Rang-Ottoline-about-Thornbury-trial",
 }
 
 
@@ -126,6 +127,7 @@ def test_a_raw_dump_of_the_database_holds_no_plaintext(client: TestClient[Any], 
         (f"/api/cases/{case}/risk-assessments", {"level": "high", "assessed_on": "2026-01-02", "notes": SECRETS["notes"]}),
         (f"/api/cases/{case}/consents", {"organisation": "Harbourside-Constabulary", "purpose": SECRETS["purpose"], "given_by": "Parent", "given_on": "2026-01-02"}),
         (f"/api/cases/{case}/contacts", {"role": "officer_in_case", "name": SECRETS["contact"], "phone": SECRETS["phone"]}),
+        (f"/api/cases/{case}/contact-log", {"kind": "call", "notes": SECRETS["contact_log"]}),
     ]
     for path, body in steps:
         response = client.post(path, headers=auth, json=body)

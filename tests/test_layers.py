@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "documents": 6,   # the docx engine and the store of what was produced
     "glossary": 7,    # terms, search, the term linker documents use; its printable lists use the engine
     "hearings": 8,    # proceedings, hearings, feeds, briefings, Witness Service packs
+    "contacts": 8,    # the contact log: checks hearing, incident and document ids by table name, imports neither
     "threats": 9,     # incidents: may read hearing days; hearings is handed the incident summary it needs
     "debrief": 10,    # outcomes and what follows them: reads hearings' proceedings and charges
     "caseload": 11,   # pages across parts (caseload, case page, team page), drawn from each part's panels

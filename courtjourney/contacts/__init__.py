@@ -1,0 +1,1 @@
+"""The contact log: every call, visit and message with a family or about them, and the time it took."""
