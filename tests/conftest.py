@@ -262,48 +262,47 @@ async def build_world(db: AsyncSession) -> World:
     _, manager = await person("manager@north.example", "Mina Manager", "manager", north)
     _, admin = await person("admin@example.org", "Adam Admin", "admin", None)
     outsider_user, outsider = await person("worker@south.example", "Sid South", "worker", south)
+    as_worker = Actor.of(worker_user)  # what the services are handed for the worker's own actions
 
-    north_case = await cases.open_case(db, Actor.of(worker_user), {"child_name": "Nell Northfield", "child_birth_date": dt.date(2012, 4, 1)})
+    north_case = await cases.open_case(db, as_worker, {"child_name": "Nell Northfield", "child_birth_date": dt.date(2012, 4, 1)})
     south_case = await cases.open_case(db, Actor.of(outsider_user), {"child_name": "Sky Southgate", "child_birth_date": None})
-    task = await cases.add_task(db, Actor.of(worker_user), north_case, {"title": "Phone the school", "due_on": None, "assigned_to_id": None})
-    consent = await cases.add_consent(db, Actor.of(worker_user), north_case, {
+    task = await cases.add_task(db, as_worker, north_case, {"title": "Phone the school", "due_on": None, "assigned_to_id": None})
+    consent = await cases.add_consent(db, as_worker, north_case, {
         "organisation": "North Police", "purpose": "Investigation", "given_by": "Parent", "given_on": dt.date(2026, 1, 5)})
-    from courtjourney.accounts.audit import Actor
     from courtjourney.threats import services as threats
 
-    incident = await threats.record_incident(db, Actor.of(worker_user), north_case, {
+    incident = await threats.record_incident(db, as_worker, north_case, {
         "narrative": "A car waited outside the house", "occurred_from": dt.datetime(2026, 1, 6, 18, 0, tzinfo=dt.UTC)})
-    evidence = await threats.add_evidence(db, Actor.of(worker_user), north_case, incident, "car.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
+    evidence = await threats.add_evidence(db, as_worker, north_case, incident, "car.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
     from courtjourney.hearings import services as hearings
 
-    parent = await cases.add_family_member(db, Actor.of(worker_user), north_case, {
+    parent = await cases.add_family_member(db, as_worker, north_case, {
         "name": "Nora Northfield", "relationship_to_child": "mother", "preferred_language": "en", "is_witness": True})
-    proceeding = await hearings.add_proceeding(db, Actor.of(worker_user), north_case, {
+    proceeding = await hearings.add_proceeding(db, as_worker, north_case, {
         "court_name": "Northtown Crown Court", "court_town": "Northtown", "court_address": "1 Court Street, Northtown NT1 1AA",
         "court_type": "crown", "urn": "12AB3456789", "defendants": "Defendant A", "status": "active"})
-    hearing = await hearings.add_hearing(db, Actor.of(worker_user), north_case, {
+    hearing = await hearings.add_hearing(db, as_worker, north_case, {
         "proceeding_id": proceeding.id, "hearing_type": "trial", "listing": "fixed", "date": dt.date(2026, 12, 14),
         "start_time": dt.time(10, 0), "end_time": None, "court_name": "Northtown Crown Court", "court_town": "Northtown",
         "court_address": "1 Court Street, Northtown NT1 1AA"})
-    await hearings.set_attendance(db, Actor.of(worker_user), north_case, hearing, {parent.id: "needed"})
-    subscription, feed_token = await hearings.subscribe(db, Actor.of(worker_user), north_case, {"family_member_id": parent.id, "privacy": "discreet"})
+    await hearings.set_attendance(db, as_worker, north_case, hearing, {parent.id: "needed"})
+    subscription, feed_token = await hearings.subscribe(db, as_worker, north_case, {"family_member_id": parent.id, "privacy": "discreet"})
     from courtjourney.documents import store
 
-    [briefing] = await hearings.make_briefings(db, Actor.of(worker_user), north_case, hearing)
-    share, _token = await store.share(db, Actor.of(worker_user), north_case, briefing, organisation="North Witness Service", recipient="Wynn")
+    [briefing] = await hearings.make_briefings(db, as_worker, north_case, hearing)
+    share, _token = await store.share(db, as_worker, north_case, briefing, organisation="North Witness Service", recipient="Wynn")
     from courtjourney.debrief import services as debrief
 
-    charge = await hearings.add_charge(db, Actor.of(worker_user), north_case, proceeding, {
+    charge = await hearings.add_charge(db, as_worker, north_case, proceeding, {
         "description": "Sexual activity with a child", "category": "sexual", "defendant": "Defendant A"})
-    outcome = await debrief.add_outcome(db, Actor.of(worker_user), north_case, {
+    outcome = await debrief.add_outcome(db, as_worker, north_case, {
         "proceeding_id": proceeding.id, "charge_id": charge.id, "result": "convicted", "decided_on": dt.date(2026, 10, 1),
         "sentence_type": "custody", "custody_months": "36", "sentence_on": dt.date(2026, 10, 29), "uls_eligible": "yes"})
-    item = await debrief.add_plan_item(db, Actor.of(worker_user), north_case, {"kind": "emotional", "owner": "IPSW", "status": "planned"})
-    reviews = await debrief.set_reviews(db, Actor.of(worker_user), north_case, dt.date(2026, 10, 29))
-    from courtjourney.accounts.audit import Actor
+    item = await debrief.add_plan_item(db, as_worker, north_case, {"kind": "emotional", "owner": "IPSW", "status": "planned"})
+    reviews = await debrief.set_reviews(db, as_worker, north_case, dt.date(2026, 10, 29))
     from courtjourney.contacts import services as contacts
 
-    entry = await contacts.record_contact(db, Actor.of(worker_user), north_case, {
+    entry = await contacts.record_contact(db, as_worker, north_case, {
         "kind": "call", "notes": "Talked about the trial", "minutes": 20, "member_ids": [parent.id]})
     return World(worker, colleague, manager, admin, outsider, north_case.id, south_case.id, task.id, consent.id,
                  incident.id, evidence.id,
