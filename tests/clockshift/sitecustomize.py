@@ -13,4 +13,10 @@ _days = _os.environ.get("CLOCK_SHIFT_DAYS", "").strip()
 if _days:
     import time_machine as _tm
 
+    import time as _time
+
     _tm.travel(_dt.datetime.now(_dt.UTC) + _dt.timedelta(days=float(_days)), tick=True).start()
+    # time-machine starts the moved clock ticking at the first time anyone asks, not at start(): ask now,
+    # or each process's clock lags by however long it waited for its first question (two workers of one
+    # server would then disagree by seconds, and the order of concurrent writes would look wrong).
+    _time.time()
