@@ -301,7 +301,7 @@ class AdminPages(Controller):
             data,
             save=lambda values: services.add_account(db_session, actor, values),
             answer=with_password,
-            extra=await self._around(db_session),
+            extra=lambda: self._around(db_session),
         )
 
     @post("/{user_id:uuid}/disable")

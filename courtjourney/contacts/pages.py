@@ -142,7 +142,7 @@ class ContactLogPages(Controller):
             ),
             done=lambda entry: saved(log_url(case), f"entry-{entry.id}"),
             options=await services.about_options(db_session, case.id),
-            extra=await _extra(db_session, case, forms.members_from_form(data)),
+            extra=lambda: _extra(db_session, case, forms.members_from_form(data)),
         )
 
     @get("/{entry_id:uuid}/correct")
@@ -189,6 +189,6 @@ class ContactLogPages(Controller):
             ),
             done=saved(log_url(case), f"entry-{entry.id}"),
             options=await services.about_options(db_session, case.id),
-            extra=await _extra(db_session, case, forms.members_from_form(data), follow_ups=False),
+            extra=lambda: _extra(db_session, case, forms.members_from_form(data), follow_ups=False),
             entry_id=entry.id,
         )

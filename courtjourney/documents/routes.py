@@ -150,7 +150,7 @@ class DocumentPages(Controller):
             data,
             save=share_it,
             answer=with_link,
-            extra=await library_of(db_session, request, case),
+            extra=lambda: library_of(db_session, request, case),
         )
 
     @post("/cases/{case_id:uuid}/shares/{share_id:uuid}/revoke")

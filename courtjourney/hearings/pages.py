@@ -515,7 +515,7 @@ class HearingPages(Controller):
             case,
             data,
             options=await self._family_options(db_session, case),
-            extra=await self._calendars_extra(db_session, request, case),
+            extra=lambda: self._calendars_extra(db_session, request, case),
             save=save,
             done=case_url(case, "/calendars"),
         )

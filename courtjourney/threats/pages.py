@@ -139,7 +139,7 @@ class IncidentPages(Controller):
             save=lambda values: services.pass_to_police(db_session, actor, case, ids, values),
             done=case_url(case, f"{target}?done=police"),
             # A refusal shows the log again, with the incidents still ticked.
-            extra=await self._log(db_session, request, case, set(picked)),
+            extra=lambda: self._log(db_session, request, case, set(picked)),
         )
 
     @get("/incidents/export.docx")
@@ -323,7 +323,7 @@ class IncidentPages(Controller):
             data,
             save=keep,
             done=saved(case_url(case, f"/incidents/{view.incident.id}"), "evidence"),
-            extra=await self._incident(db_session, request, case, view),
+            extra=lambda: self._incident(db_session, request, case, view),
             incident_id=view.incident.id,
         )
 

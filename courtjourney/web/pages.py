@@ -162,14 +162,17 @@ class FormPage:
         options: Options | None = None,
         intro: str | None = None,
         prepare: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
-        extra: Mapping[str, Any] | None = None,
+        extra: Mapping[str, Any] | Callable[[], Awaitable[Mapping[str, Any]]] | None = None,
         **ids: Any,
     ) -> Template | Redirect:
         """Clean what was posted and save it; on bad input show the form again with every error and change
         nothing (services raise InputError before they write); else 303 to `done` (or `done(saved thing)`).
 
         `answer`, given instead of `done`, makes the answer from what was saved: for what is shown only once
-        (a new link), which a redirect would lose, or a redirect that sets or clears a cookie."""
+        (a new link), which a redirect would lose, or a redirect that sets or clears a cookie.
+
+        `extra` (what else the page shows) may be an async function: it is then called only when the form
+        is shown again, so a successful save never pays for a page it does not draw."""
         use = self.fields if fields is None else fields
         try:
             result = await save(clean(use, prepare(data) if prepare else data))
@@ -186,7 +189,7 @@ class FormPage:
                 fields=use,
                 options=options,
                 intro=intro,
-                extra=extra,
+                extra=await extra() if callable(extra) else extra,
                 **ids,
             )
         if answer is not None:
