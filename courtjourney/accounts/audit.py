@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -98,6 +99,12 @@ def record(
     )
     db.add(event)
     return event
+
+
+def record_listed(db: AsyncSession, actor: Actor, case_ids: Iterable[UUID]) -> None:
+    """One "case.listed" event for each case a list showed (each case once, in the order shown)."""
+    for case_id in dict.fromkeys(case_ids):
+        record(db, "case.listed", actor, case_id=case_id)
 
 
 async def trail_for_case(db: AsyncSession, case_id: UUID, limit: int = 500) -> list[AuditEvent]:

@@ -48,8 +48,7 @@ class CaseloadPages(Controller):
         self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
     ) -> Template:
         rows = await case_services.caseload(db_session, actor)
-        for row in rows:
-            audit.record(db_session, "case.listed", actor, case_id=row.case.id)
+        audit.record_listed(db_session, actor, (row.case.id for row in rows))
         today = dt.date.today()
         ids = [r.case.id for r in rows]
         context: dict[str, Any] = {}
@@ -94,8 +93,7 @@ class CaseloadPages(Controller):
         if not request.user.is_manager:
             raise NotFound("Nothing was found at this address.")
         view = await team.overview(db_session, actor)
-        for case_id in view.case_ids:
-            audit.record(db_session, "case.listed", actor, case_id=case_id)
+        audit.record_listed(db_session, actor, view.case_ids)
         return Template(
             template_name="team.html",
             context={

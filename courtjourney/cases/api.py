@@ -47,8 +47,7 @@ class CaseApi(Controller):
     @get("/", summary="List the cases you may see")
     async def list_cases(self, db_session: AsyncSession, actor: Actor) -> list[schemas.CaseSummary]:
         rows = await services.caseload(db_session, actor)
-        for row in rows:
-            audit.record(db_session, "case.listed", actor, case_id=row.case.id)
+        audit.record_listed(db_session, actor, (row.case.id for row in rows))
         return [
             schemas.CaseSummary(
                 id=r.case.id,

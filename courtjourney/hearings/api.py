@@ -278,8 +278,7 @@ class UpcomingApi(Controller):
         if not 1 <= days <= 90:
             raise InputError({"days": _("Days must be a whole number from 1 to 90.")})
         rows = await services.upcoming(db_session, actor, days=days)
-        for case_id in dict.fromkeys(r.case.id for r in rows):
-            audit.record(db_session, "case.listed", actor, case_id=case_id)
+        audit.record_listed(db_session, actor, (r.case.id for r in rows))
         return [
             schemas.UpcomingOut(
                 case_id=r.case.id,

@@ -570,8 +570,7 @@ class CaseloadHearingPages(Controller):
         self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
     ) -> Template:
         rows = await services.upcoming(db_session, actor, days=14)
-        for case_id in dict.fromkeys(r.case.id for r in rows):
-            audit.record(db_session, "case.listed", actor, case_id=case_id)
+        audit.record_listed(db_session, actor, (r.case.id for r in rows))
         return Template(
             template_name="upcoming.html",
             context={
