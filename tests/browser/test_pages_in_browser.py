@@ -99,6 +99,10 @@ SCREENS = [
     Screen("new-family-member-with-errors", "worker", "{case}/family/new", submit=MAIN_SUBMIT),
     Screen("new-contact", "worker", "{case}/contacts/new"),
     Screen("new-consent", "worker", "{case}/consent/new"),
+    Screen("contact-log", "worker", "{contact_case}/contact-log"),
+    Screen("new-contact-log-entry", "worker", "{case}/contact-log/new"),
+    Screen("new-contact-log-entry-with-errors", "worker", "{case}/contact-log/new", submit=MAIN_SUBMIT),
+    Screen("correct-contact-log-entry", "worker", "{contact_entry}"),
     Screen("new-risk", "worker", "{case}/risk/new"),
     Screen("new-worker", "worker", "{case}/workers/new"),
     Screen("case-with-incidents", "worker", "{incident_case}"),
@@ -261,9 +265,15 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
                 break
         if amended:
             break
+    corrections: list[str] = []
+    for worker_case in worker_cases:
+        page.goto(f"{server}{worker_case}/contact-log")
+        links = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        corrections += [h for h in links if h.startswith(f"{worker_case}/contact-log/") and h.endswith("/correct")]
     context.close()
     assert amended, "no demo case has an incident with an amendment"
-    return {"case": case, "task": tasks[0], "hearing_case": hearing_case, "hearing": hearing,
+    assert corrections, "the worker may correct no entry of her cases' contact logs: the demo promises some"
+    return {"case": case, "task": tasks[0], "contact_entry": corrections[0], "contact_case": corrections[0].split("/contact-log/")[0], "hearing_case": hearing_case, "hearing": hearing,
             "incident_case": amended[0], "incident": amended[1],
             "sentenced_case": sentenced_case, "outcome": outcome, "child_attendance": came}
 
