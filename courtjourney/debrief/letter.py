@@ -417,5 +417,4 @@ def words_used(context: dict[str, Any], lang: str) -> list[dict[str, str]]:
     from courtjourney.glossary import terms as glossary
 
     text = " ".join(_strings({k: v for k, v in context.items() if k != "words_used"}))
-    found = glossary.Linker(glossary.load_terms(lang if lang in glossary.LOCALES else "en")).find(text)
-    return [{"term": t.term, "meaning": t.definition} for t in found]
+    return glossary.words_used(text, lang)

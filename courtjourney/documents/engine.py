@@ -16,8 +16,10 @@ style change; `new_template()` gives those scripts the house style (Arial 12pt, 
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,22 +53,50 @@ def jinja_env() -> Environment:
 
 def undeclared_variables(name: str | Path) -> set[str]:
     """Every top-level variable the template uses (body, headers and footers)."""
-    return DocxTemplate(template_path(name)).get_undeclared_template_variables(jinja_env())
+    return set(_undeclared(*_file_key(template_path(name))))
+
+
+def _file_key(path: Path) -> tuple[Path, int, int]:
+    stat = path.stat()
+    return path, stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=64)
+def _undeclared(path: Path, _mtime_ns: int, _size: int) -> frozenset[str]:
+    """The variables a template file uses, worked out once per version of the file: docxtpl opens and
+    parses the whole template to find them, which was a quarter of a letter's time when done per render.
+    Keyed by the file's modification time and size, so a template edited while the service runs is read
+    again."""
+    return frozenset(DocxTemplate(path).get_undeclared_template_variables(jinja_env()))
+
+
+def template_version(name: str | Path) -> str:
+    """The first 12 hex digits of the template file's SHA-256: which edit of the template made a document
+    (read once per version of the file, like the variables above)."""
+    return _sha256(*_file_key(template_path(name)))[:12]
+
+
+@lru_cache(maxsize=64)
+def _sha256(path: Path, _mtime_ns: int, _size: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def render(name: str | Path, context: Mapping[str, Any], *, lang: str, title: str) -> bytes:
-    """Render templates/docx/<name>.docx with `context` and return the finished, accessible .docx."""
-    tpl = DocxTemplate(template_path(name))
-    missing = tpl.get_undeclared_template_variables(jinja_env()) - set(context)
+    """Render templates/docx/<name>.docx with `context` and return the finished, accessible .docx.
+
+    The accessibility pass works on docxtpl's own rendered document before its one save (docxtpl has
+    no media or sub-document replacements here, so its save is python-docx's), rather than saving,
+    opening the saved file again and saving it a second time."""
+    path = template_path(name)
+    missing = _undeclared(*_file_key(path)) - set(context)
     if missing:
         raise TemplateError(f"template {name} uses {', '.join(sorted(missing))}, not given by its builder")
+    tpl = DocxTemplate(path)
     tpl.render(dict(context), jinja_env(), autoescape=True)
-    buffer = io.BytesIO()
-    tpl.save(buffer)
-    document = Document(io.BytesIO(buffer.getvalue()))
-    make_accessible(document, lang=lang, title=title)
+    assert tpl.docx is not None
+    make_accessible(tpl.docx, lang=lang, title=title)
     out = io.BytesIO()
-    document.save(out)
+    tpl.save(out)
     return out.getvalue()
 
 

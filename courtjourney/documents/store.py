@@ -26,11 +26,6 @@ SHARE_PREFIX = "cjdoc_"
 SHARE_VALID_FOR = dt.timedelta(hours=72)
 
 
-def template_version(name: str) -> str:
-    """The first 12 hex digits of the template file's SHA-256: which edit of the template made a document."""
-    return hashlib.sha256(engine.template_path(name).read_bytes()).hexdigest()[:12]
-
-
 async def render_off_loop(name: str, context: dict[str, Any], *, lang: str, title: str) -> bytes:
     """Render in a worker thread, so a slow document never holds up other requests."""
     return await anyio.to_thread.run_sync(lambda: engine.render(name, context, lang=lang, title=title))
@@ -55,7 +50,7 @@ async def keep(
         case_id=case.id,
         kind=kind,
         template=template,
-        template_version=template_version(template),
+        template_version=engine.template_version(template),
         lang=lang,
         title=title,
         subject_id=subject_id,

@@ -74,8 +74,7 @@ QUESTIONS = (
 
 def _words_used(text: str, lang: str) -> list[dict[str, str]]:
     """The glossary terms the letter uses, in order of first use, in the letter's language."""
-    found = glossary.Linker(glossary.load_terms(lang if lang in glossary.LOCALES else "en")).find(text)
-    return [{"term": t.term, "meaning": t.definition} for t in found]
+    return glossary.words_used(text, lang)
 
 
 def _sections_text(sections: list[dict[str, Any]]) -> str:
