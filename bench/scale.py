@@ -1011,7 +1011,7 @@ async def subject_for(size: Size, who: int = 0) -> tuple[dict[str, str], dict[st
 
 async def measure(args: argparse.Namespace, sizes: list[Size]) -> tuple[list[Subject], dict[str, list[float]], dict[str, Any]]:
 
-    from courtjourney.app import create_app
+    from courtjourney.app import create_app, settle_memory
     from courtjourney.db.engine import SESSIONS_KEY
     from floor_app import create_app as floor_app
 
@@ -1025,6 +1025,8 @@ async def measure(args: argparse.Namespace, sizes: list[Size]) -> tuple[list[Sub
             paths, headers, expect = await subject_for(size)
             subjects.append(Subject(size, app, client, counter, paths, headers, expect))
         floor = await stack.enter_async_context(asgi_client(floor_app()))
+        if not args.unsettled:
+            settle_memory()  # as `courtjourney serve` does once it has started (app.serving_app)
         # httpx logs every request at INFO, feed tokens included: the bench prints no secrets.
         logging.getLogger("httpx").setLevel(logging.WARNING)
         floor_times: list[float] = []
@@ -1291,6 +1293,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--only", default="", metavar="KEYS",
                    help="measure only these requests (comma-separated: " + ", ".join(t.key for t in TARGETS) + ")")
     p.add_argument("--profile", default="", metavar="KEY", help="also cProfile 20 requests of KEY at each size and print the top functions")
+    p.add_argument("--unsettled", action="store_true",
+                   help="skip app.settle_memory() (which `courtjourney serve` runs once started): measure as before it existed")
     p.add_argument("--explain", action="store_true", help="also print EXPLAIN ANALYZE of each request's slowest statements at the big size")
     p.add_argument("--admin-url", default=DEFAULT_PG_ADMIN, help=f"PostgreSQL to create the databases through (default {DEFAULT_PG_ADMIN})")
     p.add_argument("--seed", type=int, default=20260101, help="random seed for the generated service")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,23 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
 @get("/health", opt={"exclude_from_auth": True}, include_in_schema=False, media_type=MediaType.TEXT)
 async def health() -> str:
     return "ok"
+
+
+def settle_memory() -> None:
+    """Once the service has started: collect, then freeze everything start-up made (modules, the ORM's
+    mappers, routes, the glossary) into the collector's permanent generation. A page that builds
+    thousands of rows triggers full collections, and each one walked every start-up object again.
+    Only `courtjourney serve` does this (serving_app): a test process builds many apps, and what is
+    frozen is never collected."""
+    gc.collect()
+    gc.freeze()
+
+
+def serving_app() -> Litestar:
+    """The app as `courtjourney serve` runs it: create_app, with its memory settled at start-up."""
+    app = create_app()
+    app.on_startup.append(settle_memory)
+    return app
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

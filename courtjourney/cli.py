@@ -96,7 +96,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     port = port or settings.port
     click.echo(f"courtjourney is running at http://{host}:{port}  (Ctrl+C to stop)")
     uvicorn.run(
-        "courtjourney.app:create_app",
+        "courtjourney.app:serving_app",
         factory=True,
         host=host,
         port=port,

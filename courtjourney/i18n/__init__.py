@@ -63,7 +63,14 @@ _ = gettext
 
 
 def babel_locale(locale: str | None = None) -> Locale:
-    return Locale.parse(BABEL_LOCALES[locale or get_locale()])
+    return _parsed_locale(BABEL_LOCALES[locale or get_locale()])
+
+
+@cache
+def _parsed_locale(tag: str) -> Locale:
+    """Babel's Locale for a tag, parsed once: Locale.parse builds a new object (and looks its data up)
+    on every call, and every date a page or letter shows asked for one."""
+    return Locale.parse(tag)
 
 
 def long_date(value: dt.date | dt.datetime | None, locale: str | None = None) -> str:
