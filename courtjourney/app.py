@@ -25,6 +25,7 @@ from courtjourney import __version__, i18n
 from courtjourney.accounts.audit import provide_actor
 from courtjourney.accounts.auth import AuthenticationMiddleware
 from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
+from courtjourney.caseload.api import MyDayApi
 from courtjourney.caseload.pages import CaseloadPages
 from courtjourney.cases.access import case_access_guard, provide_case
 from courtjourney.cases.api import CaseApi
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminPages,
             AccountApi,
             CaseloadPages,
+            MyDayApi,
             CasePages,
             CaseApi,
             ContactLogPages,

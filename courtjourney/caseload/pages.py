@@ -1,19 +1,21 @@
 """The pages that look across parts, each drawn from the panels the parts offer (their panels.py):
-the caseload ("/"), the case page ("/cases/{case_id}") and the manager's team page ("/team")."""
+My day ("/my-day", the worker's home page), the caseload ("/"), the case page ("/cases/{case_id}") and the
+manager's team page ("/team")."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Request, get
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
 from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
-from courtjourney.caseload import team
+from courtjourney.caseload import myday, team
 from courtjourney.cases import panels as cases
 from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case
@@ -43,6 +45,23 @@ async def case_page_panels(db: AsyncSession, case: Case, today: dt.date) -> dict
 class CaseloadPages(Controller):
     include_in_schema = False
 
+    @get("/my-day", name="my_day")
+    async def my_day(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
+    ) -> Template:
+        view = await myday.my_day(db_session, actor, look=True)
+        # The lines' cases, then every other case the "Record a contact for" list names.
+        audit.record_listed(db_session, actor, [*view.case_ids, *(c.id for c in view.cases)])
+        return Template(
+            template_name="my_day.html",
+            context={
+                "user": request.user,
+                "title": _("My day"),
+                "nav": "my_day",
+                "view": view,
+            },
+        )
+
     @get("/", name="caseload")
     async def caseload(
         self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
@@ -67,6 +86,11 @@ class CaseloadPages(Controller):
                 **context,
             },
         )
+
+    @get("/my-day/record-contact")
+    async def record_contact_for(self, case_id: UUID) -> Redirect:
+        """My day's "Record a contact for [case]": on to that case's form (which checks access itself)."""
+        return Redirect(f"/cases/{case_id}/contact-log/new", status_code=303)
 
     @get("/cases/{case_id:uuid}")
     async def case_page(
