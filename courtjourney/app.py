@@ -31,7 +31,7 @@ from courtjourney.cases.access import case_access_guard, provide_case
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
 from courtjourney.contacts.api import ContactLogApi
-from courtjourney.contacts.pages import ContactLogPages
+from courtjourney.contacts.pages import ContactLogPages, TeamContactStandardPages
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.debrief.api import DebriefApi
 from courtjourney.debrief.pages import DebriefPages
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CaseApi,
             ContactLogPages,
             ContactLogApi,
+            TeamContactStandardPages,
             HearingPages,
             CaseloadHearingPages,
             HearingApi,

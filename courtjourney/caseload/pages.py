@@ -23,6 +23,7 @@ from courtjourney.cases.words import stage_label
 from courtjourney.debrief import panels as debrief
 from courtjourney.errors import NotFound
 from courtjourney.hearings import panels as hearings
+from courtjourney.hearings import services as hearing_services
 from courtjourney.i18n import age_on
 from courtjourney.i18n import gettext as _
 from courtjourney.threats import panels as threats
@@ -32,14 +33,24 @@ from courtjourney.threats import panels as threats
 CASELOAD_PANELS = (hearings.caseload_panel, debrief.caseload_panel)
 
 
-async def case_page_panels(db: AsyncSession, case: Case, today: dt.date) -> dict[str, Any]:
-    """The case page's sections, in the order the page shows them: the case and its journey, its hearings,
-    its incident log, then (from cases again) its tasks, family, contacts, consent, risk and workers.
+async def case_page_panels(db: AsyncSession, actor: Actor, case: Case, today: dt.date) -> dict[str, Any]:
+    """The case page's sections, in the order the page shows them: the summary at the top (next hearing,
+    what to do: My day's lines for this case), the case and its journey, its hearings, its incident log,
+    then (from cases again) its tasks, family, contacts, consent, risk and workers.
     The incident chart shades the hearing days, which the hearings panel gives and this hands on."""
     own = await cases.case_panel(db, case, today)
     court = await hearings.case_panel(db, case)
     incidents = await threats.case_panel(db, case, hearing_days=hearings.hearing_days(court["hearings"]))
-    return {**own, **court, **incidents}
+    risk = own["risks"][0].level if own["risks"] else None
+    todo = await myday.case_todo(db, actor, case, own["journey"].current.value, risk)
+    summary = {
+        "next_hearing": (await hearing_services.next_hearings(db, [case.id], today=today)).get(case.id),
+        "todo": todo,
+        "tell": hearings.count_untold(await hearings.untold(db, [case.id])).get(
+            case.id, hearings.TellCount()
+        ),
+    }
+    return {**own, **court, **incidents, **summary}
 
 
 class CaseloadPages(Controller):
@@ -94,7 +105,7 @@ class CaseloadPages(Controller):
 
     @get("/cases/{case_id:uuid}")
     async def case_page(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case
     ) -> Template:
         today = dt.date.today()
         return Template(
@@ -106,7 +117,7 @@ class CaseloadPages(Controller):
                 "today": today,
                 "breadcrumbs": [("/", _("My caseload"))],
                 "flash": request.query_params.get("done") and _("Saved."),
-                **await case_page_panels(db_session, case, today),
+                **await case_page_panels(db_session, actor, case, today),
             },
         )
 
@@ -125,6 +136,7 @@ class CaseloadPages(Controller):
                 "title": _("Your team's cases"),
                 "nav": "team",
                 "view": view,
+                "flash": request.query_params.get("done") and _("Saved."),
                 "stage_label": stage_label,
                 **debrief.team_words(),
                 "today": dt.date.today(),
