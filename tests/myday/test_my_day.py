@@ -112,6 +112,11 @@ def test_hearings_of_the_next_seven_days_soonest_first(client: TestClient[Any], 
         shown = lines(my_day(client, world.worker), "hearings")
         assert [x["href"].rsplit("/", 1)[1] for x in shown] == [sooner, str(world.north_hearing)]
         assert [x["on"] for x in shown] == ["2026-12-09", "2026-12-14"]
+        # A hearing that will not go ahead leaves the list.
+        vacated = client.patch(f"/api/cases/{world.north_case}/hearings/{sooner}", headers=world.worker.auth,
+                               json={"status": "vacated", "reason": "not needed"})
+        assert vacated.status_code == 200, vacated.text
+        assert [x["on"] for x in lines(my_day(client, world.worker), "hearings")] == ["2026-12-14"]
 
 
 # --- 3. tasks and deadlines -----------------------------------------------------------------------------
@@ -276,6 +281,8 @@ def test_to_tell_and_late_counts_on_caseload_case_page_and_team_page(client: Tes
         assert "2 hearing changes the family has not been told of" in case_page and "2 late" in case_page
         assert f'/cases/{world.north_case}/incidents/new' in case_page and "Record an incident" in case_page
         assert case_page.index('id="todo"') < case_page.index('id="journey"')
+        todo = case_page[case_page.index('id="todo"'):case_page.index('id="journey"')]
+        assert f"/hearings/{world.north_hearing}#story" in todo and "Late" in todo  # what to do: tell the family
         assert "No key contacts recorded yet." in case_page and "No contacts recorded yet." not in case_page
         client.get("/logout")
         sign_in(client, "manager@north.example")
