@@ -897,6 +897,8 @@ TARGETS = (
     # Not asked for by issue 9, measured because they read across a caseload or team too.
     Target("upcoming", "next 14 days (worker)", "GET", 200),
     Target("team", "team page (manager)", "GET", 200),
+    # Issue 15: the worker's home page, every list bounded by the worker's visible cases.
+    Target("my_day", "My day (worker, 50 cases)", "GET", 200),
 )
 
 
@@ -998,13 +1000,14 @@ async def subject_for(size: Size, who: int = 0) -> tuple[dict[str, str], dict[st
         "briefing": f"/cases/{case.id}/hearings/{hearing.id}/briefings",
         "upcoming": "/hearings/upcoming",
         "team": "/team",
+        "my_day": "/my-day",
     }
     headers = {"caseload": signed_in, "team_caseload": {"Cookie": f"cj_session={manager_session}"}, "case": signed_in, "briefing": {**signed_in, "x-csrf-token": csrf},
                "worker_feed": {}, "parent_feed": {}, "glossary": {}, "upcoming": signed_in,
-               "team": {"Cookie": f"cj_session={manager_session}"}}
+               "team": {"Cookie": f"cj_session={manager_session}"}, "my_day": signed_in}
     # What each answer must hold, so a fast wrong page cannot pass: decrypted names, a verified log, feeds.
     expect = {"case": child, "glossary": "Intermediary", "worker_feed": "BEGIN:VEVENT", "parent_feed": "BEGIN:VEVENT",
-              "caseload": "CJ-"}
+              "caseload": "CJ-", "my_day": "Families to tell about a hearing change"}
     expect["case_log"] = "log-intact"
     return paths, headers, expect
 
@@ -1089,11 +1092,11 @@ async def asgi_client(app: Any) -> Any:
 
 
 async def n_plus_one(subjects: list[Subject]) -> list[tuple[str, str, int, int]]:
-    """Statements for worker 0 (50 cases) and worker 1 (100 cases) on the caseload page and their own feed."""
+    """Statements for worker 0 (50 cases) and worker 1 (100 cases) on the caseload page, their own feed and My day."""
     out = []
     for subject in subjects:
         paths, headers, _expect = await subject_for(subject.size, who=1)
-        for key, label in (("caseload", "caseload page"), ("worker_feed", "worker's calendar feed")):
+        for key, label in (("caseload", "caseload page"), ("worker_feed", "worker's calendar feed"), ("my_day", "My day")):
             counts = []
             for p, h in ((subject.paths, subject.headers), (paths, headers)):
                 for _ in range(2):  # the second request is counted: both feeds are then past their first build

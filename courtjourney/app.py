@@ -26,12 +26,13 @@ from courtjourney import __version__, i18n
 from courtjourney.accounts.audit import provide_actor
 from courtjourney.accounts.auth import AuthenticationMiddleware
 from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
+from courtjourney.caseload.api import MyDayApi
 from courtjourney.caseload.pages import CaseloadPages
 from courtjourney.cases.access import case_access_guard, provide_case
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
 from courtjourney.contacts.api import ContactLogApi
-from courtjourney.contacts.pages import ContactLogPages
+from courtjourney.contacts.pages import ContactLogPages, TeamContactStandardPages
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.debrief.api import DebriefApi
 from courtjourney.debrief.pages import DebriefPages
@@ -113,10 +114,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminPages,
             AccountApi,
             CaseloadPages,
+            MyDayApi,
             CasePages,
             CaseApi,
             ContactLogPages,
             ContactLogApi,
+            TeamContactStandardPages,
             HearingPages,
             CaseloadHearingPages,
             HearingApi,

@@ -410,8 +410,24 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
         },
         now=now - dt.timedelta(days=2),
     )
-    await hearing(
+    trial = await hearing(
         "trial", listing="warned", window_start=monday_in(6), window_end=monday_in(6) + dt.timedelta(days=11)
+    )
+    # Yesterday the court moved the trial's window on a week, and the family has not been told yet:
+    # the first line of the worker's My day after `make run`.
+    await hearings.change_hearing(
+        db,
+        Actor.of(worker),
+        case,
+        trial,
+        {
+            "listing": "warned",
+            "window_start": monday_in(7),
+            "window_end": monday_in(7) + dt.timedelta(days=11),
+            "reason": "the court's list was full",
+            "known_at": now - dt.timedelta(days=1),
+        },
+        now=now - dt.timedelta(days=1),
     )
     for measure, status, notes in (
         ("video_evidence", "granted", None),

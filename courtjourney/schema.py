@@ -11,7 +11,13 @@ from courtjourney.cases.models import (  # noqa: F401
     StageMove,
     Task,
 )
-from courtjourney.contacts.models import ContactCorrection, ContactEntry, ContactFollowUp, ContactMember  # noqa: F401
+from courtjourney.contacts.models import (  # noqa: F401
+    ContactCorrection,
+    ContactEntry,
+    ContactFollowUp,
+    ContactMember,
+    TeamContactStandard,
+)
 from courtjourney.db.base import metadata
 from courtjourney.glossary.models import LocalEntry  # noqa: F401
 from courtjourney.threats.models import Amendment, ChainLink, Evidence, Incident, PoliceReferral  # noqa: F401

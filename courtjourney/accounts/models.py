@@ -39,6 +39,8 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(8), default="en")
     phone: Mapped[str | None] = mapped_column(Secret(60), default=None)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the user last opened My day: the incidents recorded since then are news to them.
+    day_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     team: Mapped[Team | None] = relationship(lazy="joined")
 
     @property

@@ -68,13 +68,17 @@ NEW_ACCOUNT = FormPage(
 )
 
 
+#: Where sign-in lands when no page was asked for: the worker's home page, My day (caseload/).
+LANDING = "/my-day"
+
+
 def safe_next(target: str | None) -> str:
     """Only ever go back to a page of ours after sign-in (no open redirect)."""
     if not target:
-        return "/"
+        return LANDING
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
+        return LANDING
     return target
 
 

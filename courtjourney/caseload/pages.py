@@ -1,19 +1,21 @@
 """The pages that look across parts, each drawn from the panels the parts offer (their panels.py):
-the caseload ("/"), the case page ("/cases/{case_id}") and the manager's team page ("/team")."""
+My day ("/my-day", the worker's home page), the caseload ("/"), the case page ("/cases/{case_id}") and the
+manager's team page ("/team")."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Request, get
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
 from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
-from courtjourney.caseload import team
+from courtjourney.caseload import myday, team
 from courtjourney.cases import panels as cases
 from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case
@@ -21,6 +23,7 @@ from courtjourney.cases.words import stage_label
 from courtjourney.debrief import panels as debrief
 from courtjourney.errors import NotFound
 from courtjourney.hearings import panels as hearings
+from courtjourney.hearings import services as hearing_services
 from courtjourney.i18n import age_on
 from courtjourney.i18n import gettext as _
 from courtjourney.threats import panels as threats
@@ -30,18 +33,45 @@ from courtjourney.threats import panels as threats
 CASELOAD_PANELS = (hearings.caseload_panel, debrief.caseload_panel)
 
 
-async def case_page_panels(db: AsyncSession, case: Case, today: dt.date) -> dict[str, Any]:
-    """The case page's sections, in the order the page shows them: the case and its journey, its hearings,
-    its incident log, then (from cases again) its tasks, family, contacts, consent, risk and workers.
+async def case_page_panels(db: AsyncSession, actor: Actor, case: Case, today: dt.date) -> dict[str, Any]:
+    """The case page's sections, in the order the page shows them: the summary at the top (next hearing,
+    what to do: My day's lines for this case), the case and its journey, its hearings, its incident log,
+    then (from cases again) its tasks, family, contacts, consent, risk and workers.
     The incident chart shades the hearing days, which the hearings panel gives and this hands on."""
     own = await cases.case_panel(db, case, today)
     court = await hearings.case_panel(db, case)
     incidents = await threats.case_panel(db, case, hearing_days=hearings.hearing_days(court["hearings"]))
-    return {**own, **court, **incidents}
+    risk = own["risks"][0].level if own["risks"] else None
+    todo = await myday.case_todo(db, actor, case, own["journey"].current.value, risk)
+    summary = {
+        "next_hearing": (await hearing_services.next_hearings(db, [case.id], today=today)).get(case.id),
+        "todo": todo,
+        "tell": hearings.count_untold(await hearings.untold(db, [case.id])).get(
+            case.id, hearings.TellCount()
+        ),
+    }
+    return {**own, **court, **incidents, **summary}
 
 
 class CaseloadPages(Controller):
     include_in_schema = False
+
+    @get("/my-day", name="my_day")
+    async def my_day(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
+    ) -> Template:
+        view = await myday.my_day(db_session, actor, look=True)
+        # The lines' cases, then every other case the "Record a contact for" list names.
+        audit.record_listed(db_session, actor, [*view.case_ids, *(c.id for c in view.cases)])
+        return Template(
+            template_name="my_day.html",
+            context={
+                "user": request.user,
+                "title": _("My day"),
+                "nav": "my_day",
+                "view": view,
+            },
+        )
 
     @get("/", name="caseload")
     async def caseload(
@@ -68,9 +98,14 @@ class CaseloadPages(Controller):
             },
         )
 
+    @get("/my-day/record-contact")
+    async def record_contact_for(self, case_id: UUID) -> Redirect:
+        """My day's "Record a contact for [case]": on to that case's form (which checks access itself)."""
+        return Redirect(f"/cases/{case_id}/contact-log/new", status_code=303)
+
     @get("/cases/{case_id:uuid}")
     async def case_page(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case
     ) -> Template:
         today = dt.date.today()
         return Template(
@@ -82,7 +117,7 @@ class CaseloadPages(Controller):
                 "today": today,
                 "breadcrumbs": [("/", _("My caseload"))],
                 "flash": request.query_params.get("done") and _("Saved."),
-                **await case_page_panels(db_session, case, today),
+                **await case_page_panels(db_session, actor, case, today),
             },
         )
 
@@ -101,6 +136,7 @@ class CaseloadPages(Controller):
                 "title": _("Your team's cases"),
                 "nav": "team",
                 "view": view,
+                "flash": request.query_params.get("done") and _("Saved."),
                 "stage_label": stage_label,
                 **debrief.team_words(),
                 "today": dt.date.today(),

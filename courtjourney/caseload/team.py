@@ -1,8 +1,10 @@
 """The manager's view across the team: cases by stage and time there, hearings that needed a witness,
 outcomes, and overdue deadlines and reviews. Tables, and simple bar charts drawn as SVG on the server.
 
-Drawn from the parts' panels, top to bottom as the page shows them: cases by stage (cases), the trials
-and recorded cross-examinations so far, the outcomes and what is overdue (debrief)."""
+Drawn from the parts' panels, top to bottom as the page shows them: families to tell about a hearing
+change per worker and the share told in time this month (hearings), the team's standard for contact
+(contacts), cases by stage (cases), the trials and recorded cross-examinations so far, the outcomes and
+what is overdue (debrief)."""
 
 from __future__ import annotations
 
@@ -12,19 +14,34 @@ from html import escape
 from uuid import UUID
 
 from markupsafe import Markup
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from courtjourney.accounts.models import User
 from courtjourney.cases import panels as cases
 from courtjourney.cases.access import Who, visible_cases
 from courtjourney.cases.models import Case
+from courtjourney.contacts import services as contact_services
+from courtjourney.contacts.rules import ContactStandard
 from courtjourney.debrief import panels as debrief
+from courtjourney.hearings import panels as hearings_panel
 from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import LONDON
 from courtjourney.i18n import gettext as _
 
 
+@dataclass(frozen=True)
+class WorkerTelling:
+    name: str
+    to_tell: int
+    late: int
+
+
 @dataclass
 class TeamView:
+    telling: list[WorkerTelling] = field(default_factory=list)
+    told_in_time: tuple[int, int] = (0, 0)  # told within the standard, of the changes counted this month
+    standard: ContactStandard | None = None
     rows: list[cases.CaseRow] = field(default_factory=list)
     by_stage: list[tuple[str, int, int]] = field(default_factory=list)  # label, cases, average days
     hearings: list[tuple[Case, Hearing, str | None]] = field(
@@ -42,6 +59,12 @@ class TeamView:
     @property
     def case_ids(self) -> list[UUID]:
         return [r.case.id for r in self.rows]
+
+    @property
+    def told_in_time_share(self) -> int | None:
+        """The percentage told within the standard this month (None: nothing to count yet)."""
+        in_time, counted = self.told_in_time
+        return round(100 * in_time / counted) if counted else None
 
 
 def bar_chart(key: str, title: str, rows: list[tuple[str, int]], unit: str = "") -> Markup:
@@ -75,10 +98,16 @@ async def overview(db: AsyncSession, who: Who, today: dt.date | None = None) -> 
     today = today or dt.datetime.now(LONDON).date()
     seen = list(await db.scalars(visible_cases(who).order_by(Case.reference)))
     by_id = {c.id: c for c in seen}
+    telling = await worker_telling(db, who, seen)
     stages = await cases.team_panel(db, seen, today)
     hearings = await debrief.team_hearings(db, by_id, today)
     outcomes = await debrief.team_outcomes(db, list(by_id))
     return TeamView(
+        telling=telling,
+        told_in_time=await hearings_panel.told_in_time_this_month(db, list(by_id), today),
+        standard=(await contact_services.standards_for(db, [who.team_id]))[who.team_id]
+        if who.team_id
+        else None,
         rows=stages.rows,
         by_stage=stages.by_stage,
         stage_chart=bar_chart(
@@ -97,3 +126,23 @@ async def overview(db: AsyncSession, who: Who, today: dt.date | None = None) -> 
         overdue=await debrief.team_overdue(db, by_id, today),
         outcome_chart=bar_chart("outcomes", _("Outcomes recorded"), outcomes),
     )
+
+
+async def worker_telling(db: AsyncSession, who: Who, seen: list[Case]) -> list[WorkerTelling]:
+    """For each worker of the team: hearings on their cases whose change the family has still to hear of,
+    and how many of those are late (a case with two workers counts for both)."""
+    counts = await hearings_panel.telling_counts(db, [c.id for c in seen])
+    if who.team_id is None:
+        return []
+    people = list(
+        await db.scalars(
+            select(User).where(User.team_id == who.team_id, User.role != "admin", User.is_active)
+        )
+    )
+    out = []
+    for person in people:
+        mine = [
+            counts[c.id] for c in seen if c.id in counts and any(w.user_id == person.id for w in c.workers)
+        ]
+        out.append(WorkerTelling(person.full_name, sum(t.to_tell for t in mine), sum(t.late for t in mine)))
+    return sorted(out, key=lambda w: (-w.late, -w.to_tell, w.name))

@@ -1,5 +1,6 @@
 """What the cases part shows on the pages that look across parts (caseload/): the case's summary, journey,
-people and work on the case page; stage and next task on the caseload; cases by stage on the team page."""
+people and work on the case page; stage and next task on the caseload; cases by stage on the team page;
+the tasks overdue or due in the next 7 days on My day."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.cases import forms, services
+from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.journey import FIRST_STAGE, STAGE_LABELS, STAGES, Stage
 from courtjourney.cases.journey_map import lay_out
-from courtjourney.cases.models import Case, StageMove
+from courtjourney.cases.models import Case, StageMove, Task
 from courtjourney.cases.words import stage_label, task_title
-from courtjourney.i18n import LONDON, age_on
+from courtjourney.i18n import LONDON, age_on, ngettext
 from courtjourney.i18n import gettext as _
 
 #: Choice keys to their labels (N_-marked; translated by the template), for the case page's tables.
@@ -93,3 +95,50 @@ async def team_panel(db: AsyncSession, cases: list[Case], today: dt.date) -> Tea
             (_(STAGE_LABELS[stage]), len(here), round(sum(r.days for r in here) / len(here)) if here else 0)
         )
     return TeamStages(rows, by_stage)
+
+
+#: How far ahead My day looks for tasks: today and the six days after it.
+DAY_AHEAD = 7
+#: Tasks the debrief part keeps for the deadlines after the verdict: it offers them on My day itself.
+DEADLINE_TASKS = "deadline:%"
+
+
+async def day_tasks(db: AsyncSession, day: Day) -> DaySection:
+    """My day: open tasks overdue or due in the next 7 days, the worker's own and those no one holds,
+    the most overdue first."""
+    lines: list[DayLine] = []
+    if day.ids:
+        last = day.today + dt.timedelta(days=DAY_AHEAD - 1)
+        for task in await db.scalars(
+            select(Task)
+            .where(
+                Task.case_id.in_(day.ids),
+                Task.done_at.is_(None),
+                Task.due_on <= last,
+                Task.playbook_key.is_(None) | Task.playbook_key.not_like(DEADLINE_TASKS),
+                or_(Task.assigned_to_id.is_(None), Task.assigned_to_id == day.user_id),
+            )
+            .order_by(Task.due_on, Task.position)
+        ):
+            assert task.due_on is not None
+            overdue = task.due_on < day.today
+            lines.append(
+                DayLine(
+                    case=day.cases[task.case_id],
+                    text=task_title(task),
+                    href=f"/cases/{task.case_id}#tasks",
+                    late=overdue,
+                    detail=_due_words(task.due_on, day.today),
+                    on=task.due_on,
+                )
+            )
+    return DaySection("tasks", _("Tasks overdue or due this week"), _("No tasks due this week."), lines)
+
+
+def _due_words(due: dt.date, today: dt.date) -> str:
+    days = (due - today).days
+    if days < 0:
+        return ngettext("Overdue by %(num)d day.", "Overdue by %(num)d days.", -days) % {"num": -days}
+    if days == 0:
+        return _("Due today.")
+    return ngettext("Due in %(num)d day.", "Due in %(num)d days.", days) % {"num": days}

@@ -89,3 +89,11 @@ def from_form(values: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, A
     if "follow_ups.0.title" in values:
         out["follow_ups"] = [{"title": title, "due_on": due}] if title or due else []
     return out
+
+
+#: The team's standard for how long a family may go without a contact that reached them.
+STANDARD = (
+    Field("high_days", N_("High risk: days between contacts"), max_length=4),
+    Field("medium_days", N_("Medium risk: days between contacts"), max_length=4),
+    Field("low_days", N_("Low risk: days between contacts"), max_length=4),
+)

@@ -77,3 +77,16 @@ class ContactFollowUp(Base):
     case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
     entry_id: Mapped[UUID] = mapped_column(ForeignKey("contact_log_entry.id", ondelete="CASCADE"), index=True)
     task_id: Mapped[UUID] = mapped_column(ForeignKey("case_task.id", ondelete="CASCADE"), unique=True)
+
+
+class TeamContactStandard(Base):
+    """How long a team lets a family go without a contact that reached them, per risk level (days).
+
+    A team without a row keeps the defaults in rules.CONTACT_STANDARD; its manager can change them."""
+
+    __tablename__ = "team_contact_standard"
+    team_id: Mapped[UUID] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), unique=True)
+    high_days: Mapped[int] = mapped_column(Integer)
+    medium_days: Mapped[int] = mapped_column(Integer)
+    low_days: Mapped[int] = mapped_column(Integer)
+    changed_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -17,6 +17,7 @@ from courtjourney.cases.models import Case
 from courtjourney.cases.services import family_for
 from courtjourney.contacts import forms, services
 from courtjourney.contacts.models import ContactEntry
+from courtjourney.errors import NotFound
 from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
 from courtjourney.web.forms import LONDON
@@ -191,4 +192,53 @@ class ContactLogPages(Controller):
             options=await services.about_options(db_session, case.id),
             extra=lambda: _extra(db_session, case, forms.members_from_form(data), follow_ups=False),
             entry_id=entry.id,
+        )
+
+
+STANDARD = FormPage(
+    N_("How often families are contacted"),
+    forms.STANDARD,
+    "/team/contact-standard",
+    intro=N_(
+        "A family shows on My day when no contact has reached them (a call, a visit, a message they answered) "
+        "for longer than this many days, by the case's risk level. A case not assessed yet uses the medium one."
+    ),
+    button=N_("Save"),
+)
+
+
+def _team_nav() -> dict[str, Any]:
+    return {"nav": "team", "breadcrumbs": [("/team", _("Your team's cases"))]}
+
+
+class TeamContactStandardPages(Controller):
+    """The team's standard for contact, which its manager sets (shown on the team page)."""
+
+    include_in_schema = False
+
+    @staticmethod
+    def _team(request: Request[Any, Any, Any]) -> UUID:
+        user = request.user
+        if not user.is_manager or user.team_id is None:
+            raise NotFound("Nothing was found at this address.")
+        return user.team_id
+
+    @get("/team/contact-standard")
+    async def standard_form(self, db_session: AsyncSession, request: Request[Any, Any, Any]) -> Template:
+        team_id = self._team(request)
+        current = (await services.standards_for(db_session, [team_id]))[team_id]
+        return STANDARD.show(request, None, values=services.standard_values(current), extra=_team_nav())
+
+    @post("/team/contact-standard")
+    async def set_standard(
+        self, db_session: AsyncSession, request: Request[Any, Any, Any], actor: Actor, data: Form
+    ) -> Template | Redirect:
+        team_id = self._team(request)
+        return await STANDARD.submit(
+            request,
+            None,
+            data,
+            save=lambda values: services.set_standard(db_session, actor, team_id, values),
+            done=saved("/team", "contact-standard"),
+            extra=_team_nav(),
         )

@@ -51,3 +51,25 @@ def is_kind(key: str | None) -> bool:
 def needs_notes(kind: str) -> bool:
     """A contact that connected needs a line of notes; an attempt that did not connect needs none."""
     return BY_KEY[kind].connected
+
+
+@dataclass(frozen=True)
+class ContactStandard:
+    """How many days a family may go without a contact that reached them, by the case's risk level."""
+
+    high: int
+    medium: int
+    low: int
+
+    def days_for(self, risk: str | None) -> int:
+        """A case not assessed yet is held to the medium standard until it is."""
+        return {"high": self.high, "low": self.low}.get(risk or "medium", self.medium)
+
+
+#: The standard a team starts with; its manager may change it (the team page). Practice, not law: DOMAIN.md
+#: section 0 (visits twice a week around court time, daily calls; calls long after the trial), issue 15.
+CONTACT_STANDARD = ContactStandard(high=7, medium=14, low=28)
+#: The longest a manager may set: beyond a year a family is not being supported.
+MOST_DAYS = 365
+#: Stages where the family is no longer being contacted, so they are never "not contacted".
+NOT_CONTACTED_AFTER = frozenset({"closed"})

@@ -22,7 +22,13 @@ from courtjourney.cases.journey import STAGE_LABELS, Stage
 from courtjourney.cases.models import Case, CaseWorker, FamilyMember, Task
 from courtjourney.cases.services import current_stage
 from courtjourney.contacts import rules
-from courtjourney.contacts.models import ContactCorrection, ContactEntry, ContactFollowUp, ContactMember
+from courtjourney.contacts.models import (
+    ContactCorrection,
+    ContactEntry,
+    ContactFollowUp,
+    ContactMember,
+    TeamContactStandard,
+)
 from courtjourney.db.base import DateTimeUTC, SecretText, utcnow
 from courtjourney.db.rows import one_of_case
 from courtjourney.errors import InputError
@@ -537,3 +543,65 @@ async def time_spent(
         query = query.where(ContactEntry.at < end)
     rows = await db.execute(query)
     return TimeSpent(tuple(TimeRow(c, w, k, int(m or 0), int(n)) for c, w, k, m, n in rows))
+
+
+# --- the team's standard: how long a family may go without a contact that reached them ------------
+
+
+async def standards_for(db: AsyncSession, team_ids: Iterable[UUID]) -> dict[UUID, rules.ContactStandard]:
+    """Each team's standard; a team that never changed it has rules.CONTACT_STANDARD (one query)."""
+    ids = list(set(team_ids))
+    found = {team_id: rules.CONTACT_STANDARD for team_id in ids}
+    if ids:
+        for row in await db.scalars(select(TeamContactStandard).where(TeamContactStandard.team_id.in_(ids))):
+            found[row.team_id] = rules.ContactStandard(row.high_days, row.medium_days, row.low_days)
+    return found
+
+
+def standard_values(standard: rules.ContactStandard) -> dict[str, int]:
+    return {"high_days": standard.high, "medium_days": standard.medium, "low_days": standard.low}
+
+
+async def set_standard(
+    db: AsyncSession, actor: Actor, team_id: UUID, values: Mapping[str, Any]
+) -> rules.ContactStandard:
+    """The manager sets the team's standard: each a whole number of days from 1 to rules.MOST_DAYS."""
+    errors: dict[str, str] = {}
+    days: dict[str, int] = {}
+    for name in ("high_days", "medium_days", "low_days"):
+        raw = str(values.get(name) or "").strip()
+        if not raw.isdigit() or not 1 <= int(raw) <= rules.MOST_DAYS:
+            errors[name] = _("Enter a whole number of days from 1 to %(most)d, like 14.") % {
+                "most": rules.MOST_DAYS
+            }
+        else:
+            days[name] = int(raw)
+    if errors:
+        raise InputError(errors)
+    row = await db.scalar(select(TeamContactStandard).where(TeamContactStandard.team_id == team_id))
+    if row is None:
+        row = TeamContactStandard(team_id=team_id, **days, changed_by_id=actor.id)
+        db.add(row)
+    else:
+        row.high_days, row.medium_days, row.low_days = (
+            days["high_days"],
+            days["medium_days"],
+            days["low_days"],
+        )
+        row.changed_by_id = actor.id
+    await db.flush()
+    audit.record(db, "team.contact_standard_changed", actor, target=row)
+    return rules.ContactStandard(days["high_days"], days["medium_days"], days["low_days"])
+
+
+async def last_reached(db: AsyncSession, case_ids: list[UUID]) -> dict[UUID, dt.datetime]:
+    """Each case's last contact that reached the family (rules.KINDS `connected`), one query."""
+    if not case_ids:
+        return {}
+    connected = [k.key for k in rules.KINDS if k.connected]
+    rows = await db.execute(
+        select(ContactEntry.case_id, func.max(ContactEntry.at))
+        .where(ContactEntry.case_id.in_(case_ids), ContactEntry.kind.in_(connected))
+        .group_by(ContactEntry.case_id)
+    )
+    return {case_id: at for case_id, at in rows if at is not None}

@@ -1,5 +1,6 @@
 """What the debrief part shows on the pages that look across parts (caseload/): reviews due on the caseload;
-on the team page, the trials and recorded cross-examinations so far, outcomes, and what is overdue."""
+on the team page, the trials and recorded cross-examinations so far, outcomes, and what is overdue; on
+My day, the deadlines after the verdict coming up or passed, and the support plan reviews due."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.models import Case, Task
 from courtjourney.debrief import rules
 from courtjourney.debrief.models import Outcome, PlanReview, WitnessAttendance
@@ -19,6 +21,7 @@ from courtjourney.debrief.pages import label
 from courtjourney.debrief.services import WITNESS_HEARINGS, reviews_due
 from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import gettext as _
+from courtjourney.i18n import ngettext, short_date
 
 WENT_AHEAD = "completed"
 
@@ -119,3 +122,80 @@ async def team_overdue(db: AsyncSession, cases: dict[UUID, Case], today: dt.date
 def team_words() -> dict[str, Any]:
     """How the team page's debrief tables read (the child's attendance)."""
     return {"label": label}
+
+
+#: My day shows a deadline after the verdict from 14 days before it (the reminder each deadline already
+#: carries, rules.Deadline.warn_on), and every one passed whose task is still open.
+DEADLINE_AHEAD = 14
+#: Support plan reviews show from a week before their day.
+REVIEW_AHEAD = 7
+
+
+async def day_deadlines(db: AsyncSession, day: Day) -> DaySection:
+    """My day: the deadlines after the verdict (their tasks, sync_deadline_tasks) due in the next 14 days
+    or passed and still open, the soonest first: "Ask for a sentence review: 3 days left"."""
+    lines: list[DayLine] = []
+    if day.ids:
+        last = day.today + dt.timedelta(days=DEADLINE_AHEAD)
+        for task in await db.scalars(
+            select(Task)
+            .where(
+                Task.case_id.in_(day.ids),
+                Task.done_at.is_(None),
+                Task.due_on <= last,
+                Task.playbook_key.like("deadline:%"),
+                Task.playbook_key.not_like("%:warn"),  # the reminder task: the deadline itself is shown
+            )
+            .order_by(Task.due_on)
+        ):
+            assert task.due_on is not None
+            left = (task.due_on - day.today).days
+            if left < 0:
+                words = ngettext("passed %(num)d day ago", "passed %(num)d days ago", -left) % {"num": -left}
+            elif left == 0:
+                words = _("last day today")
+            else:
+                words = ngettext("%(num)d day left", "%(num)d days left", left) % {"num": left}
+            lines.append(
+                DayLine(
+                    case=day.cases[task.case_id],
+                    text=f"{task.title}: {words}",
+                    href=f"/cases/{task.case_id}/debrief",
+                    late=left < 0,
+                    detail=_("The law's date: it cannot be moved."),
+                    on=task.due_on,
+                    days=left,
+                )
+            )
+    return DaySection(
+        "deadlines",
+        _("Deadlines after the verdict"),
+        _("No deadline after the verdict in the next 14 days."),
+        lines,
+    )
+
+
+async def day_reviews(db: AsyncSession, day: Day) -> DaySection:
+    """My day: support plan reviews not yet done, due in the next 7 days or overdue, the oldest first."""
+    lines: list[DayLine] = []
+    if day.ids:
+        last = day.today + dt.timedelta(days=REVIEW_AHEAD - 1)
+        for review in await db.scalars(
+            select(PlanReview)
+            .where(PlanReview.case_id.in_(day.ids), PlanReview.done_at.is_(None), PlanReview.due_on <= last)
+            .order_by(PlanReview.due_on)
+        ):
+            lines.append(
+                DayLine(
+                    case=day.cases[review.case_id],
+                    text=_("Support plan: %(months)d-month review") % {"months": review.months},
+                    href=f"/cases/{review.case_id}/support-plan",
+                    late=review.due_on < day.today,
+                    detail=_("Overdue since %(day)s.") % {"day": short_date(review.due_on)}
+                    if review.due_on < day.today
+                    else _("Due %(day)s.") % {"day": short_date(review.due_on)},
+                    on=review.due_on,
+                    family=True,
+                )
+            )
+    return DaySection("reviews", _("Support plan reviews due"), _("No reviews due this week."), lines)

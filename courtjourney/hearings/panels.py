@@ -1,18 +1,28 @@
 """What the hearings part shows on the pages that look across parts (caseload/): the case's proceedings,
-charges, hearings and measures on the case page, each case's next hearing on the caseload."""
+charges, hearings and measures on the case page, each case's next hearing on the caseload; on My day the
+families to tell about a hearing change and the hearings of the next 7 days; the "to tell" and "late"
+counts on the caseload, the case page and the team page."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.models import Case
-from courtjourney.hearings import services, story
+from courtjourney.hearings import rules, services, story
 from courtjourney.hearings.forms import NOT_HAPPENING
-from courtjourney.hearings.models import Hearing
+from courtjourney.hearings.models import Hearing, HearingChange
+from courtjourney.i18n import LONDON, ngettext
+from courtjourney.i18n import gettext as _
+
+#: How far ahead My day looks for hearings: today and the six days after it.
+DAY_AHEAD = 7
 
 
 async def case_panel(db: AsyncSession, case: Case) -> dict[str, Any]:
@@ -33,9 +43,138 @@ def hearing_days(hearings: list[Hearing]) -> list[dt.date]:
 
 
 async def caseload_panel(db: AsyncSession, case_ids: list[UUID], today: dt.date) -> dict[str, Any]:
-    """Each case's next hearing, for its card on the caseload."""
+    """Each case's next hearing and its "to tell" and "late" counts, for its card on the caseload."""
     return {
         "next_hearings": await services.next_hearings(db, case_ids),
+        "to_tell": await telling_counts(db, case_ids),
         "label": story.label,
         "hearing_when": story.hearing_when,
     }
+
+
+# --- telling the family: what My day, the caseload, the case page and the team page count ------------
+
+
+@dataclass(frozen=True)
+class Untold:
+    """One hearing with changes the family has not been told about, as long as the oldest has waited."""
+
+    hearing: Hearing
+    known_at: dt.datetime  # when we learned of the oldest untold change
+    delay: services.TellingDelay
+
+
+@dataclass(frozen=True)
+class TellCount:
+    """A case's hearings whose changes the family has still to hear of, and how many of them are late."""
+
+    to_tell: int = 0
+    late: int = 0
+
+
+async def untold(db: AsyncSession, case_ids: list[UUID], now: dt.datetime | None = None) -> list[Untold]:
+    """Hearings of these cases with a change not yet told (one line each: "told" is recorded per hearing),
+    the longest wait first."""
+    if not case_ids:
+        return []
+    rows = (
+        await db.execute(
+            select(HearingChange, Hearing)
+            .join(Hearing, Hearing.id == HearingChange.hearing_id)
+            .where(HearingChange.case_id.in_(case_ids), HearingChange.told_at.is_(None))
+            .order_by(HearingChange.known_at)
+        )
+    ).all()
+    oldest: dict[UUID, tuple[HearingChange, Hearing]] = {}
+    for change, hearing in rows:
+        oldest.setdefault(hearing.id, (change, hearing))
+    found = [Untold(h, c.known_at, services.telling_delay(c, now)) for c, h in oldest.values()]
+    return sorted(found, key=lambda u: (-u.delay.working_days, u.known_at))
+
+
+def count_untold(found: list[Untold]) -> dict[UUID, TellCount]:
+    counts: dict[UUID, TellCount] = {}
+    for u in found:
+        was = counts.get(u.hearing.case_id, TellCount())
+        counts[u.hearing.case_id] = TellCount(was.to_tell + 1, was.late + int(u.delay.late))
+    return counts
+
+
+async def telling_counts(
+    db: AsyncSession, case_ids: list[UUID], now: dt.datetime | None = None
+) -> dict[UUID, TellCount]:
+    """Per case: hearings to tell the family about, and how many of those are late (one query)."""
+    return count_untold(await untold(db, case_ids, now))
+
+
+async def told_in_time_this_month(
+    db: AsyncSession, case_ids: list[UUID], today: dt.date, now: dt.datetime | None = None
+) -> tuple[int, int]:
+    """Of the changes we learned of this month (London), how many the family heard of within the telling
+    standard, out of those already told or already late (one still in time is not counted yet)."""
+    if not case_ids:
+        return 0, 0
+    start = dt.datetime.combine(today.replace(day=1), dt.time(0), tzinfo=LONDON).astimezone(dt.UTC)
+    in_time = counted = 0
+    for change in await db.scalars(
+        select(HearingChange).where(HearingChange.case_id.in_(case_ids), HearingChange.known_at >= start)
+    ):
+        delay = services.telling_delay(change, now)
+        if delay.told or delay.late:
+            counted += 1
+            in_time += int(delay.told and not delay.late)
+    return in_time, counted
+
+
+def _tell_line(u: Untold, case: Case) -> DayLine:
+    h = u.hearing
+    days = u.delay.working_days
+    standard = rules.TELLING.within_working_days
+    detail = ngettext(
+        "%(num)d working day since we learned of it: the standard is %(standard)d.",
+        "%(num)d working days since we learned of it: the standard is %(standard)d.",
+        days,
+    ) % {"num": days, "standard": standard}
+    return DayLine(
+        case=case,
+        text=_("Tell the family about the change to the %(hearing)s (%(when)s)")
+        % {"hearing": story.label("hearing_type", h.hearing_type).lower(), "when": story.hearing_when(h)},
+        href=f"/cases/{case.id}/hearings/{h.id}#story",
+        late=u.delay.late,
+        detail=detail,
+        on=u.known_at.astimezone(LONDON).date(),
+        family=True,
+        days=days,
+    )
+
+
+async def day_to_tell(db: AsyncSession, day: Day) -> DaySection:
+    """My day, first: families to tell about a hearing change, the longest wait first."""
+    found = await untold(db, day.ids, day.now)
+    return DaySection(
+        "to_tell",
+        _("Families to tell about a hearing change"),
+        _("Every family has been told about every change."),
+        [_tell_line(u, day.cases[u.hearing.case_id]) for u in found],
+    )
+
+
+async def day_hearings(db: AsyncSession, day: Day) -> DaySection:
+    """My day: the hearings of the next 7 days (today first), still going ahead."""
+    rows = await services.hearings_between(
+        db, day.ids, day.today, day.today + dt.timedelta(days=DAY_AHEAD - 1)
+    )
+    lines = [
+        DayLine(
+            case=day.cases[h.case_id],
+            text=f"{story.label('hearing_type', h.hearing_type)}: {story.hearing_when(h)}",
+            href=f"/cases/{h.case_id}/hearings/{h.id}",
+            detail=h.court_name,
+            on=h.sort_day,
+        )
+        for h in rows
+        if h.status not in NOT_HAPPENING
+    ]
+    return DaySection(
+        "hearings", _("Hearings in the next 7 days"), _("No hearings in the next 7 days."), lines
+    )

@@ -526,6 +526,16 @@ async def upcoming(
     )
 
 
+async def hearings_between(
+    db: AsyncSession, case_ids: list[UUID], first: dt.date, last: dt.date
+) -> list[Hearing]:
+    """The hearings of these cases from `first` to `last` (London days, both included), soonest first."""
+    if not case_ids:
+        return []
+    rows = await db.scalars(select(Hearing).where(Hearing.case_id.in_(case_ids), _in_window(first, last)))
+    return sorted(rows, key=lambda h: (h.sort_day, h.starts_at or dt.datetime.min.replace(tzinfo=dt.UTC)))
+
+
 async def next_hearings(
     db: AsyncSession, case_ids: list[UUID], *, today: dt.date | None = None
 ) -> dict[UUID, Hearing]:

@@ -1,15 +1,23 @@
 """What the threats part shows on the pages that look across parts (caseload/): the incident log's summary
-on the case page (_incident_summary.html)."""
+on the case page (_incident_summary.html); on My day, the incidents recorded since the worker last looked."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.models import Case
-from courtjourney.threats import summary
+from courtjourney.i18n import LONDON, long_datetime
+from courtjourney.i18n import gettext as _
+from courtjourney.threats import rules, summary
+from courtjourney.threats.models import Incident
+
+#: On a first visit to My day (nothing seen yet), the incidents of the last week are news.
+FIRST_LOOK = dt.timedelta(days=7)
 
 
 async def case_panel(db: AsyncSession, case: Case, hearing_days: list[dt.date]) -> dict[str, Any]:
@@ -18,3 +26,37 @@ async def case_panel(db: AsyncSession, case: Case, hearing_days: list[dt.date]) 
         "incident_log": await summary.log_summary(db, case, hearing_days=hearing_days),
         "incident_labels": summary.labels(),
     }
+
+
+async def day_incidents(db: AsyncSession, day: Day) -> DaySection:
+    """My day: incidents others recorded since the worker last opened My day, the newest first
+    (the worker's own are not news to them)."""
+    since = day.since or (day.now - FIRST_LOOK)
+    kinds = dict(rules.KINDS)
+    lines: list[DayLine] = []
+    if day.ids:
+        for incident in await db.scalars(
+            select(Incident)
+            .where(
+                Incident.case_id.in_(day.ids),
+                Incident.recorded_at > since,
+                Incident.recorded_by_id.is_distinct_from(day.user_id),
+            )
+            .order_by(Incident.recorded_at.desc())
+        ):
+            kind = _(kinds[incident.kind]) if incident.kind in kinds else _("Incident")
+            lines.append(
+                DayLine(
+                    case=day.cases[incident.case_id],
+                    text=_("Incident %(number)d: %(kind)s") % {"number": incident.number, "kind": kind},
+                    href=f"/cases/{incident.case_id}/incidents/{incident.id}",
+                    detail=_("Recorded %(when)s.") % {"when": long_datetime(incident.recorded_at)},
+                    on=incident.recorded_at.astimezone(LONDON).date(),
+                )
+            )
+    return DaySection(
+        "incidents",
+        _("Incidents recorded since you last looked"),
+        _("No new incidents since you last looked."),
+        lines,
+    )

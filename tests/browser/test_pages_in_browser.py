@@ -87,6 +87,8 @@ NEW_ACCOUNT_SUBMIT = "form[action='/admin/users'] button[type=submit]"
 SCREENS = [
     Screen("login", None, "/login"),
     Screen("login-with-errors", None, "/login", submit=MAIN_SUBMIT),
+    Screen("my-day", "worker", "/my-day"),
+    Screen("manager-my-day", "manager", "/my-day"),
     Screen("caseload", "worker", "/"),
     Screen("new-case", "worker", "/cases/new"),
     Screen("case", "worker", "{case}"),
@@ -138,6 +140,8 @@ SCREENS = [
     Screen("new-plan-item-with-errors", "worker", "{sentenced_case}/support-plan/new", submit=MAIN_SUBMIT),
     Screen("close-case", "worker", "{sentenced_case}/close"),
     Screen("manager-team", "manager", "/team"),
+    Screen("contact-standard", "manager", "/team/contact-standard"),
+    Screen("contact-standard-with-errors", "manager", "/team/contact-standard", submit=MAIN_SUBMIT, clear="#field-high_days"),
     Screen("admin-users", "admin", "/admin/users"),
     Screen("admin-users-with-errors", "admin", "/admin/users", submit=NEW_ACCOUNT_SUBMIT),
     Screen("glossary", None, "/glossary"),
@@ -184,7 +188,7 @@ def sign_in(page: Page, server: str, role: str) -> None:
     page.fill("#field-password", password)
     with page.expect_navigation():
         page.click(MAIN_SUBMIT)
-    assert urlsplit(page.url).path == "/", f"signing in as {email} did not reach the caseload: {page.url}"
+    assert urlsplit(page.url).path == "/my-day", f"signing in as {email} did not reach My day: {page.url}"
 
 
 def new_context(browser: Browser, viewport: dict[str, int], state: Any = None) -> BrowserContext:
