@@ -206,10 +206,15 @@ def _deadline_rows(deadlines: list[CaseDeadline], _: Any, lang: str) -> list[dic
         if d.missing:
             by = _("Not known yet. We need %(what)s.") % {"what": _(" and ").join(_(m) for m in d.missing)}
         else:
-            by = i18n.long_date(d.due, lang)
+            by = i18n.long_date(d.act_on, lang)
+            if d.act_by:
+                by += " " + _("(the last day the law allows is %(day)s)") % {
+                    "day": i18n.long_date(d.due, lang)
+                }
             if d.later:
                 by += " " + _("(at the latest %(day)s)") % {"day": i18n.long_date(d.later, lang)}
-        rows.append({"what": _(d.title), "by": by, "rule": _(d.rule)})
+        rule = " ".join(_(text) for text in (d.rule, *d.act_by_reasons, *((d.note,) if d.note else ())))
+        rows.append({"what": _(d.title), "by": by, "rule": rule})
     return rows
 
 

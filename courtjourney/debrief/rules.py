@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from courtjourney.errors import RuleDoesNotApply
 from courtjourney.i18n import N_
-from courtjourney.workdays import add_working_days
+from courtjourney.workdays import add_working_days, is_working_day
 
 # --- what an outcome can be -------------------------------------------------------------------
 
@@ -80,6 +80,26 @@ SOURCES = {
     "D37": Source(
         "D37",
         "Sentencing Act 2020 s.360; Protection from Harassment Act 1997 s.5A; cps.gov.uk restraining orders",
+    ),
+    "G1": Source(
+        "G1",
+        "Criminal Justice Act 1988 Sch 3 para 1, ss.35-36 and the Reviews of Sentencing Order: the 28 days "
+        "run from sentence whatever is known about eligibility",
+    ),
+    "G3": Source(
+        "G3",
+        "Criminal Injuries Compensation Scheme 2012 para 88 (an application made before the 20th birthday); "
+        "Government response on the CICS consultations, April 2025",
+    ),
+    "G4": Source(
+        "G4",
+        "Parole Board Rules 2019 r.28; gov.uk 'Apply for a parole decision to be reconsidered': only the "
+        "prisoner or the Secretary of State may apply",
+    ),
+    "G11": Source(
+        "G11",
+        "SI 2024/1067: breach of a restraining order, 12 months in the magistrates' court from 18 Nov 2024; "
+        "Protection from Harassment Act 1997 s.5A",
     ),
 }
 
@@ -201,10 +221,10 @@ RESTRAINING_ORDER = (
     N_(
         "A restraining order is a court order. It tells the person not to contact you or your child, or not to go to certain places. "
         "It can last for a set time or until the court changes it. "
-        "Breaking it is a crime: up to 5 years in prison in the Crown Court, or 6 months in the magistrates' court. "
+        "Breaking it is a crime: up to 5 years in prison in the Crown Court, or 12 months in the magistrates' court. "
         "Tell the police at once if it is broken."
     ),
-    "D37",
+    "G11",
 )
 SHPO = (
     N_(
@@ -316,10 +336,42 @@ class Deadline:
     warn_on: dt.date | None = None
     later: dt.date | None = None  # a softer, later limit (VRR: accepted up to 3 months)
     missing: tuple[str, ...] = field(default_factory=tuple)  # N_ marked: what we need to know first
+    # `due` is always the date the law sets. `act_by` is an earlier day the family should act by, when
+    # there is one, and `act_by_reasons` say why (N_ marked): the day before a 20th birthday, a day to
+    # ask the Victim Liaison Officer, the last working day before a weekend or bank holiday.
+    act_by: dt.date | None = None
+    act_by_reasons: tuple[str, ...] = field(default_factory=tuple)
+    note: str | None = None  # N_ marked: something still being checked that does not move the date
 
     @property
     def known(self) -> bool:
         return self.due is not None and not self.missing
+
+    @property
+    def act_on(self) -> dt.date | None:
+        """The day to act by: `act_by` when there is one, else the law's date."""
+        return self.act_by or self.due
+
+
+NOT_A_WORKING_DAY = N_(
+    "That day is a weekend or bank holiday, when offices are closed, so act by the working day before it."
+)
+
+
+def acting(
+    due: dt.date | None, earlier: dt.date | None = None, reason: str | None = None
+) -> tuple[dt.date | None, tuple[str, ...]]:
+    """The day to act by, and why, for a deadline the law sets on `due`: `earlier` (for `reason`) when
+    the rule gives one, then, if that day is a weekend or bank holiday, the last working day before it.
+    (None, ()) when the law's own date is a working day and nothing comes earlier."""
+    if due is None:
+        return None, ()
+    day, reasons = (earlier, (reason,)) if earlier is not None and reason else (due, ())
+    if not is_working_day(day):
+        while not is_working_day(day):
+            day -= dt.timedelta(days=1)
+        reasons = (*reasons, NOT_A_WORKING_DAY)
+    return (day, reasons) if reasons else (None, ())
 
 
 def _need(**values: object) -> tuple[str, ...]:
@@ -350,18 +402,29 @@ def unduly_lenient(f: Facts) -> Deadline:
         )
     if f.uls_eligible is False:
         raise RuleDoesNotApply(N_("This offence is not one the Unduly Lenient Sentence scheme covers."))
-    missing = _need(sentence_on=f.sentence_on, court_type=f.court_type, uls_eligible=f.uls_eligible)
+    # Whether the offence is covered does not move the date: the 28 days run from sentence regardless
+    # and cannot be extended ([G1]), so an unknown eligibility never hides the deadline.
+    missing = _need(sentence_on=f.sentence_on, court_type=f.court_type)
     due = f.sentence_on + dt.timedelta(days=28) if f.sentence_on else None
+    act_by, reasons = acting(due)
     return Deadline(
         "uls",
         N_("Ask the Attorney General to review the sentence (Unduly Lenient Sentence scheme)"),
         N_(
             "The request must reach the Attorney General within 28 days of the sentence. There are no extensions."
         ),
-        source("D17"),
+        source("D17") + "; " + source("G1"),
         due=due,
         warn_on=due - dt.timedelta(days=14) if due else None,
         missing=missing,
+        act_by=act_by,
+        act_by_reasons=reasons,
+        note=N_(
+            "We are still checking that this offence is covered. The 28 days run from the sentence "
+            "whatever the answer, so do not wait for it."
+        )
+        if f.uls_eligible is None
+        else None,
     )
 
 
@@ -424,23 +487,37 @@ def victim_contact(f: Facts) -> Deadline:
 
 def compensation(f: Facts) -> Deadline:
     missing = _need(child_birth_date=f.child_birth_date, reported_on=f.reported_on)
-    due = None
+    due: dt.date | None = None
+    act_by: dt.date | None = None
+    reasons: tuple[str, ...] = ()
     if not missing:
         assert f.child_birth_date and f.reported_on
         if f.reported_on < anniversary(f.child_birth_date, 18):
+            # The Scheme says an application made *before* the 20th birthday ([G3]): the birthday is
+            # the law's date, and the last safe day is the one before it.
             due = anniversary(f.child_birth_date, 20)
+            act_by, reasons = acting(
+                due,
+                due - dt.timedelta(days=1),
+                N_(
+                    "The application must arrive before the 20th birthday, so the day before it is the last safe day."
+                ),
+            )
         else:
             due = anniversary(f.reported_on, 2)
+            act_by, reasons = acting(due)
     return Deadline(
         "cica",
         N_("Apply for criminal injuries compensation"),
         N_(
-            "Reported to the police before the child turned 18: apply by their 20th birthday. "
+            "Reported to the police before the child turned 18: apply before their 20th birthday. "
             "Reported later: within 2 years of the first report. Extensions are rare."
         ),
-        source("D22"),
+        source("D22") + "; " + source("G3"),
         due=due,
         missing=missing,
+        act_by=act_by,
+        act_by_reasons=reasons,
     )
 
 
@@ -466,13 +543,29 @@ def defendant_appeal(f: Facts) -> Deadline:
 def parole_reconsideration(f: Facts) -> Deadline:
     if f.parole_decision_on is None:
         raise RuleDoesNotApply(N_("No Parole Board decision is recorded for this outcome."))
+    due = f.parole_decision_on + dt.timedelta(days=21)
+    act_by, reasons = acting(
+        due,
+        f.parole_decision_on + dt.timedelta(days=PAROLE_ASK_VLO_WITHIN_DAYS),
+        N_(
+            "Only the prisoner or the government can ask for the decision to be looked at again. The family asks "
+            "the government through their Victim Liaison Officer, who needs time to do it before the 21 days end."
+        ),
+    )
     return Deadline(
         "parole",
-        N_("Ask the Parole Board to reconsider its decision, if the family wants to"),
+        N_("If the family wants the Parole Board's decision looked at again, ask the Victim Liaison Officer"),
         N_("A request to reconsider must be made within 21 days of the Parole Board's decision."),
-        source("D13"),
-        due=f.parole_decision_on + dt.timedelta(days=21),
+        source("D13") + "; " + source("G4"),
+        due=due,
+        act_by=act_by,
+        act_by_reasons=reasons,
     )
+
+
+#: How soon after a Parole Board decision the family should ask their Victim Liaison Officer, so that
+#: the Secretary of State can apply within the 21 days (our practice, not the law: [G4] sets only the 21).
+PAROLE_ASK_VLO_WITHIN_DAYS = 14
 
 
 RULES: dict[str, Callable[[Facts], Deadline]] = {

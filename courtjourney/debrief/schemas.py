@@ -69,6 +69,9 @@ class DeadlineOut(Out):
     due: dt.date | None
     warn_on: dt.date | None
     later: dt.date | None
+    act_by: dt.date | None
+    act_by_reason: str | None
+    note: str | None
     rule_text: str
     source: str
     missing: list[str]

@@ -240,7 +240,7 @@ async def sync_deadline_tasks(db: AsyncSession, actor: Actor, case: Case) -> lis
     wanted: dict[str, tuple[str, dt.date | None]] = {}
     for cd in case_deadlines(case, outcomes):
         d = cd.deadline
-        wanted[cd.task_key] = (deadline_task_title(d), d.due if not d.missing else None)
+        wanted[cd.task_key] = (deadline_task_title(d), d.act_on if not d.missing else None)
         if d.warn_on and not d.missing:
             wanted[cd.task_key + ":warn"] = (_("14 days left: %(title)s") % {"title": _(d.title)}, d.warn_on)
     existing = {

@@ -147,10 +147,32 @@ def test_uls_does_not_apply_outside_crown_court_eligible_sentences(facts: Facts,
 
 
 def test_uls_says_what_is_missing_instead_of_guessing() -> None:
-    d = rules.deadline("uls", sentenced(sentence_on=None, uls_eligible=None))
+    d = rules.deadline("uls", sentenced(sentence_on=None))
     assert d.due is None and not d.known
-    assert "the date of sentence" in d.missing
-    assert any("Unduly Lenient" in m for m in d.missing)
+    assert d.missing == ("the date of sentence",)
+
+
+def test_uls_keeps_its_date_while_eligibility_is_being_checked() -> None:
+    """The 28 days run from sentence whatever anyone knows about eligibility (DOMAIN.md §6 [G1]): an unknown
+    eligibility gives the date and a note, never "not known yet"."""
+    d = rules.deadline("uls", sentenced(sentence_on=D(2026, 2, 2), uls_eligible=None))
+    assert d.known and d.due == D(2026, 3, 2) and d.warn_on == D(2026, 2, 16)
+    assert d.note and "whatever the answer" in d.note
+    assert "G1" in d.source
+    assert rules.deadline("uls", sentenced(sentence_on=D(2026, 2, 2), uls_eligible=True)).note is None
+
+
+def test_a_deadline_on_a_weekend_or_bank_holiday_gives_the_working_day_before_it_to_act_by() -> None:
+    saturday = rules.deadline("uls", sentenced(sentence_on=D(2026, 11, 7)))  # + 28 days = Sat 5 Dec
+    assert saturday.due == D(2026, 12, 5) and saturday.act_by == D(2026, 12, 4)
+    assert saturday.act_by_reasons == (rules.NOT_A_WORKING_DAY,)
+    christmas = rules.deadline("uls", sentenced(sentence_on=D(2026, 11, 27)))  # + 28 = Fri 25 Dec
+    assert christmas.due == D(2026, 12, 25) and christmas.act_by == D(2026, 12, 24)
+    # Boxing Day 2026 is a Saturday; Monday 28 December is its substitute bank holiday.
+    substitute = rules.deadline("uls", sentenced(sentence_on=D(2026, 11, 30)))
+    assert substitute.due == D(2026, 12, 28) and substitute.act_by == D(2026, 12, 24)
+    weekday = rules.deadline("uls", sentenced(sentence_on=D(2026, 2, 2)))
+    assert weekday.act_by is None and weekday.act_on == weekday.due == D(2026, 3, 2)
 
 
 # --- Victims' Right to Review --------------------------------------------------------------------
@@ -203,7 +225,20 @@ def test_vcs_applies_to_a_hospital_order_too() -> None:
 
 def test_cica_reported_before_18_runs_to_the_20th_birthday() -> None:
     f = Facts(result="convicted", child_birth_date=D(2010, 6, 15), reported_on=D(2028, 6, 14))  # the day before 18
-    assert rules.deadline("cica", f).due == D(2030, 6, 15)
+    d = rules.deadline("cica", f)
+    assert d.due == D(2030, 6, 15)
+
+
+def test_cica_before_the_20th_birthday_means_the_day_before_it_is_the_last_safe_day() -> None:
+    """The Scheme's words are "before" the 20th birthday (DOMAIN.md §6 [G3]): due stays the birthday the law
+    names, act_by is the day before, with its reason; and the working day before that when it is a weekend."""
+    d = rules.deadline("cica", Facts(result="convicted", child_birth_date=D(2010, 6, 13), reported_on=D(2025, 1, 1)))
+    assert d.due == D(2030, 6, 13) and d.act_by == D(2030, 6, 12)  # Thursday 13 June 2030, Wednesday before
+    assert len(d.act_by_reasons) == 1 and "before the 20th birthday" in d.act_by_reasons[0]
+    monday = rules.deadline("cica", Facts(result="convicted", child_birth_date=D(2010, 6, 17), reported_on=D(2025, 1, 1)))
+    assert monday.due == D(2030, 6, 17) and monday.act_by == D(2030, 6, 14)  # Sunday 16th -> Friday 14th
+    assert monday.act_by_reasons[1] == rules.NOT_A_WORKING_DAY
+    assert "G3" in d.source
 
 
 def test_cica_reported_on_the_18th_birthday_runs_2_years_from_the_report() -> None:
@@ -243,6 +278,19 @@ def test_parole_reconsideration_is_21_days_and_only_when_a_decision_is_recorded(
     assert rules.deadline("parole", sentenced(parole_decision_on=D(2028, 2, 15))).due == D(2028, 3, 7)
     with pytest.raises(RuleDoesNotApply):
         rules.deadline("parole", sentenced())
+
+
+def test_parole_reconsideration_gives_the_family_an_earlier_day_to_ask_the_victim_liaison_officer() -> None:
+    """Only the prisoner or the Secretary of State may apply ([G4]): the family asks through the VLO, earlier."""
+    d = rules.deadline("parole", sentenced(parole_decision_on=D(2028, 2, 15)))
+    assert d.act_by == D(2028, 2, 29) and d.act_by < d.due
+    assert "Victim Liaison Officer" in d.title and "Victim Liaison Officer" in d.act_by_reasons[0]
+    assert "G4" in d.source
+
+
+def test_restraining_order_breach_is_12_months_in_the_magistrates_court() -> None:
+    text, ref = rules.RESTRAINING_ORDER
+    assert "12 months in the magistrates' court" in text and ref == "G11"
 
 
 def test_an_unknown_rule_does_not_apply() -> None:
