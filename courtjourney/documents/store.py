@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import anyio
@@ -21,6 +21,18 @@ from courtjourney.db.base import utcnow
 from courtjourney.db.rows import one_of_case
 from courtjourney.documents import engine
 from courtjourney.documents.models import DocumentShare, ProducedDocument
+
+
+class OutOfDate(Protocol):
+    """Which of these documents no longer match what they describe, each with why in plain words.
+
+    The part that made a document knows (hearings/outdated.py for briefings and packs); documents sits
+    below every part, so the app hands the check in (app.py `documents_out_of_date`)."""
+
+    async def __call__(
+        self, db: AsyncSession, case_id: UUID, docs: list[ProducedDocument]
+    ) -> dict[UUID, str]: ...
+
 
 SHARE_PREFIX = "cjdoc_"
 SHARE_VALID_FOR = dt.timedelta(hours=72)
@@ -106,6 +118,32 @@ async def shares_for(db: AsyncSession, case_id: UUID) -> list[DocumentShare]:
             select(DocumentShare)
             .where(DocumentShare.case_id == case_id)
             .order_by(DocumentShare.created_at.desc())
+        )
+    )
+
+
+def live(row: DocumentShare, now: dt.datetime | None = None) -> bool:
+    """A link that still opens its document: not turned off and not expired."""
+    return row.revoked_at is None and row.expires_at > (now or utcnow())
+
+
+def live_by_document(shares: list[DocumentShare]) -> dict[UUID, list[DocumentShare]]:
+    """The links that still open each document, by document id."""
+    now = utcnow()
+    out: dict[UUID, list[DocumentShare]] = {}
+    for row in shares:
+        if live(row, now):
+            out.setdefault(row.document_id, []).append(row)
+    return out
+
+
+async def documents_about(db: AsyncSession, case_id: UUID, subject_id: UUID) -> list[ProducedDocument]:
+    """The documents made about one thing (a hearing), newest first."""
+    return list(
+        await db.scalars(
+            select(ProducedDocument)
+            .where(ProducedDocument.case_id == case_id, ProducedDocument.subject_id == subject_id)
+            .order_by(ProducedDocument.created_at.desc())
         )
     )
 
