@@ -183,10 +183,13 @@ async def get_share(db: AsyncSession, case: Case, share_id: UUID) -> DocumentSha
 
 
 async def revoke_share(db: AsyncSession, actor: Actor, case: Case, row: DocumentShare) -> DocumentShare:
-    """Turn a link off (once: turning it off again keeps the first time); audited each time."""
-    if row.revoked_at is None:
+    """Turn a link off (once: turning it off again keeps the first time); audited each time, and a
+    second time says so (outcome "unchanged"), so the trail never shows two endings of one link."""
+    already = row.revoked_at is not None
+    if not already:
         row.revoked_at = utcnow()
-    audit.record(db, "document.share_revoked", actor, case_id=case.id, target=row)
+    outcome = "unchanged" if already else "ok"
+    audit.record(db, "document.share_revoked", actor, case_id=case.id, target=row, outcome=outcome)
     return row
 
 

@@ -67,15 +67,18 @@ def _sentence(what: str, then: dict[str, Any], now: dict[str, Any]) -> str:
             _parse(then.get("window_end"), dt.date),
         )
         return _("Describes the old date: %(when)s.") % {"when": old}
-    if what == "place":
+    if what == "place" and then.get("court_name") != now.get("court_name"):
         return _("Describes the old place: %(court)s.") % {"court": then.get("court_name") or ""}
+    if what == "place":
+        old_address = then.get("court_address") or then.get("court_town") or ""
+        return _("Describes the old address: %(address)s.") % {"address": old_address}
     if what == "courtroom":
         if then.get("courtroom"):
             return _("Describes the old courtroom: %(room)s.") % {"room": then["courtroom"]}
         return _("Made before the courtroom was known.")
     if what == "hearing_type":
-        return _("Describes it as a %(kind)s.") % {
-            "kind": story.label("hearing_type", then.get("hearing_type")).lower()
+        return _("Describes the old kind of hearing: %(kind)s.") % {
+            "kind": story.label("hearing_type", then.get("hearing_type"))
         }
     if what == "arrival":
         return _("Made before the arrival details or who goes with the family changed.")

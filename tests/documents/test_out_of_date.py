@@ -156,6 +156,9 @@ def test_an_open_link_is_listed_and_ended_only_after_asking_first(
 
     again = client.get(confirm)
     assert again.status_code == 200 and ASK not in again.text and "There is nothing to end" in again.text
+    twice = client.post(confirm, data={"_csrf_token": csrf_token(client, "/account")}, follow_redirects=False)
+    assert twice.status_code == 303, "a second press (an old tab) is harmless"
+    assert [e.outcome for e in audit_events(settings, action="document.share_revoked")] == ["ok", "unchanged"]
     assert documents(client, world)[pack]["out_of_date"] is True
 
 
@@ -196,3 +199,9 @@ def test_another_team_and_bad_ids_get_404_and_nothing_is_ended(
         assert client.post(url, data={"_csrf_token": token}).status_code == 404, bad
     assert client.get(f"/cases/{uuid.uuid4()}/shares/{share}/revoke").status_code == 404
     assert not audit_events(settings, action="document.share_revoked")
+
+
+def test_a_new_address_for_the_same_court_says_the_old_address(client: TestClient[Any], world: World) -> None:
+    change(client, world, court_address="3 New Road, Northtown NT1 2BB")
+    assert documents(client, world)[str(world.north_document)]["out_of_date_reason"] == (
+        "Describes the old address: 1 Court Street, Northtown NT1 1AA.")
