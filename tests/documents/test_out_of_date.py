@@ -205,3 +205,14 @@ def test_a_new_address_for_the_same_court_says_the_old_address(client: TestClien
     change(client, world, court_address="3 New Road, Northtown NT1 2BB")
     assert documents(client, world)[str(world.north_document)]["out_of_date_reason"] == (
         "Describes the old address: 1 Court Street, Northtown NT1 1AA.")
+
+
+def test_the_reason_is_in_welsh_for_a_welsh_reader(client: TestClient[Any], world: World) -> None:
+    move(client, world)
+    sign_in(client, world.worker.email)
+    chose = client.post("/account/language", data={"locale": "cy", "_csrf_token": csrf_token(client, "/account")},
+                        follow_redirects=False)
+    assert chose.status_code == 303
+    doc = documents(client, world)[str(world.north_document)]
+    assert doc["out_of_date_reason"].startswith("Mae'n disgrifio'r hen ddyddiad: Dydd Llun 14 Rhagfyr am 10:00."), doc["out_of_date_reason"]
+    assert "Wedi dyddio" in library(client, world) and "Wedi dyddio" in hearing_page(client, world)
