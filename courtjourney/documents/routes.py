@@ -143,6 +143,7 @@ async def library_of(
     return {
         "documents": docs,
         "stale": await out_of_date(db, case.id, docs),
+        "made_again": store.made_again(docs),
         "live": store.live_by_document(shares),
         "shares": shares,
         "family": {m.id: m.name for m in await case_services.family_for(db, case.id)},

@@ -137,6 +137,21 @@ def live_by_document(shares: list[DocumentShare]) -> dict[UUID, list[DocumentSha
     return out
 
 
+def made_again(docs: list[ProducedDocument]) -> dict[UUID, ProducedDocument]:
+    """For each document made again later (same kind, about the same thing, for the same person), the
+    newest copy: an old copy stays as it was sent, but it is no longer the one to act on."""
+    newest: dict[tuple[str, UUID, UUID | None], ProducedDocument] = {}
+    for doc in sorted(docs, key=lambda d: d.created_at, reverse=True):
+        if doc.subject_id is not None:
+            newest.setdefault((doc.kind, doc.subject_id, doc.family_member_id), doc)
+    out = {}
+    for doc in docs:
+        latest = newest.get((doc.kind, doc.subject_id, doc.family_member_id)) if doc.subject_id else None
+        if latest is not None and latest.id != doc.id:
+            out[doc.id] = latest
+    return out
+
+
 async def documents_about(db: AsyncSession, case_id: UUID, subject_id: UUID) -> list[ProducedDocument]:
     """The documents made about one thing (a hearing), newest first."""
     return list(

@@ -260,6 +260,9 @@ class HearingPages(Controller):
         docs = await store.documents_about(db_session, case.id, hearing.id)
         stale = {d.id: why for d in docs if (why := outdated.reason(d, hearing, changes))}
         live = store.live_by_document(await store.shares_for(db_session, case.id)) if stale else {}
+        again = store.made_again(docs)
+        # An old copy made again is left out, unless a link to it is still open: that is still to do.
+        stale = {k: why for k, why in stale.items() if k not in again or live.get(k)}
         now = utcnow()
         return Template(
             template_name="hearing.html",
@@ -278,6 +281,7 @@ class HearingPages(Controller):
                 "untold": any(c.told_at is None for c in changes),
                 # Briefings and packs made before a change to what they show, with their open links.
                 "out_of_date": [(d, stale[d.id], live.get(d.id, [])) for d in docs if d.id in stale],
+                "again": again,
                 "attending": [(m, attendance[m.id]) for m in family if m.id in attendance],
                 "names": await names_for(db_session, {c.changed_by_id for c in changes if c.changed_by_id}),
                 "now_local": dt.datetime.now(i18n.LONDON).strftime("%Y-%m-%dT%H:%M"),

@@ -92,7 +92,10 @@ def test_a_moved_hearing_marks_its_briefing_out_of_date_until_it_is_made_again(
     assert new["out_of_date"] is False and new["out_of_date_reason"] is None, "made after the change"
     assert docs[briefing]["out_of_date"] is True, "the old copy still describes the old date"
     text = hearing_page(client, world)
-    assert text.count(OLD_DATE) == 1 and "Monday 21 December" in text
+    assert "Out of date" not in text and "Monday 21 December" in text, "made again: nothing left to do"
+    text = library(client, world)
+    assert OLD_DATE in text and "Made again" in text, "the old copy stays, marked, as it was sent"
+    assert text.count(">Make it again<") == 0
 
 
 def test_a_change_the_document_does_not_show_leaves_it_as_it_is(client: TestClient[Any], world: World, backend: str) -> None:
@@ -134,6 +137,12 @@ def test_an_open_link_is_listed_and_ended_only_after_asking_first(
         assert "Still open by link: Wynn, Witness Service" in text
         assert f'href="{confirm}?back=/cases/{world.north_case}/{back}"' in text
 
+    remade = client.post(f"/cases/{world.north_case}/documents/{pack}/remake",
+                         data={"_csrf_token": csrf_token(client, "/account")}, follow_redirects=False)
+    assert remade.status_code == 303
+    text = hearing_page(client, world)
+    assert "Made again" in text and "Still open by link: Wynn" in text, "a new pack does not end the old link"
+
     asked = client.get(f"{confirm}?back=/cases/{world.north_case}/hearings/{world.north_hearing}")
     assert asked.status_code == 200 and ASK in asked.text and "Yes, end the link" in asked.text
     assert client.get(path).status_code == 200, "asking ends nothing"
@@ -146,6 +155,7 @@ def test_an_open_link_is_listed_and_ended_only_after_asking_first(
     assert ended.headers["location"] == f"/cases/{world.north_case}/hearings/{world.north_hearing}?done=revoked"
     assert client.get(path).status_code == 404, "the link is refused once ended"
     assert "Still open by link" not in hearing_page(client, world)
+    assert "Made again" not in hearing_page(client, world), "the old pack, made again, its link ended: done"
     assert "Still open by link" not in library(client, world)
     [revoked] = audit_events(settings, action="document.share_revoked")
     assert revoked.actor_id == world.worker.id and str(revoked.target_id) == share and revoked.method == "POST"
