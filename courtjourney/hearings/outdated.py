@@ -6,12 +6,15 @@ How it is decided (one rule, for every page and the API):
   compared with the hearing as it stood when the document was made. That earlier hearing is rebuilt
   from the hearing now and its history: every `HearingChange` recorded after the document's
   `created_at` (strictly after: a change recorded at the same instant was already read) is undone,
-  newest first, from the old values it kept.
+  newest first, from the old values it kept. `changed_at` is when the change was recorded, so when
+  the document could first have been made from it; `known_at` (when we heard) does not count.
 - Only what the document shows counts (rules.SHOWN, read from briefings.py): time and date, place,
   courtroom (briefing), kind of hearing, arrival details and who goes with the family (briefing),
   and whether the hearing goes ahead. A change of something it does not show (the reason given for a
   status, the expected end time) leaves it as it is; so does a move that was later moved back.
-- So a document made after the change is never out of date: nothing is undone for it.
+- So a document made after the change is never out of date: nothing is undone for it. An old copy
+  stays out of date after it is made again (it is still what was sent); the pages say "Made again"
+  beside it (documents/store.py `made_again`) and keep listing its links that are still open.
 
 No HTTP here; the documents part is handed `reasons_for` by the app (documents sits below hearings).
 """

@@ -226,3 +226,14 @@ def test_the_reason_is_in_welsh_for_a_welsh_reader(client: TestClient[Any], worl
     doc = documents(client, world)[str(world.north_document)]
     assert doc["out_of_date_reason"].startswith("Mae'n disgrifio'r hen ddyddiad: Dydd Llun 14 Rhagfyr am 10:00."), doc["out_of_date_reason"]
     assert "Wedi dyddio" in library(client, world) and "Wedi dyddio" in hearing_page(client, world)
+
+
+def test_a_briefing_made_for_a_warned_list_names_its_old_window(client: TestClient[Any], world: World) -> None:
+    change(client, world, listing="warned", window_start="2027-01-04", window_end="2027-01-15", reason="put in the warned list")
+    made = client.post(hearing_api(world, "/briefings"), headers=world.worker.auth)
+    assert made.status_code == 201, made.text
+    [briefing] = made.json()
+    assert documents(client, world)[briefing["id"]]["out_of_date"] is False, "made after the change"
+    change(client, world, listing="fixed", date="2027-01-06", start_time="10:30", reason="given a fixed date")
+    assert documents(client, world)[briefing["id"]]["out_of_date_reason"] == (
+        "Describes the old date: any day from Monday 4 January to Friday 15 January.")
