@@ -40,6 +40,7 @@ from courtjourney.documents.routes import DocumentApi, DocumentPages, shared_dow
 from courtjourney.glossary.api import GlossaryApi
 from courtjourney.glossary.pages import GlossaryPages, LocalEntryPages
 from courtjourney.glossary.terms import load_all as load_glossary
+from courtjourney.hearings import outdated
 from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
 from courtjourney.settings import Settings, get_settings, use_settings
@@ -191,6 +192,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "case": Provide(provide_case),
             # The Witness Service pack's intimidation summary: hearings is handed it, never imports threats.
             "incidents_for_pack": Provide(lambda: summary_for_witness_pack, sync_to_thread=False),
+            # Which briefings and packs went out of date: the library is handed hearings' check.
+            "documents_out_of_date": Provide(lambda: outdated.reasons_for, sync_to_thread=False),
         },
     )
     document_api_errors(app)

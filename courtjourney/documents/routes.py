@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.params import Dependency
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +22,7 @@ from courtjourney.cases.models import Case
 from courtjourney.documents import store
 from courtjourney.documents.engine import DOCX_MEDIA_TYPE
 from courtjourney.documents.models import DocumentShare, ProducedDocument
+from courtjourney.documents.store import OutOfDate
 from courtjourney.errors import NotFound
 from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
@@ -34,6 +37,11 @@ SHARE = (
 )
 #: The share form is drawn beside each Witness Service pack in the library, so its page is the library.
 LIBRARY = FormPage(N_("Documents"), SHARE, "/documents", template="documents.html")
+#: Which documents went out of date, handed in by the app (app.py provides `documents_out_of_date`).
+#: A function, not data: Litestar is told not to validate it.
+OutOfDateCheck = Annotated[OutOfDate, Dependency(skip_validation=True)]
+#: Where "End the link" may send the worker back to, inside the case: the library or a hearing's page.
+BACK = re.compile(r"/(documents|hearings/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 
 
 class DocumentOut(Out):
@@ -49,6 +57,8 @@ class DocumentOut(Out):
     created_at: Any
     sha256: str
     size: int
+    out_of_date: bool = False  # what it describes has changed since it was made (hearings/outdated.py)
+    out_of_date_reason: str | None = None  # why, in plain words: "Describes the old date: ..."
 
 
 class ShareIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -71,8 +81,8 @@ class NewShareOut(Out):
     url: str
 
 
-def document_out(doc: ProducedDocument) -> DocumentOut:
-    return dump(DocumentOut, doc)
+def document_out(doc: ProducedDocument, reason: str | None = None) -> DocumentOut:
+    return dump(DocumentOut, doc, out_of_date=reason is not None, out_of_date_reason=reason)
 
 
 def share_out(row: DocumentShare) -> ShareOut:
@@ -93,18 +103,53 @@ def docx_response(doc: ProducedDocument, body: bytes) -> Response[bytes]:
     )
 
 
+def back_to(case: Case, back: str | None) -> str:
+    """The page to return to after ending a link: one inside this case, else the library."""
+    rest = (back or "").removeprefix(case_url(case))
+    return case_url(
+        case, rest if back and back.startswith(case_url(case)) and BACK.fullmatch(rest) else "/documents"
+    )
+
+
+def ending_warning(doc: ProducedDocument, row: DocumentShare) -> str:
+    """What ending a link means, in plain words, for the question asked before it is ended."""
+    if (
+        doc.kind == "witness_pack"
+        and row.organisation.strip().lower().removeprefix("the ") == "witness service"
+    ):
+        return _("The Witness Service will no longer be able to open this pack. End the link?")
+    return _("%(who)s at %(organisation)s will no longer be able to open this document. End the link?") % {
+        "who": row.recipient,
+        "organisation": row.organisation,
+    }
+
+
+FLASH = {"revoked": N_("The link is ended. Nobody can open the document with it now.")}
+
+
 async def library_of(
-    db: AsyncSession, request: Request[User, Any, Any], case: Case, *, link: str | None = None
+    db: AsyncSession,
+    request: Request[User, Any, Any],
+    case: Case,
+    out_of_date: OutOfDate,
+    *,
+    link: str | None = None,
 ) -> dict[str, Any]:
-    """What the library page shows besides the share form: the documents, the links, a new link once."""
+    """What the library page shows besides the share form: the documents (with those gone out of date
+    and their links still open), the links, a new link once."""
     docs = await store.documents_for(db, case.id)
+    shares = await store.shares_for(db, case.id)
+    done = request.query_params.get("done")
     return {
         "documents": docs,
-        "shares": await store.shares_for(db, case.id),
+        "stale": await out_of_date(db, case.id, docs),
+        "made_again": store.made_again(docs),
+        "live": store.live_by_document(shares),
+        "shares": shares,
         "family": {m.id: m.name for m in await case_services.family_for(db, case.id)},
         "names": await names_for(db, {d.created_by_id for d in docs if d.created_by_id}),
         "link": link,
-        "flash": request.query_params.get("done") and _("Saved."),
+        "flash": done and _(FLASH.get(done, N_("Saved."))),
     }
 
 
@@ -113,9 +158,14 @@ class DocumentPages(Controller):
 
     @get("/cases/{case_id:uuid}/documents")
     async def library(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case: Case,
+        documents_out_of_date: OutOfDateCheck,
     ) -> Template:
-        return LIBRARY.show(request, case, extra=await library_of(db_session, request, case))
+        extra = await library_of(db_session, request, case, documents_out_of_date)
+        return LIBRARY.show(request, case, extra=extra)
 
     @get("/cases/{case_id:uuid}/documents/{document_id:uuid}")
     async def download(
@@ -133,6 +183,7 @@ class DocumentPages(Controller):
         case: Case,
         document_id: UUID,
         data: Form,
+        documents_out_of_date: OutOfDateCheck,
     ) -> Template | Redirect:
         doc = await store.get_document(db_session, case, document_id)
 
@@ -142,7 +193,8 @@ class DocumentPages(Controller):
 
         async def with_link(token: str) -> Template:  # the link is shown once, here, and never again
             link = share_url(request, token)
-            return LIBRARY.show(request, case, extra=await library_of(db_session, request, case, link=link))
+            extra = await library_of(db_session, request, case, documents_out_of_date, link=link)
+            return LIBRARY.show(request, case, extra=extra)
 
         return await LIBRARY.submit(
             request,
@@ -150,14 +202,49 @@ class DocumentPages(Controller):
             data,
             save=share_it,
             answer=with_link,
-            extra=lambda: library_of(db_session, request, case),
+            extra=lambda: library_of(db_session, request, case, documents_out_of_date),
+        )
+
+    @get("/cases/{case_id:uuid}/shares/{share_id:uuid}/revoke")
+    async def revoke_confirm(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case: Case,
+        share_id: UUID,
+        back: str | None = None,
+    ) -> Template:
+        """Ask first, in plain words, before a link is ended: the page "End the link" leads to."""
+        row = await store.get_share(db_session, case, share_id)
+        doc = await store.get_document(db_session, case, row.document_id)
+        return Template(
+            template_name="end_link.html",
+            context={
+                "user": request.user,
+                "title": _("End this link?"),
+                "case": case,
+                "share": row,
+                "document": doc,
+                "live": store.live(row),
+                "warning": ending_warning(doc, row),
+                "back": back_to(case, back),
+                "breadcrumbs": [
+                    (case_url(case), case.reference),
+                    (case_url(case, "/documents"), _("Documents")),
+                ],
+            },
         )
 
     @post("/cases/{case_id:uuid}/shares/{share_id:uuid}/revoke")
-    async def revoke(self, db_session: AsyncSession, actor: Actor, case: Case, share_id: UUID) -> Redirect:
+    async def revoke(
+        self, db_session: AsyncSession, actor: Actor, case: Case, share_id: UUID, data: Form
+    ) -> Redirect:
         row = await store.get_share(db_session, case, share_id)
         await store.revoke_share(db_session, actor, case, row)
-        return Redirect(case_url(case, "/documents?done=revoked"), status_code=303)
+        back = data.get("back")
+        return Redirect(
+            back_to(case, back if isinstance(back, str) else None) + "?done=revoked", status_code=303
+        )
 
 
 class DocumentApi(Controller):
@@ -165,8 +252,15 @@ class DocumentApi(Controller):
     tags = ["Documents"]
 
     @get("/", summary="Every document produced for the case, newest first")
-    async def list_documents(self, db_session: AsyncSession, case: Case) -> list[DocumentOut]:
-        return [document_out(d) for d in await store.documents_for(db_session, case.id)]
+    async def list_documents(
+        self, db_session: AsyncSession, case: Case, documents_out_of_date: OutOfDateCheck
+    ) -> list[DocumentOut]:
+        """Each document with `out_of_date` (true when what it describes has changed since it was made:
+        for a briefing or pack, the hearing's date, time, place or anything else it shows) and
+        `out_of_date_reason`, in plain words."""
+        docs = await store.documents_for(db_session, case.id)
+        stale = await documents_out_of_date(db_session, case.id, docs)
+        return [document_out(d, stale.get(d.id)) for d in docs]
 
     @get(
         "/{document_id:uuid}",

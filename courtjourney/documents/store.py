@@ -6,7 +6,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import anyio
@@ -21,6 +21,18 @@ from courtjourney.db.base import utcnow
 from courtjourney.db.rows import one_of_case
 from courtjourney.documents import engine
 from courtjourney.documents.models import DocumentShare, ProducedDocument
+
+
+class OutOfDate(Protocol):
+    """Which of these documents no longer match what they describe, each with why in plain words.
+
+    The part that made a document knows (hearings/outdated.py for briefings and packs); documents sits
+    below every part, so the app hands the check in (app.py `documents_out_of_date`)."""
+
+    async def __call__(
+        self, db: AsyncSession, case_id: UUID, docs: list[ProducedDocument]
+    ) -> dict[UUID, str]: ...
+
 
 SHARE_PREFIX = "cjdoc_"
 SHARE_VALID_FOR = dt.timedelta(hours=72)
@@ -105,6 +117,47 @@ async def shares_for(db: AsyncSession, case_id: UUID) -> list[DocumentShare]:
     )
 
 
+def live(row: DocumentShare, now: dt.datetime | None = None) -> bool:
+    """A link that still opens its document: not turned off and not expired."""
+    return row.revoked_at is None and row.expires_at > (now or utcnow())
+
+
+def live_by_document(shares: list[DocumentShare]) -> dict[UUID, list[DocumentShare]]:
+    """The links that still open each document, by document id."""
+    now = utcnow()
+    out: dict[UUID, list[DocumentShare]] = {}
+    for row in shares:
+        if live(row, now):
+            out.setdefault(row.document_id, []).append(row)
+    return out
+
+
+def made_again(docs: list[ProducedDocument]) -> dict[UUID, ProducedDocument]:
+    """For each document made again later (same kind, about the same thing, for the same person), the
+    newest copy: an old copy stays as it was sent, but it is no longer the one to act on."""
+    newest: dict[tuple[str, UUID, UUID | None], ProducedDocument] = {}
+    for doc in sorted(docs, key=lambda d: d.created_at, reverse=True):
+        if doc.subject_id is not None:
+            newest.setdefault((doc.kind, doc.subject_id, doc.family_member_id), doc)
+    out = {}
+    for doc in docs:
+        latest = newest.get((doc.kind, doc.subject_id, doc.family_member_id)) if doc.subject_id else None
+        if latest is not None and latest.id != doc.id:
+            out[doc.id] = latest
+    return out
+
+
+async def documents_about(db: AsyncSession, case_id: UUID, subject_id: UUID) -> list[ProducedDocument]:
+    """The documents made about one thing (a hearing), newest first."""
+    return list(
+        await db.scalars(
+            select(ProducedDocument)
+            .where(ProducedDocument.case_id == case_id, ProducedDocument.subject_id == subject_id)
+            .order_by(ProducedDocument.created_at.desc())
+        )
+    )
+
+
 async def share(
     db: AsyncSession,
     actor: Actor,
@@ -140,10 +193,13 @@ async def get_share(db: AsyncSession, case: Case, share_id: UUID) -> DocumentSha
 
 
 async def revoke_share(db: AsyncSession, actor: Actor, case: Case, row: DocumentShare) -> DocumentShare:
-    """Turn a link off (once: turning it off again keeps the first time); audited each time."""
-    if row.revoked_at is None:
+    """Turn a link off (once: turning it off again keeps the first time); audited each time, and a
+    second time says so (outcome "unchanged"), so the trail never shows two endings of one link."""
+    already = row.revoked_at is not None
+    if not already:
         row.revoked_at = utcnow()
-    audit.record(db, "document.share_revoked", actor, case_id=case.id, target=row)
+    outcome = "unchanged" if already else "ok"
+    audit.record(db, "document.share_revoked", actor, case_id=case.id, target=row, outcome=outcome)
     return row
 
 

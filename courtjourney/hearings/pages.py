@@ -21,9 +21,10 @@ from courtjourney.accounts.services import names_for
 from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.db.base import utcnow
+from courtjourney.documents import routes as documents
 from courtjourney.documents import store
 from courtjourney.errors import NotFound
-from courtjourney.hearings import feeds, forms, services, story
+from courtjourney.hearings import feeds, forms, outdated, services, story
 from courtjourney.hearings.models import CalendarSubscription, Hearing
 from courtjourney.hearings.services import IncidentSummary
 from courtjourney.i18n import N_
@@ -44,6 +45,13 @@ def feed_links(request: Request[Any, Any, Any], token: str) -> dict[str, str]:
     webcal = "webcal://" + https.split("://", 1)[1]
     qr = segno.make(webcal, error="m")
     return {"https": https, "webcal": webcal, "qr": qr.svg_data_uri(scale=5, border=2, dark="#0b0c0c")}
+
+
+def flash(done: str | None) -> str | None:
+    """The notice a page shows after something was done ("?done=..."): an ended link says so."""
+    if not done:
+        return None
+    return _(documents.FLASH["revoked"]) if done == "revoked" else _("Saved.")
 
 
 def hearing_url(hearing: Hearing, rest: str = "") -> str:
@@ -249,6 +257,12 @@ class HearingPages(Controller):
         changes = await services.changes_for(db_session, hearing.id)
         family = await case_services.family_for(db_session, case.id)
         attendance = await services.attendance_for(db_session, hearing.id)
+        docs = await store.documents_about(db_session, case.id, hearing.id)
+        stale = {d.id: why for d in docs if (why := outdated.reason(d, hearing, changes))}
+        live = store.live_by_document(await store.shares_for(db_session, case.id)) if stale else {}
+        again = store.made_again(docs)
+        # An old copy made again is left out, unless a link to it is still open: that is still to do.
+        stale = {k: why for k, why in stale.items() if k not in again or live.get(k)}
         now = utcnow()
         return Template(
             template_name="hearing.html",
@@ -265,11 +279,14 @@ class HearingPages(Controller):
                     for c in reversed(changes)
                 ],
                 "untold": any(c.told_at is None for c in changes),
+                # Briefings and packs made before a change to what they show, with their open links.
+                "out_of_date": [(d, stale[d.id], live.get(d.id, [])) for d in docs if d.id in stale],
+                "again": again,
                 "attending": [(m, attendance[m.id]) for m in family if m.id in attendance],
                 "names": await names_for(db_session, {c.changed_by_id for c in changes if c.changed_by_id}),
                 "now_local": dt.datetime.now(i18n.LONDON).strftime("%Y-%m-%dT%H:%M"),
                 "breadcrumbs": [("/", _("My caseload")), (case_url(case), case.reference)],
-                "flash": request.query_params.get("done") and _("Saved."),
+                "flash": flash(request.query_params.get("done")),
                 **_helpers(),
             },
         )

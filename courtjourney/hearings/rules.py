@@ -251,3 +251,51 @@ TELLING = TellingStandard(
     "Victims' Code 2020, Right 8: the Witness Care Unit tells the victim the time, date and place of any "
     "hearing within 1 working day of receiving it (DOMAIN.md §3 [D8]; still in force, §6 [G13])",
 )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a document about a hearing shows of it (`kinds`: ProducedDocument kinds). When any of
+    `fields` is different now from when the document was made, the document is out of date."""
+
+    what: str  # time | place | courtroom | hearing_type | arrival | status: picks the words of the reason
+    fields: tuple[str, ...]
+    kinds: frozenset[str]
+    source: str
+
+
+BOTH = frozenset({"briefing", "witness_pack"})
+BRIEFING_ONLY = frozenset({"briefing"})
+#: Read from the documents themselves (hearings/briefings.py): the briefing's When, Where, What happens
+#: and When you arrive; the pack's first lines. Neither shows the expected end time or the reason a
+#: status was given (`status_reason`), so changing those alone leaves both as they are.
+SHOWN: tuple[Shown, ...] = (
+    Shown(
+        "time",
+        ("listing", "starts_at", "window_start", "window_end"),
+        BOTH,
+        "briefings.py: the briefing's When, the pack's first line; Victims' Code Right 8 (time, date, place)",
+    ),
+    Shown(
+        "place",
+        ("court_name", "court_town", "court_address"),
+        BOTH,
+        "briefings.py: the briefing's Where, the pack's second line; Victims' Code Right 8",
+    ),
+    Shown("courtroom", ("courtroom",), BRIEFING_ONLY, "briefings.py: the briefing's Where"),
+    Shown(
+        "hearing_type",
+        ("hearing_type",),
+        BOTH,
+        "briefings.py: the briefing's title and What happens, the pack's first line",
+    ),
+    Shown(
+        "arrival",
+        ("arrival_notes", "accompanied_by"),
+        BRIEFING_ONLY,
+        "briefings.py: the briefing's When you arrive",
+    ),
+    # Only whether the hearing goes ahead: both are made only for one that does (briefing_context
+    # refuses otherwise), and "moved" or "completed" does not make what they say wrong.
+    Shown("status", ("status",), BOTH, PRACTICE + "; Status.happening above"),
+)

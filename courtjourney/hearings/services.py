@@ -207,7 +207,8 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
 
 
-def _snapshot(hearing: Hearing) -> dict[str, Any]:
+def snapshot(hearing: Hearing) -> dict[str, Any]:
+    """The tracked fields as a change keeps them (JSON values): what history and out-of-date checks compare."""
     return {k: _jsonable(getattr(hearing, k)) for k in TRACKED}
 
 
@@ -300,13 +301,13 @@ async def add_hearing(
     )
     db.add(hearing)
     await db.flush()
-    snapshot = _snapshot(hearing)
+    listed = snapshot(hearing)
     db.add(
         HearingChange(
             case_id=case.id,
             hearing_id=hearing.id,
             kind="listed",
-            changes=json.dumps({k: [None, v] for k, v in snapshot.items() if v is not None}),
+            changes=json.dumps({k: [None, v] for k, v in listed.items() if v is not None}),
             changed_at=now,
             changed_by_id=actor.id,
             known_at=known,
@@ -353,7 +354,7 @@ async def change_hearing(
     for key in (*PLACE_FIELDS, "hearing_type", "status", "status_reason", "accompanied_by", "arrival_notes"):
         if key in values:
             new[key] = values[key]
-    old = _snapshot(hearing)
+    old = snapshot(hearing)
     changed = {k: [old[k], _jsonable(v)] for k, v in new.items() if _jsonable(v) != old[k]}
     if not changed:
         raise InputError({"reason": _("Nothing was changed. Change a date, time, place or status first.")})

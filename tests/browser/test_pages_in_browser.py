@@ -704,3 +704,59 @@ def test_a_worker_makes_briefings_and_a_pack_and_the_library_passes_axe(
     assert page.locator("main table tbody tr").count() >= 1
     problems = axe_violations(page)
     assert not problems, "document library:\n" + "\n".join(problems)
+
+
+def test_a_pack_gone_out_of_date_and_ending_its_link_pass_axe_on_desk_and_phone(
+    open_page: Callable[..., Page], server: str, addresses: dict[str, str]
+) -> None:
+    """Made by a form, so not in SCREENS: a Witness Service pack for the demo trial, shared by a link;
+    the court changes; the library and the hearing page mark the pack out of date; the page that asks
+    before a link is ended is checked at desk and phone width, then the link is ended through it."""
+    page = open_page("worker")
+    page.goto(f"{server}{addresses['hearing_case']}")
+    hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+    trial = ""
+    for link in dict.fromkeys(h for h in hrefs if HEARING_PATH.fullmatch(h)):
+        page.goto(f"{server}{link}")
+        if page.locator(f"main a[href='{link}/witness-pack']").count():
+            trial = link
+            break
+    assert trial, "no demo hearing offers a Witness Service pack"
+    page.goto(f"{server}{trial}/witness-pack")
+    with page.expect_navigation():
+        page.click(MAIN_SUBMIT)
+    assert urlsplit(page.url).path.endswith("/documents"), "the demo trial's pack could not be made"
+    page.locator("form.share-form").first.locator("input[name=recipient]").fill("Wynn")
+    with page.expect_navigation():
+        page.locator("form.share-form").first.locator("button[type=submit]").click()
+    page.goto(f"{server}{trial}/change")
+    page.fill("#field-court_name", "Example Crown Court Annex")
+    if page.locator("#field-reason").count():
+        page.fill("#field-reason", "the courtroom is being repaired")
+    with page.expect_navigation():
+        page.click(MAIN_SUBMIT)
+    for where in (f"{addresses['hearing_case']}/documents", trial):
+        for viewport in (DESK, PHONE):
+            page = open_page("worker", viewport)
+            page.goto(f"{server}{where}")
+            assert page.locator("main .out-of-date").count() >= 1, f"{where}: nothing marked out of date"
+            problems = axe_violations(page)
+            assert not problems, f"{where} with a document out of date:\n" + "\n".join(problems)
+    page = open_page("worker")
+    page.goto(f"{server}{trial}")
+    ask = page.locator("main .out-of-date a[href*='/shares/']").first.get_attribute("href")
+    assert ask and "/revoke?back=" in ask
+    for viewport in (DESK, PHONE):
+        page = open_page("worker", viewport)
+        response = page.goto(f"{server}{ask}")
+        assert response is not None and response.ok
+        assert "will no longer be able to open this pack. End the link?" in page.locator("main").inner_text()
+        problems = axe_violations(page) + page.evaluate(STRUCTURE_JS)
+        assert not problems, f"end the link ({viewport['width']}px):\n" + "\n".join(problems)
+        outside = page.evaluate(OFF_SCREEN_JS)
+        wide = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1")
+        assert not wide and not outside, f"end the link scrolls sideways at {viewport['width']}px: {outside}"
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert urlsplit(page.url).path == trial and "The link is ended" in page.locator("main").inner_text()
+    assert page.locator("main .out-of-date a[href*='/shares/']").count() == 0, "the ended link is still listed"
