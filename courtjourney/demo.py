@@ -14,6 +14,7 @@ from courtjourney.accounts.models import Role, User
 from courtjourney.cases import services as cases
 from courtjourney.cases.models import Case
 from courtjourney.debrief import services as debrief
+from courtjourney.documents import store
 from courtjourney.hearings import services as hearings
 from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import LONDON
@@ -447,6 +448,30 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
             "given_by": mother.name,
             "given_on": today - dt.timedelta(days=10),
         },
+    )
+    # Two days ago, before the court moved the trial's window, Bea made the mother's briefing and the
+    # Witness Service pack and sent the pack by link: both now describe the old dates, so the documents
+    # and hearing pages show them out of date, with the live link to end.
+    made_at = now - dt.timedelta(days=2)
+    briefing = await hearings.make_briefings(db, Actor.of(worker), case, trial, only=mother.id)
+    pack = await hearings.make_witness_pack(
+        db,
+        Actor.of(worker),
+        case,
+        trial,
+        {"separate_entrance": True, "include_narratives": False},
+        incidents=threats.summary_for_witness_pack,
+    )
+    for doc in (*briefing, pack):
+        doc.created_at = made_at
+    await store.share(
+        db,
+        Actor.of(worker),
+        case,
+        pack,
+        organisation="Citizens Advice Witness Service",
+        recipient="Northtown Crown Court Witness Service",
+        now=made_at + dt.timedelta(hours=1),
     )
     _subscription, token = await hearings.subscribe(
         db, Actor.of(worker), case, {"family_member_id": mother.id, "privacy": "discreet"}
