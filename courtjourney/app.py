@@ -40,6 +40,8 @@ from courtjourney.glossary.pages import GlossaryPages, LocalEntryPages
 from courtjourney.glossary.terms import load_all as load_glossary
 from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
+from courtjourney.search.api import SearchApi
+from courtjourney.search.pages import SearchPages
 from courtjourney.settings import Settings, get_settings, use_settings
 from courtjourney.threats.api import IncidentApi
 from courtjourney.threats.pages import IncidentPages
@@ -59,6 +61,7 @@ TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
     PACKAGE / "debrief" / "templates",
     PACKAGE / "caseload" / "templates",
     PACKAGE / "contacts" / "templates",
+    PACKAGE / "search" / "templates",
 ]
 
 
@@ -99,6 +102,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CaseApi,
             ContactLogPages,
             ContactLogApi,
+            SearchPages,
+            SearchApi,
             HearingPages,
             CaseloadHearingPages,
             HearingApi,
