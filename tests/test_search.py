@@ -156,6 +156,19 @@ def test_a_removed_family_member_is_not_found(client: TestClient[Any], settings:
     assert found(client, world.worker, "North") == {north_ref: ["Nell Northfield"]}
 
 
+def test_a_case_deleted_at_the_end_of_its_retention_is_not_found(client: TestClient[Any], settings: Settings, world: World, north_ref: str) -> None:
+    import datetime as dt
+
+    from tests.debrief.test_debrief import _purge
+
+    closed = client.post(f"/api/cases/{world.north_case}/close", headers=world.worker.auth,
+                         json={"reason_kind": "support_complete", "closed_on": "2026-11-20"})
+    assert closed.status_code == 201, closed.text
+    _purge(settings, world.north_case, dt.date(2032, 11, 21))
+    assert sql(settings, "SELECT count(DISTINCT case_id) FROM search_token")[0][0] == 1  # only the south case's
+    assert found(client, world.manager, "Nell") == {} and found(client, world.manager, north_ref) == {}
+
+
 def test_the_small_world_and_every_case_opened_through_the_services_are_indexed(settings: Settings, world: World) -> None:
     cases = sql(settings, "SELECT count(*) FROM case_record")[0][0]
     indexed = sql(settings, "SELECT count(DISTINCT case_id) FROM search_token")[0][0]
