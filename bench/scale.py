@@ -57,7 +57,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
@@ -69,7 +69,7 @@ DB_PREFIX = "scale_bench_"
 # Fictional data under a fixed, published key: a kept database can be measured again by a later run.
 SECRET = "scale-bench-fictional-data-this-key-is-not-secret"
 # Raise when the generated shape changes, so --reuse refills databases made by an older version.
-FILL_FORMAT = 1
+FILL_FORMAT = 2  # 2: the keyed name index (search_token)
 CASES_PER_WORKER = 50
 WORKERS_PER_TEAM = 20
 HEARINGS_PER_CASE = 10
@@ -361,7 +361,7 @@ class Service:
     TABLES = ("Team", "User", "Case", "CaseWorker", "FamilyMember", "RiskAssessment", "Contact", "Consent", "StageMove",
               "Task", "Proceeding", "Charge", "Hearing", "HearingChange", "Attendance", "SpecialMeasure",
               "CalendarSubscription", "Incident", "Amendment", "Evidence", "PoliceReferral", "ChainLink", "Outcome",
-              "PlanItem", "PlanReview", "Closure", "WitnessAttendance", "AuditEvent")
+              "PlanItem", "PlanReview", "Closure", "WitnessAttendance", "AuditEvent", "SearchToken")
 
     def __init__(self, plan: Plan, seed: int, now: dt.datetime) -> None:
         from courtjourney import schema as m
@@ -416,6 +416,8 @@ class Service:
     # -- one case --------------------------------------------------------------------------------------
 
     def add_case(self, i: int) -> None:
+        from courtjourney.cases import search_index
+
         rng, stage, _raw_h, _raw_i = profile(self.seed, i)
         n_hearings, n_incidents = self.plan.hearings[i], self.plan.incidents[i]
         s = self.sinks
@@ -448,6 +450,10 @@ class Service:
                 safe_contact=rng.choice(TEXTS["safe_contact"]) if rng.random() < 0.5 else None,
                 access_needs=rng.choice(TEXTS["access_needs"]) if rng.random() < 0.1 else None,
                 is_witness=rng.random() < 0.3, created_at=opened + dt.timedelta(minutes=n)))
+        # The keyed name index, as cases.search_index.reindex_case writes it (the same hashes, under the bench key).
+        for member_id, texts in [(None, (case["child_name"], case["reference"]))] + [(m["id"], (m["name"],)) for m in members]:
+            for token_hash in search_index.person_hashes(*texts):
+                s["SearchToken"].add(case_id=cid, family_member_id=member_id, token_hash=token_hash, created_at=opened)
         for n in range(rng.randint(1, 3)):
             on = opened.date() + dt.timedelta(days=60 * n + rng.randint(0, 30))
             if on <= self.today:
@@ -899,6 +905,8 @@ TARGETS = (
     Target("team", "team page (manager)", "GET", 200),
     # Issue 15: the worker's home page, every list bounded by the worker's visible cases.
     Target("my_day", "My day (worker, 50 cases)", "GET", 200),
+    Target("search", "search by a parent's name (worker)", "GET", 200),
+    Target("team_search", "search by a parent's name (manager, team of 20 workers)", "GET", 200),
 )
 
 
@@ -986,6 +994,7 @@ async def subject_for(size: Size, who: int = 0) -> tuple[dict[str, str], dict[st
                 .order_by(Hearing.starts_at).limit(1))
             assert hearing is not None, "the measured case has no hearing to brief on"
             child = case.child_name
+            parent_name = parent.name
     finally:
         await engine.dispose()
     csrf = generate_csrf_token(settings.secret_key)
@@ -1001,13 +1010,18 @@ async def subject_for(size: Size, who: int = 0) -> tuple[dict[str, str], dict[st
         "upcoming": "/hearings/upcoming",
         "team": "/team",
         "my_day": "/my-day",
+        # Every word must be looked up: the parent's first name is shared by one person in 32 at every size.
+        "search": f"/search?q={quote(parent_name)}",
+        "team_search": f"/search?q={quote(parent_name)}",
     }
     headers = {"caseload": signed_in, "team_caseload": {"Cookie": f"cj_session={manager_session}"}, "case": signed_in, "briefing": {**signed_in, "x-csrf-token": csrf},
                "worker_feed": {}, "parent_feed": {}, "glossary": {}, "upcoming": signed_in,
-               "team": {"Cookie": f"cj_session={manager_session}"}, "my_day": signed_in}
+               "team": {"Cookie": f"cj_session={manager_session}"}, "my_day": signed_in, "search": signed_in,
+               "team_search": {"Cookie": f"cj_session={manager_session}"}}
     # What each answer must hold, so a fast wrong page cannot pass: decrypted names, a verified log, feeds.
     expect = {"case": child, "glossary": "Intermediary", "worker_feed": "BEGIN:VEVENT", "parent_feed": "BEGIN:VEVENT",
-              "caseload": "CJ-", "my_day": "Families to tell about a hearing change"}
+              "caseload": "CJ-", "my_day": "Families to tell about a hearing change", "search": parent_name,
+              "team_search": parent_name}
     expect["case_log"] = "log-intact"
     return paths, headers, expect
 

@@ -43,6 +43,8 @@ from courtjourney.glossary.terms import load_all as load_glossary
 from courtjourney.hearings import outdated
 from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
+from courtjourney.search.api import SearchApi
+from courtjourney.search.pages import SearchPages
 from courtjourney.settings import Settings, get_settings, use_settings
 from courtjourney.threats.api import IncidentApi
 from courtjourney.threats.pages import IncidentPages
@@ -62,6 +64,7 @@ TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
     PACKAGE / "debrief" / "templates",
     PACKAGE / "caseload" / "templates",
     PACKAGE / "contacts" / "templates",
+    PACKAGE / "search" / "templates",
 ]
 
 
@@ -121,6 +124,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ContactLogPages,
             ContactLogApi,
             TeamContactStandardPages,
+            SearchPages,
+            SearchApi,
             HearingPages,
             CaseloadHearingPages,
             HearingApi,

@@ -15,6 +15,7 @@ from courtjourney.accounts.cli import users
 from courtjourney.db.engine import run_in_session
 from courtjourney.debrief.cli import retention
 from courtjourney.glossary.cli import glossary
+from courtjourney.search.cli import search
 from courtjourney.settings import Settings, get_settings
 from courtjourney.threats.cli import verify_incidents
 
@@ -327,6 +328,7 @@ main.add_command(users)
 main.add_command(verify_incidents)
 main.add_command(glossary)
 main.add_command(retention)
+main.add_command(search)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from courtjourney.cases.models import (  # noqa: F401
     Contact,
     FamilyMember,
     RiskAssessment,
+    SearchToken,
     StageMove,
     Task,
 )

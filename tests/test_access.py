@@ -39,6 +39,8 @@ NOT_CASE_ROUTES = {
     ("POST", "/account/calendar/revoke"): "own account: the worker's own feed",
     ("GET", "/hearings/upcoming"): "list: filtered by visible_cases",
     ("GET", "/api/hearings/upcoming"): "list: filtered by visible_cases",
+    ("GET", "/search"): "list: filtered by visible_cases (tests/test_search.py)",
+    ("GET", "/api/search"): "list: filtered by visible_cases (tests/test_search.py)",
     ("GET", "/shared/{filename:str}"): "document link: its secret token is the key, 72 hours, revocable (tests/documents)",
     ("GET", "/team"): "manager only, lists visible cases (visible_cases); 404 for others",
     ("GET", "/my-day"): "list: filtered by visible_cases (tests/myday)",

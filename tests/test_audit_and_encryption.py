@@ -134,8 +134,15 @@ def test_a_raw_dump_of_the_database_holds_no_plaintext(client: TestClient[Any], 
         assert response.status_code == 201, (path, response.text)
     # The API gives them back, so they were stored...
     assert client.get(f"/api/cases/{case}", headers=auth).json()["child_name"] == SECRETS["child"]
-    # ...but nowhere in the database as written.
+    # The search index holds the child's and the family's names (a search finds them)...
+    found = client.get("/api/search", headers=auth, params={"q": "ottoline fairweather"}).json()["results"]
+    assert [r["case_id"] for r in found] == [case]
+    # ...but nowhere in the database as written, nor as the index folds them (lower case, word by word).
     raw = raw_database_text(settings)
+    folded = raw.lower()
+    for name in (SECRETS["child"], SECRETS["family"]):
+        for word in name.lower().split("-"):
+            assert word not in folded, f"{word} is in the database in plaintext"
     # Control: an organisation's name is stored as plain text by design, so the dump does show stored text.
     assert "Harbourside-Constabulary" in raw
     assert "Wren Worker" not in raw  # account names are encrypted too

@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "accounts": 4,    # identity, sessions, tokens, limits, audit (Actor)
     "cases": 5,       # the case, its people and journey; access.py hands `case` to every handler
     "documents": 6,   # the docx engine and the store of what was produced
+    "search": 6,      # finding cases by reference or name: the keyed index is cases', the page and API are here
     "glossary": 7,    # terms, search, the term linker documents use; its printable lists use the engine
     "hearings": 8,    # proceedings, hearings, feeds, briefings, Witness Service packs
     "contacts": 8,    # the contact log: checks hearing, incident and document ids by table name, imports neither

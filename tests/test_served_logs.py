@@ -76,3 +76,16 @@ def test_tokens_in_addresses_never_reach_the_logs(served: Any) -> None:
     for secret in (feed_token, share_token, api_token, "x" * 30, "y" * 30):
         assert secret[6:] not in log, f"a {secret[:6]} token reached the log"
     assert "Sam Example" not in log and "demo-worker-2026" not in log
+
+
+def test_what_was_searched_for_never_reaches_the_logs(served: Any) -> None:
+    server, env, tmp = served
+    api_token = cli(env, "users", "token", "worker@demo.example").stdout.strip().split()[-1]
+    # The demo's cases went through the services, so its names are in the index from the start.
+    status, body = fetch(f"{server.base}/api/search?q=Robin%20Exam", api_token)
+    assert status == 200, body
+    assert [r["child_name"] for r in json.loads(body)["results"]] == ["Robin Example"]
+    assert fetch(f"{server.base}/search?q=Robin+Example")[0] in (200, 303)  # not signed in: sent to sign in
+    log = server.log()
+    assert "/api/search?[hidden]" in log and "/search?[hidden]" in log, "the searches were logged"
+    assert "Robin" not in log and "Exam" not in log

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courtjourney.db.base import Base, DateTimeUTC, Secret, SecretText
@@ -107,3 +107,21 @@ class Task(Base):
     done_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     done_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SearchToken(Base):
+    """One entry of the keyed name index: an HMAC of one prefix of one word of a person's name.
+
+    Names are encrypted, so they cannot be searched as stored; this holds only keyed hashes (never a
+    name or a part of one), written by `cases.search_index.reindex_case` whenever a name is written.
+    `family_member_id` is empty for the child's own name.
+    """
+
+    __tablename__ = "search_token"
+    # A search reads (hash -> case, person) from this one index without touching the table.
+    __table_args__ = (Index("ix_search_token_lookup", "token_hash", "case_id", "family_member_id"),)
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    family_member_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("family_member.id", ondelete="CASCADE"), default=None, index=True
+    )
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32))

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.accounts import audit
 from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import Role, User
-from courtjourney.cases import forms
+from courtjourney.cases import forms, search_index
 from courtjourney.cases.access import Who, visible_cases
 from courtjourney.cases.journey import (
     FIRST_STAGE,
@@ -89,6 +89,7 @@ async def open_case(
                 raise
     db.add(CaseWorker(case_id=case.id, user_id=actor.id))
     await _record_move(db, case, None, FIRST_STAGE, MoveKind.START, actor, None, opened_at)
+    await search_index.reindex_case(db, case)
     audit.record(db, "case.opened", actor, case_id=case.id, target=case)
     await db.flush()
     return case
@@ -267,6 +268,7 @@ async def add_family_member(
     member.is_witness = bool(values.get("is_witness"))
     db.add(member)
     await db.flush()
+    await search_index.reindex_case(db, case)
     audit.record(db, "family.added", actor, case_id=case.id, target=member)
     return member
 

@@ -164,7 +164,8 @@ def not_authorized_handler(request: Request[Any, Any, Any], exc: NotAuthorizedEx
     if _wants_json(request):
         return _json(401, str(exc.detail), headers={"WWW-Authenticate": "Bearer"})
     target = request.url.path
-    if request.url.query:
+    # A search's query string holds a name: it is not carried through the sign-in page's address (and logs).
+    if request.url.query and target.rstrip("/") != "/search":
         target += "?" + request.url.query
     return Redirect(f"/login?next={quote(target, safe='')}", status_code=303)
 

@@ -1,8 +1,9 @@
-"""Logging that never writes a secret: calendar tokens in request paths are blanked out.
+"""Logging that never writes a secret: calendar tokens in request paths, and what was searched for, are blanked out.
 
 Feed and download addresses carry their token in the path (/calendar/cjcal_....ics, /shared/cjdoc_....docx),
 and the web server's access log writes every path. This filter replaces any token we issue with its prefix
-and "[hidden]", on uvicorn's handlers and on the application's own logger ("courtjourney").
+and "[hidden]", on uvicorn's handlers and on the application's own logger ("courtjourney"). A search
+(/search?q=..., /api/search?q=...) carries a name in its query string: the whole query string is hidden.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import re
 from typing import Any
 
 TOKEN = re.compile(r"(cjcal_|cjdoc_|cjapi_|cjs_)[A-Za-z0-9_\-]{8,}")
+SEARCH = re.compile(r"(/(?:api/)?search/?\?)[^\s\"']*")
 
 
 def redact(text: str) -> str:
-    return TOKEN.sub(lambda m: m.group(1) + "[hidden]", text)
+    return SEARCH.sub(r"\1[hidden]", TOKEN.sub(lambda m: m.group(1) + "[hidden]", text))
 
 
 class RedactTokens(logging.Filter):
