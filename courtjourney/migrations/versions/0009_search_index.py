@@ -65,6 +65,8 @@ def _index_existing() -> None:
     from courtjourney.cases.search_index import person_hashes
 
     bind = op.get_bind()
+    if bind.execute(sa.text("SELECT 1 FROM case_record LIMIT 1")).first() is None:
+        return  # nothing to index, and no key needed: a new database may be migrated before `init` makes one
     name = EncryptedString(key=encryption_key)
     cases = sa.table(
         "case_record", sa.column("id", GUID), sa.column("reference", sa.String), sa.column("child_name", name)

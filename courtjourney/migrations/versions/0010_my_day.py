@@ -1,7 +1,7 @@
 """my day: when each user last opened My day, and each team's standard for how long a family may go uncontacted
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-02 04:40:00
 """
 
@@ -51,5 +51,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("team_contact_standard")
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.drop_column("day_seen_at")
+    # A plain ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later have it), as 0007 does: batch mode would
+    # copy user_account into a new table, which SQLite's foreign keys refuse while other rows refer to it.
+    op.drop_column("user_account", "day_seen_at")
