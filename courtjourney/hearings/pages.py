@@ -24,7 +24,7 @@ from courtjourney.db.base import utcnow
 from courtjourney.documents import routes as documents
 from courtjourney.documents import store
 from courtjourney.errors import NotFound
-from courtjourney.hearings import feeds, forms, outdated, services, story
+from courtjourney.hearings import feeds, forms, outdated, panels, services, story
 from courtjourney.hearings.models import CalendarSubscription, Hearing
 from courtjourney.hearings.services import IncidentSummary
 from courtjourney.i18n import N_
@@ -588,6 +588,8 @@ class CaseloadHearingPages(Controller):
     ) -> Template:
         rows = await services.upcoming(db_session, actor, days=14)
         audit.record_listed(db_session, actor, (r.case.id for r in rows))
+        # Which of these hearings have a change the family has not heard of yet (one query).
+        untold = {u.hearing.id: u for u in await panels.untold(db_session, list({r.case.id for r in rows}))}
         return Template(
             template_name="upcoming.html",
             context={
@@ -595,6 +597,7 @@ class CaseloadHearingPages(Controller):
                 "title": _("Hearings in the next 14 days"),
                 "nav": "upcoming",
                 "rows": rows,
+                "untold": untold,
                 "today": dt.datetime.now(i18n.LONDON).date(),
                 **_helpers(),
             },

@@ -296,6 +296,22 @@ def test_to_tell_and_late_counts_on_caseload_case_page_and_team_page(client: Tes
 # --- other teams, the API, the audit trail ------------------------------------------------------------------
 
 
+def test_next_14_days_says_which_hearings_the_family_has_not_been_told_about(client: TestClient[Any], world: World) -> None:
+    quiet_world(client, world)
+    with at(2026, 12, 1, 10):  # Tuesday
+        late = add_hearing(client, world, dt.date(2026, 12, 8), known_at=dt.datetime(2026, 11, 27, 10, tzinfo=UTC))
+        fresh = add_hearing(client, world, dt.date(2026, 12, 9), known_at=dt.datetime(2026, 12, 1, 9, tzinfo=UTC))
+        told = add_hearing(client, world, dt.date(2026, 12, 10), known_at=dt.datetime(2026, 12, 1, 9, tzinfo=UTC))
+        tell(client, world, told)
+        sign_in(client, "worker@north.example")
+        page = client.get("/hearings/upcoming")
+    assert page.status_code == 200
+    rows = {m.group(1): m.group(2) for m in re.finditer(r'hearings/([0-9a-f-]{36})">[^<]*</a></td>(.*?)</tr>', page.text, re.S)}
+    assert "Not yet: tell the family" in rows[late] and "Late" in rows[late]
+    assert "Not yet: tell the family" in rows[fresh] and "Late" not in rows[fresh]
+    assert "Not yet" not in rows[told] and "Yes" in rows[told]
+
+
 def test_another_teams_cases_are_never_shown(client: TestClient[Any], world: World) -> None:
     with at(2026, 12, 1):
         south = client.post(f"/api/cases/{world.south_case}/proceedings", headers=world.outsider.auth, json={
