@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from litestar import Request
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from courtjourney.accounts.models import AuditEvent
 
@@ -101,10 +101,26 @@ def record(
     return event
 
 
-def record_listed(db: AsyncSession, actor: Actor, case_ids: Iterable[UUID]) -> None:
-    """One "case.listed" event for each case a list showed (each case once, in the order shown)."""
-    for case_id in dict.fromkeys(case_ids):
-        record(db, "case.listed", actor, case_id=case_id)
+async def record_listed(db: AsyncSession, actor: Actor, case_ids: Iterable[UUID]) -> None:
+    """One "case.listed" event for each case a list showed (each case once, in the order shown), written
+    in one INSERT in the request's transaction: a manager's page lists a thousand cases, and as ORM
+    objects each one cost the unit of work its own bookkeeping. The rows are the same as `record` makes
+    (ids, times and defaults from the model's columns), so the trail page, the at-rest and append-only
+    guarantees are unchanged."""
+    rows = [
+        {
+            "actor_id": actor.user_id,
+            "action": "case.listed",
+            "case_id": case_id,
+            "route": actor.route,
+            "method": actor.method,
+            "outcome": "ok",
+            "address": actor.address,
+        }
+        for case_id in dict.fromkeys(case_ids)
+    ]
+    if rows:
+        await db.execute(insert(AuditEvent), rows)
 
 
 async def trail_for_case(db: AsyncSession, case_id: UUID, limit: int = 500) -> list[AuditEvent]:

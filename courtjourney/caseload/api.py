@@ -95,7 +95,7 @@ class MyDayApi(Controller):
     )
     async def my_day(self, db_session: AsyncSession, actor: Actor) -> MyDayOut:
         view = await myday.my_day(db_session, actor)
-        audit.record_listed(db_session, actor, view.case_ids)
+        await audit.record_listed(db_session, actor, view.case_ids)
         return MyDayOut(
             to_tell=view.to_tell,
             late=view.late,

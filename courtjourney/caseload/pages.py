@@ -62,7 +62,7 @@ class CaseloadPages(Controller):
     ) -> Template:
         view = await myday.my_day(db_session, actor, look=True)
         # The lines' cases, then every other case the "Record a contact for" list names.
-        audit.record_listed(db_session, actor, [*view.case_ids, *(c.id for c in view.cases)])
+        await audit.record_listed(db_session, actor, [*view.case_ids, *(c.id for c in view.cases)])
         return Template(
             template_name="my_day.html",
             context={
@@ -78,7 +78,7 @@ class CaseloadPages(Controller):
         self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
     ) -> Template:
         rows = await case_services.caseload(db_session, actor)
-        audit.record_listed(db_session, actor, (row.case.id for row in rows))
+        await audit.record_listed(db_session, actor, (row.case.id for row in rows))
         today = dt.date.today()
         ids = [r.case.id for r in rows]
         context: dict[str, Any] = {}
@@ -128,7 +128,7 @@ class CaseloadPages(Controller):
         if not request.user.is_manager:
             raise NotFound("Nothing was found at this address.")
         view = await team.overview(db_session, actor)
-        audit.record_listed(db_session, actor, view.case_ids)
+        await audit.record_listed(db_session, actor, view.case_ids)
         return Template(
             template_name="team.html",
             context={

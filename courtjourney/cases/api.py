@@ -47,7 +47,7 @@ class CaseApi(Controller):
     @get("/", summary="List the cases you may see")
     async def list_cases(self, db_session: AsyncSession, actor: Actor) -> list[schemas.CaseSummary]:
         rows = await services.caseload(db_session, actor)
-        audit.record_listed(db_session, actor, (row.case.id for row in rows))
+        await audit.record_listed(db_session, actor, (row.case.id for row in rows))
         return [
             schemas.CaseSummary(
                 id=r.case.id,

@@ -278,7 +278,7 @@ class UpcomingApi(Controller):
         if not 1 <= days <= 90:
             raise InputError({"days": _("Days must be a whole number from 1 to 90.")})
         rows = await services.upcoming(db_session, actor, days=days)
-        audit.record_listed(db_session, actor, (r.case.id for r in rows))
+        await audit.record_listed(db_session, actor, (r.case.id for r in rows))
         return [
             schemas.UpcomingOut(
                 case_id=r.case.id,

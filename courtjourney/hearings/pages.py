@@ -587,7 +587,7 @@ class CaseloadHearingPages(Controller):
         self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
     ) -> Template:
         rows = await services.upcoming(db_session, actor, days=14)
-        audit.record_listed(db_session, actor, (r.case.id for r in rows))
+        await audit.record_listed(db_session, actor, (r.case.id for r in rows))
         # Which of these hearings have a change the family has not heard of yet (one query).
         untold = {u.hearing.id: u for u in await panels.untold(db_session, list({r.case.id for r in rows}))}
         return Template(

@@ -97,5 +97,5 @@ async def search(db: AsyncSession, actor: Actor, query: str | None) -> Results:
         )
         found.append(hit)
     audit.record(db, "case.searched", actor)
-    audit.record_listed(db, actor, (c.id for c in cases))
+    await audit.record_listed(db, actor, (c.id for c in cases))
     return Results(found, more)
