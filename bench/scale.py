@@ -897,6 +897,8 @@ TARGETS = (
     # Not asked for by issue 9, measured because they read across a caseload or team too.
     Target("upcoming", "next 14 days (worker)", "GET", 200),
     Target("team", "team page (manager)", "GET", 200),
+    # Issue 15: the case's story, every part's lines merged, one page.
+    Target("timeline", "case timeline", "GET", 200),
 )
 
 
@@ -998,13 +1000,14 @@ async def subject_for(size: Size, who: int = 0) -> tuple[dict[str, str], dict[st
         "briefing": f"/cases/{case.id}/hearings/{hearing.id}/briefings",
         "upcoming": "/hearings/upcoming",
         "team": "/team",
+        "timeline": f"/cases/{case.id}/timeline",
     }
     headers = {"caseload": signed_in, "team_caseload": {"Cookie": f"cj_session={manager_session}"}, "case": signed_in, "briefing": {**signed_in, "x-csrf-token": csrf},
                "worker_feed": {}, "parent_feed": {}, "glossary": {}, "upcoming": signed_in,
-               "team": {"Cookie": f"cj_session={manager_session}"}}
+               "team": {"Cookie": f"cj_session={manager_session}"}, "timeline": signed_in}
     # What each answer must hold, so a fast wrong page cannot pass: decrypted names, a verified log, feeds.
     expect = {"case": child, "glossary": "Intermediary", "worker_feed": "BEGIN:VEVENT", "parent_feed": "BEGIN:VEVENT",
-              "caseload": "CJ-"}
+              "caseload": "CJ-", "timeline": "Case opened at"}
     expect["case_log"] = "log-intact"
     return paths, headers, expect
 

@@ -26,6 +26,7 @@ from courtjourney.accounts.audit import provide_actor
 from courtjourney.accounts.auth import AuthenticationMiddleware
 from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
 from courtjourney.caseload.pages import CaseloadPages
+from courtjourney.caseload.timeline import TimelineApi, TimelinePage
 from courtjourney.cases.access import case_access_guard, provide_case
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
@@ -95,6 +96,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminPages,
             AccountApi,
             CaseloadPages,
+            TimelinePage,
+            TimelineApi,
             CasePages,
             CaseApi,
             ContactLogPages,

@@ -1,5 +1,6 @@
 """What the hearings part shows on the pages that look across parts (caseload/): the case's proceedings,
-charges, hearings and measures on the case page, each case's next hearing on the caseload."""
+charges, hearings and measures on the case page, each case's next hearing on the caseload, and every
+listing, move and change of status on the case timeline."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.cases.models import Case
 from courtjourney.hearings import services, story
 from courtjourney.hearings.forms import NOT_HAPPENING
-from courtjourney.hearings.models import Hearing
+from courtjourney.hearings.models import Hearing, HearingChange
+from courtjourney.i18n import N_
+from courtjourney.web.pages import case_url
+from courtjourney.web.timeline import Before, TimelineEntry, TimelinePart
 
 
 async def case_panel(db: AsyncSession, case: Case) -> dict[str, Any]:
@@ -39,3 +44,32 @@ async def caseload_panel(db: AsyncSession, case_ids: list[UUID], today: dt.date)
         "label": story.label,
         "hearing_when": story.hearing_when,
     }
+
+
+async def timeline_entries(
+    db: AsyncSession, case: Case, *, before: Before | None, limit: int
+) -> list[TimelineEntry]:
+    """Each hearing listed, moved or changed, in the words of its own history: one query."""
+    query = (
+        select(HearingChange, Hearing)
+        .join(Hearing, Hearing.id == HearingChange.hearing_id)
+        .where(HearingChange.case_id == case.id)
+    )
+    if before is not None:
+        query = query.where(before.clause(HearingChange.changed_at, HearingChange.id))
+    rows = await db.execute(
+        query.order_by(HearingChange.changed_at.desc(), HearingChange.id.desc()).limit(limit)
+    )
+    return [
+        TimelineEntry(
+            change.changed_at,
+            change.id,
+            TIMELINE.kind,
+            f"{story.label('hearing_type', hearing.hearing_type)}: {story.change_story(change, hearing)}",
+            case_url(case, f"/hearings/{hearing.id}"),
+        )
+        for change, hearing in rows
+    ]
+
+
+TIMELINE = TimelinePart("hearings", N_("Hearings"), timeline_entries)

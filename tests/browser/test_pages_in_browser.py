@@ -133,6 +133,8 @@ SCREENS = [
     Screen("new-plan-item", "worker", "{sentenced_case}/support-plan/new"),
     Screen("new-plan-item-with-errors", "worker", "{sentenced_case}/support-plan/new", submit=MAIN_SUBMIT),
     Screen("close-case", "worker", "{sentenced_case}/close"),
+    Screen("timeline", "worker", "{sentenced_case}/timeline"),
+    Screen("timeline-filtered", "worker", "{hearing_case}/timeline?kind=hearings&kind=documents"),
     Screen("manager-team", "manager", "/team"),
     Screen("admin-users", "admin", "/admin/users"),
     Screen("admin-users-with-errors", "admin", "/admin/users", submit=NEW_ACCOUNT_SUBMIT),
