@@ -135,6 +135,7 @@ SCREENS = [
     Screen("close-case", "worker", "{sentenced_case}/close"),
     Screen("timeline", "worker", "{sentenced_case}/timeline"),
     Screen("timeline-filtered", "worker", "{hearing_case}/timeline?kind=hearings&kind=documents"),
+    Screen("timeline-contacts-only", "worker", "{case}/timeline?kind=contacts"),
     Screen("manager-team", "manager", "/team"),
     Screen("admin-users", "admin", "/admin/users"),
     Screen("admin-users-with-errors", "admin", "/admin/users", submit=NEW_ACCOUNT_SUBMIT),
