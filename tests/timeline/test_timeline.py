@@ -199,3 +199,31 @@ def test_bad_filters_are_refused_plainly(client: TestClient[Any], world: World, 
     sign_in(client, "worker@north.example")
     shown = client.get(page(world.north_case, query))
     assert shown.status_code == 400 and words in shown.text
+
+
+def test_a_longer_story_costs_no_more_statements(client: TestClient[Any], settings: Settings, world: World,
+                                                 story: None) -> None:
+    """Each part's query is bounded, so a page costs the same statements at 20 lines or 80 (bench/scale.py
+    checks the same at 1,000 and 100,000 cases)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    counted: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        counted.append(statement)
+
+    def statements(query: str = "") -> int:
+        counted.clear()
+        read(client, world, query)
+        return len(counted)
+
+    read(client, world)  # the token's last use is written at most once a minute: let this request write it
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        short = statements()
+        _many_contacts(settings, world)
+        assert statements() == short
+        assert statements("?kind=contacts") < short  # parts not asked for are not read at all
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
