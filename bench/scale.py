@@ -12,6 +12,7 @@ What it does, in one run:
    migrations, dropped at the end unless --keep or --reuse): the small service (--small cases) and
    the big one (--cases). Both have the same shape per case: 10 hearings and 5 intimidation incidents
    on average, one worker per 50 cases in teams of 20 with a manager each, family members, contacts,
+   a contact log (up to 30 calls and visits a case; the measured case has 400, years of support),
    consent, risk assessments, stage moves and playbook tasks, proceedings and charges, every hearing's
    change history and who attends it, special measures, calendar subscriptions, outcomes and support
    plans for cases past the trial, the audit trail and each team's local glossary entries. Every name
@@ -69,7 +70,7 @@ DB_PREFIX = "scale_bench_"
 # Fictional data under a fixed, published key: a kept database can be measured again by a later run.
 SECRET = "scale-bench-fictional-data-this-key-is-not-secret"
 # Raise when the generated shape changes, so --reuse refills databases made by an older version.
-FILL_FORMAT = 2  # 2: the keyed name index (search_token)
+FILL_FORMAT = 3  # 2: the keyed name index (search_token); 3: the contact log, and moved hearings' earlier dates as real dates
 CASES_PER_WORKER = 50
 WORKERS_PER_TEAM = 20
 HEARINGS_PER_CASE = 10
@@ -266,6 +267,8 @@ TEXTS = {
                    "Family settled after the move. Keep checking around court dates.",
                    "Sibling approached at school twice. Police told."),
     "measure_notes": ("Intermediary booked for the recorded cross-examination.", "Screens agreed at the ground rules hearing.", None),
+    "contact_notes": ("Rang about the trial date. She is worried about giving evidence.", "Home visit. Talked through the court visit.",
+                      "Checked in after the hearing moved. Family coping.", None),
     "arrival": ("Use the side entrance on Church Lane and ask for the Witness Service at the front desk. There is a quiet room on the first floor.",
                 "Go to the Witness Service room on the ground floor. Staff will meet you at security."),
 }
@@ -361,7 +364,8 @@ class Service:
     TABLES = ("Team", "User", "Case", "CaseWorker", "FamilyMember", "RiskAssessment", "Contact", "Consent", "StageMove",
               "Task", "Proceeding", "Charge", "Hearing", "HearingChange", "Attendance", "SpecialMeasure",
               "CalendarSubscription", "Incident", "Amendment", "Evidence", "PoliceReferral", "ChainLink", "Outcome",
-              "PlanItem", "PlanReview", "Closure", "WitnessAttendance", "AuditEvent", "SearchToken")
+              "PlanItem", "PlanReview", "Closure", "WitnessAttendance", "ContactEntry", "ContactMember", "AuditEvent",
+              "SearchToken")
 
     def __init__(self, plan: Plan, seed: int, now: dt.datetime) -> None:
         from courtjourney import schema as m
@@ -505,6 +509,7 @@ class Service:
             retain = closed_on + dt.timedelta(days=6 * 365 + 1)  # the service's six years, near enough for load
             s["Closure"].add(case_id=cid, reason_kind=rng.choice(("support_complete", "family_ended", "moved_away")),
                              reason=None, closed_on=closed_on, retain_until=retain, closed_by_id=worker, created_at=moves[-1][1])
+        self._contact_log(i, cid, worker, opened, members)
         # The audit trail the case has gathered: it was opened, read, changed.
         for n in range(AUDIT_PER_CASE):
             at = opened + (self.now - opened) * (n / AUDIT_PER_CASE)
@@ -579,7 +584,10 @@ class Service:
                                    told_by_id=worker, created_at=listed_at)
             if moved or off:
                 kind = "moved" if moved else "status"
-                change = ({"starts_at": ["(earlier date)", str(row["starts_at"] or row["window_start"])]} if moved
+                # A move's earlier date is a real one (two weeks before the new), so the story reads it as a date.
+                new_when = row["starts_at"] or row["window_start"]
+                change = ({"starts_at": [(new_when - dt.timedelta(days=14)).isoformat() if new_when else None,
+                                         new_when.isoformat() if new_when else None]} if moved
                           else {"status": ["listed", status]})
                 s["HearingChange"].add(case_id=cid, hearing_id=hearing["id"], kind=kind, changes=json.dumps(change),
                                        reason="The court had no judge free that day." if rng.random() < 0.6 else None,
@@ -689,6 +697,23 @@ class Service:
             link = chain.next_link(self.chain_key, previous, chain.canonical(entry_type, seq, fields))
             s["ChainLink"].add(case_id=cid, seq=seq, entry_type=entry_type, entry_id=row["id"], link=link, created_at=at)
             previous = link
+
+    def _contact_log(self, i: int, cid: uuid.UUID, worker: uuid.UUID, opened: dt.datetime,
+                     members: list[dict[str, Any]]) -> None:
+        """The case's contact log: calls and visits over its life. Its own random stream, so the rest of the
+        case is what it was before the log was generated; the measured case (i == 0) has years of it."""
+        rng = random.Random(self.seed * 1_000_003 + i)
+        n = 400 if i == 0 else rng.randint(0, 30)
+        span = max(1.0, (self.now - opened).total_seconds() - 3600)
+        kinds = ("call", "call", "call", "visit_home", "text_email", "no_answer", "court_with_family")
+        for k in range(n):
+            at = opened + dt.timedelta(seconds=span * (k + rng.random()) / max(n, 1))
+            kind = rng.choice(kinds)
+            entry = self.sinks["ContactEntry"].add(
+                case_id=cid, kind=kind, at=at, minutes=rng.choice((5, 10, 20, 30, 60)) if kind != "no_answer" else None,
+                recorded_by_id=worker, notes=rng.choice(TEXTS["contact_notes"]) if kind != "no_answer" else None,
+                corrections=0, created_at=at)
+            self.sinks["ContactMember"].add(case_id=cid, entry_id=entry["id"], member_id=members[0]["id"], created_at=at)
 
     def _after_trial(self, rng: random.Random, cid: uuid.UUID, worker: uuid.UUID, stage: str,
                      moves: list[tuple[str, dt.datetime]], hearings: list[dict[str, Any]], charges: list[dict[str, Any]]) -> None:
@@ -907,6 +932,8 @@ TARGETS = (
     Target("my_day", "My day (worker, 50 cases)", "GET", 200),
     Target("search", "search by a parent's name (worker)", "GET", 200),
     Target("team_search", "search by a parent's name (manager, team of 20 workers)", "GET", 200),
+    # Issue 15: the case's story, every part's lines merged, one page.
+    Target("timeline", "case timeline", "GET", 200),
 )
 
 
@@ -1013,15 +1040,16 @@ async def subject_for(size: Size, who: int = 0) -> tuple[dict[str, str], dict[st
         # Every word must be looked up: the parent's first name is shared by one person in 32 at every size.
         "search": f"/search?q={quote(parent_name)}",
         "team_search": f"/search?q={quote(parent_name)}",
+        "timeline": f"/cases/{case.id}/timeline",
     }
     headers = {"caseload": signed_in, "team_caseload": {"Cookie": f"cj_session={manager_session}"}, "case": signed_in, "briefing": {**signed_in, "x-csrf-token": csrf},
                "worker_feed": {}, "parent_feed": {}, "glossary": {}, "upcoming": signed_in,
                "team": {"Cookie": f"cj_session={manager_session}"}, "my_day": signed_in, "search": signed_in,
-               "team_search": {"Cookie": f"cj_session={manager_session}"}}
+               "team_search": {"Cookie": f"cj_session={manager_session}"}, "timeline": signed_in}
     # What each answer must hold, so a fast wrong page cannot pass: decrypted names, a verified log, feeds.
     expect = {"case": child, "glossary": "Intermediary", "worker_feed": "BEGIN:VEVENT", "parent_feed": "BEGIN:VEVENT",
               "caseload": "CJ-", "my_day": "Families to tell about a hearing change", "search": parent_name,
-              "team_search": parent_name}
+              "team_search": parent_name, "timeline": "/timeline?before="}
     expect["case_log"] = "log-intact"
     return paths, headers, expect
 

@@ -28,6 +28,7 @@ from courtjourney.accounts.auth import AuthenticationMiddleware
 from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
 from courtjourney.caseload.api import MyDayApi
 from courtjourney.caseload.pages import CaseloadPages
+from courtjourney.caseload.timeline import TimelineApi, TimelinePage
 from courtjourney.cases.access import case_access_guard, provide_case
 from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountApi,
             CaseloadPages,
             MyDayApi,
+            TimelinePage,
+            TimelineApi,
             CasePages,
             CaseApi,
             ContactLogPages,

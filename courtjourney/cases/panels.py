@@ -1,6 +1,7 @@
 """What the cases part shows on the pages that look across parts (caseload/): the case's summary, journey,
 people and work on the case page; stage and next task on the caseload; cases by stage on the team page;
-the tasks overdue or due in the next 7 days on My day."""
+the tasks overdue or due in the next 7 days on My day; stage moves and risk assessments on the case
+timeline."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from courtjourney.cases import forms, services
 from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.journey import FIRST_STAGE, STAGE_LABELS, STAGES, Stage
 from courtjourney.cases.journey_map import lay_out
-from courtjourney.cases.models import Case, StageMove, Task
+from courtjourney.cases.models import Case, RiskAssessment, StageMove, Task
 from courtjourney.cases.words import stage_label, task_title
-from courtjourney.i18n import LONDON, age_on, ngettext
+from courtjourney.i18n import LONDON, N_, age_on, ngettext
 from courtjourney.i18n import gettext as _
+from courtjourney.web.pages import case_url
+from courtjourney.web.timeline import Before, TimelineEntry, TimelinePart, newest_first
 
 #: Choice keys to their labels (N_-marked; translated by the template), for the case page's tables.
 CHOICES = {
@@ -142,3 +145,43 @@ def _due_words(due: dt.date, today: dt.date) -> str:
     if days == 0:
         return _("Due today.")
     return ngettext("Due in %(num)d day.", "Due in %(num)d days.", days) % {"num": days}
+
+
+def _move_line(move: StageMove) -> str:
+    if move.from_stage is None:
+        return _("Case opened at %(stage)s") % {"stage": stage_label(move.to_stage)}
+    return _("Journey: moved from %(old)s to %(new)s") % {
+        "old": stage_label(move.from_stage),
+        "new": stage_label(move.to_stage),
+    }
+
+
+async def timeline_entries(
+    db: AsyncSession, case: Case, *, before: Before | None, limit: int
+) -> list[TimelineEntry]:
+    """Stage moves and risk assessments (when each was recorded), newest first: two queries."""
+    moves = select(StageMove).where(StageMove.case_id == case.id)
+    risks = select(RiskAssessment).where(RiskAssessment.case_id == case.id)
+    if before is not None:
+        moves = moves.where(before.clause(StageMove.moved_at, StageMove.id))
+        risks = risks.where(before.clause(RiskAssessment.created_at, RiskAssessment.id))
+    found = [
+        TimelineEntry(m.moved_at, m.id, TIMELINE.kind, _move_line(m), case_url(case, "#journey"))
+        for m in await db.scalars(moves.order_by(StageMove.moved_at.desc(), StageMove.id.desc()).limit(limit))
+    ]
+    found += [
+        TimelineEntry(
+            r.created_at,
+            r.id,
+            TIMELINE.kind,
+            _("Risk assessed: %(level)s") % {"level": _(CHOICES["risk"].get(r.level, r.level)).lower()},
+            case_url(case, "#risk"),
+        )
+        for r in await db.scalars(
+            risks.order_by(RiskAssessment.created_at.desc(), RiskAssessment.id.desc()).limit(limit)
+        )
+    ]
+    return newest_first(found)[:limit]
+
+
+TIMELINE = TimelinePart("journey", N_("Journey and risk"), timeline_entries)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courtjourney.db.base import Base, DateTimeUTC, SecretText
@@ -22,6 +22,8 @@ class ContactEntry(Base):
     """One contact with the family or about them, as it reads now (corrections keep what it said before)."""
 
     __tablename__ = "contact_log_entry"
+    # The case's log and timeline read newest first a page at a time: (case_id, at) answers both.
+    __table_args__ = (Index("ix_contact_log_entry_case_id_at", "case_id", "at"),)
     case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)

@@ -1,6 +1,7 @@
 """What the debrief part shows on the pages that look across parts (caseload/): reviews due on the caseload;
 on the team page, the trials and recorded cross-examinations so far, outcomes, and what is overdue; on
-My day, the deadlines after the verdict coming up or passed, and the support plan reviews due."""
+My day, the deadlines after the verdict coming up or passed, and the support plan reviews due; on the
+case timeline, each outcome recorded and each support plan review done."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ from courtjourney.debrief.models import Outcome, PlanReview, WitnessAttendance
 from courtjourney.debrief.pages import label
 from courtjourney.debrief.services import WITNESS_HEARINGS, reviews_due
 from courtjourney.hearings.models import Hearing
+from courtjourney.i18n import N_, ngettext, short_date
 from courtjourney.i18n import gettext as _
-from courtjourney.i18n import ngettext, short_date
+from courtjourney.web.pages import case_url
+from courtjourney.web.timeline import Before, TimelineEntry, TimelinePart, newest_first
 
 WENT_AHEAD = "completed"
 
@@ -199,3 +202,44 @@ async def day_reviews(db: AsyncSession, day: Day) -> DaySection:
                 )
             )
     return DaySection("reviews", _("Support plan reviews due"), _("No reviews due this week."), lines)
+
+
+async def timeline_entries(
+    db: AsyncSession, case: Case, *, before: Before | None, limit: int
+) -> list[TimelineEntry]:
+    """Outcomes (when recorded) and support plan reviews (when done), newest first: two queries."""
+    outcomes = select(Outcome).where(Outcome.case_id == case.id)
+    reviews = select(PlanReview).where(PlanReview.case_id == case.id, PlanReview.done_at.is_not(None))
+    if before is not None:
+        outcomes = outcomes.where(before.clause(Outcome.created_at, Outcome.id))
+        reviews = reviews.where(before.clause(PlanReview.done_at, PlanReview.id))
+    results = dict(rules.RESULTS)
+    found = [
+        TimelineEntry(
+            o.created_at,
+            o.id,
+            TIMELINE.kind,
+            _("Outcome recorded: %(result)s") % {"result": _(results.get(o.result, o.result)).lower()},
+            case_url(case, "/debrief"),
+        )
+        for o in await db.scalars(
+            outcomes.order_by(Outcome.created_at.desc(), Outcome.id.desc()).limit(limit)
+        )
+    ]
+    found += [
+        TimelineEntry(
+            r.done_at,
+            r.id,
+            TIMELINE.kind,
+            _("Support plan: %(months)d-month review done") % {"months": r.months},
+            case_url(case, "/support-plan"),
+        )
+        for r in await db.scalars(
+            reviews.order_by(PlanReview.done_at.desc(), PlanReview.id.desc()).limit(limit)
+        )
+        if r.done_at is not None
+    ]
+    return newest_first(found)[:limit]
+
+
+TIMELINE = TimelinePart("outcomes", N_("Outcomes and support plan"), timeline_entries)

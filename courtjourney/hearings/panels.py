@@ -1,7 +1,8 @@
 """What the hearings part shows on the pages that look across parts (caseload/): the case's proceedings,
 charges, hearings and measures on the case page, each case's next hearing on the caseload; on My day the
 families to tell about a hearing change and the hearings of the next 7 days; the "to tell" and "late"
-counts on the caseload, the case page and the team page."""
+counts on the caseload, the case page and the team page; and every listing, move and change of status on
+the case timeline."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from courtjourney.cases.models import Case
 from courtjourney.hearings import rules, services, story
 from courtjourney.hearings.forms import NOT_HAPPENING
 from courtjourney.hearings.models import Hearing, HearingChange
-from courtjourney.i18n import LONDON, ngettext
+from courtjourney.i18n import LONDON, N_, ngettext
 from courtjourney.i18n import gettext as _
+from courtjourney.web.pages import case_url
+from courtjourney.web.timeline import Before, TimelineEntry, TimelinePart
 
 #: How far ahead My day looks for hearings: today and the six days after it.
 DAY_AHEAD = 7
@@ -178,3 +181,32 @@ async def day_hearings(db: AsyncSession, day: Day) -> DaySection:
     return DaySection(
         "hearings", _("Hearings in the next 7 days"), _("No hearings in the next 7 days."), lines
     )
+
+
+async def timeline_entries(
+    db: AsyncSession, case: Case, *, before: Before | None, limit: int
+) -> list[TimelineEntry]:
+    """Each hearing listed, moved or changed, in the words of its own history: one query."""
+    query = (
+        select(HearingChange, Hearing)
+        .join(Hearing, Hearing.id == HearingChange.hearing_id)
+        .where(HearingChange.case_id == case.id)
+    )
+    if before is not None:
+        query = query.where(before.clause(HearingChange.changed_at, HearingChange.id))
+    rows = await db.execute(
+        query.order_by(HearingChange.changed_at.desc(), HearingChange.id.desc()).limit(limit)
+    )
+    return [
+        TimelineEntry(
+            change.changed_at,
+            change.id,
+            TIMELINE.kind,
+            f"{story.label('hearing_type', hearing.hearing_type)}: {story.change_story(change, hearing)}",
+            case_url(case, f"/hearings/{hearing.id}"),
+        )
+        for change, hearing in rows
+    ]
+
+
+TIMELINE = TimelinePart("hearings", N_("Hearings"), timeline_entries)
