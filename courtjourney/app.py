@@ -154,7 +154,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             header_name="x-csrf-token",
             cookie_secure=secure,
             cookie_httponly=True,
-            exclude=["/api/", "/calendar/"],
+            exclude=["^/api/", "^/calendar/"],  # anchored: /account/calendar/revoke is a form
         ),
         before_send=[security_headers],
         middleware=[
