@@ -334,7 +334,7 @@ class HearingPages(Controller):
 
     async def _attendance_fields(self, db: AsyncSession, case: Case) -> list[tuple[FamilyMember, Field]]:
         return [
-            (m, Field(f"attend_{m.id}", m.name, kind="choice", choices=forms.ATTENDANCE, required=False))
+            (m, Field(f"attend_{m.id}", m.name, kind="choice", choices=forms.ATTENDANCE, required=False, own_words=True))
             for m in await case_services.family_for(db, case.id)
         ]
 
