@@ -21,6 +21,7 @@ from courtjourney.errors import InputError
 from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import get_locale
 from courtjourney.i18n import gettext as _
+from courtjourney.web.downloads import attachment
 from courtjourney.web.forms import clean
 from courtjourney.web.schemas import dump
 
@@ -214,7 +215,5 @@ class DebriefApi(Controller):
         return Response(
             body,
             media_type=DOCX_MEDIA_TYPE,
-            headers={
-                "Content-Disposition": f'attachment; filename="debrief-{case.reference}-{made.lang}.docx"'
-            },
+            headers={"Content-Disposition": attachment(f"debrief-{case.reference}-{made.lang}.docx")},
         )

@@ -25,6 +25,7 @@ from courtjourney.hearings import story
 from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import N_, get_locale
 from courtjourney.i18n import gettext as _
+from courtjourney.web.downloads import attachment
 from courtjourney.web.pages import Form, FormPage, Options, case_url
 
 LABELS = {
@@ -272,9 +273,7 @@ class DebriefPages(Controller):
         return Response(
             body,
             media_type=DOCX_MEDIA_TYPE,
-            headers={
-                "Content-Disposition": f'attachment; filename="debrief-{case.reference}-{made.lang}.docx"'
-            },
+            headers={"Content-Disposition": attachment(f"debrief-{case.reference}-{made.lang}.docx")},
         )
 
     # --- the support plan ----------------------------------------------------------------------

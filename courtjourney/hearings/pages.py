@@ -30,6 +30,7 @@ from courtjourney.hearings.services import IncidentSummary
 from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
 from courtjourney.settings import get_settings
+from courtjourney.web.downloads import attachment
 from courtjourney.web.forms import Field, clean
 from courtjourney.web.pages import Form, FormPage, case_url
 
@@ -334,7 +335,17 @@ class HearingPages(Controller):
 
     async def _attendance_fields(self, db: AsyncSession, case: Case) -> list[tuple[FamilyMember, Field]]:
         return [
-            (m, Field(f"attend_{m.id}", m.name, kind="choice", choices=forms.ATTENDANCE, required=False, own_words=True))
+            (
+                m,
+                Field(
+                    f"attend_{m.id}",
+                    m.name,
+                    kind="choice",
+                    choices=forms.ATTENDANCE,
+                    required=False,
+                    own_words=True,
+                ),
+            )
             for m in await case_services.family_for(db, case.id)
         ]
 
@@ -392,7 +403,7 @@ class HearingPages(Controller):
         return Response(
             feeds.single(hearing, lang or "en"),
             media_type=ICS_MEDIA_TYPE,
-            headers={"Content-Disposition": 'attachment; filename="hearing.ics"'},
+            headers={"Content-Disposition": attachment("hearing.ics")},
         )
 
     # --- special measures, briefings, Witness Service packs -------------------------------------

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
+from urllib.parse import unquote
 
+import pytest
 from litestar.testing import TestClient
 
 from tests.conftest import World, csrf_token, sign_in
@@ -55,3 +58,49 @@ def test_hole_3_a_percent_sign_in_a_name_breaks_no_page(client: TestClient[Any],
         assert "<b>Bold</b>" not in page.text, path
     assert "Ann 50%" in client.get(f"/cases/{case}").text
     assert "Ann 50%" in client.get(f"/cases/{case}/hearings/{hearing}").text
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def saved_as(header: str) -> str:
+    """The file name a browser saves under (RFC 6266: filename* wins over the ASCII filename)."""
+    extended = re.search(r"filename\*=UTF-8''([^;\s]+)", header, re.IGNORECASE)
+    if extended:
+        return unquote(extended.group(1), encoding="utf-8", errors="strict")
+    return re.search(r'filename="([^"]*)"', header).group(1)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", ["zdjęcie.png", "ŵyr ŷ.png", "صورة.png", "📷 photo.png", "plain.png"])
+def test_hole_2_evidence_with_a_name_in_any_language_downloads(client: TestClient[Any], world: World, name: str) -> None:
+    response = client.post(f"/api/cases/{world.north_case}/incidents/{world.north_incident}/evidence",
+                           headers=world.worker.auth, files={"file": (name, io.BytesIO(PNG), "image/png")})
+    assert response.status_code == 201, response.text
+    item = response.json()
+    api = client.get(item["download"], headers=world.worker.auth)
+    sign_in(client, world.worker.email)
+    page = client.get(f"/cases/{world.north_case}/evidence/{item['id']}")
+    for download in (api, page):
+        assert download.status_code == 200 and download.content == PNG
+        header = download.headers["content-disposition"]
+        assert header.startswith("attachment;") and header.isascii()
+        assert saved_as(header) == name
+        fallback = re.search(r'filename="([^"]*)"', header).group(1)  # type: ignore[union-attr]
+        assert fallback.endswith(".png") and fallback.isascii() and len(fallback) > len(".png")
+
+
+def test_hole_2_every_download_names_itself_with_the_one_helper() -> None:
+    from pathlib import Path
+
+    import courtjourney
+
+    made_by_hand = [str(p) for p in Path(courtjourney.__file__).parent.rglob("*.py")
+                    if 'filename="' in p.read_text(encoding="utf-8") and p.name != "downloads.py"]
+    assert made_by_hand == [], "build Content-Disposition with courtjourney.web.downloads.attachment"
+
+
+def test_hole_2_a_direction_override_cannot_disguise_a_name() -> None:
+    from courtjourney.threats.evidence import safe_filename
+
+    assert safe_filename("photo\u202egnp.exe", "image/png") == "photo_gnp.png"
+    assert safe_filename("zdjęcie 📷.jpg", "image/png") == "zdjęcie 📷.png"
