@@ -701,7 +701,11 @@ async def calendar_feed(
     headers = {
         "ETag": sub.content_etag,
         "Last-Modified": format_datetime(sub.content_changed_at.astimezone(dt.UTC), usegmt=True),
-        "Cache-Control": "private, no-cache",
+        # no-store, like every answer carrying personal data (web/security.py): no browser or proxy may
+        # keep a copy of a family's court dates. Calendar apps keep their own copy of the events, which
+        # no HTTP cache directive governs, and revalidate with the ETag or Last-Modified they were sent:
+        # conditional requests do not need a cache to store anything, so 304s keep working.
+        "Cache-Control": "no-store",
     }
     if _not_modified(request, sub.content_etag, sub.content_changed_at):
         # Unchanged since the copy the calendar app holds: nothing is built.

@@ -104,3 +104,35 @@ def test_hole_2_a_direction_override_cannot_disguise_a_name() -> None:
 
     assert safe_filename("photo\u202egnp.exe", "image/png") == "photo_gnp.png"
     assert safe_filename("zdjęcie 📷.jpg", "image/png") == "zdjęcie 📷.png"
+
+
+def test_hole_15_nothing_personal_may_be_stored_by_a_cache(client: TestClient[Any], world: World) -> None:
+    """Feeds, documents, evidence, shared downloads and exports: Cache-Control no-store, and a feed's
+    ETag and 304 still work (no-store stops caches keeping a copy; it does not stop a calendar app
+    sending If-None-Match with the ETag it read)."""
+    case = world.north_case
+    first = feed(client, world.north_feed_token)
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-store" and first.headers["etag"]
+    again = client.get(f"/calendar/{world.north_feed_token}.ics", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.headers["cache-control"] == "no-store"
+    made = client.post(f"/api/cases/{case}/documents/{world.north_document}/shares", headers=world.worker.auth,
+                       json={"organisation": "North Witness Service", "recipient": "Wynn"})
+    assert made.status_code == 201
+    shared = made.json()["url"].split("testserver.local", 1)[1]
+    answers = {
+        "document (API)": client.get(f"/api/cases/{case}/documents/{world.north_document}", headers=world.worker.auth),
+        "evidence (API)": client.get(f"/api/cases/{case}/evidence/{world.north_evidence}", headers=world.worker.auth),
+        "shared download": client.get(shared),
+        "debrief letter (API)": client.get(f"/api/cases/{case}/debrief-letter", headers=world.worker.auth),
+    }
+    sign_in(client, world.worker.email)
+    answers |= {
+        "document (page)": client.get(f"/cases/{case}/documents/{world.north_document}"),
+        "evidence (page)": client.get(f"/cases/{case}/evidence/{world.north_evidence}"),
+        "police export": client.get(f"/cases/{case}/incidents/export.csv"),
+        "hearing calendar file": client.get(f"/cases/{case}/hearings/{world.north_hearing}/calendar.ics"),
+        "case page": client.get(f"/cases/{case}"),
+    }
+    for what, response in answers.items():
+        assert response.status_code == 200, (what, response.status_code, response.text[:200])
+        assert response.headers["cache-control"] == "no-store", what
