@@ -217,3 +217,27 @@ class DebriefApi(Controller):
             media_type=DOCX_MEDIA_TYPE,
             headers={"Content-Disposition": attachment(f"debrief-{case.reference}-{made.lang}.docx")},
         )
+
+    @post(
+        "/debrief-letter",
+        summary="Make the family's debrief letter and keep it with the case's documents (Word)",
+        media_type=DOCX_MEDIA_TYPE,
+        status_code=201,
+    )
+    async def keep_debrief_letter(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        case: Case,
+        member: UUID | None = None,
+    ) -> Response[bytes]:
+        body, made = await letter.produce(
+            db_session, actor, case, signed_by=request.user.full_name, member_id=member, keep=True
+        )
+        return Response(
+            body,
+            media_type=DOCX_MEDIA_TYPE,
+            status_code=201,
+            headers={"Content-Disposition": attachment(f"debrief-{case.reference}-{made.lang}.docx")},
+        )

@@ -276,6 +276,21 @@ class DebriefPages(Controller):
             headers={"Content-Disposition": attachment(f"debrief-{case.reference}-{made.lang}.docx")},
         )
 
+    @post("/cases/{case_id:uuid}/debrief-letter")
+    async def keep_debrief_letter(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
+    ) -> Redirect:
+        """Make the letter and keep it with the case's documents (reading it with GET keeps nothing)."""
+        raw = str(data.get("member") or "")
+        try:
+            member = UUID(raw) if raw else None
+        except ValueError:
+            raise InputError({"member": _("Choose a family member of this case.")}) from None
+        await letter.produce(
+            db_session, actor, case, signed_by=request.user.full_name, member_id=member, keep=True
+        )
+        return Redirect(case_url(case, "/documents"), status_code=303)
+
     # --- the support plan ----------------------------------------------------------------------
 
     @get("/cases/{case_id:uuid}/support-plan")

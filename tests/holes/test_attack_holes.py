@@ -136,3 +136,25 @@ def test_hole_15_nothing_personal_may_be_stored_by_a_cache(client: TestClient[An
     for what, response in answers.items():
         assert response.status_code == 200, (what, response.status_code, response.text[:200])
         assert response.headers["cache-control"] == "no-store", what
+
+
+def test_hole_13_reading_the_debrief_letter_stores_nothing(client: TestClient[Any], settings: Any, world: World) -> None:
+    from tests.conftest import audit_events, sql
+
+    def kept() -> int:
+        return sql(settings, "SELECT count(*) FROM produced_document")[0][0]
+
+    before = kept()
+    api = f"/api/cases/{world.north_case}/debrief-letter"
+    assert client.get(api, headers=world.worker.auth).status_code == 200
+    sign_in(client, world.worker.email)
+    page = f"/cases/{world.north_case}/debrief-letter?member={world.north_member}"
+    assert client.get(page).status_code == 200 and client.get(page).status_code == 200
+    assert kept() == before, "a GET of the letter wrote a document"
+    assert len(audit_events(settings, case_id=world.north_case, action="document.debrief_viewed")) == 3
+    made = client.post(f"/cases/{world.north_case}/debrief-letter", follow_redirects=False, data={
+        "member": str(world.north_member), "_csrf_token": csrf_token(client, f"/cases/{world.north_case}/debrief")})
+    assert made.status_code == 303 and made.headers["location"].endswith("/documents")
+    assert kept() == before + 1
+    assert client.post(api, headers=world.worker.auth).status_code == 201
+    assert kept() == before + 2
