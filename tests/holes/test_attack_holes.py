@@ -158,3 +158,62 @@ def test_hole_13_reading_the_debrief_letter_stores_nothing(client: TestClient[An
     assert kept() == before + 1
     assert client.post(api, headers=world.worker.auth).status_code == 201
     assert kept() == before + 2
+
+
+def test_hole_14_the_database_and_its_wal_are_as_private_as_the_key(tmp_path: Any) -> None:
+    import os
+    import stat
+
+    from tests.test_cli_and_setup import ROOT, run_cli
+
+    here = {"PYTHONPATH": str(ROOT)}  # this checkout's courtjourney, whichever one the venv installed
+    old = os.umask(0o022)  # the usual umask, whatever the test runner's
+    try:
+        first = run_cli(tmp_path, "init", "--admin-email", "lead@hub.example", env_extra=here)
+        assert first.returncode == 0, first.stderr
+        assert run_cli(tmp_path, "demo", "--if-empty", env_extra=here).returncode == 0
+        backup = run_cli(tmp_path, "backup", str(tmp_path / "backup.cjbak"), env_extra=here)
+    finally:
+        os.umask(old)
+    var = tmp_path / "var"
+    made = [p for p in var.iterdir() if p.name.startswith("cj.db")]
+    assert {p.name for p in made} >= {"cj.db"}
+    for path in [*made, var / "secret.key"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    assert backup.returncode == 0, backup.stderr
+    [archive] = tmp_path.glob("backup*")
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+
+
+def test_hole_14_the_wal_and_shared_memory_files_are_private_while_the_service_runs(tmp_path: Any) -> None:
+    import asyncio
+    import os
+    import stat
+
+    from sqlalchemy import text
+
+    from courtjourney.db.engine import make_engine
+    from tests.conftest import SECRET, _settings
+
+    settings = _settings(f"sqlite+aiosqlite:///{tmp_path / 'live.db'}", tmp_path)
+    assert SECRET
+
+    async def main() -> list[tuple[str, int]]:
+        engine = make_engine(settings)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text("CREATE TABLE t (x TEXT)"))
+                await conn.execute(text("INSERT INTO t VALUES ('a')"))
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT * FROM t"))
+                return [(p.name, stat.S_IMODE(p.stat().st_mode)) for p in tmp_path.glob("live.db*")]
+        finally:
+            await engine.dispose()
+
+    old = os.umask(0o022)
+    try:
+        modes = asyncio.run(main())
+    finally:
+        os.umask(old)
+    assert {name for name, _ in modes} >= {"live.db", "live.db-wal", "live.db-shm"}
+    assert all(mode == 0o600 for _, mode in modes), modes
