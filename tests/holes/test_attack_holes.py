@@ -217,3 +217,23 @@ def test_hole_14_the_wal_and_shared_memory_files_are_private_while_the_service_r
         os.umask(old)
     assert {name for name, _ in modes} >= {"live.db", "live.db-wal", "live.db-shm"}
     assert all(mode == 0o600 for _, mode in modes), modes
+
+
+def test_hole_12_the_csrf_cookie_is_secure_over_https_and_renewed_at_sign_in(settings: Any, world: World) -> None:
+    from courtjourney.app import create_app
+
+    assert settings.secure_cookies == "auto"
+    with TestClient(create_app(settings), base_url="https://testserver.local") as client:
+        first = client.get("/login")
+        [csrf] = [c for c in first.headers.get_list("set-cookie") if c.startswith("cj_csrf=")]
+        assert "secure" in [p.strip().lower() for p in csrf.split(";")], csrf
+        before = client.cookies.get("cj_csrf")
+        old_form_token = csrf_token(client)
+        sign_in(client, world.worker.email)
+        after = client.cookies.get("cj_csrf")
+        assert after and after != before, "a new CSRF token comes with the new session"
+        assert client.post("/account/calendar", data={"_csrf_token": old_form_token}).status_code == 403
+        assert client.post("/account/calendar", data={"_csrf_token": csrf_token(client, "/account/calendar")}).status_code in {200, 201}
+    with TestClient(create_app(settings), base_url="http://testserver.local") as plain:
+        [csrf] = [c for c in plain.get("/login").headers.get_list("set-cookie") if c.startswith("cj_csrf=")]
+        assert "secure" not in csrf.lower(), "auto: plain http (a laptop trial) keeps working"
