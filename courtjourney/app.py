@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from courtjourney import __version__, i18n
 from courtjourney.accounts.audit import provide_actor
-from courtjourney.accounts.auth import AuthenticationMiddleware
+from courtjourney.accounts.auth import CSRF_COOKIE, AuthenticationMiddleware
 from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
 from courtjourney.caseload.api import MyDayApi
 from courtjourney.caseload.pages import CaseloadPages
@@ -158,11 +158,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            cookie_name="cj_csrf",
+            cookie_name=CSRF_COOKIE,
             header_name="x-csrf-token",
             cookie_secure=secure,
             cookie_httponly=True,
-            exclude=["/api/", "/calendar/"],
+            exclude=["^/api/", "^/calendar/"],  # anchored: /account/calendar/revoke is a form
         ),
         before_send=[security_headers],
         middleware=[

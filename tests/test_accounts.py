@@ -132,8 +132,8 @@ def test_an_admin_creates_an_account_with_a_one_time_password(client: TestClient
 
 
 def test_sign_in_never_redirects_to_another_site(client: TestClient[Any], world: World) -> None:
-    token = csrf_token(client)
     for target in ["https://evil.example/", "//evil.example", "/\\evil"]:
+        token = csrf_token(client)  # each sign-in renews the CSRF token
         response = client.post("/login", data={"email": world.worker.email, "password": PASSWORD, "next": target, "_csrf_token": token},
                                follow_redirects=False)
         location = response.headers["location"]

@@ -19,6 +19,7 @@ from courtjourney.settings import get_settings
 from courtjourney.web.paths import is_api
 
 SESSION_COOKIE = "cj_session"
+CSRF_COOKIE = "cj_csrf"  # Litestar's CSRF middleware (app.py); renewed at sign-in
 
 
 class AuthenticationMiddleware(AbstractAuthenticationMiddleware):

@@ -10,13 +10,14 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.middleware.csrf import generate_csrf_token
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit, limits, services
 from courtjourney.accounts.audit import Actor
-from courtjourney.accounts.auth import SESSION_COOKIE
+from courtjourney.accounts.auth import CSRF_COOKIE, SESSION_COOKIE
 from courtjourney.accounts.credentials import verify_password
 from courtjourney.accounts.models import Role, Team, User
 from courtjourney.accounts.services import normalise_email
@@ -166,7 +167,17 @@ class LoginPages(Controller):
                         secure=secure_cookie(request),
                         path="/",
                         max_age=settings.session_max_hours * 3600,
-                    )
+                    ),
+                    # A new CSRF token with the new session: one planted in the browser before sign-in
+                    # (a shared computer, a fixation attempt) no longer matches anything.
+                    Cookie(
+                        key=CSRF_COOKIE,
+                        value=generate_csrf_token(secret=settings.secret_key),
+                        httponly=True,
+                        samesite="lax",
+                        secure=secure_cookie(request),
+                        path="/",
+                    ),
                 ],
             )
 

@@ -141,6 +141,7 @@ def _copy_sqlite(source: Path, dest: Path) -> None:
     except sqlite3.Error as exc:
         raise BackupError(f"The database at {source} could not be opened: {exc}.") from None
     try:
+        os.close(os.open(dest, os.O_WRONLY | os.O_CREAT, 0o600))  # the copy is 0600 from its first byte
         dst = sqlite3.connect(dest)
         try:
             # pages=-1 copies every page in one step, under one read transaction: one consistent snapshot,

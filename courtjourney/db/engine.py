@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -29,6 +31,22 @@ def engine_options(settings: Settings) -> dict[str, Any]:
     return {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
 
 
+def private_sqlite_files(database: str | None) -> None:
+    """The SQLite file, and its -wal and -shm, readable by the service's own user only (0600), like the
+    key file: SQLite creates a new file 0644 (less the umask), and its WAL and shared-memory files copy
+    the database file's mode. A missing file is made 0600 before SQLite opens it; an existing one (an
+    older install, a restore) is narrowed to 0600."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    with contextlib.suppress(FileExistsError, FileNotFoundError):
+        fd = os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+    for path in (database, f"{database}-wal", f"{database}-shm", f"{database}-journal"):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+
+
 def tune_sqlite(engine: AsyncEngine) -> None:
     """WAL, foreign keys, and BEGIN IMMEDIATE so two writers queue instead of failing mid-transaction.
 
@@ -46,6 +64,7 @@ def tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        private_sqlite_files(engine.url.database)  # the -wal and -shm files exist from here
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -55,6 +74,7 @@ def tune_sqlite(engine: AsyncEngine) -> None:
 def make_engine(settings: Settings) -> AsyncEngine:
     engine = create_async_engine(settings.database_url, **engine_options(settings))
     if settings.is_sqlite:
+        private_sqlite_files(engine.url.database)
         tune_sqlite(engine)
     return engine
 

@@ -21,6 +21,7 @@ from courtjourney.errors import InputError
 from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import get_locale
 from courtjourney.i18n import gettext as _
+from courtjourney.web.downloads import attachment
 from courtjourney.web.forms import clean
 from courtjourney.web.schemas import dump
 
@@ -214,7 +215,29 @@ class DebriefApi(Controller):
         return Response(
             body,
             media_type=DOCX_MEDIA_TYPE,
-            headers={
-                "Content-Disposition": f'attachment; filename="debrief-{case.reference}-{made.lang}.docx"'
-            },
+            headers={"Content-Disposition": attachment(f"debrief-{case.reference}-{made.lang}.docx")},
+        )
+
+    @post(
+        "/debrief-letter",
+        summary="Make the family's debrief letter and keep it with the case's documents (Word)",
+        media_type=DOCX_MEDIA_TYPE,
+        status_code=201,
+    )
+    async def keep_debrief_letter(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        case: Case,
+        member: UUID | None = None,
+    ) -> Response[bytes]:
+        body, made = await letter.produce(
+            db_session, actor, case, signed_by=request.user.full_name, member_id=member, keep=True
+        )
+        return Response(
+            body,
+            media_type=DOCX_MEDIA_TYPE,
+            status_code=201,
+            headers={"Content-Disposition": attachment(f"debrief-{case.reference}-{made.lang}.docx")},
         )

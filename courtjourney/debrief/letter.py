@@ -359,10 +359,17 @@ __all__ = ("Letter", "context", "first_report", "kind_of", "plain_text")
 
 
 async def produce(
-    db: AsyncSession, actor: Actor, case: Case, *, signed_by: str, member_id: UUID | None = None
+    db: AsyncSession,
+    actor: Actor,
+    case: Case,
+    *,
+    signed_by: str,
+    member_id: UUID | None = None,
+    keep: bool = False,
 ) -> tuple[bytes, Letter]:
     """Render the debrief letter for one family member (default: the first), in their language, signed by
-    `signed_by`; kept with the case's documents and audited."""
+    `signed_by`, and audit it. Reading it (a GET) stores nothing; only `keep=True` (the worker's explicit
+    "keep the letter", a POST) adds it to the case's documents."""
     from courtjourney.accounts import audit
     from courtjourney.cases import services as cases
     from courtjourney.debrief import services
@@ -392,6 +399,9 @@ async def produce(
     )
     letter.context["words_used"] = words_used(letter.context, lang)
     body = await store.render_off_loop(letter.template, letter.context, lang=lang, title=letter.title)
+    if not keep:
+        audit.record(db, "document.debrief_viewed", actor, case_id=case.id, target=member)
+        return body, letter
     await store.keep(
         db,
         actor,

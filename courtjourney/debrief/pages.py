@@ -25,6 +25,7 @@ from courtjourney.hearings import story
 from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import N_, get_locale
 from courtjourney.i18n import gettext as _
+from courtjourney.web.downloads import attachment
 from courtjourney.web.pages import Form, FormPage, Options, case_url
 
 LABELS = {
@@ -272,10 +273,23 @@ class DebriefPages(Controller):
         return Response(
             body,
             media_type=DOCX_MEDIA_TYPE,
-            headers={
-                "Content-Disposition": f'attachment; filename="debrief-{case.reference}-{made.lang}.docx"'
-            },
+            headers={"Content-Disposition": attachment(f"debrief-{case.reference}-{made.lang}.docx")},
         )
+
+    @post("/cases/{case_id:uuid}/debrief-letter")
+    async def keep_debrief_letter(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
+    ) -> Redirect:
+        """Make the letter and keep it with the case's documents (reading it with GET keeps nothing)."""
+        raw = str(data.get("member") or "")
+        try:
+            member = UUID(raw) if raw else None
+        except ValueError:
+            raise InputError({"member": _("Choose a family member of this case.")}) from None
+        await letter.produce(
+            db_session, actor, case, signed_by=request.user.full_name, member_id=member, keep=True
+        )
+        return Redirect(case_url(case, "/documents"), status_code=303)
 
     # --- the support plan ----------------------------------------------------------------------
 

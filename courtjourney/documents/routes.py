@@ -27,6 +27,7 @@ from courtjourney.errors import NotFound
 from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
 from courtjourney.settings import get_settings
+from courtjourney.web.downloads import attachment
 from courtjourney.web.forms import Field, clean
 from courtjourney.web.pages import Form, FormPage, case_url
 from courtjourney.web.schemas import Out, dump
@@ -99,7 +100,7 @@ def docx_response(doc: ProducedDocument, body: bytes) -> Response[bytes]:
     return Response(
         body,
         media_type=DOCX_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Content-SHA256": doc.sha256},
+        headers={"Content-Disposition": attachment(filename), "X-Content-SHA256": doc.sha256},
     )
 
 

@@ -22,6 +22,7 @@ from courtjourney.glossary.forms import LOCAL_ENTRY, STAGE_FIELDS, STAGE_HEADING
 from courtjourney.glossary.terms import STAGES, Glossary, Term
 from courtjourney.i18n import N_, negotiate, set_locale
 from courtjourney.i18n import gettext as _
+from courtjourney.web.downloads import attachment
 from courtjourney.web.pages import Form, FormPage
 
 PUBLIC = {"exclude_from_auth": True}
@@ -178,7 +179,7 @@ class GlossaryPages(Controller):
         return Response(
             body,
             media_type=DOCX_MEDIA_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            headers={"Content-Disposition": attachment(filename)},
         )
 
 

@@ -30,6 +30,7 @@ from courtjourney.hearings.services import IncidentSummary
 from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
 from courtjourney.settings import get_settings
+from courtjourney.web.downloads import attachment
 from courtjourney.web.forms import Field, clean
 from courtjourney.web.pages import Form, FormPage, case_url
 
@@ -334,7 +335,17 @@ class HearingPages(Controller):
 
     async def _attendance_fields(self, db: AsyncSession, case: Case) -> list[tuple[FamilyMember, Field]]:
         return [
-            (m, Field(f"attend_{m.id}", m.name, kind="choice", choices=forms.ATTENDANCE, required=False))
+            (
+                m,
+                Field(
+                    f"attend_{m.id}",
+                    m.name,
+                    kind="choice",
+                    choices=forms.ATTENDANCE,
+                    required=False,
+                    own_words=True,
+                ),
+            )
             for m in await case_services.family_for(db, case.id)
         ]
 
@@ -392,7 +403,7 @@ class HearingPages(Controller):
         return Response(
             feeds.single(hearing, lang or "en"),
             media_type=ICS_MEDIA_TYPE,
-            headers={"Content-Disposition": 'attachment; filename="hearing.ics"'},
+            headers={"Content-Disposition": attachment("hearing.ics")},
         )
 
     # --- special measures, briefings, Witness Service packs -------------------------------------
@@ -693,7 +704,11 @@ async def calendar_feed(
     headers = {
         "ETag": sub.content_etag,
         "Last-Modified": format_datetime(sub.content_changed_at.astimezone(dt.UTC), usegmt=True),
-        "Cache-Control": "private, no-cache",
+        # no-store, like every answer carrying personal data (web/security.py): no browser or proxy may
+        # keep a copy of a family's court dates. Calendar apps keep their own copy of the events, which
+        # no HTTP cache directive governs, and revalidate with the ETag or Last-Modified they were sent:
+        # conditional requests do not need a cache to store anything, so 304s keep working.
+        "Cache-Control": "no-store",
     }
     if _not_modified(request, sub.content_etag, sub.content_changed_at):
         # Unchanged since the copy the calendar app holds: nothing is built.

@@ -80,5 +80,10 @@ def decrypt(key: bytes, evidence_id: UUID, digest: str, stored: bytes) -> bytes:
 def safe_filename(name: str, media_type: str) -> str:
     """A download name: the person's own name for the file, tamed, with the extension of its real type."""
     stem = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0]
-    stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in stem).strip()[:80] or "evidence"
+    # Letters of any script and emoji stay (web.downloads sends them as RFC 5987 filename*); controls,
+    # direction overrides (U+202E, which can make "gpj.exe" look like "exe.jpg") and punctuation do not.
+    stem = "".join(
+        c if c.isalnum() or c in " -_" or (ord(c) > 127 and c.isprintable()) else "_" for c in stem
+    )
+    stem = stem.strip()[:80] or "evidence"
     return f"{stem}.{EXTENSIONS[media_type]}"

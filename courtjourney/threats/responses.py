@@ -26,6 +26,7 @@ from courtjourney.threats import export as exports
 from courtjourney.threats import forms, services
 from courtjourney.threats.models import Evidence
 from courtjourney.threats.rules import EVIDENCE_MAX_BYTES
+from courtjourney.web.downloads import attachment
 from courtjourney.web.forms import clean
 
 
@@ -47,7 +48,7 @@ def download_response(row: Evidence, content: bytes) -> Response[bytes]:
         content,
         media_type=row.media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{files.safe_filename(row.filename, row.media_type)}"',
+            "Content-Disposition": attachment(files.safe_filename(row.filename, row.media_type)),
             "Repr-Digest": f"sha-256=:{digest}:",
         },
     )
@@ -117,6 +118,4 @@ async def export_response(
     body, media_type = await police_export(db, case, prepared_by, wanted, fmt)
     audit.record(db, f"incidents.exported.{fmt}", actor, case_id=case.id)
     name = f"{case.reference}-incidents-{wanted.start or 'start'}-to-{wanted.end or today}.{fmt}"
-    return Response(
-        body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return Response(body, media_type=media_type, headers={"Content-Disposition": attachment(name)})

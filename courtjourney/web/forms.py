@@ -27,6 +27,9 @@ class Field:
     choices: Sequence[tuple[str, str]] = field(default_factory=tuple)
     hint: str = ""
     not_after_today: bool = False
+    # The label is someone's own words (a family member's name): shown as typed, never looked up in
+    # the catalogue and never used as a format string, so "Ann 50%" is just a name.
+    own_words: bool = False
 
 
 def _blank(value: Any) -> bool:
@@ -34,7 +37,7 @@ def _blank(value: Any) -> bool:
 
 
 def _clean_one(f: Field, value: Any) -> Any:
-    label = _(f.label)
+    label = f.label if f.own_words else _(f.label)
     if f.kind == "bool":
         if isinstance(value, bool):
             return value

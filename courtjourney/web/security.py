@@ -12,6 +12,8 @@ from __future__ import annotations
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
+from courtjourney.settings import get_settings
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -31,3 +33,21 @@ async def security_headers(message: Message, scope: Scope) -> None:
         headers.setdefault("Cache-Control", "no-store")
     if scope.get("scheme") == "https":
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if get_settings().secure_cookies != "false":
+            _secure_cookies(headers)
+
+
+def _secure_cookies(headers: MutableScopeHeaders) -> None:
+    """Over https, every cookie is Secure. Litestar's CSRF middleware sets its cookie with one fixed
+    `cookie_secure`, so in the default `auto` mode (Secure exactly when the request came by https) its
+    cookie went out without Secure; the session cookie decides per request already (accounts/routes.py)."""
+    cookies = headers.getall("set-cookie", [])
+    if not cookies or all(_is_secure(c) for c in cookies):
+        return
+    del headers["set-cookie"]
+    for cookie in cookies:
+        headers.add("set-cookie", cookie if _is_secure(cookie) else f"{cookie}; Secure")
+
+
+def _is_secure(cookie: str) -> bool:
+    return any(part.strip().lower() == "secure" for part in cookie.split(";")[1:])

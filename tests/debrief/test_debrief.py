@@ -243,10 +243,10 @@ def test_closing_and_the_letter_audit_who_and_the_route_in_every_event(client: T
     # audit events must still say the route and address the request came by, like the debrief's own.
     closed = client.post(f"{base(world)}/close", headers=world.worker.auth, json={"reason_kind": "other", "closed_on": "2026-11-20"})
     assert closed.status_code == 201, closed.text
-    assert client.get(f"{base(world)}/debrief-letter", headers=world.worker.auth).status_code == 200
+    assert client.post(f"{base(world)}/debrief-letter", headers=world.worker.auth).status_code == 201
     for action, route, method in (("case.stage_moved", "/close", "POST"), ("case.closed", "/close", "POST"),
-                                  ("document.produced", "/debrief-letter", "GET"),
-                                  ("document.debrief_produced", "/debrief-letter", "GET")):
+                                  ("document.produced", "/debrief-letter", "POST"),
+                                  ("document.debrief_produced", "/debrief-letter", "POST")):
         event = audit_events(settings, case_id=world.north_case, action=action)[-1]
         assert (event.route, event.method, event.actor_id) == ("/api/cases/{case_id}" + route, method, world.worker.id), action
         assert event.address, action
