@@ -101,7 +101,11 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # Forwarded headers are believed only from the proxies named in COURTJOURNEY_TRUSTED_PROXIES;
+        # uvicorn's own default would believe 127.0.0.1, so anyone behind a same-host proxy could pick
+        # the address the limits and the audit see.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies) or None,
         server_header=False,
         log_level="info",
         log_config=uvicorn_log_config(),

@@ -69,6 +69,10 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "",
         "The address families reach the service at (e.g. https://courtjourney.example.org), used in calendar links. Empty: the address of the request.",
     ),
+    "COURTJOURNEY_TRUSTED_PROXIES": (
+        "",
+        "Addresses of reverse proxies (comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed. Empty: none, so the limits and the audit see the address that connected.",
+    ),
 }
 
 
@@ -108,6 +112,7 @@ class Settings:
     login_address_max_failures: int = 30
     unknown_token_max: int = 20
     rate_limit_minutes: int = 15
+    trusted_proxies: tuple[str, ...] = ()
     _key_cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -133,6 +138,9 @@ class Settings:
             login_address_max_failures=_at_least("COURTJOURNEY_LOGIN_ADDRESS_MAX_FAILURES", 2),
             unknown_token_max=_at_least("COURTJOURNEY_UNKNOWN_TOKEN_MAX", 2),
             rate_limit_minutes=_at_least("COURTJOURNEY_RATE_LIMIT_MINUTES", 1),
+            trusted_proxies=tuple(
+                a.strip() for a in _env("COURTJOURNEY_TRUSTED_PROXIES").split(",") if a.strip()
+            ),
         )
 
     @property
