@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.accounts import audit, limits, services
 from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.auth import SESSION_COOKIE
-from courtjourney.accounts.credentials import verify_password
 from courtjourney.accounts.models import Role, Team, User
 from courtjourney.accounts.services import normalise_email
 from courtjourney.db.engine import SESSIONS_KEY
@@ -134,9 +133,8 @@ class LoginPages(Controller):
             by_account = limits.login_by_account(settings), normalise_email(values["email"])
             waits = [await limits.retry_after(db_session, settings, *key) for key in (by_address, by_account)]
             if any(waits):
-                verify_password(
-                    None, values["password"]
-                )  # the same work as a real check, so timing says nothing
+                # Refused before any account is looked up or any password checked: the answer and its
+                # timing are the same for every email, and a flood of refused attempts costs no hashing.
                 return self._too_many(request, shown, max(w for w in waits if w))
             result = await services.sign_in(db_session, settings, values["email"], values["password"])
             if result.user is None or result.session_token is None:

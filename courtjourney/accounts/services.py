@@ -16,11 +16,11 @@ from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.credentials import (
     API_TOKEN_PREFIX,
     SESSION_PREFIX,
-    hash_password,
+    hashed,
     new_password,
     new_token,
+    password_matches,
     token_hash,
-    verify_password,
 )
 from courtjourney.accounts.models import ApiToken, Role, Team, User, UserSession
 from courtjourney.db.base import utcnow
@@ -76,7 +76,7 @@ async def create_user(
     user = User(
         email=email,
         full_name=full_name.strip(),
-        password_hash=hash_password(password),
+        password_hash=await hashed(password),
         role=role,
         team_id=team.id if team else None,
         must_change_password=must_change_password,
@@ -99,9 +99,9 @@ async def sign_in(db: AsyncSession, settings: Settings, email: str, password: st
     """
     user = await db.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.is_active:
-        verify_password(None, password)  # same work either way, so timing says nothing
+        await password_matches(None, password)  # same work either way, so timing says nothing
         return SignInResult(user=None)
-    if not verify_password(user.password_hash, password):
+    if not await password_matches(user.password_hash, password):
         return SignInResult(user=None)
     token = await open_session(db, settings, user)
     return SignInResult(user=user, session_token=token)
@@ -189,10 +189,10 @@ async def revoke_api_tokens(db: AsyncSession, user_id: UUID) -> int:
 
 
 async def change_password(db: AsyncSession, user: User, current: str, new: str) -> None:
-    if not verify_password(user.password_hash, current):
+    if not await password_matches(user.password_hash, current):
         raise InputError({"current_password": "That is not your current password."})
     check_new_password(new, "new_password")
-    user.password_hash = hash_password(new)
+    user.password_hash = await hashed(new)
     user.must_change_password = False
     await end_all_sessions(db, user.id)
 
