@@ -90,6 +90,7 @@ async def create_user(
 class SignInResult:
     user: User | None
     session_token: str | None = None
+    account_id: UUID | None = None  # refused: the account the email named, if one has it (for the audit only)
 
 
 async def sign_in(db: AsyncSession, settings: Settings, email: str, password: str) -> SignInResult:
@@ -100,11 +101,16 @@ async def sign_in(db: AsyncSession, settings: Settings, email: str, password: st
     user = await db.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.is_active:
         await password_matches(None, password)  # same work either way, so timing says nothing
-        return SignInResult(user=None)
+        return SignInResult(user=None, account_id=user.id if user is not None else None)
     if not await password_matches(user.password_hash, password):
-        return SignInResult(user=None)
+        return SignInResult(user=None, account_id=user.id)
     token = await open_session(db, settings, user)
     return SignInResult(user=user, session_token=token)
+
+
+async def account_id_for(db: AsyncSession, email: str) -> UUID | None:
+    """The id of the account with this email, if there is one (for recording a refused sign-in)."""
+    return await db.scalar(select(User.id).where(User.email == normalise_email(email)))
 
 
 async def open_session(db: AsyncSession, settings: Settings, user: User) -> str:
