@@ -40,7 +40,7 @@ IncidentsForPack = Annotated[IncidentSummary, Dependency(skip_validation=True)]
 
 
 def feed_links(request: Request[Any, Any, Any], token: str) -> dict[str, str]:
-    base = get_settings().public_url or str(request.base_url).rstrip("/")
+    base = get_settings().link_base
     https = f"{base}/calendar/{token}.ics"
     webcal = "webcal://" + https.split("://", 1)[1]
     qr = segno.make(webcal, error="m")
