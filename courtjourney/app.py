@@ -10,6 +10,7 @@ from typing import Any
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from jinja2 import StrictUndefined
 from litestar import Litestar, MediaType, get
+from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
@@ -164,6 +165,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_httponly=True,
             exclude=["^/api/", "^/calendar/"],  # anchored: /account/calendar/revoke is a form
         ),
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.allowed_hosts),
         before_send=[security_headers],
         middleware=[
             DefineMiddleware(

@@ -3,6 +3,7 @@ preview) and each part's own, assembled from the part's cli.py."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -16,7 +17,7 @@ from courtjourney.db.engine import run_in_session
 from courtjourney.debrief.cli import retention
 from courtjourney.glossary.cli import glossary
 from courtjourney.search.cli import search
-from courtjourney.settings import Settings, get_settings
+from courtjourney.settings import Settings, get_settings, use_settings
 from courtjourney.threats.cli import verify_incidents
 
 T = TypeVar("T")
@@ -95,6 +96,10 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         )
     host = host or settings.host
     port = port or settings.port
+    # The workers read their settings from the environment: where we listen is where links point
+    # (when COURTJOURNEY_PUBLIC_URL is empty) and which Host headers are answered.
+    os.environ["COURTJOURNEY_HOST"], os.environ["COURTJOURNEY_PORT"] = host, str(port)
+    use_settings(None)
     click.echo(f"courtjourney is running at http://{host}:{port}  (Ctrl+C to stop)")
     uvicorn.run(
         "courtjourney.app:serving_app",
@@ -102,7 +107,11 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # Forwarded headers are believed only from the proxies named in COURTJOURNEY_TRUSTED_PROXIES;
+        # uvicorn's own default would believe 127.0.0.1, so anyone behind a same-host proxy could pick
+        # the address the limits and the audit see.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies) or None,
         server_header=False,
         log_level="info",
         log_config=uvicorn_log_config(),
@@ -123,7 +132,7 @@ def demo(if_empty: bool) -> None:
     click.echo("Demo data loaded (all names are fictional)." if token else "Demo data is already there.")
     if token:
         settings = get_settings()
-        base = settings.public_url or f"http://{settings.host}:{settings.port}"
+        base = settings.link_base
         click.echo(
             f"A demo parent's calendar feed (Sam Example, discreet; shown this once): {base}/calendar/{token}.ics"
         )

@@ -13,6 +13,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 #: name -> (default shown to people, what it does). Kept beside the code that reads it.
 SETTINGS_DOC: dict[str, tuple[str, str]] = {
@@ -67,7 +68,11 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
     "COURTJOURNEY_DEBUG": ("false", "Show tracebacks in responses. Never in production."),
     "COURTJOURNEY_PUBLIC_URL": (
         "",
-        "The address families reach the service at (e.g. https://courtjourney.example.org), used in calendar links. Empty: the address of the request.",
+        "The address families reach the service at (e.g. https://courtjourney.example.org), used in calendar and shared-document links; requests naming another host get 400. Empty: http://COURTJOURNEY_HOST:COURTJOURNEY_PORT.",
+    ),
+    "COURTJOURNEY_TRUSTED_PROXIES": (
+        "",
+        "Addresses of reverse proxies (comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed. Empty: none, so the limits and the audit see the address that connected.",
     ),
 }
 
@@ -108,6 +113,7 @@ class Settings:
     login_address_max_failures: int = 30
     unknown_token_max: int = 20
     rate_limit_minutes: int = 15
+    trusted_proxies: tuple[str, ...] = ()
     _key_cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -133,7 +139,28 @@ class Settings:
             login_address_max_failures=_at_least("COURTJOURNEY_LOGIN_ADDRESS_MAX_FAILURES", 2),
             unknown_token_max=_at_least("COURTJOURNEY_UNKNOWN_TOKEN_MAX", 2),
             rate_limit_minutes=_at_least("COURTJOURNEY_RATE_LIMIT_MINUTES", 1),
+            trusted_proxies=tuple(
+                a.strip() for a in _env("COURTJOURNEY_TRUSTED_PROXIES").split(",") if a.strip()
+            ),
         )
+
+    @property
+    def link_base(self) -> str:
+        """Where links we send (calendars, shared documents) point: the public URL, else where we listen.
+
+        Never the request's Host header: a forged host would go into a link that is then sent to a family.
+        """
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        """The Host headers we answer (anything else gets 400): the public URL's, and this machine's names."""
+        names = {"127.0.0.1", "localhost", self.host}
+        public = urlsplit(self.public_url).netloc if self.public_url else ""
+        hosts = names | {f"{name}:{self.port}" for name in names}
+        if public:
+            hosts |= {public, public.split(":", 1)[0]}
+        return sorted(hosts)
 
     @property
     def is_sqlite(self) -> bool:

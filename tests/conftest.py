@@ -78,6 +78,9 @@ def _settings(url: str, tmp: Path) -> Settings:
         login_lock_minutes=15,
         max_body_bytes=1024 * 1024,
         debug=False,
+        # The test client's address (Litestar's TestClient and ours ask for http://testserver.local):
+        # links are built from it, and it is among the hosts answered.
+        public_url="http://testserver.local",
     )
 
 

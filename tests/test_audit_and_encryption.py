@@ -161,3 +161,75 @@ def test_encrypted_text_cannot_be_read_with_another_key(client: TestClient[Any],
 
     with pytest.raises(Exception):
         in_db(settings, read)
+
+
+def test_a_refused_sign_in_is_audited_with_the_account_but_never_the_email(client: TestClient[Any], settings: Settings, world: World) -> None:
+    from tests.conftest import csrf_token
+
+    token = csrf_token(client)
+    for email in (world.worker.email, "nobody@north.example"):
+        answer = client.post("/login", data={"email": email, "password": "wrong wrong wrong", "_csrf_token": token}, follow_redirects=False)
+        assert answer.status_code == 400
+    refused = audit_events(settings, action="account.sign_in_refused")
+    assert [(e.actor_id, e.outcome) for e in refused] == [(world.worker.id, "refused"), (None, "refused")]
+    assert all(e.address and e.route == "/login" for e in refused)
+    rows = " ".join(str(r) for r in sql(settings, "SELECT * FROM audit_event"))
+    assert "north.example" not in rows, "no email is kept, not even one that has no account"
+
+
+def test_a_sign_in_refused_by_the_limit_is_audited_too(client: TestClient[Any], settings: Settings, world: World) -> None:
+    from tests.conftest import PASSWORD, csrf_token
+
+    token = csrf_token(client)
+    for _ in range(settings.login_max_failures):
+        client.post("/login", data={"email": world.worker.email, "password": "wrong wrong wrong", "_csrf_token": token})
+    paused = client.post("/login", data={"email": world.worker.email, "password": PASSWORD, "_csrf_token": token}, follow_redirects=False)
+    assert paused.status_code == 429
+    refused = audit_events(settings, action="account.sign_in_refused", actor_id=world.worker.id)
+    assert len(refused) == settings.login_max_failures + 1
+
+
+def test_opening_an_incident_or_a_hearing_is_audited_with_its_id(client: TestClient[Any], settings: Settings, world: World) -> None:
+    sign_in(client, world.worker.email)
+    assert world.north_hearing is not None
+    for path, kind, target in (
+        (f"/cases/{world.north_case}/incidents/{world.north_incident}", "incident", world.north_incident),
+        (f"/cases/{world.north_case}/hearings/{world.north_hearing}", "hearing", world.north_hearing),
+        (f"/api/cases/{world.north_case}/incidents/{world.north_incident}", "incident", world.north_incident),
+    ):
+        assert client.get(path, headers=world.worker.auth if path.startswith("/api/") else None).status_code == 200, path
+        last = audit_events(settings, case_id=world.north_case, action="case.read", actor_id=world.worker.id)[-1]
+        assert (last.target_type, last.target_id) == (kind, target), path
+
+
+def test_the_trail_pages_back_through_older_events(client: TestClient[Any], settings: Settings, world: World) -> None:
+    import re
+
+    from courtjourney.accounts import audit
+
+    async def many(db: Any) -> None:
+        for _ in range(audit.TRAIL_PAGE + 20):
+            audit.record(db, "case.read", audit.Actor(user_id=world.worker.id), case_id=world.north_case)
+
+    from tests.conftest import in_db
+
+    in_db(settings, many)
+    total = len(audit_events(settings, case_id=world.north_case))
+    sign_in(client, world.manager.email)
+    seen: list[str] = []
+    path: str | None = f"/cases/{world.north_case}/audit"
+    while path is not None:
+        page = client.get(path)
+        assert page.status_code == 200
+        rows = page.text.count("<tr><td>")
+        seen.append(str(rows))
+        link = re.search(r'<a href="([^"]+)">Older events</a>', page.text)
+        path = link.group(1).replace("&amp;", "&") if link else None
+        assert len(seen) < 5
+    counts = [int(n) for n in seen]
+    assert counts[0] == audit.TRAIL_PAGE and len(counts) == 2, counts
+    assert sum(counts) >= total, "every event is on one page or another"
+    api = client.get(f"/api/cases/{world.north_case}/audit", headers=world.manager.auth).json()
+    older = client.get(f"/api/cases/{world.north_case}/audit", params={"before": api[-1]["id"]}, headers=world.manager.auth).json()
+    ids = [e["id"] for e in api + older]
+    assert len(ids) == len(set(ids)), "no event is on two pages"

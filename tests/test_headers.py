@@ -79,3 +79,27 @@ def test_a_rate_limited_answer_carries_them_too(settings: Settings, world: World
             last = client.get("/calendar/cjcal_nothing_here_at_all.ics")
     assert last.status_code == 429
     check(last, "429", https=False)
+
+
+@pytest.mark.parametrize("public_url", ["http://testserver.local", ""])
+def test_a_forged_host_is_refused_and_never_reaches_a_link(settings: Settings, world: World, public_url: str) -> None:
+    """Links sent to families are built from the settings, never from the request's Host header."""
+    import dataclasses
+
+    from courtjourney.app import create_app
+
+    chosen = dataclasses.replace(settings, public_url=public_url)
+    base = public_url or f"http://{chosen.host}:{chosen.port}"
+    with TestClient(create_app(chosen), base_url=base) as client:
+        forged = client.get("/health", headers={"Host": "attacker.example"})
+        assert forged.status_code == 400
+        for host in ("127.0.0.1", f"127.0.0.1:{chosen.port}", "localhost"):
+            assert client.get("/health", headers={"Host": host}).status_code == 200, host
+        made = client.post(f"/api/cases/{world.north_case}/documents/{world.north_document}/shares", headers=world.worker.auth,
+                           json={"organisation": "Witness Service", "recipient": "Wynn"})
+        assert made.status_code == 201, made.text
+        assert made.json()["url"].startswith(f"{base}/shared/cjdoc_")
+        feed = client.post(f"/api/cases/{world.north_case}/subscriptions", headers={**world.worker.auth, "Host": "localhost"},
+                           json={"family_member_id": str(world.north_member)})
+        assert feed.status_code == 201, feed.text
+        assert feed.json()["https_url"].startswith(f"{base}/calendar/cjcal_"), "not the Host the request named"

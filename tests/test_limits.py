@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 import urllib.error
 import urllib.request
 from typing import Any
@@ -59,6 +60,43 @@ def test_an_email_with_no_account_is_paused_just_the_same(client: TestClient[Any
     made_up = [failed_sign_in(client, "nobody@north.example", token) for _ in range(settings.login_max_failures + 1)]
     assert [a.status_code for a in real] == [a.status_code for a in made_up]
     assert real[-1].text.replace(world.worker.email, "@") == made_up[-1].text.replace("nobody@north.example", "@")
+
+
+def test_a_refused_sign_in_checks_no_password_and_says_nothing_of_the_account(
+    client: TestClient[Any], settings: Settings, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Passwords are checked in a worker thread; a paused attempt costs no argon2 work at all (so a flood cannot
+    keep a worker busy) and reads the same whether or not the email has an account."""
+    from courtjourney.accounts import credentials
+
+    checked: list[str] = []
+    real_verify = credentials.verify_password
+
+    def counted(password_hash: str | None, password: str) -> bool:
+        checked.append(threading.current_thread().name)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(credentials, "verify_password", counted)
+    # The clock stands still, so both pauses began at the same second and the answers can match exactly.
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False):
+        token = csrf_token(client)
+        absent = "nobody@north.example"
+        for email in (world.worker.email, absent):
+            answers = [failed_sign_in(client, email, token).status_code for _ in range(settings.login_max_failures)]
+            assert answers[-1] == 429
+        assert len(checked) == 2 * settings.login_max_failures, "each counted failure checked a password"
+        assert all(name.startswith("AnyIO worker thread") for name in checked), "off the event loop"
+        checked.clear()
+        refused = {
+            email: client.post("/login", data={"email": email, "password": PASSWORD, "_csrf_token": token}, follow_redirects=False)
+            for email in (world.worker.email, absent)
+        }
+        assert checked == [], "no password is checked for an attempt the limit refuses"
+        real, made_up = refused[world.worker.email], refused[absent]
+        assert real.status_code == made_up.status_code == 429
+        assert "cj_session" not in real.headers.get("set-cookie", ""), "the right password is refused while paused"
+        assert real.text.replace(world.worker.email, "@") == made_up.text.replace(absent, "@")
+        assert real.headers["retry-after"] == made_up.headers["retry-after"]
 
 
 def test_failures_from_one_address_are_limited_whatever_the_account(settings: Settings, world: World) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from litestar import Request
-from sqlalchemy import insert, select
+from sqlalchemy import and_, insert, or_, select
 
 from courtjourney.accounts.models import AuditEvent
 
@@ -84,14 +84,19 @@ def record(
     case_id: UUID | None = None,
     target: Any | None = None,
     outcome: str = "ok",
+    target_type: str | None = None,
+    target_id: UUID | None = None,
 ) -> AuditEvent:
-    """Add an event to the session's transaction, so it stands or falls with the change it describes."""
+    """Add an event to the session's transaction, so it stands or falls with the change it describes.
+
+    The target is a row (`target`), or, where only its address is known, its kind and id.
+    """
     event = AuditEvent(
         actor_id=actor.user_id,
         action=action,
         case_id=case_id,
-        target_type=type(target).__tablename__ if target is not None else None,
-        target_id=getattr(target, "id", None),
+        target_type=type(target).__tablename__ if target is not None else target_type,
+        target_id=getattr(target, "id", None) if target is not None else target_id,
         route=actor.route,
         method=actor.method,
         outcome=outcome,
@@ -123,11 +128,32 @@ async def record_listed(db: AsyncSession, actor: Actor, case_ids: Iterable[UUID]
         await db.execute(insert(AuditEvent), rows)
 
 
-async def trail_for_case(db: AsyncSession, case_id: UUID, limit: int = 500) -> list[AuditEvent]:
-    rows = await db.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.case_id == case_id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
+#: Events on one page of a case's trail.
+TRAIL_PAGE = 500
+
+
+async def trail_for_case(
+    db: AsyncSession, case_id: UUID, limit: int = TRAIL_PAGE, before: UUID | None = None
+) -> tuple[list[AuditEvent], UUID | None]:
+    """One page of a case's trail, newest first, and the id to ask `before` for the next page (None: no more).
+
+    Keyset paging: a page starts after the event `before` names, by (created_at, id), so however long
+    the trail, every page costs the same and an event added meanwhile never shifts one page into the next.
+    """
+    query = select(AuditEvent).where(AuditEvent.case_id == case_id)
+    if before is not None:
+        after = await db.scalar(
+            select(AuditEvent.created_at).where(AuditEvent.id == before, AuditEvent.case_id == case_id)
+        )
+        if after is None:
+            return [], None
+        query = query.where(
+            or_(
+                AuditEvent.created_at < after,
+                and_(AuditEvent.created_at == after, AuditEvent.id < before),
+            )
+        )
+    rows = list(
+        await db.scalars(query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit + 1))
     )
-    return list(rows)
+    return rows[:limit], rows[limit - 1].id if len(rows) > limit else None

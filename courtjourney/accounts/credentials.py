@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -29,6 +30,16 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+async def hashed(password: str) -> str:
+    """hash_password in a worker thread: argon2 takes tens of milliseconds and would hold up every request."""
+    return await anyio.to_thread.run_sync(hash_password, password)
+
+
+async def password_matches(password_hash: str | None, password: str) -> bool:
+    """verify_password in a worker thread, for the same reason. None checks against a dummy hash (same work)."""
+    return await anyio.to_thread.run_sync(verify_password, password_hash, password)
 
 
 def new_token(prefix: str) -> str:

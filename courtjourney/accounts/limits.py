@@ -62,7 +62,8 @@ def unknown_tokens(settings: Settings) -> Limit:
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
-    # Behind a reverse proxy, uvicorn's proxy_headers (with FORWARDED_ALLOW_IPS) puts the real client here.
+    # The connection's client as uvicorn gives it: behind a proxy named in COURTJOURNEY_TRUSTED_PROXIES,
+    # the address that proxy forwarded; otherwise the address that connected (X-Forwarded-For ignored).
     return request.client.host if request.client else "unknown"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.accounts import audit, limits, services
 from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.auth import CSRF_COOKIE, SESSION_COOKIE
-from courtjourney.accounts.credentials import verify_password
 from courtjourney.accounts.models import Role, Team, User
 from courtjourney.accounts.services import normalise_email
 from courtjourney.db.engine import SESSIONS_KEY
@@ -102,6 +102,12 @@ async def as_it_is(page: Template | Redirect) -> Template | Redirect:
     return page
 
 
+def refused_by(db: AsyncSession, request: Request[Any, Any, Any], account_id: UUID | None) -> None:
+    """Record a refused sign-in: the account's id if the email named one, never the email itself."""
+    actor = dataclasses.replace(Actor.of(None, request), user_id=account_id)
+    audit.record(db, "account.sign_in_refused", actor, outcome="refused")
+
+
 class LoginPages(Controller):
     include_in_schema = False
 
@@ -135,9 +141,11 @@ class LoginPages(Controller):
             by_account = limits.login_by_account(settings), normalise_email(values["email"])
             waits = [await limits.retry_after(db_session, settings, *key) for key in (by_address, by_account)]
             if any(waits):
-                verify_password(
-                    None, values["password"]
-                )  # the same work as a real check, so timing says nothing
+                # Refused before any password is checked: the answer and its timing are the same for
+                # every email, and a flood of refused attempts costs no hashing.
+                await db_session.rollback()
+                async with request.app.state[SESSIONS_KEY]() as db, db.begin():
+                    refused_by(db, request, await services.account_id_for(db, values["email"]))
                 return self._too_many(request, shown, max(w for w in waits if w))
             result = await services.sign_in(db_session, settings, values["email"], values["password"])
             if result.user is None or result.session_token is None:
@@ -147,6 +155,7 @@ class LoginPages(Controller):
                     started = [
                         await limits.add_failure(db, settings, *key) for key in (by_address, by_account)
                     ]
+                    refused_by(db, request, result.account_id)
                 if any(started):
                     return self._too_many(request, shown, max(w for w in started if w))
                 raise InputError(

@@ -16,11 +16,11 @@ from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.credentials import (
     API_TOKEN_PREFIX,
     SESSION_PREFIX,
-    hash_password,
+    hashed,
     new_password,
     new_token,
+    password_matches,
     token_hash,
-    verify_password,
 )
 from courtjourney.accounts.models import ApiToken, Role, Team, User, UserSession
 from courtjourney.db.base import utcnow
@@ -76,7 +76,7 @@ async def create_user(
     user = User(
         email=email,
         full_name=full_name.strip(),
-        password_hash=hash_password(password),
+        password_hash=await hashed(password),
         role=role,
         team_id=team.id if team else None,
         must_change_password=must_change_password,
@@ -90,6 +90,7 @@ async def create_user(
 class SignInResult:
     user: User | None
     session_token: str | None = None
+    account_id: UUID | None = None  # refused: the account the email named, if one has it (for the audit only)
 
 
 async def sign_in(db: AsyncSession, settings: Settings, email: str, password: str) -> SignInResult:
@@ -99,12 +100,17 @@ async def sign_in(db: AsyncSession, settings: Settings, email: str, password: st
     """
     user = await db.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.is_active:
-        verify_password(None, password)  # same work either way, so timing says nothing
-        return SignInResult(user=None)
-    if not verify_password(user.password_hash, password):
-        return SignInResult(user=None)
+        await password_matches(None, password)  # same work either way, so timing says nothing
+        return SignInResult(user=None, account_id=user.id if user is not None else None)
+    if not await password_matches(user.password_hash, password):
+        return SignInResult(user=None, account_id=user.id)
     token = await open_session(db, settings, user)
     return SignInResult(user=user, session_token=token)
+
+
+async def account_id_for(db: AsyncSession, email: str) -> UUID | None:
+    """The id of the account with this email, if there is one (for recording a refused sign-in)."""
+    return await db.scalar(select(User.id).where(User.email == normalise_email(email)))
 
 
 async def open_session(db: AsyncSession, settings: Settings, user: User) -> str:
@@ -189,10 +195,10 @@ async def revoke_api_tokens(db: AsyncSession, user_id: UUID) -> int:
 
 
 async def change_password(db: AsyncSession, user: User, current: str, new: str) -> None:
-    if not verify_password(user.password_hash, current):
+    if not await password_matches(user.password_hash, current):
         raise InputError({"current_password": "That is not your current password."})
     check_new_password(new, "new_password")
-    user.password_hash = hash_password(new)
+    user.password_hash = await hashed(new)
     user.must_change_password = False
     await end_all_sessions(db, user.id)
 

@@ -64,6 +64,19 @@ async def can_see(db: AsyncSession, user: Who, case_id: UUID) -> bool:
     return found is not None
 
 
+def addressed_record(params: dict[str, Any]) -> tuple[str | None, UUID | None]:
+    """The record under the case that an address names (`/incidents/{incident_id}` -> incident, its id).
+
+    The innermost id wins (`.../incidents/{incident_id}/evidence/{evidence_id}` names the evidence),
+    so opening an incident or a hearing is recorded with which one was opened.
+    """
+    found: tuple[str | None, UUID | None] = (None, None)
+    for name, value in params.items():
+        if name != "case_id" and name.endswith("_id") and isinstance(value, UUID):
+            found = (name.removesuffix("_id")[:40], value)
+    return found
+
+
 async def case_access_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Refuse (404) any request for a case the signed-in user may not see; audit every attempt.
 
@@ -81,12 +94,15 @@ async def case_access_guard(connection: ASGIConnection[Any, Any, Any, Any], _: B
         allowed = case_id is not None and await can_see(db, user, case_id)
         method = connection.scope.get("method", "GET")
         action = "case.read" if method in {"GET", "HEAD"} else "case.change"
+        kind, target_id = addressed_record(connection.path_params)
         audit.record(
             db,
             action if allowed else "case.denied",
             Actor.of(user, connection),
             case_id=case_id,
             outcome="ok" if allowed else "denied",
+            target_type=kind,
+            target_id=target_id,
         )
     if not allowed:
         raise CaseNotFound()

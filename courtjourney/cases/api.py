@@ -186,9 +186,14 @@ class CaseApi(Controller):
 
     @get("/{case_id:uuid}/audit", summary="Who read or changed this case (managers only)")
     async def audit_trail(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case_id: UUID
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case_id: UUID,
+        before: UUID | None = None,
     ) -> list[schemas.AuditEventOut]:
+        """Newest first, 500 a page; `before` the last id of a full page gives the next (older) page."""
         if not request.user.is_manager:
             raise NotFound("Nothing was found at this address.")
-        events = await audit.trail_for_case(db_session, case_id)
+        events, _older = await audit.trail_for_case(db_session, case_id, before=before)
         return [dump(schemas.AuditEventOut, e, at=e.created_at) for e in events]

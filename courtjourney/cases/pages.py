@@ -305,11 +305,15 @@ class CasePages(Controller):
 
     @get("/cases/{case_id:uuid}/audit")
     async def audit_page(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case: Case,
+        before: UUID | None = None,
     ) -> Template:
         if not request.user.is_manager:
             raise NotFound("Nothing was found at this address.")
-        events = await audit.trail_for_case(db_session, case.id)
+        events, older = await audit.trail_for_case(db_session, case.id, before=before)
         return Template(
             template_name="audit.html",
             context={
@@ -317,6 +321,7 @@ class CasePages(Controller):
                 "title": _("Who has read or changed %(reference)s") % {"reference": case.reference},
                 "case": case,
                 "events": events,
+                "older": f"{case_url(case)}/audit?before={older}" if older else None,
                 "names": await names_for(db_session, {e.actor_id for e in events if e.actor_id}),
                 "breadcrumbs": [("/", _("My caseload")), (case_url(case), case.reference)],
             },

@@ -22,9 +22,12 @@ from courtjourney.cases.models import Case, StageMove, Task
 from courtjourney.db.base import utcnow
 from courtjourney.debrief import forms, rules
 from courtjourney.debrief.models import Closure, Outcome, PlanItem, PlanReview, PurgedCase, WitnessAttendance
+from courtjourney.documents import store
+from courtjourney.documents.models import DocumentShare
 from courtjourney.errors import InputError, Refused
 from courtjourney.hearings import rules as hearing_rules
-from courtjourney.hearings.models import Charge, Hearing, Proceeding
+from courtjourney.hearings import services as hearing_services
+from courtjourney.hearings.models import CalendarSubscription, Charge, Hearing, Proceeding
 from courtjourney.i18n import gettext as _
 
 REVIEW_MONTHS = (1, 3, 6, 9)
@@ -420,7 +423,24 @@ async def close_case(db: AsyncSession, actor: Actor, case: Case, values: dict[st
     db.add(closure)
     await db.flush()
     audit.record(db, "case.closed", actor, case_id=case.id, target=closure)
+    await end_family_links(db, actor, case)
     return closure
+
+
+async def end_family_links(db: AsyncSession, actor: Actor, case: Case) -> None:
+    """A closed case sends nothing more: its family calendars and its shared document links end now (each audited)."""
+    subscriptions = await db.scalars(
+        select(CalendarSubscription).where(
+            CalendarSubscription.case_id == case.id, CalendarSubscription.revoked_at.is_(None)
+        )
+    )
+    for sub in subscriptions:
+        await hearing_services.revoke(db, actor, sub)
+    shares = await db.scalars(
+        select(DocumentShare).where(DocumentShare.case_id == case.id, DocumentShare.revoked_at.is_(None))
+    )
+    for share in shares:
+        await store.revoke_share(db, actor, case, share)
 
 
 @dataclass(frozen=True)

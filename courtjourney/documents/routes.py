@@ -91,7 +91,7 @@ def share_out(row: DocumentShare) -> ShareOut:
 
 
 def share_url(request: Request[Any, Any, Any], token: str) -> str:
-    base = get_settings().public_url or str(request.base_url).rstrip("/")
+    base = get_settings().link_base
     return f"{base}/shared/{token}.docx"
 
 

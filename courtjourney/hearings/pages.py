@@ -41,7 +41,7 @@ IncidentsForPack = Annotated[IncidentSummary, Dependency(skip_validation=True)]
 
 
 def feed_links(request: Request[Any, Any, Any], token: str) -> dict[str, str]:
-    base = get_settings().public_url or str(request.base_url).rstrip("/")
+    base = get_settings().link_base
     https = f"{base}/calendar/{token}.ics"
     webcal = "webcal://" + https.split("://", 1)[1]
     qr = segno.make(webcal, error="m")
@@ -682,6 +682,14 @@ async def calendar_feed(
     token = filename.removesuffix(".ics") if filename.endswith(".ics") else ""
     sub = await services.subscription_by_token(db_session, token) if token else None
     if sub is None:
+        if token and await services.ended_with_its_case(db_session, token):
+            # A real address whose case has closed: say it has ended for good, so calendar apps stop asking.
+            return Response(
+                b"This calendar has ended: the case it followed is closed.\n",
+                status_code=410,
+                media_type="text/plain; charset=utf-8",
+                headers={"Cache-Control": "no-store"},
+            )
         await limits.count_guess(db_session, request, settings)
         raise NotFound("No calendar was found at this address.")
     now = utcnow()

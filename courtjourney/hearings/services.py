@@ -23,7 +23,9 @@ from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.credentials import new_token, token_hash
 from courtjourney.accounts.models import User
 from courtjourney.cases.access import Who, visible_cases
+from courtjourney.cases.journey import Stage
 from courtjourney.cases.models import Case, FamilyMember
+from courtjourney.cases.services import current_stage
 from courtjourney.db.base import utcnow
 from courtjourney.db.rows import one_of_case
 from courtjourney.documents import store
@@ -655,6 +657,18 @@ async def subscription_by_token(db: AsyncSession, token: str) -> CalendarSubscri
     if sub is None or sub.revoked_at is not None:
         return None
     return sub
+
+
+async def ended_with_its_case(db: AsyncSession, token: str) -> bool:
+    """Whether `token` is a family calendar that was ended because its case closed (answered 410, not 404)."""
+    if not token.startswith(CALENDAR_PREFIX) or len(token) > 100:
+        return False
+    sub = await db.scalar(
+        select(CalendarSubscription).where(CalendarSubscription.token_hash == token_hash(token))
+    )
+    if sub is None or sub.revoked_at is None or sub.case_id is None:
+        return False
+    return await current_stage(db, sub.case_id) == Stage.CLOSED
 
 
 # --- special measures, briefings and Witness Service packs -------------------------------------

@@ -252,6 +252,32 @@ def test_closing_and_the_letter_audit_who_and_the_route_in_every_event(client: T
         assert event.address, action
 
 
+def test_closing_ends_the_family_calendars_and_shared_links(client: TestClient[Any], settings: Settings, world: World) -> None:
+    from tests.hearings.helpers import feed
+
+    made = client.post(f"{base(world)}/documents/{world.north_document}/shares", headers=world.worker.auth,
+                       json={"organisation": "Witness Service", "recipient": "Wynn"})
+    assert made.status_code == 201, made.text
+    link = made.json()["url"].split("testserver.local", 1)[1]
+    assert feed(client, world.north_feed_token).status_code == 200 and client.get(link).status_code == 200
+    closed = client.post(f"{base(world)}/close", headers=world.worker.auth, json={"reason_kind": "other", "closed_on": "2026-11-20"})
+    assert closed.status_code == 201, closed.text
+    ended = feed(client, world.north_feed_token)
+    assert ended.status_code == 410 and ended.headers["content-type"].startswith("text/plain")
+    assert "ended" in ended.text and "BEGIN:VCALENDAR" not in ended.text
+    assert client.get(link).status_code == 404, "the shared link is turned off"
+    # Each ending is on the case's trail, by the worker who closed it.
+    for action in ("calendar.revoked", "document.share_revoked"):
+        ends = audit_events(settings, case_id=world.north_case, action=action)
+        assert ends and {(e.actor_id, e.outcome) for e in ends} == {(world.worker.id, "ok")}, action
+    case_id = world.north_case.hex if settings.is_sqlite else world.north_case
+    for table in ("document_share", "calendar_subscription"):
+        live = sql(settings, f"SELECT count(*) FROM {table} WHERE revoked_at IS NULL AND case_id = :id", id=case_id)
+        assert live[0][0] == 0, f"a {table} of the closed case is still live"
+    # A calendar ended by hand on an open case still answers 404, like any address we do not know.
+    assert feed(client, "cjcal_" + "z" * 43).status_code == 404
+
+
 def test_closing_records_why_and_the_purge_leaves_no_trace(client: TestClient[Any], settings: Settings, world: World) -> None:
     from courtjourney.debrief.services import PurgeRefused, case_tables
 
