@@ -76,6 +76,29 @@ def provide_actor(request: Request[Any, Any, Any]) -> Actor:
     return Actor.of(request.scope.get("user"), request)
 
 
+def _columns(
+    action: str,
+    actor: Actor,
+    *,
+    case_id: UUID | None = None,
+    target_type: str | None = None,
+    target_id: UUID | None = None,
+    outcome: str = "ok",
+) -> dict[str, Any]:
+    """An event's columns (the model fills in its id and times): one place for `record` and `record_listed`."""
+    return {
+        "actor_id": actor.user_id,
+        "action": action,
+        "case_id": case_id,
+        "target_type": target_type,
+        "target_id": target_id,
+        "route": actor.route,
+        "method": actor.method,
+        "outcome": outcome,
+        "address": actor.address,
+    }
+
+
 def record(
     db: AsyncSession,
     action: str,
@@ -92,15 +115,14 @@ def record(
     The target is a row (`target`), or, where only its address is known, its kind and id.
     """
     event = AuditEvent(
-        actor_id=actor.user_id,
-        action=action,
-        case_id=case_id,
-        target_type=type(target).__tablename__ if target is not None else target_type,
-        target_id=getattr(target, "id", None) if target is not None else target_id,
-        route=actor.route,
-        method=actor.method,
-        outcome=outcome,
-        address=actor.address,
+        **_columns(
+            action,
+            actor,
+            case_id=case_id,
+            target_type=type(target).__tablename__ if target is not None else target_type,
+            target_id=getattr(target, "id", None) if target is not None else target_id,
+            outcome=outcome,
+        )
     )
     db.add(event)
     return event
@@ -109,21 +131,10 @@ def record(
 async def record_listed(db: AsyncSession, actor: Actor, case_ids: Iterable[UUID]) -> None:
     """One "case.listed" event for each case a list showed (each case once, in the order shown), written
     in one INSERT in the request's transaction: a manager's page lists a thousand cases, and as ORM
-    objects each one cost the unit of work its own bookkeeping. The rows are the same as `record` makes
-    (ids, times and defaults from the model's columns), so the trail page, the at-rest and append-only
+    objects each one cost the unit of work its own bookkeeping. The rows are the ones `record` makes
+    (the same `_columns`, ids and times from the model's defaults), so the trail page, the at-rest and append-only
     guarantees are unchanged."""
-    rows = [
-        {
-            "actor_id": actor.user_id,
-            "action": "case.listed",
-            "case_id": case_id,
-            "route": actor.route,
-            "method": actor.method,
-            "outcome": "ok",
-            "address": actor.address,
-        }
-        for case_id in dict.fromkeys(case_ids)
-    ]
+    rows = [_columns("case.listed", actor, case_id=case_id) for case_id in dict.fromkeys(case_ids)]
     if rows:
         await db.execute(insert(AuditEvent), rows)
 
