@@ -202,6 +202,46 @@ def test_opening_an_incident_or_a_hearing_is_audited_with_its_id(client: TestCli
         assert (last.target_type, last.target_id) == (kind, target), path
 
 
+def test_a_record_of_another_case_asked_for_under_this_one_is_kept_without_its_id(
+    client: TestClient[Any], settings: Settings, world: World
+) -> None:
+    """South's worker asks for North's incident under South's case: 404, and South's trail keeps the
+    attempt but not the id, so South's trail never names a record of a case its readers may not see."""
+    assert world.north_hearing is not None
+    for path in (
+        f"/api/cases/{world.south_case}/incidents/{world.north_incident}",
+        f"/api/cases/{world.south_case}/hearings/{world.north_hearing}",
+        f"/api/cases/{world.south_case}/incidents/{world.north_incident}/evidence/{world.north_evidence}",
+    ):
+        assert client.get(path, headers=world.outsider.auth).status_code == 404, path
+        last = audit_events(settings, case_id=world.south_case, actor_id=world.outsider.id)[-1]
+        assert (last.action, last.outcome, last.target_id) == ("case.read", "not found", None), path
+    def plain(value: Any) -> str:
+        return str(value).replace("-", "")
+
+    south_targets = {plain(target) for case, target in sql(settings, "SELECT case_id, target_id FROM audit_event")
+                     if plain(case) == world.south_case.hex}
+    assert not south_targets & {r.hex for r in (world.north_incident, world.north_hearing, world.north_evidence)}
+
+
+def test_every_record_an_address_names_has_a_table_the_guard_checks_it_in(settings: Settings) -> None:
+    """Each `{kind_id}` in a case address (but a colleague's) is found in one case table, so the
+    guard can tell a record of this case from one of another."""
+    import re
+
+    from courtjourney.app import create_app
+    from courtjourney.cases.access import _table_of
+
+    kinds = {
+        name.removesuffix("_id")
+        for route in create_app(settings).routes
+        if "{case_id" in route.path
+        for name in re.findall(r"\{(\w+_id):uuid\}", route.path)
+    } - {"case", "user"}
+    assert len(kinds) >= 12
+    assert {kind: _table_of(kind) is not None for kind in kinds} == dict.fromkeys(kinds, True)
+
+
 def test_the_trail_pages_back_through_older_events(client: TestClient[Any], settings: Settings, world: World) -> None:
     import re
 

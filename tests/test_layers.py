@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "courtjourney"
 #: unit -> rank. A unit may import units of a lower rank, and those of its own rank listed in SIDEWAYS.
 LAYERS: dict[str, int] = {
     # the ground: no courtjourney imports but each other's
-    "errors": 0, "settings": 0, "workdays": 0, "i18n": 1,
+    "errors": 0, "settings": 0, "workdays": 0, "figures": 0, "i18n": 1,
     "db": 2,          # base, engine, rows: imports settings and errors only
     "web": 3,         # the page kit: forms, pages, schemas, errors, security
     "accounts": 4,    # identity, sessions, tokens, limits, audit (Actor)

@@ -9,11 +9,12 @@ answers 404, exactly like a case that does not exist.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from litestar import Request
-from sqlalchemy import Select, exists, select, union_all
+from sqlalchemy import Select, Table, exists, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -77,6 +78,28 @@ def addressed_record(params: dict[str, Any]) -> tuple[str | None, UUID | None]:
     return found
 
 
+@cache
+def _table_of(kind: str) -> Table | None:
+    """The table of the records an address names `kind` (`hearing`, `entry` -> contact_log_entry):
+    the case table called `kind`, else the one case table whose name ends `_kind`. Read from the
+    models' metadata when first asked, so a new part's records are found without a list to keep."""
+    tables = [t for t in Case.metadata.tables.values() if "case_id" in t.c and "id" in t.c]
+    exact = [t for t in tables if t.name == kind]
+    ending = [t for t in tables if t.name.endswith(f"_{kind}")]
+    found = exact or ending
+    return found[0] if len(found) == 1 else None
+
+
+async def _in_case(db: AsyncSession, kind: str | None, record_id: UUID | None, case_id: UUID) -> bool:
+    """Whether the record an address names belongs to the case it is addressed under (True where
+    the address names none, or a kind that is not a case's record, such as a colleague)."""
+    table = _table_of(kind) if kind and record_id else None
+    if table is None:
+        return True
+    found = await db.scalar(select(table.c.id).where(table.c.id == record_id, table.c.case_id == case_id))
+    return found is not None
+
+
 async def case_access_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Refuse (404) any request for a case the signed-in user may not see; audit every attempt.
 
@@ -95,12 +118,17 @@ async def case_access_guard(connection: ASGIConnection[Any, Any, Any, Any], _: B
         method = connection.scope.get("method", "GET")
         action = "case.read" if method in {"GET", "HEAD"} else "case.change"
         kind, target_id = addressed_record(connection.path_params)
+        outcome = "ok" if allowed else "denied"
+        if allowed and case_id is not None and not await _in_case(db, kind, target_id, case_id):
+            # The handler will answer 404. The trail keeps the attempt, but not the id: it may be a
+            # record of another case, which this case's trail must not name.
+            outcome, target_id = "not found", None
         audit.record(
             db,
             action if allowed else "case.denied",
             Actor.of(user, connection),
             case_id=case_id,
-            outcome="ok" if allowed else "denied",
+            outcome=outcome,
             target_type=kind,
             target_id=target_id,
         )
