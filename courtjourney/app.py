@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 from os import PathLike
 from pathlib import Path
@@ -45,6 +47,10 @@ from courtjourney.glossary.terms import load_all as load_glossary
 from courtjourney.hearings import outdated
 from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
+from courtjourney.messages import dispatch
+from courtjourney.messages.api import MessageApi
+from courtjourney.messages.pages import MessagePages, family_got_it, family_message
+from courtjourney.messages.services import hearing_changed
 from courtjourney.search.api import SearchApi
 from courtjourney.search.pages import SearchPages
 from courtjourney.settings import Settings, get_settings, use_settings
@@ -67,6 +73,7 @@ TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
     PACKAGE / "caseload" / "templates",
     PACKAGE / "contacts" / "templates",
     PACKAGE / "search" / "templates",
+    PACKAGE / "messages" / "templates",
 ]
 
 
@@ -97,10 +104,30 @@ def settle_memory() -> None:
     gc.freeze()
 
 
+def start_dispatcher(app: Litestar) -> None:
+    """Every serving worker sends what is due from the outbox (rows are claimed, so never twice)."""
+    settings = app.state["settings"]
+    if settings.dispatch_seconds > 0:
+        app.state["dispatcher"] = asyncio.get_running_loop().create_task(
+            dispatch.run_forever(app.state[SESSIONS_KEY], settings)
+        )
+
+
+async def stop_dispatcher(app: Litestar) -> None:
+    task = app.state.get("dispatcher")
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def serving_app() -> Litestar:
-    """The app as `courtjourney serve` runs it: create_app, with its memory settled at start-up."""
+    """The app as `courtjourney serve` runs it: create_app, with its memory settled at start-up and the
+    outbox's dispatcher running."""
     app = create_app()
     app.on_startup.append(settle_memory)
+    app.on_startup.append(start_dispatcher)
+    app.on_shutdown.append(stop_dispatcher)
     return app
 
 
@@ -146,6 +173,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GlossaryPages,
             LocalEntryPages,
             GlossaryApi,
+            MessagePages,
+            MessageApi,
+            family_message,
+            family_got_it,
             create_static_files_router(
                 path="/static",
                 directories=[PACKAGE / "web" / "static"],
@@ -204,6 +235,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "incidents_for_pack": Provide(lambda: summary_for_witness_pack, sync_to_thread=False),
             # Which briefings and packs went out of date: the library is handed hearings' check.
             "documents_out_of_date": Provide(lambda: outdated.reasons_for, sync_to_thread=False),
+            # What a hearing change sets going: the family's notices, written in the change's transaction.
+            "after_hearing_change": Provide(lambda: hearing_changed, sync_to_thread=False),
         },
     )
     document_api_errors(app)

@@ -42,3 +42,4 @@ from courtjourney.hearings.models import (  # noqa: F401
     Proceeding,
     SpecialMeasure,
 )
+from courtjourney.messages.models import MemberReach, OutboxMessage  # noqa: F401

@@ -74,6 +74,39 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "",
         "Addresses of reverse proxies (comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed. Empty: none, so the limits and the audit see the address that connected.",
     ),
+    "COURTJOURNEY_SMTP_URL": (
+        "",
+        "Email to families through the service's own mailbox: `smtp://user:password@mail.example.org:587` (STARTTLS when the server offers it) or `smtps://...:465`. Empty: email goes through Notify if that is set, else is kept for the worker to send herself.",
+    ),
+    "COURTJOURNEY_MAIL_FROM": (
+        "",
+        "The From address of email to families, e.g. `Support team <support@example.org>`.",
+    ),
+    "COURTJOURNEY_NOTIFY_API_KEY": (
+        "",
+        "A GOV.UK Notify API key: text messages (and email, when no SMTP is set) go through Notify. Empty: texts are kept for the worker to send herself.",
+    ),
+    "COURTJOURNEY_NOTIFY_BASE_URL": ("https://api.notifications.service.gov.uk", "Where Notify's API is."),
+    "COURTJOURNEY_NOTIFY_SMS_TEMPLATE_ID": (
+        "",
+        "The Notify text message template whose whole content is `((body))`: our words go in its `body`.",
+    ),
+    "COURTJOURNEY_NOTIFY_EMAIL_TEMPLATE_ID": (
+        "",
+        "The Notify email template with subject `((subject))` and content `((body))`.",
+    ),
+    "COURTJOURNEY_NOTIFY_CALLBACK_TOKEN": (
+        "",
+        "The bearer token Notify sends with delivery receipts to /notify/receipts (set the same in Notify). Empty: receipts are refused.",
+    ),
+    "COURTJOURNEY_DISPATCH_SECONDS": (
+        "10",
+        "How often each `courtjourney serve` worker sends the messages that are due. 0: never (send with `courtjourney messages send` from cron).",
+    ),
+    "COURTJOURNEY_MESSAGE_LEASE_SECONDS": (
+        "120",
+        "A message being sent by a process that stopped answering (it died mid-send) is taken up again after this long.",
+    ),
 }
 
 
@@ -114,6 +147,15 @@ class Settings:
     unknown_token_max: int = 20
     rate_limit_minutes: int = 15
     trusted_proxies: tuple[str, ...] = ()
+    smtp_url: str = field(default="", repr=False)  # may hold a password
+    mail_from: str = ""
+    notify_api_key: str = field(default="", repr=False)
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_sms_template_id: str = ""
+    notify_email_template_id: str = ""
+    notify_callback_token: str = field(default="", repr=False)
+    dispatch_seconds: int = 10
+    message_lease_seconds: int = 120
     _key_cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -142,6 +184,15 @@ class Settings:
             trusted_proxies=tuple(
                 a.strip() for a in _env("COURTJOURNEY_TRUSTED_PROXIES").split(",") if a.strip()
             ),
+            smtp_url=_env("COURTJOURNEY_SMTP_URL").strip(),
+            mail_from=_env("COURTJOURNEY_MAIL_FROM").strip(),
+            notify_api_key=_env("COURTJOURNEY_NOTIFY_API_KEY").strip(),
+            notify_base_url=_env("COURTJOURNEY_NOTIFY_BASE_URL").strip().rstrip("/"),
+            notify_sms_template_id=_env("COURTJOURNEY_NOTIFY_SMS_TEMPLATE_ID").strip(),
+            notify_email_template_id=_env("COURTJOURNEY_NOTIFY_EMAIL_TEMPLATE_ID").strip(),
+            notify_callback_token=_env("COURTJOURNEY_NOTIFY_CALLBACK_TOKEN").strip(),
+            dispatch_seconds=_at_least("COURTJOURNEY_DISPATCH_SECONDS", 0),
+            message_lease_seconds=_at_least("COURTJOURNEY_MESSAGE_LEASE_SECONDS", 1),
         )
 
     @property
@@ -151,6 +202,14 @@ class Settings:
         Never the request's Host header: a forged host would go into a link that is then sent to a family.
         """
         return self.public_url or f"http://{self.host}:{self.port}"
+
+    def channel_for(self, channel: str) -> str | None:
+        """Which service sends a message on `channel` (sms, email): smtp, notify, or None (kept to copy)."""
+        if channel == "email" and self.smtp_url:
+            return "smtp"
+        if self.notify_api_key:
+            return "notify"
+        return None
 
     @property
     def allowed_hosts(self) -> list[str]:

@@ -243,6 +243,7 @@ class World:
     north_plan_item: uuid.UUID | None = None
     north_review: uuid.UUID | None = None
     north_contact_entry: uuid.UUID | None = None  # a call with the parent, in the contact log
+    north_message: uuid.UUID | None = None  # a message to the parent, kept for the worker to send (no channel set)
 
 
 async def build_world(db: AsyncSession) -> World:
@@ -307,13 +308,19 @@ async def build_world(db: AsyncSession) -> World:
 
     entry = await contacts.record_contact(db, as_worker, north_case, {
         "kind": "call", "notes": "Talked about the trial", "minutes": 20, "member_ids": [parent.id]})
+    from courtjourney.messages import services as messages
+
+    await messages.set_reach(db, as_worker, north_case, parent, {
+        "email": "nora@family.example", "email_agreed": True, "email_safe": True,
+        "safe_from": dt.time(8, 0), "safe_until": dt.time(20, 0), "weekends": True, "discretion": "discreet"})
+    message = await messages.write_message(db, as_worker, north_case, {"member_id": parent.id, "text": "Can I visit on Friday?"})
     return World(worker, colleague, manager, admin, outsider, north_case.id, south_case.id, task.id, consent.id,
                  incident.id, evidence.id,
                  north_member=parent.id, north_proceeding=proceeding.id, north_hearing=hearing.id,
                  north_subscription=subscription.id, north_feed_token=feed_token, north_document=briefing.id,
                  north_share=share.id, north_charge=charge.id,
                  north_outcome=outcome.id, north_plan_item=item.id, north_review=reviews[0].id,
-                 north_contact_entry=entry.id)
+                 north_contact_entry=entry.id, north_message=message.id)
 
 
 # The small world is built at one fixed moment, so what it records (when a change became known, when a

@@ -49,6 +49,8 @@ NOT_CASE_ROUTES = {
     ("GET", "/team/contact-standard"): "manager only, the team's own setting, no case data; 404 for others",
     ("POST", "/team/contact-standard"): "manager only, the team's own setting, no case data; 404 for others",
     ("GET", "/calendar/{filename:str}"): "feed: its secret token is the key; unknown or revoked tokens get 404 (tests/hearings)",
+    ("GET", "/m/{token:str}"): "a family's message link: its secret token is the key; unknown ones 404 and count as guesses (tests/messages)",
+    ("POST", "/m/{token:str}"): "a family's message link: its secret token is the key; unknown ones 404 and count as guesses (tests/messages)",
     ("GET", "/glossary"): "public glossary, no personal data",
     ("GET", "/glossary/{term_id:str}"): "public glossary, no personal data",
     ("GET", "/glossary/stage/{stage:str}"): "public glossary, no personal data",
@@ -66,7 +68,8 @@ CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment",
                "special_measure", "produced_document", "document_share",
                "incident", "incident_amendment", "incident_evidence", "police_referral", "incident_chain",
                "outcome", "support_plan_item", "support_plan_review", "case_closure", "witness_attendance",
-               "contact_log_entry", "contact_log_member", "contact_log_correction", "contact_log_follow_up"]
+               "contact_log_entry", "contact_log_member", "contact_log_correction", "contact_log_follow_up",
+               "member_reach", "outbox_message"]
 
 # A body that would be valid for most case forms, so a route that forgot the guard would act on it.
 ANY_BODY: dict[str, Any] = {
@@ -100,7 +103,8 @@ def concrete(path: str, world: World) -> str:
            "document_id": world.north_document, "share_id": world.north_share,
            "incident_id": world.north_incident, "evidence_id": world.north_evidence,
            "outcome_id": world.north_outcome, "item_id": world.north_plan_item, "review_id": world.north_review, "rule": "uls",
-           "entry_id": world.north_contact_entry}
+           "entry_id": world.north_contact_entry, "family_member_id": world.north_member,
+           "message_id": world.north_message}
 
     def fill(match: re.Match[str]) -> str:
         return str(ids.get(match.group(1), uuid.uuid4()))

@@ -88,6 +88,9 @@ SECRETS = {
     "contact": "Detective-Marchbanks",
     "phone": "07700-900123",
     "contact_log": "Rang-Ottoline-about-Thornbury-trial",
+    "member_phone": "7911123789",  # kept as +447911123789
+    "member_email": "ottoline.q@harbour-family.example",
+    "message": "Meet-at-the-Thornbury-cafe",
 }
 
 
@@ -132,6 +135,9 @@ def test_a_raw_dump_of_the_database_holds_no_plaintext(client: TestClient[Any], 
     for path, body in steps:
         response = client.post(path, headers=auth, json=body)
         assert response.status_code == 201, (path, response.text)
+    # How the family member can be reached, and a message to them (messages/): numbers, addresses, texts.
+    member_id = client.get(f"/api/cases/{case}/family-members", headers=auth).json()[0]["id"]
+    _reach_and_message(settings, case, member_id)
     # The API gives them back, so they were stored...
     assert client.get(f"/api/cases/{case}", headers=auth).json()["child_name"] == SECRETS["child"]
     # The search index holds the child's and the family's names (a search finds them)...
@@ -148,6 +154,27 @@ def test_a_raw_dump_of_the_database_holds_no_plaintext(client: TestClient[Any], 
     assert "Wren Worker" not in raw  # account names are encrypted too
     for label, secret in SECRETS.items():
         assert secret not in raw, f"{label} is stored in plaintext"
+
+
+def _reach_and_message(settings: Settings, case_id: str, member_id: str) -> None:
+    import datetime as dt
+    from uuid import UUID
+
+    from courtjourney.accounts.audit import SYSTEM
+    from courtjourney.cases.models import Case, FamilyMember
+    from courtjourney.messages import services as messages
+    from tests.conftest import in_db
+
+    async def work(db: Any) -> None:
+        case = await db.get(Case, UUID(case_id))
+        member = await db.get(FamilyMember, UUID(member_id))
+        await messages.set_reach(db, SYSTEM, case, member, {
+            "phone": "07911 123789", "sms_agreed": True, "phone_safe": True, "email": SECRETS["member_email"],
+            "email_agreed": True, "email_safe": True, "safe_from": dt.time(7, 0), "safe_until": dt.time(21, 0),
+            "weekends": True, "discretion": "discreet"})
+        await messages.write_message(db, SYSTEM, case, {"member_id": member.id, "text": SECRETS["message"]})
+
+    in_db(settings, work)
 
 
 def test_encrypted_text_cannot_be_read_with_another_key(client: TestClient[Any], settings: Settings, world: World, monkeypatch: pytest.MonkeyPatch) -> None:

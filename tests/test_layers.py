@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "hearings": 8,    # proceedings, hearings, feeds, briefings, Witness Service packs
     "contacts": 8,    # the contact log: checks hearing, incident and document ids by table name, imports neither
     "threats": 9,     # incidents: may read hearing days; hearings is handed the incident summary it needs
+    "messages": 9,    # messages to families: notices of hearing changes (handed to hearings by the app), the outbox
     "debrief": 10,    # outcomes and what follows them: reads hearings' proceedings and charges
     "caseload": 11,   # pages across parts (caseload, case page, team page), drawn from each part's panels
     # aggregators: import every part, imported by none

@@ -25,14 +25,15 @@ from courtjourney.db.base import utcnow
 from courtjourney.debrief import panels as debrief
 from courtjourney.hearings import panels as hearings
 from courtjourney.i18n import LONDON
+from courtjourney.messages import panels as messages
 from courtjourney.threats import panels as threats
 
 Panel = Callable[[AsyncSession, Day], Awaitable[DaySection]]
 
-#: My day's lists, most urgent first. Messages to families not yet acknowledged (the messages issue) go
-#: in here, second, as `messages.day_unacknowledged`: a part offering its lines is one more entry.
+#: My day's lists, most urgent first: a part offering its lines is one more entry.
 MY_DAY: tuple[Panel, ...] = (
     hearings.day_to_tell,
+    messages.day_unacknowledged,
     hearings.day_hearings,
     cases.day_tasks,
     debrief.day_deadlines,

@@ -18,7 +18,7 @@ from courtjourney.documents.routes import DocumentOut, document_out
 from courtjourney.errors import InputError
 from courtjourney.hearings import forms, schemas, services, story
 from courtjourney.hearings.models import CalendarSubscription, Hearing, HearingChange, Proceeding
-from courtjourney.hearings.pages import IncidentsForPack, feed_links
+from courtjourney.hearings.pages import AfterChange, IncidentsForPack, feed_links
 from courtjourney.hearings.schemas import Short
 from courtjourney.i18n import gettext as _
 from courtjourney.web.forms import clean
@@ -140,6 +140,7 @@ class HearingApi(Controller):
         case: Case,
         hearing_id: UUID,
         data: schemas.HearingChangeIn,
+        after_hearing_change: AfterChange,
     ) -> schemas.ChangeOut:
         hearing = await services.hearing_for_change(db_session, case, hearing_id)
         sent = _strings(data.to_dict())
@@ -148,7 +149,9 @@ class HearingApi(Controller):
             current = services.form_values(hearing)
             sent = {**{k: current[k] or None for k in SCHEDULE_KEYS}, **sent}
         values = clean(forms.CHANGE_HEARING, sent, partial=True)
-        change = await services.change_hearing(db_session, actor, case, hearing, values)
+        change = await services.change_and_tell(
+            db_session, actor, case, hearing, values, after_hearing_change
+        )
         return change_out(change, hearing, hearing.sequence)
 
     @get(

@@ -38,6 +38,8 @@ ICS_MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ typ
 #: The intimidation summary for the Witness Service pack, handed in by the app (app.py provides
 #: `incidents_for_pack`). A function, not data: Litestar is told not to validate it.
 IncidentsForPack = Annotated[IncidentSummary, Dependency(skip_validation=True)]
+#: What a change sets going (the family's notices), handed in by the app as `after_hearing_change`.
+AfterChange = Annotated[services.AfterHearingChange, Dependency(skip_validation=True)]
 
 
 def feed_links(request: Request[Any, Any, Any], token: str) -> dict[str, str]:
@@ -308,6 +310,7 @@ class HearingPages(Controller):
         case: Case,
         hearing_id: UUID,
         data: Form,
+        after_hearing_change: AfterChange,
     ) -> Template | Redirect:
         hearing = await services.get_hearing(db_session, case, hearing_id)
         return await CHANGE_HEARING.submit(
@@ -315,7 +318,9 @@ class HearingPages(Controller):
             case,
             data,
             hearing_id=hearing.id,
-            save=lambda values: services.change_hearing(db_session, actor, case, hearing, values),
+            save=lambda values: services.change_and_tell(
+                db_session, actor, case, hearing, values, after_hearing_change
+            ),
             done=hearing_url(hearing, "?done=changed"),
         )
 

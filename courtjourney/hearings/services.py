@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
@@ -397,6 +397,26 @@ async def change_hearing(
     db.add(change)
     await db.flush()
     audit.record(db, "hearing.changed", actor, case_id=case.id, target=hearing)
+    return change
+
+
+#: What else a change sets going, handed in by the app (app.py provides `after_hearing_change`): the
+#: messages part writes the family's notices in the same transaction. Hearings never imports it.
+AfterHearingChange = Callable[[AsyncSession, Actor, Case, Hearing, HearingChange], Awaitable[object]]
+
+
+async def change_and_tell(
+    db: AsyncSession,
+    actor: Actor,
+    case: Case,
+    hearing: Hearing,
+    values: dict[str, Any],
+    after: AfterHearingChange | None,
+) -> HearingChange:
+    """change_hearing, then what the change sets going (the family's notices), in one transaction."""
+    change = await change_hearing(db, actor, case, hearing, values)
+    if after is not None:
+        await after(db, actor, case, hearing, change)
     return change
 
 

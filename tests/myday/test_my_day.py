@@ -336,7 +336,7 @@ def test_the_api_gives_the_lists_in_order_and_the_page_the_same(client: TestClie
     with at(2026, 12, 1):
         day = my_day(client, world.worker)
         assert [s["key"] for s in day["sections"]] == [
-            "to_tell", "hearings", "tasks", "deadlines", "reviews", "incidents", "not_contacted"]
+            "to_tell", "unacknowledged", "hearings", "tasks", "deadlines", "reviews", "incidents", "not_contacted"]
         line = lines(day, "to_tell")[0]
         assert set(line) == {"case_id", "case_reference", "text", "href", "late", "detail", "on", "family", "days"}
         sign_in(client, "worker@north.example")
