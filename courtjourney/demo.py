@@ -18,6 +18,7 @@ from courtjourney.documents import store
 from courtjourney.hearings import services as hearings
 from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import LONDON
+from courtjourney.messages import services as messages
 from courtjourney.threats import services as threats
 
 DEMO_LOGINS: tuple[tuple[str, str, str], ...] = (
@@ -414,9 +415,26 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
     trial = await hearing(
         "trial", listing="warned", window_start=monday_in(6), window_end=monday_in(6) + dt.timedelta(days=11)
     )
+    # The mother agreed to email (her own mailbox, which nobody else reads), weekdays 09:00 to 19:00, discreet.
+    await messages.set_reach(
+        db,
+        Actor.of(worker),
+        case,
+        mother,
+        {
+            "email": "mother.demo@example.org",
+            "email_agreed": True,
+            "email_safe": True,
+            "safe_from": dt.time(9, 0),
+            "safe_until": dt.time(19, 0),
+            "weekends": False,
+            "discretion": "discreet",
+        },
+    )
     # Yesterday the court moved the trial's window on a week, and the family has not been told yet:
-    # the first line of the worker's My day after `make run`.
-    await hearings.change_hearing(
+    # the first line of the worker's My day after `make run`. Its notice to the mother is in the outbox:
+    # with no mail server set up (the demo), kept for Bea to copy and send herself.
+    moved = await hearings.change_hearing(
         db,
         Actor.of(worker),
         case,
@@ -430,6 +448,7 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
         },
         now=now - dt.timedelta(days=1),
     )
+    await messages.hearing_changed(db, Actor.of(worker), case, trial, moved, now=now - dt.timedelta(days=1))
     for measure, status, notes in (
         ("video_evidence", "granted", None),
         ("live_link", "granted", None),

@@ -370,3 +370,32 @@ def test_another_teams_worker_gets_404_on_every_messages_route(client: TestClien
 def test_a_member_of_another_case_is_not_found(client: TestClient[Any], world: World) -> None:
     sign_in(client, world.worker.email)
     assert client.get(f"/cases/{world.north_case}/members/{UUID(int=5)}/reach").status_code == 404
+
+
+def test_the_demo_has_a_notice_in_the_outbox_and_a_hearing_change_there_writes_another(settings: Settings) -> None:
+    from courtjourney.demo import load_demo
+
+    in_db(settings, load_demo)
+    [held] = sql(settings, "SELECT id, status, kind, channel FROM outbox_message")
+    assert (held.status, held.kind, held.channel) == ("hold", "hearing_change", "email")
+    # A worker moving the demo trial again writes the mother a new notice and overtakes the unsent one.
+    [(case_id, hearing_id)] = sql(
+        settings, "SELECT case_id, id FROM hearing WHERE hearing_type = 'trial' AND listing = 'warned'"
+    )
+    from courtjourney.accounts.audit import SYSTEM
+    from courtjourney.cases.models import Case
+    from courtjourney.hearings import services as hearings
+    from courtjourney.hearings.models import Hearing
+    from courtjourney.messages.services import hearing_changed
+
+    async def move_again(db: Any) -> None:
+        case = await db.get(Case, case_id)
+        hearing = await db.get(Hearing, hearing_id)
+        start = hearing.window_start + dt.timedelta(days=7)
+        await hearings.change_and_tell(db, SYSTEM, case, hearing, {
+            "listing": "warned", "window_start": start, "window_end": start + dt.timedelta(days=11),
+            "reason": "the court's list was full again"}, hearing_changed)
+
+    in_db(settings, move_again)
+    rows = sql(settings, "SELECT status FROM outbox_message ORDER BY created_at")
+    assert [r.status for r in rows] == ["cancelled", "hold"]
