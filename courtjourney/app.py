@@ -45,6 +45,8 @@ from courtjourney.glossary.terms import load_all as load_glossary
 from courtjourney.hearings import outdated
 from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
+from courtjourney.referrals.api import ReferralApi
+from courtjourney.referrals.pages import ReferralPages
 from courtjourney.search.api import SearchApi
 from courtjourney.search.pages import SearchPages
 from courtjourney.settings import Settings, get_settings, use_settings
@@ -67,6 +69,7 @@ TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
     PACKAGE / "caseload" / "templates",
     PACKAGE / "contacts" / "templates",
     PACKAGE / "search" / "templates",
+    PACKAGE / "referrals" / "templates",
 ]
 
 
@@ -128,6 +131,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ContactLogPages,
             ContactLogApi,
             TeamContactStandardPages,
+            ReferralPages,
+            ReferralApi,
             SearchPages,
             SearchApi,
             HearingPages,
