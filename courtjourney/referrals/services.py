@@ -26,16 +26,16 @@ from courtjourney.cases.access import Who
 from courtjourney.cases.models import Case, CaseWorker, SearchToken
 from courtjourney.db.base import utcnow
 from courtjourney.errors import InputError
-from courtjourney.i18n import LONDON, long_date
+from courtjourney.i18n import LONDON, N_, long_date
 from courtjourney.i18n import gettext as _
 from courtjourney.referrals import rules
 from courtjourney.referrals.models import Referral
 
-NOT_FOUND = "No referral was found at this address."
-ONLY_MANAGERS = (
+NOT_FOUND = N_("No referral was found at this address.")
+ONLY_MANAGERS = N_(
     "Only a manager of the team can accept, decline or withdraw a referral, or put it on the waiting list."
 )
-NOT_CONFIRMED = (
+NOT_CONFIRMED = N_(
     "This family came to us by a referral, and the safe way to make first contact is not confirmed yet. "
     "Confirm it on the referral first (Referrals, then this family's referral). Until then, record only "
     "attempts that did not reach the family."
