@@ -85,7 +85,7 @@ async def referral_figures(db: AsyncSession, period: Period) -> list[Figure]:
                     Referral.first_contact_at >= start, Referral.first_contact_at < end, *teams
                 )
             )
-        ).tuples()
+        ).all()
         if contact is not None
     ]
     figures.append(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, case, distinct, false, func, or_, select, update
+from sqlalchemy import Select, and_, case, distinct, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
@@ -52,15 +52,21 @@ def local_date(at: dt.datetime) -> dt.date:
 def visible_referrals(who: Who) -> Select[Referral]:
     """A query for the referrals `who` may see (the only way lists of referrals are built).
 
-    A manager sees every referral of their team; a worker of the team sees those she recorded and
-    those accepted into a case she works on; anyone else (an admin, someone with no team) sees none."""
+    A manager sees every referral of their team; a worker of the team sees those she recorded until one
+    is accepted into a case, and those accepted into a case she works on (an accepted referral holds what
+    its case holds, so it is seen as the case is); anyone else (an admin, someone with no team) sees none."""
     if who.team_id is None or who.role not in {Role.MANAGER.value, Role.WORKER.value}:
         return select(Referral).where(false())
     query = select(Referral).where(Referral.team_id == who.team_id)
     if who.role == Role.MANAGER.value:
         return query
     mine = select(CaseWorker.case_id).where(CaseWorker.user_id == who.id)
-    return query.where(or_(Referral.recorded_by_id == who.id, Referral.case_id.in_(mine)))
+    return query.where(
+        or_(
+            and_(Referral.recorded_by_id == who.id, Referral.case_id.is_(None)),
+            Referral.case_id.in_(mine),
+        )
+    )
 
 
 def may_decide(who: Who, referral: Referral) -> bool:

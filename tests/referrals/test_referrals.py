@@ -293,8 +293,11 @@ def test_accepting_opens_a_case_at_risk_assessment_for_the_worker_chosen(client:
     family = client.get(f"/api/cases/{case_id}/family-members", headers=world.colleague.auth).json()
     assert [(m["name"], m["relationship_to_child"], m["safe_contact"]) for m in family] == [("Petra", "mother", "Text Petra first, after 6pm")]
     assert workers_of(settings, uuid.UUID(case_id)) == [world.colleague.id], "assigned to the chosen worker, not the manager"
-    # the worker who recorded it sees it still; the chosen worker now sees it too, through the case
+    # the chosen worker now sees it, through the case; the worker who recorded it no longer does, since it
+    # holds what the case holds and she does not work on the case (the fuzz run's no_hidden_records caught it)
     assert client.get(f"{API}/{referral['id']}", headers=world.colleague.auth).status_code == 200
+    assert client.get(f"{API}/{referral['id']}", headers=world.worker.auth).status_code == 404
+    assert client.get(API, headers=world.worker.auth, params={"status": "all"}).json() == []
     [event] = audit_events(settings, action="referral.accepted")
     assert str(event.case_id) == case_id and str(event.target_id) == referral["id"]
     # found by a search for the child's name (the index is written in the same save)
