@@ -51,6 +51,8 @@ from courtjourney.messages import dispatch
 from courtjourney.messages.api import MessageApi
 from courtjourney.messages.pages import MessagePages, family_got_it, family_message
 from courtjourney.messages.services import hearing_changed
+from courtjourney.referrals.api import ReferralApi
+from courtjourney.referrals.pages import ReferralPages
 from courtjourney.search.api import SearchApi
 from courtjourney.search.pages import SearchPages
 from courtjourney.settings import Settings, get_settings, use_settings
@@ -74,6 +76,7 @@ TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
     PACKAGE / "contacts" / "templates",
     PACKAGE / "search" / "templates",
     PACKAGE / "messages" / "templates",
+    PACKAGE / "referrals" / "templates",
 ]
 
 
@@ -155,6 +158,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ContactLogPages,
             ContactLogApi,
             TeamContactStandardPages,
+            ReferralPages,
+            ReferralApi,
             SearchPages,
             SearchApi,
             HearingPages,

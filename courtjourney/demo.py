@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import services as accounts
 from courtjourney.accounts.audit import Actor
-from courtjourney.accounts.models import Role, User
+from courtjourney.accounts.models import Role, Team, User
 from courtjourney.cases import services as cases
 from courtjourney.cases.models import Case
 from courtjourney.debrief import services as debrief
@@ -98,7 +98,7 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
     worker = await accounts.create_user(
         db, email=w_email, full_name="Bea Worker (demo)", password=w_pw, role=Role.WORKER.value, team=north
     )
-    await accounts.create_user(
+    manager = await accounts.create_user(
         db, email=m_email, full_name="Mo Manager (demo)", password=m_pw, role=Role.MANAGER.value, team=north
     )
     await accounts.create_user(
@@ -171,6 +171,7 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
     await _demo_not_prosecuted(db, *made[1])
     await _demo_sentenced(db, *made[2])
     await add_demo_contacts(db, *made[0])
+    await add_demo_referrals(db, north, manager, worker)
     return token
 
 
@@ -620,3 +621,129 @@ async def add_demo_contacts(db: AsyncSession, case: Case, worker: User) -> None:
     ):
         made.append(await contacts.record_contact(db, actor, case, values))
     await contacts.correct_contact(db, actor, case, made[2], {"minutes": 35})
+
+
+async def add_demo_referrals(db: AsyncSession, north: Team, manager: User, worker: User) -> None:
+    """Referrals in each state for the managers' queue and the report: a new urgent one (for a child with
+    the name and date of birth of a demo case, so accepting it shows a possible duplicate), one waiting
+    whose safe way to make contact is not confirmed, one accepted into a case for a North colleague (with
+    a first contact made) and one declined. The colleague has no demo login: the worker's caseload stays
+    her three cases."""
+    import secrets
+
+    from courtjourney.contacts import services as contacts
+    from courtjourney.referrals import services as referrals
+
+    colleague = await accounts.create_user(
+        db,
+        email="colleague@demo.example",
+        full_name="Jude Colleague (demo)",
+        password=secrets.token_urlsafe(24),  # never shown: not a demo login
+        role=Role.WORKER.value,
+        team=north,
+    )
+    by_worker, by_manager = Actor.of(worker), Actor.of(manager)
+    now = dt.datetime.now(dt.UTC)
+    school = {
+        "source": "school",
+        "referrer_name": "Ms Demo Teacher",
+        "referrer_organisation": "Demo Academy",
+        "referrer_contact": "01632 960010",
+        "consent": "yes",
+    }
+    await referrals.record_referral(
+        db,
+        by_worker,
+        {
+            **school,
+            "received_at": now - dt.timedelta(days=1, hours=3),
+            "parent_first_name": "Morgan",
+            "parent_relationship": "mother",
+            "child_first_name": "Kit",
+            "child_birth_date": FAMILIES[1]["born"],
+            "reason": "Kit has been seen getting into cars after school. Mum asked the school for help.",
+            "safe_contact": "Text Morgan's mobile first; she can talk after 7pm.",
+            "urgency": "urgent",
+        },
+    )
+    waiting = await referrals.record_referral(
+        db,
+        by_manager,
+        {
+            "source": "police",
+            "referrer_name": "DC Demo Officer",
+            "referrer_organisation": "Demo Constabulary",
+            "referrer_contact": "01632 960011",
+            "consent": "yes",
+            "received_at": now - dt.timedelta(days=9, hours=2),
+            "parent_first_name": "Dana",
+            "parent_relationship": "father",
+            "child_first_name": "Charlie",
+            "child_birth_date": dt.date(2012, 6, 30),
+            "reason": "Charlie disclosed to the police last week; Dad wants support before the interview.",
+            "safe_contact": "Not through the home phone: someone else answers it. Ask the officer first.",
+            "urgency": "soon",
+        },
+    )
+    await referrals.put_waiting(
+        db, by_manager, waiting, {"reason": "A safe number for Dad, from the officer."}
+    )
+    accepted = await referrals.record_referral(
+        db,
+        by_worker,
+        {
+            "source": "childrens_social_care",
+            "referrer_name": "Demo Social Worker",
+            "referrer_organisation": "Demo Children's Services",
+            "referrer_contact": "01632 960012",
+            "consent": "yes",
+            "received_at": now - dt.timedelta(days=16, hours=4),
+            "parent_first_name": "Lou",
+            "parent_relationship": "mother",
+            "child_first_name": "Frankie",
+            "child_birth_date": dt.date(2014, 3, 3),
+            "reason": "Frankie is at risk from older men met online. Lou would like someone beside her.",
+            "safe_contact": "Call Lou's mobile after 6pm.",
+            "urgency": "routine",
+        },
+    )
+    await referrals.confirm_safe_contact(db, by_worker, accepted, {})
+    case = await referrals.accept_referral(
+        db, by_manager, accepted, {"worker_id": colleague.id}, at=now - dt.timedelta(days=14)
+    )
+    lou = (await cases.family_for(db, case.id))[0]
+    await contacts.record_contact(
+        db,
+        Actor.of(colleague),
+        case,
+        {
+            "kind": "call",
+            "at": now - dt.timedelta(days=12, hours=5),
+            "minutes": 30,
+            "member_ids": [lou.id],
+            "notes": "First call. Lou is relieved someone will explain what happens next.",
+        },
+    )
+    declined = await referrals.record_referral(
+        db,
+        by_manager,
+        {
+            "source": "health",
+            "referrer_name": "Demo School Nurse",
+            "referrer_organisation": "Demo Health Trust",
+            "consent": "yes",
+            "received_at": now - dt.timedelta(days=30),
+            "parent_first_name": "Alex",
+            "child_first_name": "Rowan",
+            "reason": "Worries about Rowan's phone use; no one outside the family is involved so far.",
+            "urgency": "routine",
+        },
+    )
+    await referrals.decline_referral(
+        db,
+        by_manager,
+        declined,
+        {
+            "reason": "Not exploitation by people outside the family. Pointed the nurse to the family support team."
+        },
+    )

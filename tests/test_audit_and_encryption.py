@@ -91,6 +91,12 @@ SECRETS = {
     "member_phone": "7911123789",  # kept as +447911123789
     "member_email": "ottoline.q@harbour-family.example",
     "message": "Meet-at-the-Thornbury-cafe",
+    "referrer": "Sergeant-Wolverton",
+    "referrer_contact": "07700-900456",
+    "referral_parent": "Philomena-Gatcombe",
+    "referral_child": "Ignatius-Brackley",
+    "referral_reason": "Seen-at-Swanbourne-station",
+    "referral_safe": "Text-only-after-8pm-Chalfont",
 }
 
 
@@ -131,6 +137,9 @@ def test_a_raw_dump_of_the_database_holds_no_plaintext(client: TestClient[Any], 
         (f"/api/cases/{case}/consents", {"organisation": "Harbourside-Constabulary", "purpose": SECRETS["purpose"], "given_by": "Parent", "given_on": "2026-01-02"}),
         (f"/api/cases/{case}/contacts", {"role": "officer_in_case", "name": SECRETS["contact"], "phone": SECRETS["phone"]}),
         (f"/api/cases/{case}/contact-log", {"kind": "call", "notes": SECRETS["contact_log"]}),
+        ("/api/referrals", {"source": "police", "referrer_name": SECRETS["referrer"], "referrer_contact": SECRETS["referrer_contact"],
+                            "parent_first_name": SECRETS["referral_parent"], "child_first_name": SECRETS["referral_child"],
+                            "reason": SECRETS["referral_reason"], "consent": True, "safe_contact": SECRETS["referral_safe"]}),
     ]
     for path, body in steps:
         response = client.post(path, headers=auth, json=body)

@@ -22,7 +22,7 @@ BOUNDED = {
     "sqlite": Plan(examples=5, seed=9, passes=(
         Pass(WORKER, 5),
         Pass(OTHER_WORKER, 5, hidden_share=0.8, only=CASE_PATHS, phases="fuzzing"),
-        Pass(MANAGER, 10, only=r"^/api/glossary/local$|/audit$", phases="fuzzing"),
+        Pass(MANAGER, 10, only=r"^/api/glossary/local$|/audit$|^/api/referrals/", phases="fuzzing"),
     )),
     "postgresql": Plan(examples=15, seed=9, passes=(
         Pass(WORKER, 15, phases="examples,fuzzing,stateful"),

@@ -15,22 +15,34 @@ PACKAGE = Path(__file__).resolve().parent.parent / "courtjourney"
 #: unit -> rank. A unit may import units of a lower rank, and those of its own rank listed in SIDEWAYS.
 LAYERS: dict[str, int] = {
     # the ground: no courtjourney imports but each other's
-    "errors": 0, "settings": 0, "workdays": 0, "figures": 0, "i18n": 1,
-    "db": 2,          # base, engine, rows: imports settings and errors only
-    "web": 3,         # the page kit: forms, pages, schemas, errors, security
-    "accounts": 4,    # identity, sessions, tokens, limits, audit (Actor)
-    "cases": 5,       # the case, its people and journey; access.py hands `case` to every handler
-    "documents": 6,   # the docx engine and the store of what was produced
-    "search": 6,      # finding cases by reference or name: the keyed index is cases', the page and API are here
-    "glossary": 7,    # terms, search, the term linker documents use; its printable lists use the engine
-    "hearings": 8,    # proceedings, hearings, feeds, briefings, Witness Service packs
-    "contacts": 8,    # the contact log: checks hearing, incident and document ids by table name, imports neither
-    "threats": 9,     # incidents: may read hearing days; hearings is handed the incident summary it needs
-    "messages": 9,    # messages to families: notices of hearing changes (handed to hearings by the app), the outbox
-    "debrief": 10,    # outcomes and what follows them: reads hearings' proceedings and charges
-    "caseload": 11,   # pages across parts (caseload, case page, team page), drawn from each part's panels
+    "errors": 0,
+    "settings": 0,
+    "workdays": 0,
+    "figures": 0,
+    "i18n": 1,
+    "db": 2,  # base, engine, rows: imports settings and errors only
+    "web": 3,  # the page kit: forms, pages, schemas, errors, security
+    "accounts": 4,  # identity, sessions, tokens, limits, audit (Actor)
+    "cases": 5,  # the case, its people and journey; access.py hands `case` to every handler
+    "documents": 6,  # the docx engine and the store of what was produced
+    "search": 6,  # finding cases by reference or name: the keyed index is cases', the page and API are here
+    "glossary": 7,  # terms, search, the term linker documents use; its printable lists use the engine
+    "referrals": 7,  # the intake queue: accepting opens a case; the contact log asks it before a first contact
+    "hearings": 8,  # proceedings, hearings, feeds, briefings, Witness Service packs
+    "contacts": 8,  # the contact log: checks hearing, incident and document ids by table name, imports neither
+    "threats": 9,  # incidents: may read hearing days; hearings is handed the incident summary it needs
+    "messages": 9,  # messages to families: notices of hearing changes (handed to hearings by the app), the outbox
+    "debrief": 10,  # outcomes and what follows them: reads hearings' proceedings and charges
+    "caseload": 11,  # pages across parts (caseload, case page, team page), drawn from each part's panels
     # aggregators: import every part, imported by none
-    "app": 20, "cli": 21, "demo": 20, "schema": 20, "migrations": 20, "backup": 20, "previews": 20, "__init__": 0,
+    "app": 20,
+    "cli": 21,
+    "demo": 20,
+    "schema": 20,
+    "migrations": 20,
+    "backup": 20,
+    "previews": 20,
+    "__init__": 0,
 }
 
 #: (importer, imported) pairs of one rank that are allowed, each with its reason.
@@ -84,7 +96,9 @@ def imports() -> set[tuple[str, str, str]]:
 
 
 def test_every_unit_has_a_layer() -> None:
-    units = {unit_of(".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts)) for p in PACKAGE.rglob("*.py")}
+    units = {
+        unit_of(".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts)) for p in PACKAGE.rglob("*.py")
+    }
     assert units - set(LAYERS) == set(), "give each new package a rank in LAYERS"
 
 
@@ -98,7 +112,9 @@ def test_no_package_imports_upwards() -> None:
     wrong = sorted(
         f"{f}: {a} (rank {LAYERS[a]}) imports {b} (rank {LAYERS[b]})"
         for a, b, f in imports()
-        if a in LAYERS and b in LAYERS and (a, b) not in ALLOWED
+        if a in LAYERS
+        and b in LAYERS
+        and (a, b) not in ALLOWED
         and (LAYERS[b] > LAYERS[a] or (LAYERS[b] == LAYERS[a] and (a, b) not in SIDEWAYS))
     )
     assert wrong == [], "imports against the layers:\n" + "\n".join(wrong)

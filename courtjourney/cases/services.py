@@ -59,8 +59,10 @@ async def open_case(
     *,
     today: dt.date | None = None,
     opened_at: dt.datetime | None = None,
+    worker_id: UUID | None = None,
 ) -> Case:
-    """Open a case at the first stage, with its playbook tasks, assigned to whoever opened it."""
+    """Open a case at the first stage, with its playbook tasks, assigned to whoever opened it (or, for a
+    manager accepting a referral, to `worker_id`, a colleague the caller has checked is of the team)."""
     if actor.team_id is None:
         raise InputError(
             {"team": _("Your account is not in a team yet, so it cannot open cases. Ask an admin.")}
@@ -87,7 +89,7 @@ async def open_case(
             # Someone else took this reference at the same moment: count again.
             if attempt == 4:
                 raise
-    db.add(CaseWorker(case_id=case.id, user_id=actor.id))
+    db.add(CaseWorker(case_id=case.id, user_id=worker_id or actor.id))
     await _record_move(db, case, None, FIRST_STAGE, MoveKind.START, actor, None, opened_at)
     await search_index.reindex_case(db, case)
     audit.record(db, "case.opened", actor, case_id=case.id, target=case)

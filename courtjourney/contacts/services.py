@@ -34,6 +34,7 @@ from courtjourney.db.rows import one_of_case
 from courtjourney.errors import InputError
 from courtjourney.i18n import gettext as _
 from courtjourney.i18n import long_date
+from courtjourney.referrals import services as referrals
 from courtjourney.web.forms import LONDON
 
 # What an entry may be about, read by table name: contacts sits beside hearings and below threats
@@ -198,6 +199,9 @@ async def _checked(db: AsyncSession, case: Case, values: Mapping[str, Any]) -> d
     kind = values.get("kind")
     if not rules.is_kind(kind):
         errors["kind"] = _("Choose what kind of contact it was.")
+    elif rules.BY_KEY[str(kind)].connected and not await referrals.first_contact_allowed(db, case.id):
+        # A case opened from a referral: nobody reaches the family before a safe way to do so is confirmed.
+        errors["kind"] = _(referrals.NOT_CONFIRMED)
     notes = values.get("notes")
     notes = notes.strip() or None if isinstance(notes, str) else notes
     if kind in rules.BY_KEY and rules.needs_notes(kind) and not notes:
@@ -267,8 +271,21 @@ async def record_contact(
             db.add(ContactFollowUp(case_id=case.id, entry_id=entry.id, task_id=task.id))
             audit.record(db, "task.added", actor, case_id=case.id, target=task)
     await db.flush()
+    await _tell_referral(db, case)
     audit.record(db, "contact.recorded", actor, case_id=case.id, target=entry)
     return entry
+
+
+async def _tell_referral(db: AsyncSession, case: Case) -> None:
+    """Tell the case's referral (if it came by one) when its first contact that reached the family was,
+    as the log now reads: the time from referral to first contact is measured from it."""
+    connected = [k.key for k in rules.KINDS if k.connected]
+    first = await db.scalar(
+        select(func.min(ContactEntry.at)).where(
+            ContactEntry.case_id == case.id, ContactEntry.kind.in_(connected)
+        )
+    )
+    await referrals.note_first_contact(db, case.id, first)
 
 
 def may_correct(actor: Actor, entry: ContactEntry) -> bool:
@@ -351,6 +368,7 @@ async def correct_contact(
     entry.corrections += 1
     await _set_members(db, case, entry, checked["member_ids"])
     await db.flush()
+    await _tell_referral(db, case)
     audit.record(db, "contact.corrected", actor, case_id=case.id, target=entry)
     return entry
 

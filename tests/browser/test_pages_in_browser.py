@@ -62,6 +62,7 @@ CASE_PATH = re.compile(r"/cases/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 TASK_PATH = re.compile(CASE_PATH.pattern + r"/tasks/[0-9a-f-]{36}")
 HEARING_PATH = re.compile(CASE_PATH.pattern + r"/hearings/[0-9a-f-]{36}")
 INCIDENT_PATH = re.compile(CASE_PATH.pattern + r"/incidents/[0-9a-f-]{36}")
+REFERRAL_PATH = re.compile(r"/referrals/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -150,6 +151,19 @@ SCREENS = [
     Screen("manager-team", "manager", "/team"),
     Screen("contact-standard", "manager", "/team/contact-standard"),
     Screen("contact-standard-with-errors", "manager", "/team/contact-standard", submit=MAIN_SUBMIT, clear="#field-high_days"),
+    Screen("referrals", "manager", "/referrals"),
+    Screen("referrals-all", "manager", "/referrals?status=all"),
+    Screen("worker-referrals", "worker", "/referrals"),
+    Screen("new-referral", "worker", "/referrals/new"),
+    Screen("new-referral-with-errors", "worker", "/referrals/new", submit=MAIN_SUBMIT),
+    Screen("referral", "manager", "{referral}"),
+    Screen("accepted-referral", "manager", "{accepted_referral}"),
+    Screen("accept-referral", "manager", "{referral}/accept"),
+    Screen("accept-referral-with-errors", "manager", "{referral}/accept", submit=MAIN_SUBMIT),
+    Screen("wait-referral", "manager", "{referral}/wait"),
+    Screen("decline-referral-with-errors", "manager", "{referral}/decline", submit=MAIN_SUBMIT),
+    Screen("withdraw-referral", "manager", "{referral}/withdraw"),
+    Screen("confirm-safe-contact", "manager", "{waiting_referral}/confirm-contact"),
     Screen("admin-users", "admin", "/admin/users"),
     Screen("admin-users-with-errors", "admin", "/admin/users", submit=NEW_ACCOUNT_SUBMIT),
     Screen("glossary", None, "/glossary"),
@@ -283,11 +297,23 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
         links = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
         corrections += [h for h in links if h.startswith(f"{worker_case}/contact-log/") and h.endswith("/correct")]
     context.close()
+    # The demo promises referrals in each state: the first of the queue is new (and urgent), one waits, one was accepted.
+    context = new_context(browser, DESK, sessions["manager"])
+    page = context.new_page()
+    referrals: dict[str, str] = {}
+    for status in ("new", "waiting", "accepted"):
+        page.goto(f"{server}/referrals?status={status}")
+        links = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        found = [h for h in links if REFERRAL_PATH.fullmatch(h)]
+        assert found, f"the demo has no {status} referral on the manager's queue"
+        referrals[status] = found[0]
+    context.close()
     assert amended, "no demo case has an incident with an amendment"
     assert corrections, "the worker may correct no entry of her cases' contact logs: the demo promises some"
     return {"case": case, "task": tasks[0], "contact_entry": corrections[0], "contact_case": corrections[0].split("/contact-log/")[0], "hearing_case": hearing_case, "hearing": hearing,
             "incident_case": amended[0], "incident": amended[1],
-            "sentenced_case": sentenced_case, "outcome": outcome, "child_attendance": came}
+            "sentenced_case": sentenced_case, "outcome": outcome, "child_attendance": came,
+            "referral": referrals["new"], "waiting_referral": referrals["waiting"], "accepted_referral": referrals["accepted"]}
 
 
 @pytest.fixture(scope="module")
