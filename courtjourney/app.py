@@ -45,6 +45,8 @@ from courtjourney.glossary.terms import load_all as load_glossary
 from courtjourney.hearings import outdated
 from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
+from courtjourney.reports.api import ReportApi
+from courtjourney.reports.pages import ReportPages
 from courtjourney.search.api import SearchApi
 from courtjourney.search.pages import SearchPages
 from courtjourney.settings import Settings, get_settings, use_settings
@@ -67,6 +69,7 @@ TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
     PACKAGE / "caseload" / "templates",
     PACKAGE / "contacts" / "templates",
     PACKAGE / "search" / "templates",
+    PACKAGE / "reports" / "templates",
 ]
 
 
@@ -146,6 +149,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             GlossaryPages,
             LocalEntryPages,
             GlossaryApi,
+            ReportPages,
+            ReportApi,
             create_static_files_router(
                 path="/static",
                 directories=[PACKAGE / "web" / "static"],

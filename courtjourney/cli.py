@@ -16,6 +16,7 @@ from courtjourney.accounts.cli import users
 from courtjourney.db.engine import run_in_session
 from courtjourney.debrief.cli import retention
 from courtjourney.glossary.cli import glossary
+from courtjourney.reports.cli import report
 from courtjourney.search.cli import search
 from courtjourney.settings import Settings, get_settings, use_settings
 from courtjourney.threats.cli import verify_incidents
@@ -338,6 +339,7 @@ main.add_command(verify_incidents)
 main.add_command(glossary)
 main.add_command(retention)
 main.add_command(search)
+main.add_command(report)
 
 
 if __name__ == "__main__":

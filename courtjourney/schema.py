@@ -42,3 +42,4 @@ from courtjourney.hearings.models import (  # noqa: F401
     Proceeding,
     SpecialMeasure,
 )
+from courtjourney.reports.models import SubmittedReport  # noqa: F401

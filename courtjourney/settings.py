@@ -70,6 +70,10 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "",
         "The address families reach the service at (e.g. https://courtjourney.example.org), used in calendar and shared-document links; requests naming another host get 400. Empty: http://COURTJOURNEY_HOST:COURTJOURNEY_PORT.",
     ),
+    "COURTJOURNEY_ADMIN_SEES_ALL_REPORTS": (
+        "false",
+        "`true` lets admins make, download and submit the quarterly report for any team or all teams; `false`: an admin's report covers only cases they are assigned to, as for a worker.",
+    ),
     "COURTJOURNEY_TRUSTED_PROXIES": (
         "",
         "Addresses of reverse proxies (comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed. Empty: none, so the limits and the audit see the address that connected.",
@@ -114,6 +118,7 @@ class Settings:
     unknown_token_max: int = 20
     rate_limit_minutes: int = 15
     trusted_proxies: tuple[str, ...] = ()
+    admin_sees_all_reports: bool = False
     _key_cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -142,6 +147,7 @@ class Settings:
             trusted_proxies=tuple(
                 a.strip() for a in _env("COURTJOURNEY_TRUSTED_PROXIES").split(",") if a.strip()
             ),
+            admin_sees_all_reports=_flag("COURTJOURNEY_ADMIN_SEES_ALL_REPORTS"),
         )
 
     @property

@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "threats": 9,     # incidents: may read hearing days; hearings is handed the incident summary it needs
     "debrief": 10,    # outcomes and what follows them: reads hearings' proceedings and charges
     "caseload": 11,   # pages across parts (caseload, case page, team page), drawn from each part's panels
+    "reports": 12,    # the quarterly report: gathers each part's REPORT figures (panels.py), exports, freezes
     # aggregators: import every part, imported by none
     "app": 20, "cli": 21, "demo": 20, "schema": 20, "migrations": 20, "backup": 20, "previews": 20, "__init__": 0,
 }
