@@ -579,3 +579,20 @@ def test_the_command_line_writes_csv_or_xlsx_by_extension(
     wrong = run_report(settings, tmp_path, "--from", Q4[0], "--to", Q4[1], "--out", str(tmp_path / "x.pdf"))
     assert wrong.returncode == 2 and ".csv or .xlsx" in wrong.stderr
     assert [e.actor_id for e in audit_events(settings, action="report.downloaded.xlsx")] == [None]
+
+
+def test_another_team_s_worker_gets_404_from_every_submitted_report_route(client: TestClient[Any], world: World) -> None:
+    from tests.test_access import NOT_CASE_ROUTES
+
+    sign_in(client, "manager@north.example")
+    north = submit(client, *Q4)
+    client.cookies.clear()
+    sign_in(client, "worker@south.example")
+    routes = [path for (method, path) in NOT_CASE_ROUTES if path.startswith("/reports/submitted/")]
+    assert len(routes) == 3
+    for path in routes:
+        address = path.replace("/reports/submitted/{report_id:uuid}", north)
+        assert client.get(address).status_code == 404, address
+    assert client.get("/reports/submitted").status_code == 404
+    own = client.get(f"/reports/quarterly.csv?{QUERY}")
+    assert own.status_code == 200 and "North Hub" not in own.text and "Your own caseload" in own.text
