@@ -2,8 +2,9 @@
 open cases per worker; cases at each stage at the period's end and the moves between stages in it.
 
 Support is read from the journey itself: a case is open from its first move (`start`) until a move to
-`closed`, and again from each `reopen`. A parent or carer is supported while their case is open (from
-when they were added to it). They are **new** in the period their support began, once: support that
+`closed`, and again from each `reopen`. A parent or carer is supported while their case is open (one
+added to the record after the period is not counted in it). They are **new** in the period their case's
+support began (the case opened, or reopened after more than 12 months), once: support that
 begins again within 12 months of ending (a case closed and reopened) continues the same support, so
 within any year a parent is new once and continuing after. A parent who is also on another family's
 case is counted on each: names are encrypted and the report does not match people across cases.
@@ -113,16 +114,10 @@ async def parent_figures(db: AsyncSession, period: Period) -> list[Figure]:
             FamilyMember.created_at < end,
         )
     ):
-        for spell in support[member.case_id]:
-            began = max(spell.opened, member.created_at)
-            if (
-                began < end
-                and (spell.closed is None or spell.closed >= start)
-                and (spell.closed is None or began <= spell.closed)
-            ):
-                supported += 1
-                new += int(began >= start)
-                break
+        during = [spell for spell in support[member.case_id] if _overlaps(spell, start, end)]
+        if during:
+            supported += 1
+            new += int(any(spell.opened >= start for spell in during))
     section = _("Parents supported")
     return [
         Figure(section, "parents.supported", _("Parents and carers supported"), supported),
