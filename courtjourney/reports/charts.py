@@ -12,8 +12,8 @@ from markupsafe import Markup
 
 from courtjourney.i18n import gettext as _
 
-WIDTH = 640
-LONGEST_LABEL = 78  # characters that fit across the chart at its font size
+WIDTH = 400
+LONGEST_LABEL = 46  # characters that fit across the chart at its font size
 
 
 def _short(text: str) -> str:
@@ -24,7 +24,7 @@ def bar_chart(key: str, title: str, bars: list[tuple[str, float, str]]) -> Marku
     """A horizontal bar chart of (words, value, value as written) rows; empty Markup when there are none."""
     if not bars:
         return Markup()
-    label_h, bar_h, gap, number_w = 18, 16, 12, 70
+    label_h, bar_h, gap, number_w = 18, 16, 12, 50
     row_h = label_h + bar_h + gap
     height = len(bars) * row_h + gap
     most = max(value for _w, value, _s in bars) or 1
