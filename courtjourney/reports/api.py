@@ -16,6 +16,7 @@ from courtjourney.reports import exports, periods, schemas, services
 from courtjourney.reports.scope import scope_for
 from courtjourney.settings import Settings
 from courtjourney.web.downloads import attachment
+from courtjourney.web.errors import API_ERRORS
 
 FromDay = Annotated[
     str | None,
@@ -39,6 +40,8 @@ TeamName = Annotated[
         "COURTJOURNEY_ADMIN_SEES_ALL_REPORTS is true, all teams; a worker's own caseload.",
     ),
 ]
+#: A team one may not see answers like one that does not exist.
+NO_TEAM = {404: API_ERRORS[404]}
 WHO_SEES = (
     "Managers get their team's figures; admins any team's or all teams' where COURTJOURNEY_ADMIN_SEES_ALL_REPORTS "
     "is true; workers (and other admins) their own caseload's. Counts under 5 read 'fewer than 5'. "
@@ -69,7 +72,12 @@ class ReportApi(Controller):
     path = "/api/reports"
     tags = ["Reports"]
 
-    @get("/quarterly", summary="The quarterly report's figures for a period and team", description=WHO_SEES)
+    @get(
+        "/quarterly",
+        summary="The quarterly report's figures for a period and team",
+        description=WHO_SEES,
+        responses=NO_TEAM,
+    )
     async def quarterly(
         self,
         db_session: AsyncSession,
@@ -86,6 +94,7 @@ class ReportApi(Controller):
         "/quarterly.csv",
         summary="The quarterly report as CSV",
         description=WHO_SEES,
+        responses=NO_TEAM,
         media_type="text/csv",
     )
     async def quarterly_csv(
@@ -104,6 +113,7 @@ class ReportApi(Controller):
         "/quarterly.xlsx",
         summary="The quarterly report as an XLSX workbook",
         description=WHO_SEES,
+        responses=NO_TEAM,
         media_type=services.FORMATS["xlsx"][0],
     )
     async def quarterly_xlsx(

@@ -22,8 +22,11 @@ class FigureOut(Out):
     worker_id: Annotated[UUID | None, msgspec.Meta(description="Set on a per-worker figure")]
     worker: Annotated[str | None, msgspec.Meta(description="That worker's name")]
     value: Annotated[
-        int | float | None,
-        msgspec.Meta(description="The number; null when suppressed (a count under 5) or nothing to measure"),
+        float | None,
+        msgspec.Meta(
+            description="The number (a count is whole; a share is a percentage, 0 to 100); null when "
+            "suppressed (a count under 5) or when there was nothing to measure"
+        ),
     ]
     shown: Annotated[str, msgspec.Meta(description="As the files write it: '12', '75%', 'fewer than 5'")]
     suppressed: Annotated[bool, msgspec.Meta(description="A count under 5, written 'fewer than 5'")]
