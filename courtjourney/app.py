@@ -53,6 +53,8 @@ from courtjourney.messages.pages import MessagePages, family_got_it, family_mess
 from courtjourney.messages.services import hearing_changed
 from courtjourney.referrals.api import ReferralApi
 from courtjourney.referrals.pages import ReferralPages
+from courtjourney.reports.api import ReportApi
+from courtjourney.reports.pages import ReportPages
 from courtjourney.search.api import SearchApi
 from courtjourney.search.pages import SearchPages
 from courtjourney.settings import Settings, get_settings, use_settings
@@ -77,6 +79,7 @@ TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
     PACKAGE / "search" / "templates",
     PACKAGE / "messages" / "templates",
     PACKAGE / "referrals" / "templates",
+    PACKAGE / "reports" / "templates",
 ]
 
 
@@ -182,6 +185,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MessageApi,
             family_message,
             family_got_it,
+            ReportPages,
+            ReportApi,
             create_static_files_router(
                 path="/static",
                 directories=[PACKAGE / "web" / "static"],

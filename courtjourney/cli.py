@@ -17,6 +17,7 @@ from courtjourney.db.engine import run_in_session
 from courtjourney.debrief.cli import retention
 from courtjourney.glossary.cli import glossary
 from courtjourney.messages.cli import messages
+from courtjourney.reports.cli import report
 from courtjourney.search.cli import search
 from courtjourney.settings import Settings, get_settings, use_settings
 from courtjourney.threats.cli import verify_incidents
@@ -340,6 +341,7 @@ main.add_command(glossary)
 main.add_command(retention)
 main.add_command(search)
 main.add_command(messages)
+main.add_command(report)
 
 
 if __name__ == "__main__":

@@ -172,7 +172,48 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
     await _demo_sentenced(db, *made[2])
     await add_demo_contacts(db, *made[0])
     await add_demo_referrals(db, north, manager, worker)
+    await add_demo_report(db, made, manager)
     return token
+
+
+async def add_demo_report(db: AsyncSession, made: list[tuple[Case, User]], manager: User) -> None:
+    """What the quarterly report needs besides: a day at court with the first family, a deadline after the
+    verdict met, and last quarter's report submitted by the manager (so the list of submitted reports has one)."""
+    from courtjourney.contacts import services as contacts
+    from courtjourney.reports import periods
+    from courtjourney.reports import services as reports
+    from courtjourney.reports.scope import scope_for
+
+    now = dt.datetime.now(dt.UTC)
+    quarter = periods.quarter_of(now.astimezone(LONDON).date())
+    start = dt.datetime.combine(quarter.start, dt.time(9), tzinfo=LONDON)
+    case, worker = made[0]
+    await contacts.record_contact(
+        db,
+        Actor.of(worker),
+        case,
+        {
+            "kind": "court_with_family",
+            "at": max(start, now - dt.timedelta(days=3)),
+            "minutes": 300,
+            "member_ids": [m.id for m in await cases.family_for(db, case.id)][:1],
+            "notes": "Went with Sam to the mention hearing and waited with her after.",
+        },
+    )
+    sentenced, owner = made[2]
+    deadlines = [
+        t for t in await cases.tasks_for(db, sentenced.id) if (t.playbook_key or "").startswith("deadline:")
+    ]
+    first = min(
+        (t for t in deadlines if t.due_on and t.done_at is None),
+        key=lambda t: t.due_on or quarter.end,
+        default=None,
+    )
+    if first is not None:
+        await cases.update_task(db, Actor.of(owner), sentenced, first, {"done": True})
+    last_quarter = periods.quarter_of(quarter.start - dt.timedelta(days=1))
+    actor = Actor.of(manager)
+    await reports.submit(db, actor, last_quarter, await scope_for(db, actor, None, admin_sees_all=False))
 
 
 async def _demo_sentenced(db: AsyncSession, case: Case, worker: User) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,11 +25,30 @@ Kind = Literal["count", "median", "share", "hours", "mean"]
 
 @dataclass(frozen=True)
 class Period:
-    """The days a report covers (both ends included) and whose cases: some teams, or all (None)."""
+    """The days a report covers (both ends included, UK dates) and whose cases: some teams, or all (None);
+    with `worker_id`, only the cases that worker is assigned to (a worker's report of their own caseload)."""
 
     start: dt.date
     end: dt.date
     team_ids: tuple[UUID, ...] | None = None
+    worker_id: UUID | None = None
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        """The first moment of the period: midnight UK time at its start, in UTC."""
+        return _uk_midnight(self.start)
+
+    @property
+    def ends_before(self) -> dt.datetime:
+        """The first moment after the period: midnight UK time after its last day, in UTC."""
+        return _uk_midnight(self.end + dt.timedelta(days=1))
+
+
+UK = ZoneInfo("Europe/London")
+
+
+def _uk_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=UK).astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,4 @@ from courtjourney.hearings.models import (  # noqa: F401
     SpecialMeasure,
 )
 from courtjourney.messages.models import MemberReach, OutboxMessage  # noqa: F401
+from courtjourney.reports.models import SubmittedReport  # noqa: F401

@@ -70,6 +70,10 @@ SETTINGS_DOC: dict[str, tuple[str, str]] = {
         "",
         "The address families reach the service at (e.g. https://courtjourney.example.org), used in calendar and shared-document links; requests naming another host get 400. Empty: http://COURTJOURNEY_HOST:COURTJOURNEY_PORT.",
     ),
+    "COURTJOURNEY_ADMIN_SEES_ALL_REPORTS": (
+        "false",
+        "`true` lets admins make, download and submit the quarterly report for any team or all teams; `false`: an admin's report covers only cases they are assigned to, as for a worker.",
+    ),
     "COURTJOURNEY_TRUSTED_PROXIES": (
         "",
         "Addresses of reverse proxies (comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed. Empty: none, so the limits and the audit see the address that connected.",
@@ -156,6 +160,7 @@ class Settings:
     notify_callback_token: str = field(default="", repr=False)
     dispatch_seconds: int = 10
     message_lease_seconds: int = 120
+    admin_sees_all_reports: bool = False
     _key_cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -193,6 +198,7 @@ class Settings:
             notify_callback_token=_env("COURTJOURNEY_NOTIFY_CALLBACK_TOKEN").strip(),
             dispatch_seconds=_at_least("COURTJOURNEY_DISPATCH_SECONDS", 0),
             message_lease_seconds=_at_least("COURTJOURNEY_MESSAGE_LEASE_SECONDS", 1),
+            admin_sees_all_reports=_flag("COURTJOURNEY_ADMIN_SEES_ALL_REPORTS"),
         )
 
     @property

@@ -84,6 +84,17 @@ NOT_CASE_ROUTES = {
     ("GET", "/glossary/local/new"): "team admins' local glossary entries, no case data",
     ("POST", "/glossary/local/new"): "team admins' local glossary entries, no case data",
     ("POST", "/api/glossary/local"): "team admins' local glossary entries, no case data",
+    ("GET", "/reports"): "figures only (no case named): a worker's own caseload, a manager's team (tests/reports)",
+    ("GET", "/reports/quarterly.csv"): "figures only, counts under 5 suppressed; scoped as /reports (tests/reports)",
+    ("GET", "/reports/quarterly.xlsx"): "figures only, counts under 5 suppressed; scoped as /reports (tests/reports)",
+    ("POST", "/reports/submit"): "managers (their team) and admins where allowed; 404 for others (tests/reports)",
+    ("GET", "/reports/submitted"): "managers (their team's) and admins where allowed; 404 for others (tests/reports)",
+    ("GET", "/reports/submitted/{report_id:uuid}"): "another team's report answers 404 (tests/reports)",
+    ("GET", "/reports/submitted/{report_id:uuid}/report.csv"): "another team's report answers 404 (tests/reports)",
+    ("GET", "/reports/submitted/{report_id:uuid}/report.xlsx"): "another team's report answers 404 (tests/reports)",
+    ("GET", "/api/reports/quarterly"): "figures only, counts under 5 suppressed; scoped as /reports (tests/reports)",
+    ("GET", "/api/reports/quarterly.csv"): "figures only, counts under 5 suppressed; scoped as /reports (tests/reports)",
+    ("GET", "/api/reports/quarterly.xlsx"): "figures only, counts under 5 suppressed; scoped as /reports (tests/reports)",
 }
 IGNORED_PREFIXES = ("/schema", "/static")
 CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment", "case_contact", "consent", "stage_move", "case_task",

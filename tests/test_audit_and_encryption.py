@@ -152,6 +152,13 @@ def test_a_raw_dump_of_the_database_holds_no_plaintext(client: TestClient[Any], 
     # The search index holds the child's and the family's names (a search finds them)...
     found = client.get("/api/search", headers=auth, params={"q": "ottoline fairweather"}).json()["results"]
     assert [r["case_id"] for r in found] == [case]
+    # A submitted quarterly report names workers in its per-worker figures: kept encrypted like their accounts.
+    from tests.conftest import csrf_token
+
+    sign_in(client, world.manager.email)
+    submitted = client.post("/reports/submit", data={"_csrf_token": csrf_token(client, "/reports")}, follow_redirects=False)
+    assert submitted.status_code == 303, submitted.text[:300]
+    assert "Wren Worker" in client.get(submitted.headers["location"]).text
     # ...but nowhere in the database as written, nor as the index folds them (lower case, word by word).
     raw = raw_database_text(settings)
     folded = raw.lower()

@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "messages": 9,  # messages to families: notices of hearing changes (handed to hearings by the app), the outbox
     "debrief": 10,  # outcomes and what follows them: reads hearings' proceedings and charges
     "caseload": 11,  # pages across parts (caseload, case page, team page), drawn from each part's panels
+    "reports": 12,  # the quarterly report: gathers each part's REPORT figures (panels.py), exports, freezes
     # aggregators: import every part, imported by none
     "app": 20,
     "cli": 21,

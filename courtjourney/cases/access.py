@@ -24,6 +24,7 @@ from courtjourney.accounts.models import Role, User
 from courtjourney.cases.models import Case, CaseWorker
 from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.errors import CaseNotFound
+from courtjourney.figures import Period
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
@@ -58,6 +59,20 @@ def visible_cases(user: Who) -> Select[Case]:
         )
         return select(Case).where(Case.id.in_(mine))
     return select(Case).where(exists().where(CaseWorker.case_id == Case.id, CaseWorker.user_id == user.id))
+
+
+def report_cases(period: Period) -> Select[Any]:
+    """The ids of the cases a report covers: the period's teams (every team when None), and only those
+    `period.worker_id` is assigned to where it names a worker. Who may ask for which is decided by
+    the report (reports/), which builds the period; every part's figures count only these cases."""
+    query = select(Case.id)
+    if period.team_ids is not None:
+        query = query.where(Case.team_id.in_(period.team_ids))
+    if period.worker_id is not None:
+        query = query.where(
+            exists().where(CaseWorker.case_id == Case.id, CaseWorker.user_id == period.worker_id)
+        )
+    return query
 
 
 async def can_see(db: AsyncSession, user: Who, case_id: UUID) -> bool:

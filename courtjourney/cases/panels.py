@@ -13,12 +13,13 @@ from uuid import UUID
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.cases import forms, services
+from courtjourney.cases import forms, report, services
 from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.journey import FIRST_STAGE, STAGE_LABELS, STAGES, Stage
 from courtjourney.cases.journey_map import lay_out
 from courtjourney.cases.models import Case, RiskAssessment, StageMove, Task
 from courtjourney.cases.words import stage_label, task_title
+from courtjourney.figures import FigureSource
 from courtjourney.i18n import LONDON, N_, age_on, ngettext
 from courtjourney.i18n import gettext as _
 from courtjourney.web.pages import case_url
@@ -185,3 +186,7 @@ async def timeline_entries(
 
 
 TIMELINE = TimelinePart("journey", N_("Journey and risk"), timeline_entries)
+
+
+#: What the cases part offers the quarterly report (reports/ gathers it): see cases/report.py.
+REPORT: tuple[FigureSource, ...] = (report.parent_figures, report.caseload_figures, report.stage_figures)

@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.models import Case, FamilyMember
-from courtjourney.contacts import rules, services
+from courtjourney.contacts import report, rules, services
 from courtjourney.contacts.models import ContactEntry, ContactMember
 from courtjourney.contacts.services import kind_label
+from courtjourney.figures import FigureSource
 from courtjourney.i18n import LONDON, N_, ngettext
 from courtjourney.i18n import gettext as _
 from courtjourney.web.pages import case_url
@@ -119,3 +120,6 @@ async def timeline_entries(
 
 
 TIMELINE = TimelinePart("contacts", N_("Contacts"), timeline_entries)
+
+#: What the contact log offers the quarterly report (reports/ gathers it): see contacts/report.py.
+REPORT: tuple[FigureSource, ...] = (report.contact_figures, report.court_figures)

@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.models import Case, Task
-from courtjourney.debrief import rules
+from courtjourney.debrief import report, rules
 from courtjourney.debrief.models import Outcome, PlanReview, WitnessAttendance
 from courtjourney.debrief.pages import label
 from courtjourney.debrief.services import WITNESS_HEARINGS, reviews_due
+from courtjourney.figures import FigureSource
 from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import N_, ngettext, short_date
 from courtjourney.i18n import gettext as _
@@ -243,3 +244,7 @@ async def timeline_entries(
 
 
 TIMELINE = TimelinePart("outcomes", N_("Outcomes and support plan"), timeline_entries)
+
+
+#: What the debrief part offers the quarterly report (reports/ gathers it): see debrief/report.py.
+REPORT: tuple[FigureSource, ...] = (report.deadline_figures, report.outcome_figures)

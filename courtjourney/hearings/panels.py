@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.models import Case
-from courtjourney.hearings import rules, services, story
+from courtjourney.figures import FigureSource
+from courtjourney.hearings import report, rules, services, story
 from courtjourney.hearings.forms import NOT_HAPPENING
 from courtjourney.hearings.models import Hearing, HearingChange
 from courtjourney.i18n import LONDON, N_, ngettext
@@ -210,3 +211,7 @@ async def timeline_entries(
 
 
 TIMELINE = TimelinePart("hearings", N_("Hearings"), timeline_entries)
+
+
+#: What the hearings part offers the quarterly report (reports/ gathers it): see hearings/report.py.
+REPORT: tuple[FigureSource, ...] = (report.trial_figures, report.change_figures, report.telling_figures)

@@ -260,16 +260,16 @@ async def hearing_changed(
     if what is None:
         return []
     now = now or utcnow()
-    member_ids = list(
-        await db.scalars(select(Attendance.family_member_id).where(Attendance.hearing_id == hearing.id))
-    )
-    reach = await reach_for(db, member_ids)
-    members = (
-        {m.id: m for m in await db.scalars(select(FamilyMember).where(FamilyMember.id.in_(member_ids)))}
-        if member_ids
-        else {}
-    )
-    if not reach:
+    # Who to tell, in one question: the hearing's family members, with how each may be reached.
+    rows = (
+        await db.execute(
+            select(MemberReach, FamilyMember.preferred_language)
+            .join(Attendance, Attendance.family_member_id == MemberReach.member_id)
+            .join(FamilyMember, FamilyMember.id == MemberReach.member_id)
+            .where(Attendance.hearing_id == hearing.id)
+        )
+    ).all()
+    if not rows:
         return []
     await db.execute(
         update(OutboxMessage)
@@ -279,6 +279,7 @@ async def hearing_changed(
             OutboxMessage.status.in_(("queued", "hold")),
         )
         .values(status="cancelled")
+        .execution_options(synchronize_session=False)
     )
     start = hearing_start(hearing)
     urgent = rules.is_urgent(now, start)
@@ -286,17 +287,18 @@ async def hearing_changed(
         what, hearing.starts_at, hearing.window_start, hearing.court_name, hearing.court_town
     )
     made = []
-    for member_id in member_ids:
-        r = reach.get(member_id)
+    workers: dict[str, str] = {}
+    for r, language in rows:
         channels = usable_channels(r)
-        if r is None or not channels:
+        if not channels:
             continue
         channel = channels[0]
-        language = members[member_id].preferred_language if member_id in members else "en"
-        worker = await _worker_words(db, case, language)
+        if language not in workers:
+            workers[language] = await _worker_words(db, case, language)
+        worker = workers[language]
         message = _new_message(
             case=case,
-            member_id=member_id,
+            member_id=r.member_id,
             channel=channel,
             to=r.phone if channel == "sms" else r.email,  # type: ignore[arg-type]
             body=texts.words(

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.models import Case
+from courtjourney.figures import FigureSource
 from courtjourney.i18n import LONDON, N_, long_datetime
 from courtjourney.i18n import gettext as _
-from courtjourney.threats import rules, summary
+from courtjourney.threats import report, rules, summary
 from courtjourney.threats.models import Amendment, Incident, PoliceReferral
 from courtjourney.threats.rules import KINDS
 from courtjourney.web.pages import case_url
@@ -114,3 +115,7 @@ async def timeline_entries(
 
 
 TIMELINE = TimelinePart("incidents", N_("Incidents"), timeline_entries)
+
+
+#: What the incident log offers the quarterly report (reports/ gathers it): see threats/report.py.
+REPORT: tuple[FigureSource, ...] = (report.incident_figures, report.police_figures)

@@ -164,6 +164,12 @@ SCREENS = [
     Screen("decline-referral-with-errors", "manager", "{referral}/decline", submit=MAIN_SUBMIT),
     Screen("withdraw-referral", "manager", "{referral}/withdraw"),
     Screen("confirm-safe-contact", "manager", "{waiting_referral}/confirm-contact"),
+    Screen("reports", "manager", "/reports"),
+    Screen("reports-earlier-quarter", "manager", "/reports?quarter={last_quarter}"),
+    Screen("reports-worker", "worker", "/reports"),
+    Screen("reports-admin", "admin", "/reports"),
+    Screen("reports-submitted", "manager", "/reports/submitted"),
+    Screen("reports-submitted-one", "manager", "{submitted_report}"),
     Screen("admin-users", "admin", "/admin/users"),
     Screen("admin-users-with-errors", "admin", "/admin/users", submit=NEW_ACCOUNT_SUBMIT),
     Screen("glossary", None, "/glossary"),
@@ -308,12 +314,30 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
         assert found, f"the demo has no {status} referral on the manager's queue"
         referrals[status] = found[0]
     context.close()
+    # The demo's manager submitted last quarter's report: the first one her list links to.
+    context = new_context(browser, DESK, sessions["manager"])
+    page = context.new_page()
+    page.goto(f"{server}/reports/submitted")
+    hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+    submitted = next((h for h in hrefs if re.fullmatch(r"/reports/submitted/[0-9a-f-]{36}", h)), "")
+    assert submitted, "the demo has no submitted report"
+    context.close()
     assert amended, "no demo case has an incident with an amendment"
     assert corrections, "the worker may correct no entry of her cases' contact logs: the demo promises some"
     return {"case": case, "task": tasks[0], "contact_entry": corrections[0], "contact_case": corrections[0].split("/contact-log/")[0], "hearing_case": hearing_case, "hearing": hearing,
             "incident_case": amended[0], "incident": amended[1],
             "sentenced_case": sentenced_case, "outcome": outcome, "child_attendance": came,
-            "referral": referrals["new"], "waiting_referral": referrals["waiting"], "accepted_referral": referrals["accepted"]}
+            "referral": referrals["new"], "waiting_referral": referrals["waiting"], "accepted_referral": referrals["accepted"],
+            "submitted_report": submitted, "last_quarter": last_quarter_start()}
+
+
+def last_quarter_start() -> str:
+    """The first day of the quarter before this one (the server's clock is the test's)."""
+    import datetime as dt
+
+    today = dt.date.today()
+    first = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1) - dt.timedelta(days=1)
+    return dt.date(first.year, 3 * ((first.month - 1) // 3) + 1, 1).isoformat()
 
 
 @pytest.fixture(scope="module")

@@ -39,11 +39,13 @@ class Mailbox:
     refuse_rcpt: set[str] = field(default_factory=set)
     #: While set, RCPT waits: a sender caught mid-conversation (the kill -9 test) never completes DATA.
     hold: threading.Event | None = None
+    held: int = 0  # senders caught waiting at RCPT
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
         if address in self.refuse_rcpt:
             return "550 5.1.1 No such mailbox"
-        if self.hold is not None:
+        if self.hold is not None and self.hold.is_set():
+            self.held += 1
             import asyncio
 
             while self.hold.is_set():
