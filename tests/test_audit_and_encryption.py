@@ -267,6 +267,22 @@ def test_a_record_of_another_case_asked_for_under_this_one_is_kept_without_its_i
     assert not south_targets & {r.hex for r in (world.north_incident, world.north_hearing, world.north_evidence)}
 
 
+def test_a_refused_request_naming_another_cases_record_is_kept_without_its_id(
+    client: TestClient[Any], settings: Settings, world: World
+) -> None:
+    """South's worker asks for South's incident under North's case, which she may not see: 404, and
+    North's trail keeps the refusal but not the id, so North's managers never read a South record's id
+    (the fuzz run's no_hidden_records check found it in GET /api/cases/{id}/audit)."""
+    answer = client.get(f"/api/cases/{world.north_case}/incidents/{world.south_case}", headers=world.outsider.auth)
+    assert answer.status_code == 404
+    last = audit_events(settings, case_id=world.north_case, actor_id=world.outsider.id)[-1]
+    assert (last.action, last.outcome, last.target_type, last.target_id) == ("case.denied", "denied", "incident", None)
+    # A record that is the case's own is still named when refused: the attempt on it is worth knowing.
+    client.get(f"/api/cases/{world.north_case}/incidents/{world.north_incident}", headers=world.outsider.auth)
+    last = audit_events(settings, case_id=world.north_case, actor_id=world.outsider.id)[-1]
+    assert (last.action, last.target_id) == ("case.denied", world.north_incident)
+
+
 def test_every_record_an_address_names_has_a_table_the_guard_checks_it_in(settings: Settings) -> None:
     """Each `{kind_id}` in a case address (but a colleague's) is found in one case table, so the
     guard can tell a record of this case from one of another."""

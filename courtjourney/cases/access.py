@@ -134,10 +134,12 @@ async def case_access_guard(connection: ASGIConnection[Any, Any, Any, Any], _: B
         action = "case.read" if method in {"GET", "HEAD"} else "case.change"
         kind, target_id = addressed_record(connection.path_params)
         outcome = "ok" if allowed else "denied"
-        if allowed and case_id is not None and not await _in_case(db, kind, target_id, case_id):
-            # The handler will answer 404. The trail keeps the attempt, but not the id: it may be a
-            # record of another case, which this case's trail must not name.
-            outcome, target_id = "not found", None
+        if case_id is not None and target_id is not None and not await _in_case(db, kind, target_id, case_id):
+            # The trail keeps the attempt, but not the id: it may be a record of another case, which this
+            # case's trail must not name (allowed or refused, the case's trail is read by its own team).
+            target_id = None
+            if allowed:
+                outcome = "not found"  # the handler will answer 404
         audit.record(
             db,
             action if allowed else "case.denied",
