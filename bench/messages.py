@@ -142,8 +142,7 @@ async def main(args: argparse.Namespace, settings: Any) -> None:
             settings_module.use_settings(smtp)
             async with maker() as db, db.begin():
                 case = await db.get(Case, told[1])
-                member = (await messages.reach_for(db, [m for m in [await _member(db, told[1])]]))
-                member_id = next(iter(member))
+                member_id = await _member(db, told[1])
                 for i in range(args.emails):
                     await messages.write_message(db, told[0], case, {"member_id": member_id, "text": f"Bench message {i}"})
             start = time.perf_counter()

@@ -20,7 +20,7 @@ import asyncio
 import datetime as dt
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, or_, select, update
@@ -46,7 +46,6 @@ class Pass:
     failed: int = 0
     found_sent: int = 0  # taken up after a crash, and Notify already had it
     claimed: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 def _due(now: dt.datetime, lease: dt.timedelta) -> ColumnElement[bool]:

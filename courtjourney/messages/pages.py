@@ -56,10 +56,6 @@ def to_hint(message: OutboxMessage) -> str:
     return f"{name[:2]}…@{domain}"
 
 
-async def _members(db: AsyncSession, case: Case) -> list[FamilyMember]:
-    return await family_for(db, case.id)
-
-
 class MessagePages(Controller):
     path = "/cases/{case_id:uuid}"
     include_in_schema = False
@@ -68,7 +64,7 @@ class MessagePages(Controller):
     async def list_messages(
         self, db_session: AsyncSession, request: Request[Any, Any, Any], case: Case
     ) -> Template:
-        members = await _members(db_session, case)
+        members = await family_for(db_session, case.id)
         reach = await services.reach_for(db_session, [m.id for m in members])
         found = await services.messages_for(db_session, case.id)
         return Template(
@@ -129,7 +125,7 @@ class MessagePages(Controller):
     async def write_form(
         self, db_session: AsyncSession, request: Request[Any, Any, Any], case: Case
     ) -> Template:
-        members = await _members(db_session, case)
+        members = await family_for(db_session, case.id)
         return WRITE.show(
             request,
             case,
@@ -143,7 +139,7 @@ class MessagePages(Controller):
         self, db_session: AsyncSession, request: Request[Any, Any, Any], actor: Actor, case: Case, data: Form
     ) -> Template | Redirect:
         """First a preview (nothing kept), then, with `send`, the message goes into the outbox."""
-        members = await _members(db_session, case)
+        members = await family_for(db_session, case.id)
         options = {"member_id": [(str(m.id), m.name) for m in members]}
         sending = data.get("send") == "yes"
 

@@ -11,7 +11,6 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -362,19 +361,19 @@ async def write_message(
     assert member is not None and reach is not None and channel is not None
     now = now or utcnow()
     worker = await _worker_words(db, case, member.preferred_language)
-    sign = f" {worker.split()[0]}" if not text.endswith(worker.split()[0]) else ""
+    first = worker.split()[0]
     message = _new_message(
         case=case,
         member_id=member.id,
         channel=channel,
         to=reach.phone if channel == "sms" else reach.email,  # type: ignore[arg-type]
-        body=f"{text}{(' -' + sign) if sign else ''}",
+        body=text if text.endswith(first) else f"{text} - {first}",  # signed, once
         kind="written",
         language=member.preferred_language,
         due_at=rules.next_send_time(now, safe_times(reach), urgent=False),
         urgent=False,
         actor=actor,
-        subject=texts.subject(member.preferred_language, worker.split()[0]) if channel == "email" else None,
+        subject=texts.subject(member.preferred_language, first) if channel == "email" else None,
         with_link=False,
     )
     if dry_run:
@@ -452,10 +451,6 @@ async def acknowledge(
 
 def status_words(message: OutboxMessage) -> str:
     return _(STATUS_WORDS.get(message.status, message.status))
-
-
-def changes_summary(change: HearingChange) -> dict[str, Any]:
-    return json.loads(change.changes)
 
 
 async def unacknowledged(db: AsyncSession, case_ids: list[UUID]) -> list[OutboxMessage]:
