@@ -1129,7 +1129,7 @@ async def asgi_client(app: Any) -> Any:
     """
     import httpx
 
-    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://scale.bench") as client:
+    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as client:
         yield client
 
 

@@ -69,7 +69,8 @@ def test_the_caseload_shows_each_cases_current_stage_and_newest_risk(client: Tes
 
     in_db(settings, work)
     sign_in(client, world.worker.email)
-    page = client.get("/").text
+    # The filter form above the cards names every stage and risk; only the cards say what this case is at.
+    page = client.get("/").text.split('<ul class="cards">', 1)[1]
     assert "Investigation" in page and "Disclosure" not in page
     assert "risk-medium" in page and "risk-low" not in page and "risk-high" not in page
 
@@ -105,3 +106,67 @@ def test_a_manager_who_moves_team_still_sees_the_cases_they_are_assigned_to(clie
     assert listed == {str(kept), str(world.south_case)}, "their assigned case and their new team's, not the old team's"
     assert client.get(f"/api/cases/{world.north_case}", headers=world.manager.auth).status_code == 404
     assert client.get(f"/api/cases/{kept}", headers=world.manager.auth).status_code == 200
+
+
+def cards(page: str) -> int:
+    return page.count('<li class="card">')
+
+
+def test_a_managers_caseload_pages_fifty_cases_at_a_time_and_narrows_by_stage_risk_and_worker(
+    client: TestClient[Any], world: World, settings: Settings
+) -> None:
+    open_cases(settings, world, 55)  # the worker's: disclosure, medium risk
+    sign_in(client, world.manager.email)
+    first = client.get("/").text
+    everyone = client.get("/api/cases", headers=world.manager.auth).json()
+    total = len(everyone)
+    assert total > 55
+    assert cards(first) == 50 and f"Cases 1 to 50 of {total}." in first
+    assert 'aria-current="page">1<' in first and "Next page" in first and "Previous page" not in first
+    second = client.get("/?page=2").text
+    assert cards(second) == total - 50 and f"Cases 51 to {total} of {total}." in second
+    assert "Previous page" in second and "Next page" not in second
+    # Between them, the two pages hold every case the manager may see, once each.
+    shown = [line for page in (first, second) for line in page.split('<li class="card">')[1:]]
+    assert len({s.split('href="/cases/', 1)[1].split('"', 1)[0] for s in shown}) == total
+    # A page that is not a number shows the first; one past the end shows the last.
+    assert client.get("/?page=abc").text.count('<li class="card">') == 50
+    assert f"Cases 51 to {total} of {total}." in client.get("/?page=999").text
+
+    disclosure = client.get("/?stage=disclosure").text
+    assert "Cases 1 to 50 of 55." in disclosure, "the 55 cases moved to disclosure"
+    assert "stage=disclosure" in disclosure.split('aria-label="Pages of the caseload"', 1)[1], "pages keep the filter"
+    assert cards(client.get("/?stage=disclosure&page=2").text) == 5
+    assert cards(client.get("/?stage=disclosure&risk=high").text) == 0
+    assert "No case matches what you chose." in client.get("/?stage=disclosure&risk=high").text
+    unassessed = client.get("/?risk=none").text
+    assert 0 < cards(unassessed) == total - 55 and "risk-medium" not in unassessed.split('<ul class="cards">', 1)[1]
+
+    theirs = client.get(f"/?worker={world.worker.id}").text
+    assert f"of {55 + 1}." in theirs, "the worker's 55 new cases and north_case"
+    assert "No case matches what you chose." in client.get(f"/?worker={world.colleague.id}").text
+    # Someone outside the team, or nonsense, narrows nothing: the page shows the whole caseload.
+    for stray in (world.outsider.id, "not-an-id"):
+        page = client.get(f"/?worker={stray}&stage=trial-ish").text
+        assert f"Cases 1 to 50 of {total}." in page and "Show every case" not in page
+
+
+def test_a_workers_caseload_has_no_worker_filter_and_ignores_one_in_the_address(
+    client: TestClient[Any], world: World
+) -> None:
+    sign_in(client, world.worker.email)
+    page = client.get(f"/?worker={world.colleague.id}").text
+    assert 'name="worker"' not in page and cards(page) >= 1 and "No case matches" not in page
+
+
+def test_a_managers_caseload_sends_as_many_statements_for_sixty_cases_as_for_six(
+    client: TestClient[Any], world: World, settings: Settings
+) -> None:
+    open_cases(settings, world, 4)
+    sign_in(client, world.manager.email)
+    client.get("/")
+    few = statements_for(client, "/")
+    open_cases(settings, world, 54)
+    client.get("/")
+    many = statements_for(client, "/")
+    assert many == few, f"{few} statements for a page of a few cases, {many} for a full page of many"

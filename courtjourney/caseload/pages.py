@@ -16,8 +16,10 @@ from courtjourney.accounts import audit
 from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
 from courtjourney.caseload import myday, team
+from courtjourney.cases import forms as case_forms
 from courtjourney.cases import panels as cases
 from courtjourney.cases import services as case_services
+from courtjourney.cases.journey import Stage
 from courtjourney.cases.models import Case
 from courtjourney.cases.words import stage_label
 from courtjourney.debrief import panels as debrief
@@ -46,9 +48,7 @@ async def case_page_panels(db: AsyncSession, actor: Actor, case: Case, today: dt
     summary = {
         "next_hearing": (await hearing_services.next_hearings(db, [case.id], today=today)).get(case.id),
         "todo": todo,
-        "tell": hearings.count_untold(await hearings.untold(db, [case.id])).get(
-            case.id, hearings.TellCount()
-        ),
+        "tell": (await hearings.telling_counts(db, [case.id])).get(case.id, hearings.TellCount()),
     }
     return {**own, **court, **incidents, **summary}
 
@@ -75,9 +75,24 @@ class CaseloadPages(Controller):
 
     @get("/", name="caseload")
     async def caseload(
-        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        page: str | None = None,
+        stage: str | None = None,
+        risk: str | None = None,
+        worker: str | None = None,
     ) -> Template:
-        rows = await case_services.caseload(db_session, actor)
+        user = request.user
+        colleagues = (
+            await case_services.team_colleagues(db_session, user.team_id)
+            if user.is_manager and user.team_id
+            else []
+        )
+        wanted = case_services.caseload_filter(page, stage, risk, worker, [c.id for c in colleagues])
+        shown = await case_services.caseload_page(db_session, actor, wanted)
+        rows = shown.rows
         await audit.record_listed(db_session, actor, (row.case.id for row in rows))
         today = dt.date.today()
         ids = [r.case.id for r in rows]
@@ -87,10 +102,14 @@ class CaseloadPages(Controller):
         return Template(
             template_name="caseload.html",
             context={
-                "user": request.user,
+                "user": user,
                 "title": _("My caseload"),
                 "nav": "caseload",
                 "rows": rows,
+                "shown": shown,
+                "colleagues": sorted(colleagues, key=lambda c: c.full_name),
+                "stages": [(s.value, stage_label(s)) for s in Stage],
+                "risks": [*case_forms.RISK_LEVELS, (case_services.NOT_ASSESSED, _("Not assessed yet"))],
                 "today": today,
                 "age_on": age_on,
                 **cases.caseload_panel(),

@@ -75,28 +75,35 @@ class CaseRow:
 @dataclass
 class TeamStages:
     rows: list[CaseRow]
-    by_stage: list[tuple[str, int, int]]  # label, cases, average days
+    by_stage: list[tuple[str, int, int, str]]  # label, cases, average days, the stage's value
 
 
 async def team_panel(db: AsyncSession, cases: list[Case], today: dt.date) -> TeamStages:
     """Each case's stage and how long it has been there, and the count and average days at each stage."""
     ids = [c.id for c in cases]
-    latest: dict[UUID, StageMove] = {}
+    latest: dict[UUID, tuple[str, dt.datetime]] = {}
     if ids:
-        for move in await db.scalars(
-            select(StageMove).where(StageMove.case_id.in_(ids)).order_by(StageMove.moved_at, StageMove.id)
+        for case_id, to_stage, moved_at in await db.execute(
+            select(StageMove.case_id, StageMove.to_stage, StageMove.moved_at)
+            .where(StageMove.case_id.in_(ids))
+            .order_by(StageMove.moved_at, StageMove.id)
         ):
-            latest[move.case_id] = move
+            latest[case_id] = (to_stage, moved_at)
     rows = []
     for c in cases:
         last = latest.get(c.id)
-        since = last.moved_at.astimezone(LONDON).date() if last else today
-        rows.append(CaseRow(c, Stage(last.to_stage) if last else FIRST_STAGE, since, (today - since).days))
+        since = last[1].astimezone(LONDON).date() if last else today
+        rows.append(CaseRow(c, Stage(last[0]) if last else FIRST_STAGE, since, (today - since).days))
     by_stage = []
     for stage in STAGES:
         here = [r for r in rows if r.stage == stage]
         by_stage.append(
-            (_(STAGE_LABELS[stage]), len(here), round(sum(r.days for r in here) / len(here)) if here else 0)
+            (
+                _(STAGE_LABELS[stage]),
+                len(here),
+                round(sum(r.days for r in here) / len(here)) if here else 0,
+                stage.value,
+            )
         )
     return TeamStages(rows, by_stage)
 

@@ -96,19 +96,26 @@ async def untold(db: AsyncSession, case_ids: list[UUID], now: dt.datetime | None
     return sorted(found, key=lambda u: (-u.delay.working_days, u.known_at))
 
 
-def count_untold(found: list[Untold]) -> dict[UUID, TellCount]:
-    counts: dict[UUID, TellCount] = {}
-    for u in found:
-        was = counts.get(u.hearing.case_id, TellCount())
-        counts[u.hearing.case_id] = TellCount(was.to_tell + 1, was.late + int(u.delay.late))
-    return counts
-
-
 async def telling_counts(
     db: AsyncSession, case_ids: list[UUID], now: dt.datetime | None = None
 ) -> dict[UUID, TellCount]:
-    """Per case: hearings to tell the family about, and how many of those are late (one query)."""
-    return count_untold(await untold(db, case_ids, now))
+    """Per case: hearings to tell the family about, and how many of those are late (one query, reading
+    only the ids and times it counts: a team's untold changes loaded whole were decrypted for nothing)."""
+    if not case_ids:
+        return {}
+    oldest: dict[UUID, tuple[UUID, dt.datetime]] = {}
+    for case_id, hearing_id, known_at in await db.execute(
+        select(HearingChange.case_id, HearingChange.hearing_id, HearingChange.known_at)
+        .where(HearingChange.case_id.in_(case_ids), HearingChange.told_at.is_(None))
+        .order_by(HearingChange.known_at)
+    ):
+        oldest.setdefault(hearing_id, (case_id, known_at))
+    counts: dict[UUID, TellCount] = {}
+    for case_id, known_at in oldest.values():
+        was = counts.get(case_id, TellCount())
+        late = services.telling_delay_between(known_at, None, now).late
+        counts[case_id] = TellCount(was.to_tell + 1, was.late + int(late))
+    return counts
 
 
 async def told_in_time_this_month(
@@ -120,10 +127,12 @@ async def told_in_time_this_month(
         return 0, 0
     start = dt.datetime.combine(today.replace(day=1), dt.time(0), tzinfo=LONDON).astimezone(dt.UTC)
     in_time = counted = 0
-    for change in await db.scalars(
-        select(HearingChange).where(HearingChange.case_id.in_(case_ids), HearingChange.known_at >= start)
+    for known_at, told_at in await db.execute(
+        select(HearingChange.known_at, HearingChange.told_at).where(
+            HearingChange.case_id.in_(case_ids), HearingChange.known_at >= start
+        )
     ):
-        delay = services.telling_delay(change, now)
+        delay = services.telling_delay_between(known_at, told_at, now)
         if delay.told or delay.late:
             counted += 1
             in_time += int(delay.told and not delay.late)

@@ -453,9 +453,17 @@ class TellingDelay:
 
 
 def telling_delay(change: HearingChange, now: dt.datetime | None = None) -> TellingDelay:
-    known = change.known_at.astimezone(LONDON).date()
-    until = (change.told_at or now or utcnow()).astimezone(LONDON).date()
-    return TellingDelay(working_days_between(known, until), change.told_at is not None)
+    return telling_delay_between(change.known_at, change.told_at, now)
+
+
+def telling_delay_between(
+    known_at: dt.datetime, told_at: dt.datetime | None, now: dt.datetime | None = None
+) -> TellingDelay:
+    """How long the family waited to hear of a change learned of at `known_at` (told at `told_at`, or not
+    yet: until `now`), for counts that read only those two columns."""
+    known = known_at.astimezone(LONDON).date()
+    until = (told_at or now or utcnow()).astimezone(LONDON).date()
+    return TellingDelay(working_days_between(known, until), told_at is not None)
 
 
 # --- attendance ------------------------------------------------------------------------------

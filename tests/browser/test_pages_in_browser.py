@@ -91,6 +91,8 @@ SCREENS = [
     Screen("my-day", "worker", "/my-day"),
     Screen("manager-my-day", "manager", "/my-day"),
     Screen("caseload", "worker", "/"),
+    Screen("manager-caseload", "manager", "/"),
+    Screen("manager-caseload-narrowed", "manager", "/?stage=trial&risk=high"),
     Screen("new-case", "worker", "/cases/new"),
     Screen("case", "worker", "{case}"),
     Screen("stage", "worker", "{case}/stage"),

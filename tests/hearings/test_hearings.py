@@ -183,6 +183,22 @@ def test_working_days_skip_weekends_and_bank_holidays(start: dt.date, end: dt.da
     assert working_days_between(start, end) == expected
 
 
+def test_working_days_between_agree_with_counting_day_by_day() -> None:
+    """The running-count lookup gives what walking the days gives, across year ends, leap days, bank
+    holidays, dates before and after its base year, and spans of up to two years."""
+
+    def walked(start: dt.date, end: dt.date) -> int:
+        days = (start + dt.timedelta(days=n) for n in range(1, (end - start).days + 1))
+        return sum(1 for day in days if is_working_day(day))
+
+    starts = [dt.date(1990, 1, 1) + dt.timedelta(days=n) for n in range(0, 45 * 365, 97)]
+    starts += [dt.date(1999, 12, 31), dt.date(2000, 1, 1), dt.date(2024, 2, 29), dt.date(2026, 12, 24)]
+    for start in starts:
+        for span in (-3, 0, 1, 2, 3, 6, 30, 366, 731):
+            end = start + dt.timedelta(days=span)
+            assert working_days_between(start, end) == (walked(start, end) if span > 0 else 0), (start, end)
+
+
 def test_adding_working_days() -> None:
     assert add_working_days(dt.date(2026, 12, 23), 2) == dt.date(2026, 12, 29)
     assert not is_working_day(dt.date(2026, 12, 28)) and is_working_day(dt.date(2026, 12, 29))
