@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from courtjourney import __version__, i18n
 from courtjourney.accounts.audit import provide_actor
 from courtjourney.accounts.auth import CSRF_COOKIE, AuthenticationMiddleware
-from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages
+from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages, SetupPages
 from courtjourney.caseload.api import MyDayApi
 from courtjourney.caseload.pages import CaseloadPages
 from courtjourney.caseload.timeline import TimelineApi, TimelinePage
@@ -149,6 +149,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             health,
             LoginPages,
+            SetupPages,
             AccountPages,
             AdminPages,
             AccountApi,

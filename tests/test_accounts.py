@@ -117,20 +117,6 @@ def test_only_admins_reach_the_accounts_page(client: TestClient[Any], world: Wor
     assert page.status_code == 200 and world.worker.email in page.text
 
 
-def test_an_admin_creates_an_account_with_a_one_time_password(client: TestClient[Any], world: World) -> None:
-    import re
-
-    sign_in(client, world.admin.email)
-    token = csrf_token(client, "/admin/users")
-    page = client.post("/admin/users", data={"full_name": "New Person", "email": "new@north.example", "role": "worker", "team": "North Hub", "_csrf_token": token})
-    assert page.status_code == 200
-    password = re.search(r"new@north.example: ([a-z0-9-]+)", page.text).group(1)  # type: ignore[union-attr]
-    client.cookies.clear()
-    token = csrf_token(client)
-    response = client.post("/login", data={"email": "new@north.example", "password": password, "_csrf_token": token}, follow_redirects=False)
-    assert response.headers["location"] == "/account/password"
-
-
 def test_sign_in_never_redirects_to_another_site(client: TestClient[Any], world: World) -> None:
     for target in ["https://evil.example/", "//evil.example", "/\\evil"]:
         token = csrf_token(client)  # each sign-in renews the CSRF token

@@ -56,7 +56,11 @@ def test_demo_loads_three_families_at_different_stages_and_prints_logins(tmp_pat
 def test_users_create_token_and_disable(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "init").returncode == 0
     created = run_cli(tmp_path, "users", "create", "new@hub.example", "--name", "New Worker", "--team", "Hub")
-    assert created.returncode == 0 and "One-time password" in created.stdout
+    assert created.returncode == 0, created.stderr
+    assert re.search(r"/account/setup/cjset_[A-Za-z0-9_-]{40,}", created.stdout), "a setup link, never a password"
+    assert "password:" not in created.stdout.lower()
+    again = run_cli(tmp_path, "users", "let-back-in", "new@hub.example")
+    assert again.returncode == 0 and re.search(r"/account/setup/cjset_[A-Za-z0-9_-]{40,}", again.stdout)
     duplicate = run_cli(tmp_path, "users", "create", "NEW@hub.example", "--name", "Again")
     assert duplicate.returncode != 0 and "already exists" in duplicate.stderr
     token = run_cli(tmp_path, "users", "token", "new@hub.example")

@@ -267,6 +267,15 @@ def test_the_address_of_a_search_is_hidden_in_logs() -> None:
     assert redact("GET /glossary?q=bail HTTP/1.1") == "GET /glossary?q=bail HTTP/1.1"
 
 
+def test_every_link_token_we_send_is_hidden_in_logs() -> None:
+    """Setup links and a message's "Got it" link carry a secret in the path, like calendars and shares."""
+    from courtjourney.web.logs import redact
+
+    assert redact('"GET /account/setup/cjset_AbC123-_xyz98765 HTTP/1.1" 200') == '"GET /account/setup/cjset_[hidden] HTTP/1.1" 200'
+    assert redact('"POST /m/Zx9_-aBcDeFgH12 HTTP/1.1" 303') == '"POST /m/[hidden] HTTP/1.1" 303'
+    assert redact('"GET /my-day HTTP/1.1" 200') == '"GET /my-day HTTP/1.1" 200'
+
+
 def test_signing_in_from_a_search_address_does_not_carry_the_search(client: TestClient[Any], world: World) -> None:
     response = client.get("/search", params={"q": "Nora"}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login?next=%2Fsearch"

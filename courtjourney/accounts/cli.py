@@ -14,7 +14,7 @@ from courtjourney.db.engine import run_in_session
 
 @click.group()
 def users() -> None:
-    """Create and disable accounts, and issue API tokens."""
+    """Create accounts (with setup links), let people back in, disable accounts, and issue API tokens."""
 
 
 @users.command("create")
@@ -25,30 +25,49 @@ def users() -> None:
 )
 @click.option("--team", default=None, help="Team (hub or service area); created if new.")
 def users_create(email: str, name: str, role: str, team: str | None) -> None:
-    """Create an account and print its one-time password."""
-    from courtjourney.accounts import services
-    from courtjourney.accounts.credentials import new_password
+    """Create an account and print its single-use setup link (the person chooses their own password)."""
+    from courtjourney.accounts import audit, services
+    from courtjourney.accounts.audit import SYSTEM
     from courtjourney.errors import InputError
+    from courtjourney.settings import get_settings
 
-    password = new_password()
-
-    async def work(db: AsyncSession) -> None:
+    async def work(db: AsyncSession) -> str:
         team_row = await services.get_or_create_team(db, team) if team else None
-        await services.create_user(
+        created = await services.create_user(
             db,
             email=email,
             full_name=name,
-            password=password,
+            password=services.unusable_password(),
             role=role,
             team=team_row,
-            must_change_password=True,
         )
+        audit.record(db, "account.created", SYSTEM, target=created)
+        link = await services.issue_setup_link(db, SYSTEM, created, "new")
+        return link.url(get_settings())
 
     try:
-        run_in_session(work)
+        url = run_in_session(work)
     except InputError as exc:
         raise click.ClickException("; ".join(exc.errors.values())) from None
-    click.echo(f"Created {email}. One-time password (shown once): {password}")
+    click.echo(f"Created {email}. Send them this link to choose their password (works once, for 3 days):")
+    click.echo(url)
+
+
+@users.command("let-back-in")
+@click.argument("email")
+def users_let_back_in(email: str) -> None:
+    """A forgotten password or an account disabled by mistake: print a new single-use setup link."""
+    from courtjourney.accounts import services
+    from courtjourney.accounts.audit import SYSTEM
+    from courtjourney.settings import get_settings
+
+    async def work(db: AsyncSession) -> str:
+        link = await services.let_back_in(db, SYSTEM, await _user_by_email(email)(db))
+        return link.url(get_settings())
+
+    url = run_in_session(work)
+    click.echo(f"{email} can choose a new password with this link (works once, for 3 days):")
+    click.echo(url)
 
 
 def _user_by_email(email: str) -> Callable[[AsyncSession], Awaitable[Any]]:

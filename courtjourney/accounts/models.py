@@ -75,6 +75,21 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
 
+class AccountSetup(Base):
+    """A single-use link with which someone chooses their own password: for a new account, or when an admin
+    lets someone back in (a forgotten password). Nobody else ever sees a password: the admin sees only the
+    link, which works once, until `expires_at`; only its SHA-256 is stored. A newer link ends older ones."""
+
+    __tablename__ = "account_setup"
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # "new" or "reset"
+    created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
 class AuditEvent(Base):
     """One read or change of case data, or an account event. Append-only (database triggers refuse edits).
 
@@ -87,7 +102,7 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(80))
     case_id: Mapped[UUID | None] = mapped_column(Uuid)
     target_type: Mapped[str | None] = mapped_column(String(40))
-    target_id: Mapped[UUID | None] = mapped_column(Uuid)
+    target_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)  # the team page's account changes
     route: Mapped[str | None] = mapped_column(String(200))
     method: Mapped[str | None] = mapped_column(String(8))
     outcome: Mapped[str] = mapped_column(String(16), default="ok")

@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.accounts import audit, limits, services
 from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.auth import CSRF_COOKIE, SESSION_COOKIE
-from courtjourney.accounts.models import Role, Team, User
+from courtjourney.accounts.models import AccountSetup, Role, Team, User
 from courtjourney.accounts.services import normalise_email
 from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.errors import InputError, NotFound
-from courtjourney.i18n import N_, ngettext
+from courtjourney.i18n import N_, long_datetime, ngettext
 from courtjourney.i18n import gettext as _
 from courtjourney.settings import get_settings
 from courtjourney.web.forms import Field
@@ -60,10 +60,21 @@ NEW_USER = (
 )
 
 
+SETUP_PASSWORD = (
+    Field(
+        "new_password",
+        N_("Choose a password"),
+        max_length=1024,
+        hint=N_("At least 12 characters. A short sentence works well."),
+    ),
+)
+
+
 # Each form's page is its own (no breadcrumbs: these pages are on no case and under no list).
 SIGN_IN = FormPage(N_("Sign in"), LOGIN, "/login", template="login.html")
 NEW_PASSWORD = FormPage(N_("Your account"), CHANGE_PASSWORD, "/account/password", template="account.html")
 NEW_LANGUAGE = FormPage(N_("Your account"), LANGUAGE, "/account/language", template="account.html")
+SETUP = FormPage(N_("Choose your password"), SETUP_PASSWORD, "/account/setup/{token}", template="setup.html")
 NEW_ACCOUNT = FormPage(
     N_("Accounts"), NEW_USER, "/admin/users", template="admin_users.html", defaults={"role": "worker"}
 )
@@ -100,6 +111,37 @@ class UserOut(msgspec.Struct):
 async def as_it_is(page: Template | Redirect) -> Template | Redirect:
     """For a form whose saving decides its own answer (a cookie to set or clear, a page shown once)."""
     return page
+
+
+def signed_in(request: Request[Any, Any, Any], session_token: str, target: str) -> Redirect:
+    """The answer to a sign-in (or a password chosen through a setup link): the session cookie, and a new
+    CSRF token with the new session, so one planted in the browser before sign-in (a shared computer, a
+    fixation attempt) no longer matches anything."""
+    settings = request.app.state["settings"]
+    secure = secure_cookie(request)
+    return Redirect(
+        target,
+        status_code=303,
+        cookies=[
+            Cookie(
+                key=SESSION_COOKIE,
+                value=session_token,
+                httponly=True,
+                samesite="lax",
+                secure=secure,
+                path="/",
+                max_age=settings.session_max_hours * 3600,
+            ),
+            Cookie(
+                key=CSRF_COOKIE,
+                value=generate_csrf_token(secret=settings.secret_key),
+                httponly=True,
+                samesite="lax",
+                secure=secure,
+                path="/",
+            ),
+        ],
+    )
 
 
 def refused_by(db: AsyncSession, request: Request[Any, Any, Any], account_id: UUID | None) -> None:
@@ -164,31 +206,7 @@ class LoginPages(Controller):
             await limits.clear(db_session, settings, *by_account)
             audit.record(db_session, "account.signed_in", Actor.of(result.user, request))
             target = "/account/password" if result.user.must_change_password else shown["next"]
-            return Redirect(
-                target,
-                status_code=303,
-                cookies=[
-                    Cookie(
-                        key=SESSION_COOKIE,
-                        value=result.session_token,
-                        httponly=True,
-                        samesite="lax",
-                        secure=secure_cookie(request),
-                        path="/",
-                        max_age=settings.session_max_hours * 3600,
-                    ),
-                    # A new CSRF token with the new session: one planted in the browser before sign-in
-                    # (a shared computer, a fixation attempt) no longer matches anything.
-                    Cookie(
-                        key=CSRF_COOKIE,
-                        value=generate_csrf_token(secret=settings.secret_key),
-                        httponly=True,
-                        samesite="lax",
-                        secure=secure_cookie(request),
-                        path="/",
-                    ),
-                ],
-            )
+            return signed_in(request, result.session_token, target)
 
         return await SIGN_IN.submit(
             request,
@@ -279,6 +297,64 @@ class AccountPages(Controller):
         )
 
 
+class SetupPages(Controller):
+    """Choosing your own password through a single-use link (a new account, or being let back in)."""
+
+    include_in_schema = False
+    path = "/account/setup"
+
+    @staticmethod
+    def _dead(request: Request[Any, Any, Any]) -> Template:
+        """A link that was used, replaced, ran out, or never was: the same plain answer for each."""
+        page = SETUP.show(request, None, extra={"breadcrumbs": [], "dead": True}, token="")
+        page.status_code = 404
+        return page
+
+    @staticmethod
+    async def _around(db: AsyncSession, setup: AccountSetup) -> dict[str, Any]:
+        owner = await db.get(User, setup.user_id)
+        return {
+            "breadcrumbs": [],
+            "dead": False,
+            "email": owner.email if owner else "",
+            "purpose": setup.purpose,
+            "expires": long_datetime(setup.expires_at),
+        }
+
+    @get("/{token:str}", opt={"exclude_from_auth": True})
+    async def setup_form(
+        self, db_session: AsyncSession, request: Request[Any, Any, Any], token: str
+    ) -> Template:
+        setup = await services.setup_for(db_session, token)
+        if setup is None:
+            return self._dead(request)
+        return SETUP.show(request, None, extra=await self._around(db_session, setup), token=token)
+
+    @post("/{token:str}", opt={"exclude_from_auth": True})
+    async def choose_password(
+        self, db_session: AsyncSession, request: Request[Any, Any, Any], token: str, data: Form
+    ) -> Template | Response[Any]:
+        setup = await services.setup_for(db_session, token)
+        if setup is None:
+            return self._dead(request)
+
+        async def choose(values: dict[str, Any]) -> Redirect:
+            user = await services.complete_setup(db_session, setup, values["new_password"])
+            session = await services.open_session(db_session, request.app.state["settings"], user)
+            audit.record(db_session, "account.signed_in", Actor.of(user, request))
+            return signed_in(request, session, LANDING)
+
+        return await SETUP.submit(
+            request,
+            None,
+            {"new_password": data.get("new_password", "")},
+            save=choose,
+            answer=as_it_is,
+            extra=lambda: self._around(db_session, setup),
+            token=token,
+        )
+
+
 class AdminPages(Controller):
     """Account management for admins. Admins do not see case contents unless assigned to a case."""
 
@@ -286,20 +362,31 @@ class AdminPages(Controller):
     path = "/admin/users"
 
     @staticmethod
-    async def _around(db: AsyncSession, new_password: str = "") -> dict[str, Any]:
-        """What the accounts page shows besides the form to add one: every account, and a new password once."""
+    async def _around(db: AsyncSession, link: services.SetupLink | None = None) -> dict[str, Any]:
+        """What the accounts page shows besides the form to add one: every account, who is still to choose
+        a password, and a new setup link once (never a password: nobody sees another person's)."""
         return {
             "nav": "users",
             "breadcrumbs": [],
             "users": list(await db.scalars(select(User).order_by(User.email))),
             "teams": {t.id: t.name for t in await db.scalars(select(Team))},
-            "new_password": new_password,
+            "waiting": await services.live_setup_links(db),
+            "link": link,
+            "link_url": link.url(get_settings()) if link else "",
+            "link_expires": long_datetime(link.expires_at) if link else "",
         }
 
     @staticmethod
     def _admin_only(request: Request[User, Any, Any]) -> None:
         if not request.user.is_admin:
             raise NotFound()
+
+    @staticmethod
+    async def _account(db: AsyncSession, user_id: UUID) -> User:
+        target = await db.get(User, user_id)
+        if target is None:
+            raise NotFound("No account was found at this address.")
+        return target
 
     @get("/")
     async def list_users(self, db_session: AsyncSession, request: Request[User, Any, Any]) -> Template:
@@ -312,19 +399,15 @@ class AdminPages(Controller):
     ) -> Template | Redirect:
         self._admin_only(request)
 
-        async def with_password(
-            made: tuple[User, str],
-        ) -> Template:  # the one-time password is shown once, here
-            created, password = made
-            extra = await self._around(db_session, new_password=f"{created.email}: {password}")
-            return NEW_ACCOUNT.show(request, None, extra=extra)
+        async def with_link(link: services.SetupLink) -> Template:  # the setup link is shown once, here
+            return NEW_ACCOUNT.show(request, None, extra=await self._around(db_session, link))
 
         return await NEW_ACCOUNT.submit(
             request,
             None,
             data,
             save=lambda values: services.add_account(db_session, actor, values),
-            answer=with_password,
+            answer=with_link,
             extra=lambda: self._around(db_session),
         )
 
@@ -333,14 +416,25 @@ class AdminPages(Controller):
         self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, user_id: UUID
     ) -> Template:
         self._admin_only(request)
-        target = await db_session.get(User, user_id)
-        if target is None:
-            raise NotFound("No account was found at this address.")
+        target = await self._account(db_session, user_id)
         if target.id == request.user.id:
             errors = {"users": _("You cannot disable your own account.")}
             return NEW_ACCOUNT.show(request, None, errors=errors, extra=await self._around(db_session))
         await services.disable_account(db_session, actor, target)
         return NEW_ACCOUNT.show(request, None, extra=await self._around(db_session))
+
+    @post("/{user_id:uuid}/let-back-in")
+    async def let_back_in(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, user_id: UUID
+    ) -> Template:
+        """A forgotten password, or an account disabled by mistake: a new single-use setup link."""
+        self._admin_only(request)
+        target = await self._account(db_session, user_id)
+        if target.id == request.user.id:
+            errors = {"users": _("To change your own password, use Your account.")}
+            return NEW_ACCOUNT.show(request, None, errors=errors, extra=await self._around(db_session))
+        link = await services.let_back_in(db_session, actor, target)
+        return NEW_ACCOUNT.show(request, None, extra=await self._around(db_session, link))
 
 
 class AccountApi(Controller):

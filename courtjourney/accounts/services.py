@@ -17,17 +17,20 @@ from courtjourney.accounts.credentials import (
     API_TOKEN_PREFIX,
     SESSION_PREFIX,
     hashed,
-    new_password,
     new_token,
     password_matches,
     token_hash,
 )
-from courtjourney.accounts.models import ApiToken, Role, Team, User, UserSession
+from courtjourney.accounts.models import AccountSetup, ApiToken, AuditEvent, Role, Team, User, UserSession
 from courtjourney.db.base import utcnow
 from courtjourney.errors import InputError
+from courtjourney.i18n import N_
 from courtjourney.settings import Settings
 
 MIN_PASSWORD_LENGTH = 12
+SETUP_PREFIX = "cjset_"
+#: How long a setup link works: long enough to reach someone over a weekend, short enough not to linger.
+SETUP_LINK_LIFE = dt.timedelta(days=3)
 
 
 def normalise_email(email: str) -> str:
@@ -209,26 +212,141 @@ async def disable_user(db: AsyncSession, user: User) -> None:
     await revoke_api_tokens(db, user.id)
 
 
-async def add_account(db: AsyncSession, actor: Actor, values: Mapping[str, Any]) -> tuple[User, str]:
-    """An admin adds an account, in its team (made if new), with a one-time password; audited."""
+def unusable_password() -> str:
+    """A password nobody is told: an account holds it until its owner chooses one through a setup link."""
+    return new_token("unset_")
+
+
+@dataclass(frozen=True)
+class SetupLink:
+    """A setup link as issued: the token goes into the link (shown once); the row keeps only its hash."""
+
+    user: User
+    token: str
+    expires_at: dt.datetime
+    purpose: str  # "new" or "reset"
+
+    def url(self, settings: Settings) -> str:
+        return f"{settings.link_base}/account/setup/{self.token}"
+
+
+async def _end_unused_links(db: AsyncSession, user_id: UUID) -> dt.datetime:
+    """Stop every unused setup link of an account working; returns the moment they stopped."""
+    now = utcnow()
+    await db.execute(
+        update(AccountSetup)
+        .where(
+            AccountSetup.user_id == user_id, AccountSetup.used_at.is_(None), AccountSetup.ended_at.is_(None)
+        )
+        .values(ended_at=now)
+    )
+    return now
+
+
+async def issue_setup_link(db: AsyncSession, actor: Actor, user: User, purpose: str) -> SetupLink:
+    """A new single-use link for `user` to choose a password; any earlier unused link stops working."""
+    now = await _end_unused_links(db, user.id)
+    token = new_token(SETUP_PREFIX)
+    row = AccountSetup(
+        user_id=user.id,
+        token_hash=token_hash(token),
+        purpose=purpose,
+        created_by_id=actor.user_id,
+        expires_at=now + SETUP_LINK_LIFE,
+    )
+    db.add(row)
+    await db.flush()
+    audit.record(db, "account.setup_link_issued", actor, target=user)
+    return SetupLink(user, token, row.expires_at, purpose)
+
+
+async def add_account(db: AsyncSession, actor: Actor, values: Mapping[str, Any]) -> SetupLink:
+    """An admin adds an account, in its team (made if new); audited. Nobody is given a password: the
+    person chooses their own through the single-use link returned here."""
     team = await get_or_create_team(db, values["team"])
-    password = new_password()
     created = await create_user(
         db,
         email=values["email"],
         full_name=values["full_name"],
-        password=password,
+        password=unusable_password(),
         role=values["role"],
         team=team,
-        must_change_password=True,
     )
     audit.record(db, "account.created", actor, target=created)
-    return created, password
+    return await issue_setup_link(db, actor, created, "new")
+
+
+async def let_back_in(db: AsyncSession, actor: Actor, user: User) -> SetupLink:
+    """Someone forgot their password, or was disabled by mistake: their old password and every session
+    end, the account is active again, and they choose a new password through a single-use link."""
+    user.password_hash = await hashed(unusable_password())
+    user.must_change_password = False
+    if not user.is_active:
+        user.is_active = True
+        audit.record(db, "account.enabled", actor, target=user)
+    await end_all_sessions(db, user.id)
+    audit.record(db, "account.reset", actor, target=user)
+    return await issue_setup_link(db, actor, user, "reset")
+
+
+async def setup_for(db: AsyncSession, token: str) -> AccountSetup | None:
+    """The live setup link for `token`: unused, not replaced, not expired, for an active account."""
+    if not token.startswith(SETUP_PREFIX) or len(token) > 100:
+        return None
+    row = await db.scalar(
+        select(AccountSetup).where(
+            AccountSetup.token_hash == token_hash(token),
+            AccountSetup.used_at.is_(None),
+            AccountSetup.ended_at.is_(None),
+        )
+    )
+    if row is None or row.expires_at <= utcnow():
+        return None
+    user = await db.get(User, row.user_id)
+    return row if user is not None and user.is_active else None
+
+
+async def complete_setup(db: AsyncSession, setup: AccountSetup, password: str) -> User:
+    """The link's owner chooses their password. The link is used up in the same statement that checks it
+    is unused, so two tabs pressing at once set one password, not two."""
+    check_new_password(password, "new_password")
+    user = await db.get(User, setup.user_id)
+    now = utcnow()
+    used = cast(
+        "CursorResult[Any]",
+        await db.execute(
+            update(AccountSetup)
+            .where(
+                AccountSetup.id == setup.id, AccountSetup.used_at.is_(None), AccountSetup.ended_at.is_(None)
+            )
+            .values(used_at=now)
+        ),
+    )
+    if user is None or used.rowcount != 1:
+        raise InputError({"new_password": "This link has already been used. Sign in, or ask for a new link."})
+    user.password_hash = await hashed(password)
+    user.must_change_password = False
+    await end_all_sessions(db, user.id)
+    audit.record(db, "account.setup_completed", Actor.of(user), target=user)
+    return user
+
+
+async def live_setup_links(db: AsyncSession) -> dict[UUID, AccountSetup]:
+    """Each account's unused, unexpired setup link (for the accounts page: "waiting to set a password")."""
+    rows = await db.scalars(
+        select(AccountSetup).where(
+            AccountSetup.used_at.is_(None),
+            AccountSetup.ended_at.is_(None),
+            AccountSetup.expires_at > utcnow(),
+        )
+    )
+    return {row.user_id: row for row in rows}
 
 
 async def disable_account(db: AsyncSession, actor: Actor, user: User) -> None:
-    """An admin disables someone else's account; audited."""
+    """An admin disables someone else's account; audited. Its unused setup links stop working too."""
     await disable_user(db, user)
+    await _end_unused_links(db, user.id)
     audit.record(db, "account.disabled", actor, target=user)
 
 
@@ -249,3 +367,49 @@ async def names_for(db: AsyncSession, user_ids: set[UUID]) -> dict[UUID, str]:
         return {}
     rows = await db.scalars(select(User).where(User.id.in_(user_ids)))
     return {u.id: u.full_name for u in rows}
+
+
+#: What the team page says of each account event, in the manager's words (translated on the page).
+ACCOUNT_EVENTS = {
+    "account.created": N_("Account added"),
+    "account.setup_link_issued": N_("Setup link made"),
+    "account.setup_completed": N_("Password chosen by its owner"),
+    "account.reset": N_("Let back in: old password ended"),
+    "account.enabled": N_("Enabled again"),
+    "account.disabled": N_("Disabled"),
+}
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    at: dt.datetime
+    what: str  # one of ACCOUNT_EVENTS' words
+    account: User
+    by: str  # who did it: a name, or "" for the command line
+
+
+async def team_account_changes(db: AsyncSession, team_id: UUID, limit: int = 30) -> list[AccountChange]:
+    """The newest changes to the accounts of a team: who was added (with which role), let back in or
+    disabled, and by whom. A team's managers see every account that can reach their team's cases, so
+    nobody is added to a team unseen (issue 17, hole 1)."""
+    members = {u.id: u for u in await db.scalars(select(User).where(User.team_id == team_id))}
+    if not members:
+        return []
+    rows = (
+        await db.execute(
+            select(AuditEvent.created_at, AuditEvent.action, AuditEvent.target_id, AuditEvent.actor_id)
+            .where(
+                AuditEvent.target_id.in_(members),
+                AuditEvent.target_type == User.__tablename__,
+                AuditEvent.action.in_(ACCOUNT_EVENTS),
+            )
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    names = await names_for(db, {actor for *_rest, actor in rows if actor is not None})
+    return [
+        AccountChange(at, ACCOUNT_EVENTS[action], members[target], names.get(actor, "") if actor else "")
+        for at, action, target, actor in rows
+        if target in members
+    ]

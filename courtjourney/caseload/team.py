@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
+from courtjourney.accounts import services as accounts
 from courtjourney.accounts.models import User
 from courtjourney.cases import panels as cases
 from courtjourney.cases.access import Who, visible_cases
@@ -56,6 +57,7 @@ class TeamView:
     stage_chart: Markup = field(default_factory=Markup)
     outcome_chart: Markup = field(default_factory=Markup)
     hearing_chart: Markup = field(default_factory=Markup)
+    accounts: list[accounts.AccountChange] = field(default_factory=list)
 
     @property
     def case_ids(self) -> list[UUID]:
@@ -134,6 +136,7 @@ async def overview(db: AsyncSession, who: Who, today: dt.date | None = None) -> 
         outcomes=outcomes,
         overdue=await debrief.team_overdue(db, by_id, today),
         outcome_chart=bar_chart("outcomes", _("Outcomes recorded"), outcomes),
+        accounts=await accounts.team_account_changes(db, who.team_id) if who.team_id else [],
     )
 
 

@@ -1,6 +1,7 @@
 """Logging that never writes a secret: calendar tokens in request paths, and what was searched for, are blanked out.
 
-Feed and download addresses carry their token in the path (/calendar/cjcal_....ics, /shared/cjdoc_....docx),
+Feed and download addresses carry their token in the path (/calendar/cjcal_....ics, /shared/cjdoc_....docx,
+/account/setup/cjset_..., a message's /m/...),
 and the web server's access log writes every path. This filter replaces any token we issue with its prefix
 and "[hidden]", on uvicorn's handlers and on the application's own logger ("courtjourney"). A search
 (/search?q=..., /api/search?q=...) carries a name in its query string: the whole query string is hidden.
@@ -13,12 +14,15 @@ import logging
 import re
 from typing import Any
 
-TOKEN = re.compile(r"(cjcal_|cjdoc_|cjapi_|cjs_)[A-Za-z0-9_\-]{8,}")
+TOKEN = re.compile(r"(cjcal_|cjdoc_|cjapi_|cjs_|cjset_)[A-Za-z0-9_\-]{8,}")
+#: A message's "Got it" link (/m/<token>) is short for a text message, so it has no prefix: found by its path.
+ACK = re.compile(r"(/m/)[A-Za-z0-9_\-]{8,}")
 SEARCH = re.compile(r"(/(?:api/)?search/?\?)[^\s\"']*")
 
 
 def redact(text: str) -> str:
-    return SEARCH.sub(r"\1[hidden]", TOKEN.sub(lambda m: m.group(1) + "[hidden]", text))
+    hidden = TOKEN.sub(lambda m: m.group(1) + "[hidden]", text)
+    return SEARCH.sub(r"\1[hidden]", ACK.sub(r"\1[hidden]", hidden))
 
 
 class RedactTokens(logging.Filter):

@@ -753,6 +753,42 @@ def test_the_parent_s_subscribe_page_passes_axe_and_fits_a_phone(
         assert not wide, f"the subscribe page scrolls sideways at {viewport['width']}px"
 
 
+def test_a_new_account_s_setup_link_and_its_pages_pass_axe_on_desk_and_phone(
+    open_page: Callable[..., Page], server: str
+) -> None:
+    """Made by a form, so not in SCREENS: the admin adds an account and is shown its single-use link (never
+    a password); the newcomer opens it, chooses a password and lands signed in; the used link then says so."""
+    for viewport in (DESK, PHONE):
+        page = open_page("admin", viewport)
+        page.goto(f"{server}/admin/users")
+        page.fill("#field-full_name", "Sam Setup")
+        page.fill("#field-email", f"sam.setup.{viewport['width']}@demo.example")
+        page.fill("#field-team", "North Hub")
+        with page.expect_navigation():
+            page.click(NEW_ACCOUNT_SUBMIT)
+        link = page.locator(".setup-link").inner_text()
+        assert "/account/setup/cjset_" in link
+        for name, shown in (("accounts page with a setup link", page),):
+            problems = axe_violations(shown)
+            assert not problems, f"{name}:\n" + "\n".join(problems)
+        path = urlsplit(link).path
+        newcomer = open_page(None, viewport)
+        newcomer.goto(f"{server}{path}")
+        problems = axe_violations(newcomer)
+        assert not problems, "choose your password:\n" + "\n".join(problems)
+        newcomer.fill("#field-new_password", "a sentence only Sam knows")
+        with newcomer.expect_navigation():
+            newcomer.click(MAIN_SUBMIT)
+        assert urlsplit(newcomer.url).path == "/my-day", "choosing the password signs Sam in"
+        newcomer.context.clear_cookies()
+        newcomer.goto(f"{server}{path}")
+        assert newcomer.locator("h1").inner_text() == "This link does not work"
+        problems = axe_violations(newcomer)
+        assert not problems, "a used setup link:\n" + "\n".join(problems)
+        wide = newcomer.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+        assert not wide, f"the setup pages scroll sideways at {viewport['width']}px"
+
+
 def test_a_worker_makes_briefings_and_a_pack_and_the_library_passes_axe(
     open_page: Callable[..., Page], server: str, addresses: dict[str, str]
 ) -> None:
