@@ -16,18 +16,17 @@ from uuid import UUID
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import load_only, raiseload
 
 from courtjourney.accounts import services as accounts
 from courtjourney.accounts.models import User
 from courtjourney.cases import panels as cases
 from courtjourney.cases.access import Who, visible_cases
-from courtjourney.cases.models import Case
+from courtjourney.cases.models import Case, CaseWorker
 from courtjourney.contacts import services as contact_services
 from courtjourney.contacts.rules import ContactStandard
 from courtjourney.debrief import panels as debrief
 from courtjourney.hearings import panels as hearings_panel
-from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import LONDON
 from courtjourney.i18n import gettext as _
 
@@ -46,9 +45,8 @@ class TeamView:
     standard: ContactStandard | None = None
     rows: list[cases.CaseRow] = field(default_factory=list)
     by_stage: list[tuple[str, int, int, str]] = field(default_factory=list)  # label, cases, days, stage
-    hearings: list[tuple[Case, Hearing, str | None]] = field(
-        default_factory=list
-    )  # with the child's attendance
+    hearings: list[debrief.TeamHearing] = field(default_factory=list)  # the most recent
+    hearings_total: int = 0
     attendance_counts: list[tuple[str, int]] = field(default_factory=list)
     attendance_chart: Markup = field(default_factory=Markup)
     hearing_counts: list[tuple[str, int]] = field(default_factory=list)
@@ -61,7 +59,9 @@ class TeamView:
 
     @property
     def case_ids(self) -> list[UUID]:
-        return [r.case.id for r in self.rows]
+        """The cases the page names (each a link): what its audit event lists. The counts and charts
+        draw on every case of the team but name none."""
+        return [h.case.id for h in self.hearings] + [o.case.id for o in self.overdue]
 
     @property
     def told_in_time_share(self) -> int | None:
@@ -104,7 +104,7 @@ async def overview(db: AsyncSession, who: Who, today: dt.date | None = None) -> 
     seen = list(
         await db.scalars(
             visible_cases(who)
-            .options(load_only(Case.id, Case.reference, Case.team_id))
+            .options(load_only(Case.id, Case.reference, Case.team_id), raiseload(Case.workers))
             .order_by(Case.reference)
         )
     )
@@ -125,6 +125,7 @@ async def overview(db: AsyncSession, who: Who, today: dt.date | None = None) -> 
             "stages", _("Cases at each stage"), [(name, n) for name, n, _d, _v in stages.by_stage]
         ),
         hearings=hearings.hearings,
+        hearings_total=hearings.total,
         attendance_counts=hearings.attendance_counts,
         attendance_chart=bar_chart(
             "attendance", _("Did the child come to court?"), hearings.attendance_counts
@@ -146,6 +147,12 @@ async def worker_telling(db: AsyncSession, who: Who, seen: list[Case]) -> list[W
     counts = await hearings_panel.telling_counts(db, [c.id for c in seen])
     if who.team_id is None:
         return []
+    workers_of: dict[UUID, list[UUID]] = {}
+    if counts:
+        for case_id, user_id in await db.execute(
+            select(CaseWorker.case_id, CaseWorker.user_id).where(CaseWorker.case_id.in_(list(counts)))
+        ):
+            workers_of.setdefault(user_id, []).append(case_id)
     people = list(
         await db.scalars(
             select(User).where(User.team_id == who.team_id, User.role != "admin", User.is_active)
@@ -153,8 +160,6 @@ async def worker_telling(db: AsyncSession, who: Who, seen: list[Case]) -> list[W
     )
     out = []
     for person in people:
-        mine = [
-            counts[c.id] for c in seen if c.id in counts and any(w.user_id == person.id for w in c.workers)
-        ]
+        mine = [counts[case_id] for case_id in workers_of.get(person.id, [])]
         out.append(WorkerTelling(person.full_name, sum(t.to_tell for t in mine), sum(t.late for t in mine)))
     return sorted(out, key=lambda w: (-w.late, -w.to_tell, w.name))

@@ -35,9 +35,22 @@ async def caseload_panel(db: AsyncSession, case_ids: list[UUID], today: dt.date)
     return {"due_reviews": await reviews_due(db, case_ids, today)}
 
 
+#: The team page lists the most recent trials and recorded cross-examinations; its charts count them all.
+TEAM_HEARINGS_SHOWN = 25
+
+
+@dataclass(frozen=True)
+class TeamHearing:
+    case: Case
+    day: dt.date
+    went_ahead: bool
+    came: str | None  # the child's attendance, if recorded
+
+
 @dataclass
 class TeamHearings:
-    hearings: list[tuple[Case, Hearing, str | None]]  # with the child's attendance
+    hearings: list[TeamHearing]  # the most recent TEAM_HEARINGS_SHOWN, newest first
+    total: int  # of every one so far
     attendance_counts: list[tuple[str, int]]
     hearing_counts: list[tuple[str, int]]
 
@@ -50,25 +63,36 @@ class Overdue:
 
 
 async def team_hearings(db: AsyncSession, cases: dict[UUID, Case], today: dt.date) -> TeamHearings:
-    """The team's trials and recorded cross-examinations so far: did each go ahead, did the child come."""
+    """The team's trials and recorded cross-examinations so far: did each go ahead, did the child come.
+
+    Columns only, nothing decrypted: a team of 1,000 cases has had thousands of these, and loading each as
+    a Hearing (its court's name decrypted) was most of the team page's time (bench/scale.py --profile team)."""
     ids = list(cases)
-    went: list[tuple[Case, Hearing, str | None]] = []
+    went: list[TeamHearing] = []
     if ids:
-        hearings = await db.scalars(
-            select(Hearing).where(Hearing.case_id.in_(ids), Hearing.hearing_type.in_(WITNESS_HEARINGS))
+        came = dict(
+            (
+                await db.execute(
+                    select(WitnessAttendance.hearing_id, WitnessAttendance.attended).where(
+                        WitnessAttendance.case_id.in_(ids)
+                    )
+                )
+            ).all()
         )
-        came = {
-            a.hearing_id: a.attended
-            for a in await db.scalars(select(WitnessAttendance).where(WitnessAttendance.case_id.in_(ids)))
-        }
-        went = sorted(
-            ((cases[h.case_id], h, came.get(h.id)) for h in hearings if h.sort_day <= today),
-            key=lambda p: p[1].sort_day,
-        )
-    counted = Counter(a for _c, _h, a in went)
-    ahead = Counter(h.status == WENT_AHEAD for _c, h, _a in went)
+        for hearing_id, case_id, status, starts_at, window_start in await db.execute(
+            select(
+                Hearing.id, Hearing.case_id, Hearing.status, Hearing.starts_at, Hearing.window_start
+            ).where(Hearing.case_id.in_(ids), Hearing.hearing_type.in_(WITNESS_HEARINGS))
+        ):
+            day = window_start if window_start is not None else starts_at.date() if starts_at else today
+            if day <= today:
+                went.append(TeamHearing(cases[case_id], day, status == WENT_AHEAD, came.get(hearing_id)))
+        went.sort(key=lambda h: h.day, reverse=True)
+    counted = Counter(h.came for h in went)
+    ahead = Counter(h.went_ahead for h in went)
     return TeamHearings(
-        hearings=went,
+        hearings=went[:TEAM_HEARINGS_SHOWN],
+        total=len(went),
         attendance_counts=[
             (_("Came and gave evidence"), counted["gave_evidence"]),
             (_("Came, but did not give evidence that day"), counted["attended"]),
@@ -83,9 +107,7 @@ async def team_outcomes(db: AsyncSession, case_ids: list[UUID]) -> list[tuple[st
     """How many of each outcome the team's cases have had, in the order of rules.RESULTS."""
     if not case_ids:
         return []
-    results = Counter(
-        o.result for o in await db.scalars(select(Outcome).where(Outcome.case_id.in_(case_ids)))
-    )
+    results = Counter(await db.scalars(select(Outcome.result).where(Outcome.case_id.in_(case_ids))))
     labels = dict(rules.RESULTS)
     return [(_(labels[key]), results[key]) for key, _l in rules.RESULTS if results[key]]
 

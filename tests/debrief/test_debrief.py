@@ -195,6 +195,30 @@ def test_the_manager_sees_the_team_page_and_a_worker_does_not(client: TestClient
     assert client.get("/team").status_code == 404
 
 
+def test_the_team_page_lists_the_most_recent_trials_and_counts_them_all(
+        client: TestClient[Any], settings: Settings, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A team of a thousand cases has had thousands of trials: the page lists the newest few (each a link
+    to its case, and only those cases in the audit of the page), while its charts count every one."""
+    from courtjourney.debrief import panels
+    from tests.myday.test_my_day import add_hearing
+
+    monkeypatch.setattr(panels, "TEAM_HEARINGS_SHOWN", 2)
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC), tick=False):
+        for day in (dt.date(2026, 11, 9), dt.date(2026, 11, 16), dt.date(2026, 11, 23)):
+            add_hearing(client, world, day, hearing_type="trial")
+    with time_machine.travel(dt.datetime(2026, 12, 20, 12, tzinfo=dt.UTC), tick=False):  # the world's trial was 14 Dec
+        sign_in(client, world.manager.email)
+        before = len(audit_events(settings, action="case.listed"))
+        page = client.get("/team").text
+    table = page.split('id="witness-hearings"', 1)[1].split("</section>", 1)[0]
+    assert "The 2 most recent of 4, newest first." in table
+    assert table.count("<tr><td>") == 2 and table.index("14 Dec 2026") < table.index("23 Nov 2026")
+    assert "16 Nov 2026" not in table
+    assert "Did the child come to court?: Came and gave evidence: 0; Came, but did not give evidence that day: 0; Did not come: 0; Not recorded: 4" in page
+    listed = audit_events(settings, action="case.listed")[before:]
+    assert {e.case_id for e in listed} == {world.north_case}, "the page names only the trials' case"
+
+
 def test_the_child_s_attendance_is_recorded_after_the_hearing_and_counted_for_the_manager(
         client: TestClient[Any], settings: Settings, world: World) -> None:
     url = f"{base(world)}/hearings/{world.north_hearing}/child-attendance"
