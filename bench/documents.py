@@ -58,7 +58,8 @@ async def make_case(db: Any, n_hearings: int, n_incidents: int) -> tuple[Any, An
     case = await cases.open_case(db, Actor.of(worker), {"child_name": "Bench Child", "child_birth_date": dt.date(2012, 5, 1)})
     parent = await cases.add_family_member(db, Actor.of(worker), case, {"name": "Bench Parent", "relationship_to_child": "mother",
                                                               "preferred_language": "en", "is_witness": True})
-    await cases.add_consent(db, Actor.of(worker), case, {"organisation": "Witness Service", "purpose": "Court support",
+    await cases.add_consent(db, Actor.of(worker), case, {"organisation_kind": "witness_service", "organisation": "Witness Service",
+                                               "purpose": "Court support",
                                                "given_by": "Bench Parent", "given_on": dt.date(2026, 1, 5)})
     court = {"court_name": "Benchtown Crown Court", "court_town": "Benchtown", "court_address": "1 Bench Row, Benchtown"}
     proceeding = await hearings.add_proceeding(db, Actor.of(worker), case, {**court, "court_type": "crown", "status": "active"})

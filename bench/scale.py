@@ -255,9 +255,9 @@ CHARGES = (("Sexual activity with a child", "sexual"), ("Arranging or facilitati
 OWN_TASKS = ("Call the school about the new timetable", "Ring the mother after the police visit",
              "Chase the witness care officer about the trial date", "Book the court visit for the family",
              "Send the travel claim form", "Check the housing application with the council")
-CONSENTS = (("Witness Service", "To share who is coming to court and what help they need on the day."),
-            ("Police", "To pass on what the family notice, with the incident log."),
-            ("Children's social care", "To share the safety plan with the allocated social worker."))
+CONSENTS = (("witness_service", "Witness Service", "To share who is coming to court and what help they need on the day."),
+            ("police", "Police", "To pass on what the family notice, with the incident log."),
+            ("social_care", "Children's social care", "To share the safety plan with the allocated social worker."))
 TEXTS = {
     "safe_contact": ("Text first. Never call before 6pm.", "Call the landline only. Do not leave voicemails.",
                      "Email is safest. The phone may be seen by others."),
@@ -471,8 +471,8 @@ class Service:
                              phone=f"01632 960{rng.randint(0, 999):03d}",
                              email=f"{name.split()[0].lower()}.{i % 997}@example.org" if rng.random() < 0.5 else None,
                              created_at=opened)
-        for org, purpose in CONSENTS[: rng.randint(0, 3)] if i else CONSENTS:
-            s["Consent"].add(case_id=cid, organisation=org, purpose=purpose, given_by=members[0]["name"],
+        for kind, org, purpose in CONSENTS[: rng.randint(0, 3)] if i else CONSENTS:
+            s["Consent"].add(case_id=cid, organisation_kind=kind, organisation=org, purpose=purpose, given_by=members[0]["name"],
                              given_on=(opened + dt.timedelta(days=rng.randint(1, 20))).date(), created_at=opened)
 
         # The journey so far, and its playbook tasks (earlier stages' mostly done).

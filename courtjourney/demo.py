@@ -152,6 +152,7 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
             Actor.of(owner),
             case,
             {
+                "organisation_kind": "police",
                 "organisation": "Demo Constabulary",
                 "purpose": "Share what the family notices with the investigation team.",
                 "given_by": spec["family"][0][0],
@@ -504,6 +505,7 @@ async def _demo_hearings(db: AsyncSession, case: Case, worker: User) -> str:
         Actor.of(worker),
         case,
         {
+            "organisation_kind": "witness_service",
             "organisation": "Citizens Advice Witness Service",
             "purpose": "Support at court for the trial: who is coming, needs, safety.",
             "given_by": mother.name,

@@ -272,7 +272,7 @@ async def build_world(db: AsyncSession) -> World:
     south_case = await cases.open_case(db, Actor.of(outsider_user), {"child_name": "Sky Southgate", "child_birth_date": None})
     task = await cases.add_task(db, as_worker, north_case, {"title": "Phone the school", "due_on": None, "assigned_to_id": None})
     consent = await cases.add_consent(db, as_worker, north_case, {
-        "organisation": "North Police", "purpose": "Investigation", "given_by": "Parent", "given_on": dt.date(2026, 1, 5)})
+        "organisation_kind": "police", "organisation": "North Police", "purpose": "Investigation", "given_by": "Parent", "given_on": dt.date(2026, 1, 5)})
     from courtjourney.threats import services as threats
 
     incident = await threats.record_incident(db, as_worker, north_case, {

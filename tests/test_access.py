@@ -112,7 +112,7 @@ CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment",
 ANY_BODY: dict[str, Any] = {
     "to_stage": "disclosure", "reason": "test", "title": "Leaked task", "due_on": "2026-12-01",
     "name": "Intruder", "relationship_to_child": "mother", "preferred_language": "en", "role": "isva",
-    "organisation": "Elsewhere", "phone": "01632 960999", "purpose": "x", "given_by": "x",
+    "organisation_kind": "other", "organisation": "Elsewhere", "phone": "01632 960999", "purpose": "x", "given_by": "x",
     "given_on": "2026-01-01", "withdrawn_on": "2026-02-01", "level": "high", "assessed_on": "2026-01-01",
     "done": True, "narrative": "Leaked incident", "occurred_from": "2026-01-02T10:00:00Z", "occurred_on": "2026-01-02",
     "note": "Leaked amendment", "passed_on": "2026-01-03", "passed_by": "worker",

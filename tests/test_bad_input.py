@@ -33,7 +33,7 @@ BAD_API_BODIES = [
     ("/family-members", {"name": None, "relationship_to_child": "mother", "preferred_language": "en"}, "name"),
     ("/contacts", {"role": "isva", "name": "A", "email": "not an email"}, "email"),
     ("/contacts", {"role": "isva", "name": "A"}, "phone"),
-    ("/consents", {"organisation": "P", "purpose": "x", "given_by": "x", "given_on": "2999-01-01"}, "given_on"),
+    ("/consents", {"organisation_kind": "police", "organisation": "P", "purpose": "x", "given_by": "x", "given_on": "2999-01-01"}, "given_on"),
     ("/risk-assessments", {"level": "extreme", "assessed_on": "2026-01-01"}, "level"),
     ("/risk-assessments", {"level": "low", "assessed_on": "2026-02-30"}, "assessed_on"),
     ("/risk-assessments", {"level": "low", "assessed_on": "2026-01-01", "notes": "n\x00"}, "notes"),

@@ -25,6 +25,18 @@ CONTACT_ROLES = (
     ("social_worker", N_("Social worker")),
     ("other", N_("Other professional")),
 )
+#: Who records may be shared with. Only the kind (never the name typed beside it) decides what a consent
+#: allows: the Witness Service pack needs a live consent of kind "witness_service" (issue 17, hole 9).
+ORGANISATION_KINDS = (
+    ("witness_service", N_("Witness Service")),
+    ("police", N_("Police")),
+    ("cps", N_("Crown Prosecution Service")),
+    ("social_care", N_("Children's social care")),
+    ("health", N_("Health")),
+    ("school", N_("School")),
+    ("other", N_("Other (give its name)")),
+)
+WITNESS_SERVICE = "witness_service"
 STAGE_CHOICES = tuple((stage.value, label) for stage, label in STAGE_LABELS.items())
 
 NEW_CASE = (
@@ -93,12 +105,21 @@ CONTACT = (
 CONTACT_KEYS = ("role", "name", "organisation", "phone", "email")
 
 CONSENT = (
-    Field("organisation", N_("Organisation records may be shared with"), max_length=120),
+    Field(
+        "organisation_kind", N_("Who records may be shared with"), kind="choice", choices=ORGANISATION_KINDS
+    ),
+    Field(
+        "organisation",
+        N_("Name of the organisation"),
+        required=False,
+        max_length=120,
+        hint=N_("Needed if you chose Other. For example: Northtown Young Carers."),
+    ),
     Field("purpose", N_("What for"), kind="longtext", max_length=1000),
     Field("given_by", N_("Consent given by"), max_length=120),
     Field("given_on", N_("Date consent was given"), kind="date", not_after_today=True),
 )
-CONSENT_KEYS = ("organisation", "purpose", "given_by", "given_on")
+CONSENT_KEYS = ("organisation_kind", "organisation", "purpose", "given_by", "given_on")
 
 WITHDRAW_CONSENT = (
     Field("withdrawn_on", N_("Date consent was withdrawn"), kind="date", not_after_today=True),

@@ -70,11 +70,15 @@ class Contact(Base):
 
 
 class Consent(Base):
-    """Consent to share records with an organisation, for a purpose; withdrawn by setting withdrawn_on."""
+    """Consent to share records with an organisation, for a purpose; withdrawn by setting withdrawn_on.
+
+    `organisation_kind` (one of forms.ORGANISATION_KINDS) is what the consent allows; `organisation` is only
+    the name, as typed, needed for "other". Nothing reads permission out of the name."""
 
     __tablename__ = "consent"
     case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
-    organisation: Mapped[str] = mapped_column(String(120))
+    organisation_kind: Mapped[str] = mapped_column(String(20))
+    organisation: Mapped[str | None] = mapped_column(String(120), default=None)
     purpose: Mapped[str] = mapped_column(SecretText())
     given_by: Mapped[str] = mapped_column(Secret(120))
     given_on: Mapped[dt.date] = mapped_column(Date)

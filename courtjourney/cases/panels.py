@@ -35,6 +35,8 @@ CHOICES = {
         "risk": forms.RISK_LEVELS,
     }.items()
 }
+# On the case page the name sits beside the kind, so "other" reads without the form's prompt to give it.
+CHOICES["consent_kind"] = {**dict(forms.ORGANISATION_KINDS), "other": N_("Other organisation")}
 
 
 async def case_panel(db: AsyncSession, case: Case, today: dt.date) -> dict[str, Any]:

@@ -55,6 +55,7 @@ class NewContact(Body):
 
 
 class NewConsent(Body):
+    organisation_kind: Text | None = None
     organisation: Text | None = None
     purpose: Text | None = None
     given_by: Text | None = None
@@ -119,7 +120,8 @@ class ContactOut(Out):
 
 class ConsentOut(Out):
     id: UUID
-    organisation: str
+    organisation_kind: str
+    organisation: str | None
     purpose: str
     given_by: str
     given_on: dt.date

@@ -303,6 +303,18 @@ async def consents_for(db: AsyncSession, case_id: UUID) -> list[Consent]:
 
 
 async def add_consent(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> Consent:
+    """Record consent to share with a kind of organisation; "other" needs the organisation's name."""
+    kind = values.get("organisation_kind")
+    if kind not in dict(forms.ORGANISATION_KINDS):
+        raise InputError({"organisation_kind": _("Choose who records may be shared with.")})
+    if kind == "other" and not (values.get("organisation") or "").strip():
+        raise InputError(
+            {
+                "organisation": _(
+                    "You chose Other: give the name of the organisation records may be shared with."
+                )
+            }
+        )
     consent = Consent(case_id=case.id, **{k: values.get(k) for k in forms.CONSENT_KEYS})
     db.add(consent)
     await db.flush()

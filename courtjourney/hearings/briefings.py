@@ -13,6 +13,7 @@ from typing import Any
 
 from courtjourney import i18n
 from courtjourney.accounts.models import User
+from courtjourney.cases.forms import WITNESS_SERVICE
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.errors import InputError
 from courtjourney.glossary import terms as glossary
@@ -230,15 +231,17 @@ def age_years(born: dt.date | None, on: dt.date) -> int | None:
     return i18n.age_on(born, on)
 
 
-WITNESS_SERVICE = "witness service"
 MARKING = "OFFICIAL-SENSITIVE"
 
 
 def witness_service_consent(consents: list[Any], today: dt.date) -> Any | None:
-    """Consent to share with the Witness Service, given and not withdrawn."""
+    """Consent to share with the Witness Service, given and not withdrawn.
+
+    Only the chosen kind counts, never the name typed beside it: a name such as "NOT the Witness
+    Service (mother refused)" once passed a substring test and let the pack be made (issue 17, hole 9)."""
     for consent in consents:
         if (
-            WITNESS_SERVICE in consent.organisation.casefold()
+            consent.organisation_kind == WITNESS_SERVICE
             and consent.given_on <= today
             and consent.withdrawn_on is None
         ):

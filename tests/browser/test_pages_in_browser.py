@@ -104,6 +104,7 @@ SCREENS = [
     Screen("new-family-member-with-errors", "worker", "{case}/family/new", submit=MAIN_SUBMIT),
     Screen("new-contact", "worker", "{case}/contacts/new"),
     Screen("new-consent", "worker", "{case}/consent/new"),
+    Screen("new-consent-with-errors", "worker", "{case}/consent/new", submit=MAIN_SUBMIT),
     Screen("contact-log", "worker", "{contact_case}/contact-log"),
     Screen("new-contact-log-entry", "worker", "{case}/contact-log/new"),
     Screen("new-contact-log-entry-with-errors", "worker", "{case}/contact-log/new", submit=MAIN_SUBMIT),

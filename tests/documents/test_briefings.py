@@ -116,7 +116,7 @@ def test_the_witness_service_pack_needs_consent_and_holds_only_what_they_need(cl
     refused = client.post(url, headers=world.worker.auth, json={})
     assert refused.status_code == 400 and "consent to share with the Witness Service" in refused.text
     consent = client.post(f"/api/cases/{world.north_case}/consents", headers=world.worker.auth,
-                          json={"organisation": "Citizens Advice Witness Service", "purpose": "Support at court",
+                          json={"organisation_kind": "witness_service", "organisation": "Citizens Advice Witness Service", "purpose": "Support at court",
                                 "given_by": "Nora", "given_on": "2026-11-01"})
     assert consent.status_code == 201
     client.post(f"/api/cases/{world.north_case}/family-members", headers=world.worker.auth,
@@ -134,7 +134,7 @@ def test_the_witness_service_pack_needs_consent_and_holds_only_what_they_need(cl
         assert secret not in text, secret  # the father is not going: his needs stay out
     assert document.tables[0].rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     withdrawn = client.get(f"/api/cases/{world.north_case}/consents", headers=world.worker.auth).json()
-    consent_id = [c["id"] for c in withdrawn if "Witness Service" in c["organisation"]][0]
+    consent_id = [c["id"] for c in withdrawn if c["organisation_kind"] == "witness_service"][0]
     client.post(f"/api/cases/{world.north_case}/consents/{consent_id}/withdrawal", headers=world.worker.auth,
                 json={"withdrawn_on": dt.date.today().isoformat()})
     again = client.post(url, headers=world.worker.auth, json={})
@@ -198,7 +198,7 @@ def test_making_again_keeps_the_old_copy(client: TestClient[Any], settings: Sett
 @pytest.mark.skipif(convert.soffice() is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_briefing_and_the_pack(client: TestClient[Any], world: World) -> None:
     client.post(f"/api/cases/{world.north_case}/consents", headers=world.worker.auth,
-                json={"organisation": "Witness Service", "purpose": "Court", "given_by": "Nora", "given_on": "2026-11-01"})
+                json={"organisation_kind": "witness_service", "organisation": "Witness Service", "purpose": "Court", "given_by": "Nora", "given_on": "2026-11-01"})
     pack = client.post(hearing_api(world, "/witness-pack"), headers=world.worker.auth, json={}).json()
     for doc_id, words in ((str(world.north_document), "Dear Nora,"), (pack["id"], "For the Witness Service only")):
         body = download(client, world, doc_id)

@@ -56,7 +56,7 @@ def move(client: TestClient[Any], world: World) -> None:
 def make_pack_and_share(client: TestClient[Any], world: World) -> tuple[str, str, str]:
     """A Witness Service pack (with the family's consent) and a live link to it: (pack id, share id, path)."""
     consent = client.post(f"/api/cases/{world.north_case}/consents", headers=world.worker.auth,
-                          json={"organisation": "Witness Service", "purpose": "Support at court",
+                          json={"organisation_kind": "witness_service", "organisation": "Witness Service", "purpose": "Support at court",
                                 "given_by": "Nora", "given_on": "2026-11-01"})
     assert consent.status_code == 201, consent.text
     pack = client.post(hearing_api(world, "/witness-pack"), headers=world.worker.auth, json={})

@@ -4,7 +4,7 @@ A new account, or someone let back in, chooses their own password through a link
 the link's SHA-256 is stored.
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-03 06:39:25.070019
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
