@@ -441,7 +441,9 @@ def start_server(name: str, factory: str, tmp: Path, app_dir: str = ".", ready: 
     cmd = [sys.executable, "-m", "uvicorn", "--factory", factory, "--app-dir", app_dir, "--host", "127.0.0.1",
            "--port", str(port), "--log-level", "warning", "--no-access-log", "--no-server-header", "--proxy-headers"]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy())
+        # The app answers only the hosts it serves (allowed hosts): tell it the port it is served on.
+        env = {**os.environ, "COURTJOURNEY_PORT": str(port)}
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     server = Server(name, port, proc, log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
