@@ -133,7 +133,8 @@ async def local_entries(db: AsyncSession, team_id: UUID | None) -> list[LocalEnt
 # Glossaries with a team's entries, by locale, team and the state of the entries they were built from.
 _with_local: dict[tuple[str, UUID, int, Any], Glossary] = {}
 _linkers: dict[tuple[str, UUID, int, Any], Linker] = {}
-_KEEP = 32
+# Enough for every team of a national service in both languages; the least recently read goes first.
+_KEEP = 256
 
 
 async def _team_state(db: AsyncSession, team_id: UUID) -> tuple[int, Any]:
@@ -148,7 +149,7 @@ async def _team_state(db: AsyncSession, team_id: UUID) -> tuple[int, Any]:
 
 
 def _keep(cache: dict[Any, Any], key: Any, value: Any) -> None:
-    while len(cache) >= _KEEP:  # old states are never asked for again
+    while len(cache) >= _KEEP:  # the least recently read first (a team's old states are never read again)
         del cache[next(iter(cache))]
     cache[key] = value
 
@@ -170,8 +171,10 @@ async def glossary_for(db: AsyncSession, locale: str, team_id: UUID | None = Non
     if not count:
         return shipped_glossary(locale)
     key = (locale, team_id, count, latest)
-    glossary = _with_local.get(key)
-    if glossary is None:
+    glossary = _with_local.pop(key, None)
+    if glossary is not None:
+        _with_local[key] = glossary  # read again: now the newest
+    else:
         glossary = Glossary(locale, local=[as_term(e) for e in await local_entries(db, team_id)])
         _keep(_with_local, key, glossary)
     return glossary
@@ -184,8 +187,10 @@ async def letter_linker(db: AsyncSession, team_id: UUID, locale: str) -> Linker:
     if not count or locale not in LOCALES:
         return shipped_linker(locale)
     key = (locale, team_id, count, latest)
-    linker = _linkers.get(key)
-    if linker is None:
+    linker = _linkers.pop(key, None)
+    if linker is not None:
+        _linkers[key] = linker
+    else:
         taken = shipped_names()
         own = [
             as_term(e)
