@@ -235,10 +235,28 @@ def test_a_team_has_at_most_200_entries_in_each_language(client: TestClient[Any]
     assert post_entry(client, {**NORTH, "locale": "cy", "term": "Llys 3", "aliases": ""}).status_code == 303
 
 
-def test_an_admin_in_no_team_cannot_add_an_entry_no_family_would_see(client: TestClient[Any], world: World) -> None:
+def test_an_admin_in_no_team_cannot_add_an_entry_no_family_would_see_but_clears_those_left(
+    client: TestClient[Any], world: World, settings: Settings
+) -> None:
+    async def left_over(db: Any) -> None:  # added before entries belonged to a team: shown to nobody now
+        from courtjourney.glossary.models import LocalEntry
+
+        db.add(LocalEntry(team_id=None, locale="en", term="Old annexe", aliases=[], definition="A room.",
+                          for_you="Ask.", stages=["trial"], source=""))
+
+    in_db(settings, left_over)
+    assert "Old annexe" not in client.get("/glossary/stage/trial").text
+    sign_in(client, world.manager.email)  # a team's manager never sees entries of no team
+    assert "Old annexe" not in client.get("/glossary/local").text
+    entry_id = entry_id_of(settings, "Old annexe")
+    assert client.get(f"/glossary/local/{entry_id}/remove").status_code == 404
+    client.cookies.clear()
     sign_in(client, world.admin.email)
     refused = client.get("/glossary/local/new")
     assert refused.status_code == 403 and "not in a team" in refused.text
     body = {"locale": "en", "term": "Court 9", "definition": "A room.", "for_you": "Ask.", "stages": ["trial"]}
     api = client.post("/api/glossary/local", json=body, headers=world.admin.auth)
     assert api.status_code == 400 and "not in a team" in api.text
+    assert "Old annexe" in client.get("/glossary/local").text
+    assert post_entry(client, {}, f"/glossary/local/{entry_id}/remove").status_code == 303
+    assert sql(settings, "SELECT count(*) FROM glossary_local_entry")[0][0] == 0
