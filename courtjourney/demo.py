@@ -167,6 +167,7 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
             at = dt.datetime.now(dt.UTC) - dt.timedelta(days=45 * (steps - step))
             await cases.move_stage(db, Actor.of(owner), case, stage, reason, at=at)
         made.append((case, owner))
+    await add_demo_glossary(db, manager)
     await add_demo_incidents(db, *made[0])
     token = await _demo_hearings(db, *made[0])
     await _demo_not_prosecuted(db, *made[1])
@@ -175,6 +176,25 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
     await add_demo_referrals(db, north, manager, worker)
     await add_demo_report(db, made, manager)
     return token
+
+
+async def add_demo_glossary(db: AsyncSession, manager: User) -> None:
+    """One of the North hub's own glossary words, which only North's families see."""
+    from courtjourney.glossary import services as glossary
+
+    await glossary.add_local(
+        db,
+        Actor.of(manager),
+        {
+            "locale": "en",
+            "term": "Court 3",
+            "aliases": ["the annexe"],
+            "definition": "The small court room at the back of the building, up the side stairs.",
+            "for_you": "Ask the usher at the front desk to show you the way. There is a lift.",
+            "stages": ["trial"],
+            "source": "",
+        },
+    )
 
 
 async def add_demo_report(db: AsyncSession, made: list[tuple[Case, User]], manager: User) -> None:

@@ -26,6 +26,8 @@ from courtjourney.hearings.models import Charge
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from courtjourney.glossary.terms import Linker
+
 TEMPLATES = {"outcome": "debrief_outcome", "not_prosecuted": "debrief_not_prosecuted"}
 
 
@@ -397,7 +399,10 @@ async def produce(
         services.case_deadlines(case, outcomes),
         signed_by,
     )
-    letter.context["words_used"] = words_used(letter.context, lang)
+    from courtjourney.glossary import services as glossary
+
+    linker = await glossary.letter_linker(db, case.team_id, lang)
+    letter.context["words_used"] = words_used(letter.context, lang, linker)
     body = await store.render_off_loop(letter.template, letter.context, lang=lang, title=letter.title)
     if not keep:
         audit.record(db, "document.debrief_viewed", actor, case_id=case.id, target=member)
@@ -427,9 +432,10 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def words_used(context: dict[str, Any], lang: str) -> list[dict[str, str]]:
-    """The glossary words the letter uses, in order of first use, in the letter's language."""
+def words_used(context: dict[str, Any], lang: str, linker: Linker | None = None) -> list[dict[str, str]]:
+    """The glossary words the letter uses, in order of first use, in the letter's language: the shipped
+    words, and the case's own team's entries when `linker` knows them (never another team's)."""
     from courtjourney.glossary import terms as glossary
 
     text = " ".join(_strings({k: v for k, v in context.items() if k != "words_used"}))
-    return glossary.words_used(text, lang)
+    return glossary.words_used(text, lang, linker)

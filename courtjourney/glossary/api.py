@@ -13,7 +13,7 @@ from courtjourney.accounts.audit import Actor
 from courtjourney.errors import InputError, NotFound
 from courtjourney.glossary import schemas, services
 from courtjourney.glossary.forms import LOCAL_ENTRY
-from courtjourney.glossary.pages import reader_locale, term_url
+from courtjourney.glossary.pages import reader_locale, reader_team, term_url
 from courtjourney.glossary.terms import STAGES, Glossary, Term
 from courtjourney.web.errors import API_ERRORS
 from courtjourney.web.forms import clean
@@ -23,7 +23,7 @@ PUBLIC = {"exclude_from_auth": True}
 NO_TOKEN: list[dict[str, list[str]]] = [{}]
 
 
-def term_out(glossary: Glossary, term: Term) -> schemas.TermOut:
+def term_out(glossary: Glossary, term: Term, team: str = "") -> schemas.TermOut:
     return schemas.TermOut(
         id=term.id,
         term=term.term,
@@ -38,7 +38,7 @@ def term_out(glossary: Glossary, term: Term) -> schemas.TermOut:
         reviewed=term.reviewed,
         needs_checking=term.check,
         local=term.local,
-        url=term_url(term, glossary.locale),
+        url=term_url(term, glossary.locale, team),
     )
 
 
@@ -54,7 +54,8 @@ class GlossaryApi(Controller):
         description="Public: no token needed. `q` searches names, other names and abbreviations in English and "
         "Welsh, forgiving small misspellings. `stage` lists one stage's words. `lang` is en or cy "
         "(default: the Accept-Language header, then en). Welsh answers fall back to English where "
-        "there is no Welsh entry yet (`fallback: true`).",
+        "there is no Welsh entry yet (`fallback: true`). Local entries are a team's own, for its families: "
+        "they are listed only with `team`, the key in the glossary links that team gives its families.",
     )
     async def list_terms(
         self,
@@ -63,39 +64,51 @@ class GlossaryApi(Controller):
         q: str | None = None,
         stage: str | None = None,
         lang: str | None = None,
+        team: str | None = None,
     ) -> list[schemas.TermOut]:
         locale = reader_locale(request, lang)
         if stage is not None and stage not in STAGES:
             raise InputError({"stage": f"Choose one of: {', '.join(STAGES)}."})
-        glossary = await services.glossary_for(db_session, locale)
+        team_id, key = reader_team(team)
+        glossary = await services.glossary_for(db_session, locale, team_id)
         found = glossary.search(services.check_query(q)) if q is not None else list(glossary.terms)
         if stage is not None:
             found = [t for t in found if stage in t.stages]
-        return [term_out(glossary, t) for t in found]
+        return [term_out(glossary, t, key) for t in found]
 
     @get(
         "/{term_id:str}",
         summary="One word",
         opt=PUBLIC,
         security=NO_TOKEN,
-        description="Public: no token needed. 404 when there is no word with this id.",
+        description="Public: no token needed. 404 when there is no word with this id (a team's local entry "
+        "is found only with that team's `team` key).",
     )
     async def get_term(
-        self, db_session: AsyncSession, request: Request[Any, Any, Any], term_id: str, lang: str | None = None
+        self,
+        db_session: AsyncSession,
+        request: Request[Any, Any, Any],
+        term_id: str,
+        lang: str | None = None,
+        team: str | None = None,
     ) -> schemas.TermOut:
-        glossary = await services.glossary_for(db_session, reader_locale(request, lang))
+        locale = reader_locale(request, lang)
+        team_id, key = reader_team(team)
+        glossary = await services.glossary_for(db_session, locale, team_id)
         term = glossary.get(term_id)
         if term is None:
             raise NotFound(f"There is no glossary word with the id {term_id[:80]!r}.")
-        return term_out(glossary, term)
+        return term_out(glossary, term, key)
 
     @post(
         "/local",
         summary="Add a local entry (team admins)",
         status_code=201,
         responses={403: API_ERRORS[403]},
-        description="Admins and managers only. A local entry never replaces a shipped word: a name already in "
-        "the glossary is refused with 400.",
+        description="Admins and managers in a team only: the entry is their team's, seen only by its families. "
+        "A local entry never replaces a shipped word: a name already in the glossary, or in another of the "
+        "team's entries, is refused with 400, as is a word over 80 characters, an explanation over 600, or "
+        "a 201st entry in one language.",
     )
     async def add_local(
         self, db_session: AsyncSession, actor: Actor, data: schemas.LocalEntryIn
@@ -107,7 +120,8 @@ class GlossaryApi(Controller):
         values["aliases"] = data.aliases
         values["stages"] = data.stages
         entry = await services.add_local(db_session, actor, values)
-        glossary = await services.glossary_for(db_session, entry.locale)
+        assert entry.team_id is not None  # add_local refuses an actor in no team
+        glossary = await services.glossary_for(db_session, entry.locale, entry.team_id)
         term = glossary.get(f"local-{entry.id}")
         assert term is not None
-        return term_out(glossary, term)
+        return term_out(glossary, term, services.team_key(entry.team_id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from courtjourney.cases.journey import STAGE_LABELS, Stage
-from courtjourney.glossary.terms import STAGES
+from courtjourney.glossary.terms import MAX_EXPLANATION, MAX_NAME, STAGES
 from courtjourney.i18n import N_
 from courtjourney.web.forms import Field
 
@@ -12,7 +12,10 @@ LOCAL_ENTRY = (
         "locale", N_("Language of this entry"), kind="choice", choices=(("en", "English"), ("cy", "Cymraeg"))
     ),
     Field(
-        "term", N_("Word or phrase"), max_length=120, hint=N_("For example: Court 3, or the side entrance.")
+        "term",
+        N_("Word or phrase"),
+        max_length=MAX_NAME,
+        hint=N_("For example: Court 3, or the side entrance."),
     ),
     Field(
         "aliases",
@@ -25,14 +28,14 @@ LOCAL_ENTRY = (
         "definition",
         N_("What it means"),
         kind="longtext",
-        max_length=600,
+        max_length=MAX_EXPLANATION,
         hint=N_("One to three short sentences, in everyday words."),
     ),
     Field(
         "for_you",
         N_("What this means for the family"),
         kind="longtext",
-        max_length=600,
+        max_length=MAX_EXPLANATION,
         hint=N_("Speak to the parent as “you”."),
     ),
     Field(

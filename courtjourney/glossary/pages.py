@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import PermissionDeniedException
@@ -19,9 +20,11 @@ from courtjourney.errors import NotFound
 from courtjourney.glossary import services
 from courtjourney.glossary.document import stage_document
 from courtjourney.glossary.forms import LOCAL_ENTRY, STAGE_FIELDS, STAGE_HEADINGS, stage_label
-from courtjourney.glossary.terms import STAGES, Glossary, Term
+from courtjourney.glossary.models import LocalEntry
+from courtjourney.glossary.terms import MAX_ENTRIES, STAGES, Glossary, Term
 from courtjourney.i18n import N_, negotiate, set_locale
 from courtjourney.i18n import gettext as _
+from courtjourney.settings import get_settings
 from courtjourney.web.downloads import attachment
 from courtjourney.web.pages import Form, FormPage
 
@@ -39,17 +42,30 @@ def reader_locale(request: Request[Any, Any, Any], lang: str | None) -> str:
     return chosen
 
 
-def glossary_url(locale: str, path: str = "/glossary", **params: str) -> str:
-    """Links carry the language, so a page opened in Welsh stays in Welsh however it is shared."""
-    return f"{path}?{urlencode({**{k: v for k, v in params.items() if v}, 'lang': locale})}"
+def reader_team(team: str | None) -> tuple[UUID | None, str]:
+    """The team whose own entries the reader sees, from the page's `team=` key (services.team_key), and
+    the key to carry on in links; (None, "") for no key or one we did not make: national words only."""
+    team_id = services.team_from_key(team)
+    return (team_id, team or "") if team_id is not None else (None, "")
 
 
-def term_url(term: Term, locale: str) -> str:
-    return glossary_url(locale, f"/glossary/{term.id}")
+def glossary_url(locale: str, path: str = "/glossary", team: str = "", **params: str) -> str:
+    """Links carry the language, so a page opened in Welsh stays in Welsh however it is shared, and the
+    team's key, so a family reading their team's words keeps seeing them."""
+    return f"{path}?{urlencode({**{k: v for k, v in params.items() if v}, 'lang': locale, **({'team': team} if team else {})})}"
 
 
-def stage_url(stage: str, locale: str, suffix: str = "") -> str:
-    return glossary_url(locale, f"/glossary/stage/{stage}{suffix}")
+def term_url(term: Term, locale: str, team: str = "") -> str:
+    return glossary_url(locale, f"/glossary/{term.id}", team)
+
+
+def stage_url(stage: str, locale: str, suffix: str = "", team: str = "") -> str:
+    return glossary_url(locale, f"/glossary/stage/{stage}{suffix}", team)
+
+
+def family_glossary_url(team_id: UUID, locale: str) -> str:
+    """The glossary as the families of `team_id` see it (their team's entries too), for links we give them."""
+    return glossary_url(locale if locale in LANGUAGE_NAMES else "en", team=services.team_key(team_id))
 
 
 def term_notes(glossary: Glossary, term: Term) -> list[str]:
@@ -69,28 +85,30 @@ def term_notes(glossary: Glossary, term: Term) -> list[str]:
 
 
 def page_context(
-    glossary: Glossary, request: Request[Any, Any, Any], title: str, **extra: Any
+    glossary: Glossary, request: Request[Any, Any, Any], title: str, team: str = "", **extra: Any
 ) -> dict[str, Any]:
     locale = glossary.locale
     other = "cy" if locale == "en" else "en"
-    query = {k: v for k, v in request.query_params.items() if k != "lang"}
+    # The switch keeps what was asked, but the team only as a key we made (reader_team), never as sent.
+    query = {k: v for k, v in request.query_params.items() if k not in ("lang", "team")}
     return {
         "title": title,
         "user": None,
         "glossary": glossary,
         "locale": locale,
         "switch": {
-            "href": f"{request.url.path}?{urlencode({**query, 'lang': other})}",
+            "href": f"{request.url.path}?{urlencode({**query, 'lang': other, **({'team': team} if team else {})})}",
             "lang": other,
             "label": LANGUAGE_NAMES[other],
         },
-        "term_url": lambda t: term_url(t, locale),
-        "stage_url": lambda s, suffix="": stage_url(s, locale, suffix),
+        "term_url": lambda t: term_url(t, locale, team),
+        "stage_url": lambda s, suffix="": stage_url(s, locale, suffix, team),
         "stage_label": lambda s: _(stage_label(s)),
         "stage_heading": lambda s: _(STAGE_HEADINGS[s]),
         "stages": STAGES,
         "notes": lambda t: term_notes(glossary, t),
-        "index_url": glossary_url(locale),
+        "index_url": glossary_url(locale, team=team),
+        "team": team,
         "errors": {},
         "values": {},
         **extra,
@@ -113,9 +131,11 @@ class GlossaryPages(Controller):
         request: Request[Any, Any, Any],
         q: str | None = None,
         lang: str | None = None,
+        team: str | None = None,
     ) -> Template:
         locale = reader_locale(request, lang)
-        glossary = await services.glossary_for(db_session, locale)
+        team_id, key = reader_team(team)
+        glossary = await services.glossary_for(db_session, locale, team_id)
         errors: dict[str, str] = {}
         results: list[Term] | None = None
         if q is not None:
@@ -129,6 +149,7 @@ class GlossaryPages(Controller):
                 glossary,
                 request,
                 _("Words you may hear in court"),
+                key,
                 errors=errors,
                 values={"q": q or ""},
                 results=results,
@@ -140,41 +161,61 @@ class GlossaryPages(Controller):
 
     @get("/{term_id:str}", opt=PUBLIC)
     async def term(
-        self, db_session: AsyncSession, request: Request[Any, Any, Any], term_id: str, lang: str | None = None
+        self,
+        db_session: AsyncSession,
+        request: Request[Any, Any, Any],
+        term_id: str,
+        lang: str | None = None,
+        team: str | None = None,
     ) -> Template:
         locale = reader_locale(request, lang)
-        glossary = await services.glossary_for(db_session, locale)
+        team_id, key = reader_team(team)
+        glossary = await services.glossary_for(db_session, locale, team_id)
         term = glossary.get(term_id)
         if term is None:
             raise NotFound(_("There is no word at this address in the glossary."))
         return Template(
             template_name="glossary_term.html",
-            context=page_context(glossary, request, term.term, term=term, related=glossary.related(term)),
+            context=page_context(
+                glossary, request, term.term, key, term=term, related=glossary.related(term)
+            ),
         )
 
     @get("/stage/{stage:str}", opt=PUBLIC)
     async def stage(
-        self, db_session: AsyncSession, request: Request[Any, Any, Any], stage: str, lang: str | None = None
+        self,
+        db_session: AsyncSession,
+        request: Request[Any, Any, Any],
+        stage: str,
+        lang: str | None = None,
+        team: str | None = None,
     ) -> Template:
         locale = reader_locale(request, lang)
         if stage not in STAGES:
             raise NotFound(_("There is no stage of the journey at this address."))
-        glossary = await services.glossary_for(db_session, locale)
+        team_id, key = reader_team(team)
+        glossary = await services.glossary_for(db_session, locale, team_id)
         return Template(
             template_name="glossary_stage.html",
             context=page_context(
-                glossary, request, _(STAGE_HEADINGS[stage]), stage=stage, terms=glossary.for_stage(stage)
+                glossary, request, _(STAGE_HEADINGS[stage]), key, stage=stage, terms=glossary.for_stage(stage)
             ),
         )
 
     @get("/stage/{stage:str}/document", opt=PUBLIC)
     async def stage_document(
-        self, db_session: AsyncSession, request: Request[Any, Any, Any], stage: str, lang: str | None = None
+        self,
+        db_session: AsyncSession,
+        request: Request[Any, Any, Any],
+        stage: str,
+        lang: str | None = None,
+        team: str | None = None,
     ) -> Response[bytes]:
         locale = reader_locale(request, lang)
         if stage not in STAGES:
             raise NotFound(_("There is no stage of the journey at this address."))
-        _title, body = stage_document(await services.glossary_for(db_session, locale), stage)
+        team_id, _key = reader_team(team)
+        _title, body = stage_document(await services.glossary_for(db_session, locale, team_id), stage)
         filename = f"glossary-{stage.replace('_', '-')}-{locale}.docx"
         return Response(
             body,
@@ -189,10 +230,18 @@ NEW_LOCAL_ENTRY = FormPage(
     "/glossary/local/new",
     intro=N_(
         "Add a word families meet locally, such as a room in your court. "
-        "It appears on the public glossary. It cannot replace a word that is already there."
+        "Only your team's families see it on the glossary. It cannot replace a word that is already there."
     ),
     button=N_("Add the entry"),
     errors_at={"stages": f"stage_{STAGES[0]}"},  # the error summary links to the first stage box
+)
+CHANGE_LOCAL_ENTRY = FormPage(
+    N_("Change a local glossary entry"),
+    (*LOCAL_ENTRY, *STAGE_FIELDS),
+    "/glossary/local/{entry_id}/change",
+    intro=N_("Only your team's families see this entry on the glossary."),
+    button=N_("Save the change"),
+    errors_at={"stages": f"stage_{STAGES[0]}"},
 )
 
 
@@ -204,8 +253,25 @@ def local_entry_values(values: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
+def local_entry_form(entry: LocalEntry) -> dict[str, Any]:
+    """An entry as the form shows it, to change it."""
+    return {
+        "locale": entry.locale,
+        "term": entry.term,
+        "aliases": ", ".join(entry.aliases or ()),
+        "definition": entry.definition,
+        "for_you": entry.for_you,
+        "source": entry.source or "",
+        **{f"stage_{s}": s in (entry.stages or ()) for s in STAGES},
+    }
+
+
+DONE = {"added": N_("Entry added."), "changed": N_("Entry changed."), "removed": N_("Entry removed.")}
+
+
 class LocalEntryPages(Controller):
-    """Team admins (admins and managers) add their own entries. Signed in; English for now (staff pages)."""
+    """Team admins (a team's manager, or an admin in the team) look after their team's own entries.
+    Signed in; English for now (staff pages). Another team's entry is 404, as if it did not exist."""
 
     path = "/glossary/local"
     include_in_schema = False
@@ -214,6 +280,16 @@ class LocalEntryPages(Controller):
     def _allowed(actor: Actor) -> None:
         if not services.may_add_local(actor):
             raise PermissionDeniedException(_("Only admins and managers can add local glossary entries."))
+
+    @staticmethod
+    def _in_a_team(actor: Actor) -> None:
+        if actor.team_id is None:
+            raise PermissionDeniedException(
+                _(
+                    "Local entries belong to a team, and only that team's families see them. "
+                    "Your account is not in a team, so you cannot add one."
+                )
+            )
 
     @staticmethod
     def _around() -> dict[str, Any]:
@@ -229,20 +305,32 @@ class LocalEntryPages(Controller):
         done: str | None = None,
     ) -> Template:
         self._allowed(actor)
+        entries = await services.local_entries(db_session, actor.team_id)
+        key = services.team_key(actor.team_id) if actor.team_id is not None else ""
         return Template(
             template_name="glossary_local.html",
             context={
                 "user": request.user,
                 "title": _("Local glossary entries"),
-                "entries": await services.local_entries(db_session),
+                "entries": entries,
+                "entry_url": lambda e: glossary_url(e.locale, f"/glossary/local-{e.id}", key) if key else "",
+                "families_url": f"{get_settings().link_base}{glossary_url(request.user.locale, team=key)}"
+                if key
+                else "",
+                "counts": {
+                    name: sum(1 for e in entries if e.locale == locale)
+                    for locale, name in LANGUAGE_NAMES.items()
+                },
+                "limit": MAX_ENTRIES,
                 "stage_label": lambda s: _(stage_label(s)) if s in STAGES else s,
-                "flash": _("Saved.") if done else "",
+                "flash": _(DONE[done]) if done in DONE else (_("Saved.") if done else ""),
             },
         )
 
     @get("/new")
     async def new_form(self, request: Request[User, Any, Any], actor: Actor) -> Template:
         self._allowed(actor)
+        self._in_a_team(actor)
         return NEW_LOCAL_ENTRY.show(
             request, None, values={"locale": request.user.locale}, extra=self._around()
         )
@@ -252,11 +340,63 @@ class LocalEntryPages(Controller):
         self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, data: Form
     ) -> Template | Redirect:
         self._allowed(actor)
+        self._in_a_team(actor)
         return await NEW_LOCAL_ENTRY.submit(
             request,
             None,
             data,
             save=lambda values: services.add_local(db_session, actor, local_entry_values(values)),
-            done="/glossary/local?done=1",
+            done="/glossary/local?done=added",
             extra=self._around(),
         )
+
+    @get("/{entry_id:uuid}/change")
+    async def change_form(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, entry_id: UUID
+    ) -> Template:
+        entry = await services.entry_for(db_session, actor, entry_id)
+        return CHANGE_LOCAL_ENTRY.show(
+            request, None, values=local_entry_form(entry), extra=self._around(), entry_id=entry.id
+        )
+
+    @post("/{entry_id:uuid}/change")
+    async def change(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        entry_id: UUID,
+        data: Form,
+    ) -> Template | Redirect:
+        entry = await services.entry_for(db_session, actor, entry_id)
+        return await CHANGE_LOCAL_ENTRY.submit(
+            request,
+            None,
+            data,
+            save=lambda values: services.change_local(db_session, actor, entry, local_entry_values(values)),
+            done="/glossary/local?done=changed",
+            extra=self._around(),
+            entry_id=entry.id,
+        )
+
+    @get("/{entry_id:uuid}/remove")
+    async def remove_form(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, entry_id: UUID
+    ) -> Template:
+        """Asks first: a removed entry is gone for every family of the team."""
+        entry = await services.entry_for(db_session, actor, entry_id)
+        return Template(
+            template_name="glossary_local_remove.html",
+            context={
+                "user": request.user,
+                "title": _("Remove “%(term)s” from your team's glossary?") % {"term": entry.term},
+                "entry": entry,
+                **self._around(),
+            },
+        )
+
+    @post("/{entry_id:uuid}/remove")
+    async def remove(self, db_session: AsyncSession, actor: Actor, entry_id: UUID) -> Redirect:
+        entry = await services.entry_for(db_session, actor, entry_id)
+        await services.remove_local(db_session, actor, entry)
+        return Redirect("/glossary/local?done=removed", status_code=303)

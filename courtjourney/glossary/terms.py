@@ -46,6 +46,11 @@ _REQUIRED = {
 # by a fluent speaker. link: the linker may find this term in letters (off for everyday words like "fine").
 _OPTIONAL = {"check": bool, "reviewed": bool, "link": bool}
 MAX_QUERY = 100
+# How big a team's own glossary may grow: each name, each explanation, and entries per team in one
+# language (the local-entry form and the service both hold to these).
+MAX_NAME = 80
+MAX_EXPLANATION = 600
+MAX_ENTRIES = 200
 LOCAL_PREFIX = "local-"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -502,10 +507,12 @@ def shipped_linker(locale: str) -> Linker:
     return Linker(load_terms(locale if locale in LOCALES else "en"))
 
 
-def words_used(text: str, locale: str) -> list[dict[str, str]]:
-    """The shipped glossary terms `text` names, in order of first use, as the {term, meaning} pairs a
-    letter lists under "Words used in this letter"."""
-    return [{"term": t.term, "meaning": t.definition} for t in shipped_linker(locale).find(text)]
+def words_used(text: str, locale: str, linker: Linker | None = None) -> list[dict[str, str]]:
+    """The glossary terms `text` names, in order of first use, as the {term, meaning} pairs a letter
+    lists under "Words used in this letter": the shipped ones, or those `linker` knows (the shipped
+    words and the family's own team's entries: services.letter_linker)."""
+    found = (linker or shipped_linker(locale)).find(text)
+    return [{"term": t.term, "meaning": t.definition} for t in found]
 
 
 @cache

@@ -8,7 +8,7 @@ our own; facts (who is in the room, what special measures look like) follow shar
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from courtjourney import i18n
@@ -73,9 +73,10 @@ QUESTIONS = (
 )
 
 
-def _words_used(text: str, lang: str) -> list[dict[str, str]]:
-    """The glossary terms the letter uses, in order of first use, in the letter's language."""
-    return glossary.words_used(text, lang)
+def _words_used(text: str, lang: str, linker: glossary.Linker | None = None) -> list[dict[str, str]]:
+    """The glossary terms the letter uses, in order of first use, in the letter's language: the shipped
+    words, and the case's own team's entries when `linker` knows them (never another team's)."""
+    return glossary.words_used(text, lang, linker)
 
 
 def _sections_text(sections: list[dict[str, Any]]) -> str:
@@ -91,8 +92,12 @@ def briefing_context(
     worker: User,
     measures: list[SpecialMeasure],
     court_type: str,
+    linkers: Mapping[str, glossary.Linker] | None = None,
 ) -> tuple[dict[str, Any], str, str]:
-    """(context, language, title) for one family member's briefing; InputError names what is missing."""
+    """(context, language, title) for one family member's briefing; InputError names what is missing.
+
+    `linkers`, by language, find the glossary words the letter uses (services.letter_linker: the shipped
+    words and the case's team's entries); without them, the shipped words only."""
     lang = member.preferred_language if member.preferred_language in i18n.LOCALES else "en"
     t: Callable[[str], str] = i18n.translations(lang).gettext
     missing = {}
@@ -207,7 +212,7 @@ def briefing_context(
         "This letter tells you about the next court hearing. Read it when you have time. You can ask me about anything in it."
     )
     sign_off = t("With best wishes, %(name)s") % {"name": worker.full_name}
-    words = _words_used(" ".join([title, intro, _sections_text(sections)]), lang)
+    words = _words_used(" ".join([title, intro, _sections_text(sections)]), lang, (linkers or {}).get(lang))
     context = {
         "title": title,
         "greeting": greeting,

@@ -31,6 +31,8 @@ from courtjourney.db.rows import one_of_case
 from courtjourney.documents import store
 from courtjourney.documents.models import ProducedDocument
 from courtjourney.errors import InputError
+from courtjourney.glossary import services as glossary
+from courtjourney.glossary.terms import LOCALES as GLOSSARY_LOCALES
 from courtjourney.hearings import briefings, forms, rules
 from courtjourney.hearings.models import (
     Attendance,
@@ -748,9 +750,10 @@ async def make_briefings(
     proceeding = await db.get(Proceeding, hearing.proceeding_id)
     measures = await measures_for(db, case.id)
     made = []
+    linkers = {lang: await glossary.letter_linker(db, case.team_id, lang) for lang in GLOSSARY_LOCALES}
     for member in members:
         context, lang, title = briefings.briefing_context(
-            case, hearing, member, worker, measures, proceeding.court_type if proceeding else "crown"
+            case, hearing, member, worker, measures, proceeding.court_type if proceeding else "crown", linkers
         )
         body = await store.render_off_loop("parent_briefing", context, lang=lang, title=title)
         made.append(

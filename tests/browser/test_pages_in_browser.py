@@ -185,6 +185,12 @@ SCREENS = [
     Screen("glossary-welsh-fallback", None, "/glossary/stage/post_trial?lang=cy"),
     Screen("glossary-local-new", "manager", "/glossary/local/new"),
     Screen("glossary-local-new-with-errors", "manager", "/glossary/local/new", submit=MAIN_SUBMIT),
+    Screen("glossary-local", "manager", "/glossary/local"),
+    Screen("glossary-local-change", "manager", "{glossary_entry}/change"),
+    Screen("glossary-local-change-with-errors", "manager", "{glossary_entry}/change", submit=MAIN_SUBMIT,
+           clear="#field-term"),
+    Screen("glossary-local-remove", "manager", "{glossary_entry}/remove"),
+    Screen("glossary-for-a-teams-families", None, "{team_glossary}"),
 ]
 SCREEN_NAMES = [screen.name for screen in SCREENS]
 
@@ -324,6 +330,13 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
     hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
     submitted = next((h for h in hrefs if re.fullmatch(r"/reports/submitted/[0-9a-f-]{36}", h)), "")
     assert submitted, "the demo has no submitted report"
+    # The demo's North hub has a glossary word of its own; the list gives the address its families read.
+    page.goto(f"{server}/glossary/local")
+    hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+    entry = next((h.removesuffix("/change") for h in hrefs if re.fullmatch(r"/glossary/local/[0-9a-f-]{36}/change", h)), "")
+    team_glossary = next((urlsplit(h)._replace(scheme="", netloc="").geturl() for h in hrefs if "team=" in h
+                          and urlsplit(h).path == "/glossary"), "")
+    assert entry and team_glossary, "the demo's manager has no local glossary entry, or no address for families"
     context.close()
     assert amended, "no demo case has an incident with an amendment"
     assert corrections, "the worker may correct no entry of her cases' contact logs: the demo promises some"
@@ -331,7 +344,8 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
             "incident_case": amended[0], "incident": amended[1],
             "sentenced_case": sentenced_case, "outcome": outcome, "child_attendance": came,
             "referral": referrals["new"], "waiting_referral": referrals["waiting"], "accepted_referral": referrals["accepted"],
-            "submitted_report": submitted, "last_quarter": last_quarter_start()}
+            "submitted_report": submitted, "last_quarter": last_quarter_start(),
+            "glossary_entry": entry, "team_glossary": team_glossary}
 
 
 def last_quarter_start() -> str:

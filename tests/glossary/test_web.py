@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 from typing import Any
 
 import pytest
@@ -138,24 +140,25 @@ def post_entry(client: TestClient[Any], body: dict[str, str]) -> Any:
     return client.post("/glossary/local/new", data={**body, "_csrf_token": token}, follow_redirects=False)
 
 
-def test_a_manager_adds_a_local_entry_that_everyone_can_read(client: TestClient[Any], world: World, settings: Settings) -> None:
+def test_a_manager_adds_a_local_entry_that_the_teams_families_can_read(client: TestClient[Any], world: World, settings: Settings) -> None:
     sign_in(client, world.manager.email)
     response = post_entry(client, ENTRY)
     assert response.status_code == 303, response.text[:500]
-    (entry_id,) = sql(settings, "SELECT id FROM glossary_local_entry")[0]
     assert audit_events(settings, action="glossary.local_added", actor_id=world.manager.id)
     listed = client.get("/glossary/local").text
     assert "Court 3" in listed
-    client.cookies.clear()  # signed out: the public sees it too
-    public = client
-    page = public.get("/glossary/stage/trial").text
+    families = re.search(r'href="http[^"]*(/glossary\?[^"]*team=[^"]+)"', listed)
+    assert families, "the list gives the address the team's families read"
+    key = html.unescape(families.group(1)).split("team=", 1)[1]
+    client.cookies.clear()  # signed out: a family of the team, come by that address
+    page = client.get("/glossary/stage/trial", params={"team": key}).text
     assert "Court 3" in page and "added by your local support service" in page
-    found = public.get("/api/glossary", params={"q": "anexe"}).json()
+    found = client.get("/api/glossary", params={"q": "anexe", "team": key}).json()
     assert found[0]["term"] == "Court 3" and found[0]["local"] is True
 
 
 def test_a_local_entry_may_not_take_a_shipped_name(client: TestClient[Any], world: World, settings: Settings) -> None:
-    sign_in(client, world.admin.email)
+    sign_in(client, world.manager.email)
     response = post_entry(client, {**ENTRY, "term": "Warned list"})
     assert response.status_code == 400 and "already in the glossary" in response.text
     response = post_entry(client, {**ENTRY, "aliases": "Mechnïaeth"})  # a Welsh shipped name counts too
@@ -180,7 +183,8 @@ def test_the_api_adds_a_local_entry_for_a_team_admin(client: TestClient[Any], wo
     assert created.status_code == 201, created.text
     out = created.json()
     assert out["id"].startswith("local-") and out["locale"] == "cy" and out["local"] is True
-    assert client.get(f"/api/glossary/{out['id']}?lang=cy").json()["term"] == "Llys 3"
+    assert client.get(f"/api/glossary/{out['id']}?lang=cy").status_code == 404  # not without the team's key
+    assert client.get(out["url"].replace("/glossary/", "/api/glossary/", 1)).json()["term"] == "Llys 3"
     bad = client.post("/api/glossary/local", json={**body, "term": "Bail"}, headers=world.manager.auth)
     assert bad.status_code == 400 and "term" in bad.json()["errors"]
     missing = client.post("/api/glossary/local", json={**body, "term": "Llys 4", "stages": []}, headers=world.manager.auth)
