@@ -38,13 +38,14 @@ from courtjourney.cases.pages import CasePages
 from courtjourney.contacts.api import ContactLogApi
 from courtjourney.contacts.pages import ContactLogPages, TeamContactStandardPages
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
+from courtjourney.db.spool import SPOOL_KEY
 from courtjourney.debrief.api import DebriefApi
 from courtjourney.debrief.pages import DebriefPages
 from courtjourney.documents.routes import DocumentApi, DocumentPages, shared_download
 from courtjourney.glossary.api import GlossaryApi
 from courtjourney.glossary.pages import GlossaryPages, LocalEntryPages
 from courtjourney.glossary.terms import load_all as load_glossary
-from courtjourney.hearings import outdated
+from courtjourney.hearings import outdated, polls
 from courtjourney.hearings.api import HearingApi, HearingDocumentsApi, UpcomingApi
 from courtjourney.hearings.pages import CaseloadHearingPages, HearingPages, calendar_feed
 from courtjourney.messages import dispatch
@@ -127,12 +128,32 @@ async def stop_dispatcher(app: Litestar) -> None:
             await task
 
 
+async def start_poll_journal(app: Litestar) -> None:
+    """Replay the calendar polls of any process that died (kill -9) before serving, then write this
+    process's polls every second (hearings/polls.py)."""
+    journal = app.state[polls.JOURNAL_KEY]
+    await journal.recover()
+    app.state["poll_writer"] = asyncio.get_running_loop().create_task(journal.run_forever())
+
+
+async def stop_poll_journal(app: Litestar) -> None:
+    """On a clean stop, every poll answered is written before the process ends."""
+    task = app.state.get("poll_writer")
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await app.state[polls.JOURNAL_KEY].flush()
+
+
 def serving_app() -> Litestar:
-    """The app as `courtjourney serve` runs it: create_app, with its memory settled at start-up and the
-    outbox's dispatcher running."""
+    """The app as `courtjourney serve` runs it: create_app, with its memory settled at start-up, the
+    outbox's dispatcher running, and calendar polls written from their journal."""
     app = create_app()
     app.on_startup.append(settle_memory)
     app.on_startup.append(start_dispatcher)
+    app.on_startup.append(start_poll_journal)
+    app.on_shutdown.insert(0, stop_poll_journal)  # the writer stops before the last flush
     app.on_shutdown.append(stop_dispatcher)
     return app
 
@@ -143,6 +164,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     load_glossary()  # bad glossary data stops the service here, naming the file and line
     engine = make_engine(settings)
     alchemy = make_alchemy_config(settings, engine)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    # Calendar polls are journalled, not written per request (hearings/polls.py).
+    journal = polls.journal_for(settings.key_file, sessions)
     secure = settings.secure_cookies == "true"
 
     app = Litestar(
@@ -234,7 +258,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         request_max_body_size=settings.max_body_bytes,
         # Guards and middleware open their own short transactions from this maker.
-        state=State({"settings": settings, SESSIONS_KEY: async_sessionmaker(engine, expire_on_commit=False)}),
+        state=State(
+            {
+                "settings": settings,
+                SESSIONS_KEY: sessions,
+                polls.JOURNAL_KEY: journal,
+                SPOOL_KEY: [journal.flush],
+            }
+        ),
         debug=settings.debug,
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),
@@ -251,4 +282,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
     )
     document_api_errors(app)
+    # Whatever ends the app cleanly (a test client, `courtjourney serve` on SIGTERM) writes its polls first.
+    app.on_shutdown.append(flush_polls)
     return app
+
+
+async def flush_polls(app: Litestar) -> None:
+    await app.state[polls.JOURNAL_KEY].flush()

@@ -14,6 +14,7 @@ from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
 from courtjourney.cases import forms, schemas, services
 from courtjourney.cases.models import Case, Consent, Task
+from courtjourney.db import spool
 from courtjourney.db.rows import one_of_case
 from courtjourney.errors import NotFound
 from courtjourney.i18n import age_on
@@ -195,5 +196,6 @@ class CaseApi(Controller):
         """Newest first, 500 a page; `before` the last id of a full page gives the next (older) page."""
         if not request.user.is_manager:
             raise NotFound("Nothing was found at this address.")
+        await spool.flush_all(request.app.state, db_session)  # calendar polls answered so far are in it
         events, _older = await audit.trail_for_case(db_session, case_id, before=before)
         return [dump(schemas.AuditEventOut, e, at=e.created_at) for e in events]

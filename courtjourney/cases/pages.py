@@ -19,6 +19,7 @@ from courtjourney.cases import forms, services
 from courtjourney.cases.journey import MOVES, STAGE_LABELS, Stage
 from courtjourney.cases.models import Case, Consent, Task
 from courtjourney.cases.words import task_title
+from courtjourney.db import spool
 from courtjourney.db.rows import one_of_case
 from courtjourney.errors import NotFound
 from courtjourney.i18n import N_
@@ -313,6 +314,7 @@ class CasePages(Controller):
     ) -> Template:
         if not request.user.is_manager:
             raise NotFound("Nothing was found at this address.")
+        await spool.flush_all(request.app.state, db_session)  # calendar polls answered so far are in it
         events, older = await audit.trail_for_case(db_session, case.id, before=before)
         return Template(
             template_name="audit.html",

@@ -13,6 +13,7 @@ from courtjourney.accounts import audit
 from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
 from courtjourney.cases.models import Case
+from courtjourney.db import spool
 from courtjourney.db.base import utcnow
 from courtjourney.documents.routes import DocumentOut, document_out
 from courtjourney.errors import InputError
@@ -209,8 +210,9 @@ class HearingApi(Controller):
 
     @get("/subscriptions", summary="The family's calendar subscriptions (never their addresses)")
     async def list_subscriptions(
-        self, db_session: AsyncSession, case_id: UUID
+        self, db_session: AsyncSession, request: Request[Any, Any, Any], case_id: UUID
     ) -> list[schemas.SubscriptionOut]:
+        await spool.flush_all(request.app.state, db_session)  # each one's count and "last checked", to now
         return [subscription_out(s) for s in await services.subscriptions_for(db_session, case_id)]
 
     @post(

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import segno
+from advanced_alchemy.mixins.uuid import uuid7
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Dependency
 from litestar.response import Redirect, Template
@@ -20,11 +21,12 @@ from courtjourney.accounts.models import User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case, FamilyMember
+from courtjourney.db import spool
 from courtjourney.db.base import utcnow
 from courtjourney.documents import routes as documents
 from courtjourney.documents import store
 from courtjourney.errors import NotFound
-from courtjourney.hearings import feeds, forms, outdated, panels, services, story
+from courtjourney.hearings import feeds, forms, outdated, panels, polls, services, story
 from courtjourney.hearings.models import CalendarSubscription, Hearing
 from courtjourney.hearings.services import IncidentSummary
 from courtjourney.i18n import N_
@@ -487,6 +489,7 @@ class HearingPages(Controller):
         self, db: AsyncSession, request: Request[User, Any, Any], case: Case
     ) -> dict[str, Any]:
         """What the calendars page shows around its form: the case's addresses and whose they are."""
+        await spool.flush_all(request.app.state, db)  # each address's "last checked", to this poll
         family = await case_services.family_for(db, case.id)
         return {
             "subscriptions": await services.subscriptions_for(db, case.id),
@@ -623,6 +626,7 @@ class CaseloadHearingPages(Controller):
     async def my_calendar(
         self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor
     ) -> Template:
+        await spool.flush_all(request.app.state, db_session)
         return Template(
             template_name="my_calendar.html",
             context={
@@ -698,9 +702,6 @@ async def calendar_feed(
         await limits.count_guess(db_session, request, settings)
         raise NotFound("No calendar was found at this address.")
     now = utcnow()
-    sub.last_fetched_at = now
-    # Counted in the database, so two apps fetching at the same moment count twice, not once.
-    sub.fetch_count = CalendarSubscription.fetch_count + 1
     key = await feeds.fingerprint(db_session, sub, now)
     body: bytes | None = None
     if key != sub.content_key or sub.content_etag is None or sub.content_changed_at is None:
@@ -712,8 +713,12 @@ async def calendar_feed(
             sub.content_changed_at = max(now, sub.content_changed_at or now)
         sub.content_key = key
     assert sub.content_etag is not None and sub.content_changed_at is not None
-    # Fetched by a calendar app, not a person: no one is signed in, the address is kept.
-    audit.record(db_session, "calendar.fetched", Actor.of(None, request), case_id=sub.case_id, target=sub)
+    # Fetched by a calendar app, not a person: no one is signed in, the address is kept. The poll goes to
+    # this process's journal, not a write transaction; the audit event, the count and "last checked"
+    # reach the database within a second, and survive a kill -9 (polls.py says how).
+    request.app.state[polls.JOURNAL_KEY].record(
+        polls.Poll(uuid7(), sub.id, sub.case_id, now, audit.client_address(request))
+    )
     headers = {
         "ETag": sub.content_etag,
         "Last-Modified": format_datetime(sub.content_changed_at.astimezone(dt.UTC), usegmt=True),
