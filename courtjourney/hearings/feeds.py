@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -101,6 +102,15 @@ class Feed:
     case_id: UUID | None
 
 
+async def _language_of(db: AsyncSession, sub: CalendarSubscription) -> str:
+    """The family member's language, read as one column: loading the member decrypted their name and
+    contact details on every poll, for a feed that shows none of them."""
+    lang = await db.scalar(
+        select(FamilyMember.preferred_language).where(FamilyMember.id == sub.family_member_id)
+    )
+    return lang if lang in i18n.LOCALES else "en"
+
+
 async def build_for(db: AsyncSession, sub: CalendarSubscription, now: dt.datetime) -> Feed:
     if sub.user_id is not None:
         user = await db.get(User, sub.user_id)
@@ -119,8 +129,7 @@ async def build_for(db: AsyncSession, sub: CalendarSubscription, now: dt.datetim
         events = [feed_event(h, "standard", lang, reference=ref) for h, ref in rows]
         body = build_feed(calendar_name("standard", lang, worker=True), events, now)
         return Feed(body, etag(body), None)
-    member = await db.get(FamilyMember, sub.family_member_id)
-    lang = member.preferred_language if member and member.preferred_language in i18n.LOCALES else "en"
+    lang = await _language_of(db, sub)
     hearings = await db.scalars(
         select(Hearing)
         .join(Attendance, Attendance.hearing_id == Hearing.id)
@@ -156,8 +165,7 @@ async def fingerprint(db: AsyncSession, sub: CalendarSubscription, now: dt.datet
         query = select(*columns).where(Hearing.case_id.in_(select(cases.c.id)))
         lang = user.locale or "en"
     else:
-        member = await db.get(FamilyMember, sub.family_member_id)
-        lang = member.preferred_language if member else "en"
+        lang = await _language_of(db, sub)
         query = (
             select(*columns)
             .join(Attendance, Attendance.hearing_id == Hearing.id)
@@ -167,6 +175,41 @@ async def fingerprint(db: AsyncSession, sub: CalendarSubscription, now: dt.datet
     for hearing_id, revised_at, sequence, shown_cancelled in sorted((await db.execute(query)).all()):
         digest.update(f"|{hearing_id!r}:{revised_at}:{sequence}:{shown_cancelled}".encode())
     return digest.hexdigest()
+
+
+class BuiltFeeds:
+    """The feeds this process built lately, by subscription and fingerprint: a 200 for a feed whose
+    fingerprint has not moved sends the bytes built for it, instead of building them again (the build was
+    almost all of a 200's time; bench/feeds.py). A changed feed has a new fingerprint, so it is never
+    answered from here; a revoked address is refused before its fingerprint is read. Least recently
+    used first out, within a budget of bytes."""
+
+    def __init__(self, budget: int = 32 * 1024 * 1024) -> None:
+        self.budget = budget
+        self._bodies: OrderedDict[UUID, tuple[str, bytes]] = OrderedDict()
+        self._size = 0
+
+    def get(self, sub_id: UUID, key: str) -> bytes | None:
+        kept = self._bodies.get(sub_id)
+        if kept is None or kept[0] != key:
+            return None
+        self._bodies.move_to_end(sub_id)
+        return kept[1]
+
+    def keep(self, sub_id: UUID, key: str, body: bytes) -> None:
+        old = self._bodies.pop(sub_id, None)
+        if old is not None:
+            self._size -= len(old[1])
+        if len(body) > self.budget:
+            return
+        self._bodies[sub_id] = (key, body)
+        self._size += len(body)
+        while self._size > self.budget:
+            _sub, (_key, dropped) = self._bodies.popitem(last=False)
+            self._size -= len(dropped)
+
+
+BODIES = BuiltFeeds()
 
 
 def single(hearing: Hearing, lang: str, privacy: str = "standard") -> bytes:

@@ -732,5 +732,6 @@ async def calendar_feed(
         # Unchanged since the copy the calendar app holds: nothing is built.
         return Response(b"", status_code=304, headers=headers)
     if body is None:
-        body = (await feeds.build_for(db_session, sub, now)).body
+        body = feeds.BODIES.get(sub.id, key) or (await feeds.build_for(db_session, sub, now)).body
+    feeds.BODIES.keep(sub.id, key, body)
     return Response(body, media_type=ICS_MEDIA_TYPE, headers=headers)

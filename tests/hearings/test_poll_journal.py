@@ -140,3 +140,18 @@ def test_journals_are_private_to_the_service(client: TestClient[Any], world: Wor
     assert files and all(f.stat().st_mode & 0o077 == 0 for f in files)
     assert folder.stat().st_mode & 0o077 == 0
     assert world.north_feed_token.encode() not in b"".join(f.read_bytes() for f in files), "no token in the journal"
+
+
+def test_built_feeds_are_kept_per_fingerprint_within_a_budget_of_bytes() -> None:
+    from courtjourney.hearings.feeds import BuiltFeeds
+
+    kept = BuiltFeeds(budget=10)
+    a, b = uuid.uuid4(), uuid.uuid4()
+    kept.keep(a, "k1", b"12345")
+    assert kept.get(a, "k1") == b"12345" and kept.get(a, "k2") is None, "another fingerprint is another feed"
+    kept.keep(b, "k1", b"678")
+    kept.get(a, "k1")  # a is the most recently used now
+    kept.keep(b, "k2", b"abcdef")  # 5 + 6 > 10: the least recently used goes
+    assert kept.get(a, "k1") is None and kept.get(b, "k2") == b"abcdef"
+    kept.keep(a, "k1", b"x" * 11)  # larger than the whole budget: not kept
+    assert kept.get(a, "k1") is None and kept.get(b, "k2") == b"abcdef"
