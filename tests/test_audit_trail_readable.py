@@ -21,7 +21,7 @@ from tests.conftest import World, audit_events, in_db, sign_in, sql
 
 ROW = re.compile(r"<tr><td>(.*?)</tr>", re.S)
 DEC_1 = dt.datetime(2026, 12, 1, 10, 30, tzinfo=dt.UTC)
-DEC_2 = dt.datetime(2026, 12, 2, 23, 30, tzinfo=dt.UTC)  # 3 December in UK time? No: GMT in winter, still the 2nd
+DEC_2 = dt.datetime(2026, 12, 2, 23, 30, tzinfo=dt.UTC)  # late, but still the 2nd in UK time (GMT in winter)
 DEC_3 = dt.datetime(2026, 12, 3, 8, 0, tzinfo=dt.UTC)
 
 
@@ -46,7 +46,7 @@ def rows(html: str) -> list[str]:
 
 
 def test_every_action_the_code_records_has_plain_words() -> None:
-    source = "\n".join(p.read_text() for p in Path("courtjourney").rglob("*.py"))
+    source = "\n".join(p.read_text() for p in (Path(__file__).resolve().parent.parent / "courtjourney").rglob("*.py"))
     recorded = set(re.findall(r'record\(\s*[a-z_]+,\s*"([a-z_.]+)"', source))
     recorded |= set(re.findall(r'action\s*=\s*"([a-z_]+\.[a-z_.]+)"', source))
     recorded |= set(re.findall(r'"((?:case|message|referral)\.[a-z_]+)" (?:if|else)', source))
@@ -206,3 +206,13 @@ def test_nothing_here_changes_or_deletes_an_event(client: TestClient[Any], setti
     client.get(f"/cases/{world.north_case}/audit.csv")
     after = {tuple(r) for r in sql(settings, "SELECT id, action, actor_id, outcome, address FROM audit_event")}
     assert before <= after
+
+
+def test_days_are_uk_days_and_dates_are_read_as_written_in_the_uk() -> None:
+    assert trail.parse_uk_date("2/7/2026") == dt.date(2026, 7, 2)  # 2 July, never 7 February
+    assert trail.parse_uk_date("02/07/2026") == trail.parse_uk_date("2026-07-02")
+    # In summer a UK day starts at 23:00 UTC the evening before.
+    assert trail.uk_midnight(dt.date(2026, 7, 2)) == dt.datetime(2026, 7, 1, 23, 0, tzinfo=dt.UTC)
+    assert trail.uk_midnight(dt.date(2026, 12, 2)) == dt.datetime(2026, 12, 2, 0, 0, tzinfo=dt.UTC)
+    wanted, errors = trail.read_filter({"from": "2/7/2026", "to": "2/7/2026", "kind": "reads"}, [])
+    assert errors == {} and wanted.query() == "?kind=reads&from=2%2F7%2F2026&to=2%2F7%2F2026"
