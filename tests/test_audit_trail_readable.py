@@ -216,3 +216,13 @@ def test_days_are_uk_days_and_dates_are_read_as_written_in_the_uk() -> None:
     assert trail.uk_midnight(dt.date(2026, 12, 2)) == dt.datetime(2026, 12, 2, 0, 0, tzinfo=dt.UTC)
     wanted, errors = trail.read_filter({"from": "2/7/2026", "to": "2/7/2026", "kind": "reads"}, [])
     assert errors == {} and wanted.query() == "?kind=reads&from=2%2F7%2F2026&to=2%2F7%2F2026"
+
+
+def test_an_export_too_long_for_one_file_says_so(client: TestClient[Any], settings: Settings, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from courtjourney.cases import pages
+
+    monkeypatch.setattr(pages, "TRAIL_EXPORT_MAX", 3)
+    sign_in(client, world.manager.email)
+    table = list(csv.reader(io.StringIO(client.get(f"/cases/{world.north_case}/audit.csv").content.decode("utf-8-sig"))))
+    assert len(table) == 1 + 3 + 1
+    assert table[-1][2] == "There are older events than one file holds: download a shorter date range too."

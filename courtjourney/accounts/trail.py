@@ -430,10 +430,17 @@ def csv_rows(events: Iterable[AuditEvent], names: Mapping[UUID, str]) -> Iterabl
         ]
 
 
-def to_csv(events: Iterable[AuditEvent], names: Mapping[UUID, str]) -> bytes:
-    """The trail as CSV (UTF-8 with a byte order mark, so spreadsheets read Welsh and accents rightly)."""
+def to_csv(events: Iterable[AuditEvent], names: Mapping[UUID, str], *, more: bool = False) -> bytes:
+    """The trail as CSV (UTF-8 with a byte order mark, so spreadsheets read Welsh and accents rightly).
+
+    `more`: there are older events than the file holds, which its last line says (never cut silently).
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_(h) for h in CSV_HEADINGS])
     writer.writerows(csv_rows(events, names))
+    if more:
+        writer.writerow(
+            ["", "", _("There are older events than one file holds: download a shorter date range too.")]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

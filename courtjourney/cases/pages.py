@@ -374,15 +374,20 @@ class CasePages(Controller):
             return await _trail_page(db_session, request, case)  # the page, with the errors in words
         events: list[AuditEvent] = []
         before: UUID | None = None
-        while len(events) < TRAIL_EXPORT_MAX:
+        while True:  # page by page (keyset), so a long trail never asks for one huge result at once
+            room = TRAIL_EXPORT_MAX - len(events)
             page, before = await audit.trail_for_case(
-                db_session, case.id, before=before, where=wanted.conditions()
+                db_session,
+                case.id,
+                limit=min(audit.TRAIL_PAGE, room),
+                before=before,
+                where=wanted.conditions(),
             )
             events.extend(page)
-            if before is None:
+            if before is None or len(events) >= TRAIL_EXPORT_MAX:
                 break
         names = await names_for(db_session, {e.actor_id for e in events if e.actor_id})
-        body = trail.to_csv(events, names)
+        body = trail.to_csv(events, names, more=before is not None)
         audit.record(db_session, "audit.exported", actor, case_id=case.id, target_type="audit_trail")
         day = dt.datetime.now(dt.UTC).astimezone(LONDON).date().isoformat()
         return Response(
