@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from litestar import Request
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import ColumnElement, and_, insert, or_, select
 
 from courtjourney.accounts.models import AuditEvent
 
@@ -144,14 +144,21 @@ TRAIL_PAGE = 500
 
 
 async def trail_for_case(
-    db: AsyncSession, case_id: UUID, limit: int = TRAIL_PAGE, before: UUID | None = None
+    db: AsyncSession,
+    case_id: UUID,
+    limit: int = TRAIL_PAGE,
+    before: UUID | None = None,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> tuple[list[AuditEvent], UUID | None]:
     """One page of a case's trail, newest first, and the id to ask `before` for the next page (None: no more).
+
+    `where` narrows the trail (a person, a kind, days: `trail.TrailFilter.conditions()`); the same
+    `where` must be passed for every page, which the page's links do by carrying the filters.
 
     Keyset paging: a page starts after the event `before` names, by (created_at, id), so however long
     the trail, every page costs the same and an event added meanwhile never shifts one page into the next.
     """
-    query = select(AuditEvent).where(AuditEvent.case_id == case_id)
+    query = select(AuditEvent).where(AuditEvent.case_id == case_id, *where)
     if before is not None:
         after = await db.scalar(
             select(AuditEvent.created_at).where(AuditEvent.id == before, AuditEvent.case_id == case_id)
@@ -168,3 +175,13 @@ async def trail_for_case(
         await db.scalars(query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit + 1))
     )
     return rows[:limit], rows[limit - 1].id if len(rows) > limit else None
+
+
+async def people_in_trail(db: AsyncSession, case_id: UUID) -> list[UUID]:
+    """Everyone who appears in a case's trail (the people a manager can narrow it to)."""
+    found = await db.scalars(
+        select(AuditEvent.actor_id)
+        .where(AuditEvent.case_id == case_id, AuditEvent.actor_id.is_not(None))
+        .distinct()
+    )
+    return [a for a in found if a is not None]

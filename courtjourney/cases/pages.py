@@ -8,12 +8,12 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.accounts import audit
+from courtjourney.accounts import audit, trail
 from courtjourney.accounts.audit import Actor
-from courtjourney.accounts.models import User
+from courtjourney.accounts.models import AuditEvent, User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import forms, services
 from courtjourney.cases.journey import MOVES, STAGE_LABELS, Stage
@@ -22,10 +22,14 @@ from courtjourney.cases.words import task_title
 from courtjourney.db import spool
 from courtjourney.db.rows import one_of_case
 from courtjourney.errors import NotFound
-from courtjourney.i18n import N_
+from courtjourney.i18n import LONDON, N_
 from courtjourney.i18n import gettext as _
+from courtjourney.web.downloads import attachment
 from courtjourney.web.forms import Field, clean
 from courtjourney.web.pages import Form, FormPage, Options, case_url, saved
+
+#: The most events one CSV export holds (a trail longer than this is exported a date range at a time).
+TRAIL_EXPORT_MAX = 100_000
 
 NEW_CASE = FormPage(
     N_("Open a new case"),
@@ -46,6 +50,53 @@ CONTACT = FormPage(N_("Add a key contact"), forms.CONTACT, "/contacts/new")
 CONSENT = FormPage(N_("Record consent to share"), forms.CONSENT, "/consent/new")
 RISK = FormPage(N_("Record a risk assessment"), forms.RISK, "/risk/new")
 COLLEAGUE = FormPage(N_("Add a colleague to this case"), forms.ASSIGN_WORKER, "/workers/new")
+
+
+async def _trail_page(db_session: AsyncSession, request: Request[User, Any, Any], case: Case) -> Template:
+    """The case's trail in plain words, newest first, narrowed by person, kind and days; paged.
+    Bad filters are named in plain words (400) and left out, so the page still shows."""
+    await spool.flush_all(request.app.state, db_session)  # calendar polls answered so far are in it
+    people = await audit.people_in_trail(db_session, case.id)
+    wanted, errors = trail.read_filter(request.query_params, people)
+    before, bad_page = trail.read_before(request.query_params)
+    if bad_page:
+        errors["before"] = bad_page
+    events, older = await audit.trail_for_case(db_session, case.id, before=before, where=wanted.conditions())
+    names = await names_for(db_session, {e.actor_id for e in events if e.actor_id} | set(people))
+    base = f"{case_url(case)}/audit"
+    return Template(
+        template_name="audit.html",
+        context={
+            "user": request.user,
+            "title": _("Who has read or changed %(reference)s") % {"reference": case.reference},
+            "case": case,
+            "rows": [
+                {"event": e, "words": trail.phrase(e, names), "link": trail.target_link(e)} for e in events
+            ],
+            "older": f"{base}{wanted.query(before=older)}" if older else None,
+            "newest": f"{base}{wanted.query()}" if before else None,
+            "export": f"{base}.csv{wanted.query()}",
+            "base": base,
+            "people": sorted(
+                ((str(p), names.get(p, _("A former user"))) for p in people), key=lambda x: x[1]
+            ),
+            "kinds": [(k, _(label)) for k, label in trail.KINDS.items()],
+            "chosen": {
+                "who": str(wanted.who) if wanted.who else "",
+                "kind": wanted.kind or "",
+                "from": request.query_params.get("from", "")
+                if "from" in errors
+                else (trail.uk_date(wanted.start) if wanted.start else ""),
+                "to": request.query_params.get("to", "")
+                if "to" in errors
+                else (trail.uk_date(wanted.end) if wanted.end else ""),
+            },
+            "filtered": wanted.active,
+            "errors": errors,
+            "breadcrumbs": [("/", _("My caseload")), (case_url(case), case.reference)],
+        },
+        status_code=400 if errors else 200,
+    )
 
 
 def _stage_fields(here: Stage) -> tuple[Field, ...]:
@@ -306,25 +357,47 @@ class CasePages(Controller):
 
     @get("/cases/{case_id:uuid}/audit")
     async def audit_page(
-        self,
-        db_session: AsyncSession,
-        request: Request[User, Any, Any],
-        case: Case,
-        before: UUID | None = None,
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
     ) -> Template:
         if not request.user.is_manager:
             raise NotFound("Nothing was found at this address.")
-        await spool.flush_all(request.app.state, db_session)  # calendar polls answered so far are in it
-        events, older = await audit.trail_for_case(db_session, case.id, before=before)
-        return Template(
-            template_name="audit.html",
-            context={
-                "user": request.user,
-                "title": _("Who has read or changed %(reference)s") % {"reference": case.reference},
-                "case": case,
-                "events": events,
-                "older": f"{case_url(case)}/audit?before={older}" if older else None,
-                "names": await names_for(db_session, {e.actor_id for e in events if e.actor_id}),
-                "breadcrumbs": [("/", _("My caseload")), (case_url(case), case.reference)],
+        return await _trail_page(db_session, request, case)
+
+    @get("/cases/{case_id:uuid}/audit.csv")
+    async def audit_csv(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case
+    ) -> Response[bytes] | Template:
+        """The filtered trail as CSV for the data protection officer; the export is itself in the trail."""
+        if not request.user.is_manager:
+            raise NotFound("Nothing was found at this address.")
+        await spool.flush_all(request.app.state, db_session)
+        people = await audit.people_in_trail(db_session, case.id)
+        wanted, errors = trail.read_filter(request.query_params, people)
+        if errors:
+            return await _trail_page(db_session, request, case)  # the page, with the errors in words
+        events: list[AuditEvent] = []
+        before: UUID | None = None
+        while True:  # page by page (keyset), so a long trail never asks for one huge result at once
+            room = TRAIL_EXPORT_MAX - len(events)
+            page, before = await audit.trail_for_case(
+                db_session,
+                case.id,
+                limit=min(audit.TRAIL_PAGE, room),
+                before=before,
+                where=wanted.conditions(),
+            )
+            events.extend(page)
+            if before is None or len(events) >= TRAIL_EXPORT_MAX:
+                break
+        names = await names_for(db_session, {e.actor_id for e in events if e.actor_id})
+        body = trail.to_csv(events, names, more=before is not None)
+        audit.record(db_session, "audit.exported", actor, case_id=case.id, target_type="audit_trail")
+        day = dt.datetime.now(dt.UTC).astimezone(LONDON).date().isoformat()
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": attachment(f"audit-trail-{case.reference}-{day}.csv"),
+                "Cache-Control": "no-store",
             },
         )

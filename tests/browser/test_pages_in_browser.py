@@ -139,6 +139,7 @@ SCREENS = [
     Screen("search-from-the-header", "manager", "/team", submit="header form.header-search button[type=submit]"),
     Screen("my-calendar", "worker", "/account/calendar"),
     Screen("manager-audit", "manager", "{case}/audit"),
+    Screen("manager-audit-reads", "manager", "{case}/audit?kind=reads"),
     Screen("after-the-verdict", "worker", "{sentenced_case}/debrief"),
     Screen("new-outcome", "worker", "{sentenced_case}/outcomes/new"),
     Screen("new-outcome-with-errors", "worker", "{sentenced_case}/outcomes/new", submit=MAIN_SUBMIT),
