@@ -107,6 +107,8 @@ PHRASES: dict[str, str] = {
     "report.submitted_listed": N_("%(who)s saw a list of submitted reports"),
     "team.contact_standard_changed": N_("%(who)s changed the team's contact standard"),
     "glossary.local_added": N_("%(who)s added a local glossary entry"),
+    "glossary.local_changed": N_("%(who)s changed a local glossary entry"),
+    "glossary.local_removed": N_("%(who)s removed a local glossary entry"),
     # accounts
     "account.created": N_("%(who)s made an account"),
     "account.disabled": N_("%(who)s turned off an account"),
