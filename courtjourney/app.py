@@ -120,12 +120,17 @@ def start_dispatcher(app: Litestar) -> None:
         )
 
 
-async def stop_dispatcher(app: Litestar) -> None:
-    task = app.state.get("dispatcher")
+async def _stop_task(app: Litestar, name: str) -> None:
+    """Cancel a background task the app started under `name` in its state, and wait for it to end."""
+    task = app.state.get(name)
     if task is not None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def stop_dispatcher(app: Litestar) -> None:
+    await _stop_task(app, "dispatcher")
 
 
 async def start_poll_journal(app: Litestar) -> None:
@@ -138,11 +143,7 @@ async def start_poll_journal(app: Litestar) -> None:
 
 async def stop_poll_journal(app: Litestar) -> None:
     """On a clean stop, every poll answered is written before the process ends."""
-    task = app.state.get("poll_writer")
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    await _stop_task(app, "poll_writer")
     await app.state[polls.JOURNAL_KEY].flush()
 
 
@@ -153,7 +154,7 @@ def serving_app() -> Litestar:
     app.on_startup.append(settle_memory)
     app.on_startup.append(start_dispatcher)
     app.on_startup.append(start_poll_journal)
-    app.on_shutdown.insert(0, stop_poll_journal)  # the writer stops before the last flush
+    app.on_shutdown.insert(0, stop_poll_journal)  # the writer stops before the last flush, and the engine
     app.on_shutdown.append(stop_dispatcher)
     return app
 
@@ -166,7 +167,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     alchemy = make_alchemy_config(settings, engine)
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     # Calendar polls are journalled, not written per request (hearings/polls.py).
-    journal = polls.journal_for(settings.key_file, sessions)
+    # One per app, held only by the app's state: a registry kept by the module would keep every engine a
+    # test process builds (and its pooled connections) alive for good.
+    journal = polls.PollJournal(polls.spool_folder(settings.key_file), sessions)
     secure = settings.secure_cookies == "true"
 
     app = Litestar(
@@ -282,8 +285,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
     )
     document_api_errors(app)
-    # Whatever ends the app cleanly (a test client, `courtjourney serve` on SIGTERM) writes its polls first.
-    app.on_shutdown.append(flush_polls)
+    # Whatever ends the app cleanly (a test client, `courtjourney serve` on SIGTERM) writes its polls
+    # first: before the plugins' own shutdown closes the database engine.
+    app.on_shutdown.insert(0, flush_polls)
     return app
 
 

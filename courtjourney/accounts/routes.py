@@ -381,11 +381,18 @@ class AdminPages(Controller):
         if not request.user.is_admin:
             raise NotFound()
 
-    @staticmethod
-    async def _account(db: AsyncSession, user_id: UUID) -> User:
+    async def _someone_else(
+        self, db: AsyncSession, request: Request[User, Any, Any], user_id: UUID, own: str = ""
+    ) -> User | Template:
+        """The account an admin acts on, or the accounts page saying why not: an admin acts on their own
+        account through Your account, never here."""
+        self._admin_only(request)
         target = await db.get(User, user_id)
         if target is None:
             raise NotFound("No account was found at this address.")
+        if target.id == request.user.id:
+            errors = {"users": own or _("You cannot disable your own account.")}
+            return NEW_ACCOUNT.show(request, None, errors=errors, extra=await self._around(db))
         return target
 
     @get("/")
@@ -415,11 +422,9 @@ class AdminPages(Controller):
     async def disable(
         self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, user_id: UUID
     ) -> Template:
-        self._admin_only(request)
-        target = await self._account(db_session, user_id)
-        if target.id == request.user.id:
-            errors = {"users": _("You cannot disable your own account.")}
-            return NEW_ACCOUNT.show(request, None, errors=errors, extra=await self._around(db_session))
+        target = await self._someone_else(db_session, request, user_id)
+        if isinstance(target, Template):
+            return target
         await services.disable_account(db_session, actor, target)
         return NEW_ACCOUNT.show(request, None, extra=await self._around(db_session))
 
@@ -428,11 +433,11 @@ class AdminPages(Controller):
         self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, user_id: UUID
     ) -> Template:
         """A forgotten password, or an account disabled by mistake: a new single-use setup link."""
-        self._admin_only(request)
-        target = await self._account(db_session, user_id)
-        if target.id == request.user.id:
-            errors = {"users": _("To change your own password, use Your account.")}
-            return NEW_ACCOUNT.show(request, None, errors=errors, extra=await self._around(db_session))
+        target = await self._someone_else(
+            db_session, request, user_id, _("To change your own password, use Your account.")
+        )
+        if isinstance(target, Template):
+            return target
         link = await services.let_back_in(db_session, actor, target)
         return NEW_ACCOUNT.show(request, None, extra=await self._around(db_session, link))
 

@@ -281,16 +281,3 @@ async def _write(db: AsyncSession, polls: list[Poll]) -> int:
             )
         )
     return len(fresh)
-
-
-_JOURNALS: dict[Path, PollJournal] = {}
-
-
-def journal_for(key_file: Path, sessions: Callable[[], Any]) -> PollJournal:
-    """The process's journal for this service (one per spool folder: a test process builds many apps)."""
-    folder = spool_folder(key_file)
-    journal = _JOURNALS.get(folder)
-    if journal is None:
-        journal = _JOURNALS[folder] = PollJournal(folder, sessions)
-    journal.sessions = sessions  # the newest app's engine (a test may build another on the same files)
-    return journal
