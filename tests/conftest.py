@@ -385,3 +385,18 @@ def cheap_password_hashing() -> Iterator[None]:
         mp.setattr(credentials, "_hasher", PasswordHasher.from_parameters(CHEAPEST))
         mp.setattr(credentials, "_DUMMY_HASH", credentials._hasher.hash("dummy"))
         yield
+
+
+@pytest.fixture(autouse=True)
+def _one_alchemy_config_at_a_time() -> Iterator[None]:
+    """advanced-alchemy keeps, on its config class, every session and engine key any config ever took, so
+    that two configs in one app never share one; it never forgets them, and finds a free key by recursing
+    once per key taken. A service builds one app; this test process builds about a thousand, and past
+    that the recursion limit answered every new app with RecursionError. Each test's apps are gone when
+    it ends, so their keys are forgotten with them."""
+    yield
+    from advanced_alchemy.extensions.litestar.plugins.init.config.asyncio import SQLAlchemyAsyncConfig
+
+    for registry in ("_SESSION_SCOPE_KEY_REGISTRY", "_ENGINE_APP_STATE_KEY_REGISTRY",
+                     "_SESSIONMAKER_APP_STATE_KEY_REGISTRY"):
+        getattr(SQLAlchemyAsyncConfig, registry).clear()
