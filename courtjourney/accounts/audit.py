@@ -76,7 +76,7 @@ def provide_actor(request: Request[Any, Any, Any]) -> Actor:
     return Actor.of(request.scope.get("user"), request)
 
 
-def _columns(
+def event_columns(
     action: str,
     actor: Actor,
     *,
@@ -115,7 +115,7 @@ def record(
     The target is a row (`target`), or, where only its address is known, its kind and id.
     """
     event = AuditEvent(
-        **_columns(
+        **event_columns(
             action,
             actor,
             case_id=case_id,
@@ -132,9 +132,9 @@ async def record_listed(db: AsyncSession, actor: Actor, case_ids: Iterable[UUID]
     """One "case.listed" event for each case a list showed (each case once, in the order shown), written
     in one INSERT in the request's transaction: a manager's page lists a thousand cases, and as ORM
     objects each one cost the unit of work its own bookkeeping. The rows are the ones `record` makes
-    (the same `_columns`, ids and times from the model's defaults), so the trail page, the at-rest and append-only
+    (the same `event_columns`, ids and times from the model's defaults), so the trail page, the at-rest and append-only
     guarantees are unchanged."""
-    rows = [_columns("case.listed", actor, case_id=case_id) for case_id in dict.fromkeys(case_ids)]
+    rows = [event_columns("case.listed", actor, case_id=case_id) for case_id in dict.fromkeys(case_ids)]
     if rows:
         await db.execute(insert(AuditEvent), rows)
 

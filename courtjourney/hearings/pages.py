@@ -707,6 +707,7 @@ async def calendar_feed(
     if key != sub.content_key or sub.content_etag is None or sub.content_changed_at is None:
         feed = await feeds.build_for(db_session, sub, now)
         body = feed.body
+        feeds.BODIES.keep(sub.id, key, body)
         if sub.content_etag != feed.etag or sub.content_changed_at is None:
             # Last-Modified moves forward only, and only when the bytes change.
             sub.content_etag = feed.etag
@@ -732,6 +733,8 @@ async def calendar_feed(
         # Unchanged since the copy the calendar app holds: nothing is built.
         return Response(b"", status_code=304, headers=headers)
     if body is None:
-        body = feeds.BODIES.get(sub.id, key) or (await feeds.build_for(db_session, sub, now)).body
-    feeds.BODIES.keep(sub.id, key, body)
+        body = feeds.BODIES.get(sub.id, key)
+    if body is None:  # built by another process, or since dropped from this one's
+        body = (await feeds.build_for(db_session, sub, now)).body
+        feeds.BODIES.keep(sub.id, key, body)
     return Response(body, media_type=ICS_MEDIA_TYPE, headers=headers)

@@ -41,6 +41,8 @@ from typing import Any
 from sqlalchemy import case, event, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from courtjourney.accounts import audit
+from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import AuditEvent
 from courtjourney.hearings.models import CalendarSubscription
 
@@ -246,18 +248,16 @@ async def _write(db: AsyncSession, polls: list[Poll]) -> int:
         insert(AuditEvent),
         [
             {
+                **audit.event_columns(
+                    ACTION,
+                    Actor(user_id=None, route=ROUTE, method="GET", address=p.address),
+                    case_id=p.case_id,
+                    target_type=CalendarSubscription.__tablename__,
+                    target_id=p.subscription_id,
+                ),
                 "id": p.event_id,
                 "created_at": p.at,
                 "updated_at": p.at,
-                "actor_id": None,
-                "action": ACTION,
-                "case_id": p.case_id,
-                "target_type": CalendarSubscription.__tablename__,
-                "target_id": p.subscription_id,
-                "route": ROUTE,
-                "method": "GET",
-                "outcome": "ok",
-                "address": p.address,
             }
             for p in fresh
         ],
