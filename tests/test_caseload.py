@@ -170,3 +170,57 @@ def test_a_managers_caseload_sends_as_many_statements_for_sixty_cases_as_for_six
     client.get("/")
     many = statements_for(client, "/")
     assert many == few, f"{few} statements for a page of a few cases, {many} for a full page of many"
+
+
+def test_the_team_page_counts_each_case_at_its_latest_stage_and_the_days_it_has_been_there(
+        client: TestClient[Any], world: World, settings: Settings) -> None:
+    """The counts come from each case's newest stage move, read for the team through one subquery: a case
+    moved twice counts once, at its later stage, and another team's cases are not counted."""
+    import re
+
+    import time_machine
+
+    from courtjourney.accounts.audit import Actor
+    from courtjourney.accounts.models import User
+    from courtjourney.cases import services as cases
+
+    async def open_one(db: AsyncSession) -> Any:
+        worker = await db.get(User, world.worker.id)
+        assert worker is not None
+        return (await cases.open_case(db, Actor.of(worker), {"child_name": "Child", "child_birth_date": None})).id
+
+    def move(case_id: Any, stage: str, on: dt.datetime) -> None:
+        from courtjourney.cases.models import Case
+
+        async def work(db: AsyncSession) -> None:
+            worker, case = await db.get(User, world.worker.id), await db.get(Case, case_id)
+            assert worker is not None and case is not None
+            await cases.move_stage(db, Actor.of(worker), case, stage, None)
+
+        with time_machine.travel(on, tick=False):
+            in_db(settings, work)
+
+    with time_machine.travel(dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC), tick=False):
+        first, second, third = (in_db(settings, open_one) for _n in range(3))
+    for case_id in (first, second, third):
+        move(case_id, "disclosure", dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC))
+    move(third, "investigation", dt.datetime(2026, 11, 12, 9, tzinfo=dt.UTC))  # moved twice: counted once, here
+
+    async def count_team_cases(db: AsyncSession) -> int:
+        from sqlalchemy import func, select
+
+        from courtjourney.cases.models import Case
+
+        north = await db.get(Case, world.north_case)
+        assert north is not None
+        return await db.scalar(select(func.count()).select_from(Case).where(Case.team_id == north.team_id)) or 0
+
+    team_cases = in_db(settings, count_team_cases)
+    with time_machine.travel(dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC), tick=False):
+        sign_in(client, world.manager.email)
+        page = client.get("/team").text
+    table = page.split("<caption class=\"visually-hidden\">Cases at each stage</caption>", 1)[1].split("</table>", 1)[0]
+    rows = {re.sub(r"<[^>]+>", "", name): (int(count), days) for name, count, days in
+            re.findall(r"<tr><td>(.*?)</td><td>(\d+)</td><td>(\d*)</td></tr>", table)}
+    assert rows["Disclosure"] == (2, "20") and rows["Investigation"] == (1, "10"), rows
+    assert sum(count for count, _days in rows.values()) == team_cases

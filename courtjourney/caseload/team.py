@@ -16,13 +16,12 @@ from uuid import UUID
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import load_only, raiseload
 
 from courtjourney.accounts import services as accounts
 from courtjourney.accounts.models import User
 from courtjourney.cases import panels as cases
-from courtjourney.cases.access import Who, visible_cases
-from courtjourney.cases.models import Case, CaseWorker
+from courtjourney.cases.access import CaseIds, Who, visible_ids
+from courtjourney.cases.models import CaseWorker
 from courtjourney.contacts import services as contact_services
 from courtjourney.contacts.rules import ContactStandard
 from courtjourney.debrief import panels as debrief
@@ -43,7 +42,6 @@ class TeamView:
     telling: list[WorkerTelling] = field(default_factory=list)
     told_in_time: tuple[int, int] = (0, 0)  # told within the standard, of the changes counted this month
     standard: ContactStandard | None = None
-    rows: list[cases.CaseRow] = field(default_factory=list)
     by_stage: list[tuple[str, int, int, str]] = field(default_factory=list)  # label, cases, days, stage
     hearings: list[debrief.TeamHearing] = field(default_factory=list)  # the most recent
     hearings_total: int = 0
@@ -99,27 +97,19 @@ def bar_chart(key: str, title: str, rows: list[tuple[str, int]], unit: str = "")
 
 async def overview(db: AsyncSession, who: Who, today: dt.date | None = None) -> TeamView:
     today = today or dt.datetime.now(LONDON).date()
-    # The page shows references, never names: nothing encrypted is loaded (a team's 1,000 cases decrypted
-    # for one page view was a fifth of its time, bench/scale.py --profile team).
-    seen = list(
-        await db.scalars(
-            visible_cases(who)
-            .options(load_only(Case.id, Case.reference, Case.team_id), raiseload(Case.workers))
-            .order_by(Case.reference)
-        )
-    )
-    by_id = {c.id: c for c in seen}
+    # Every count reads the team's cases through one subquery; only the cases a table links to are loaded,
+    # as references (nothing encrypted is read: the page shows no names).
+    seen = visible_ids(who)
     telling = await worker_telling(db, who, seen)
     stages = await cases.team_panel(db, seen, today)
-    hearings = await debrief.team_hearings(db, by_id, today)
-    outcomes = await debrief.team_outcomes(db, list(by_id))
+    hearings = await debrief.team_hearings(db, seen, today)
+    outcomes = await debrief.team_outcomes(db, seen)
     return TeamView(
         telling=telling,
-        told_in_time=await hearings_panel.told_in_time_this_month(db, list(by_id), today),
+        told_in_time=await hearings_panel.told_in_time_this_month(db, seen, today),
         standard=(await contact_services.standards_for(db, [who.team_id]))[who.team_id]
         if who.team_id
         else None,
-        rows=stages.rows,
         by_stage=stages.by_stage,
         stage_chart=bar_chart(
             "stages", _("Cases at each stage"), [(name, n) for name, n, _d, _v in stages.by_stage]
@@ -135,16 +125,16 @@ async def overview(db: AsyncSession, who: Who, today: dt.date | None = None) -> 
             "hearings", _("Trials and recorded cross-examinations so far"), hearings.hearing_counts
         ),
         outcomes=outcomes,
-        overdue=await debrief.team_overdue(db, by_id, today),
+        overdue=await debrief.team_overdue(db, seen, today),
         outcome_chart=bar_chart("outcomes", _("Outcomes recorded"), outcomes),
         accounts=await accounts.team_account_changes(db, who.team_id) if who.team_id else [],
     )
 
 
-async def worker_telling(db: AsyncSession, who: Who, seen: list[Case]) -> list[WorkerTelling]:
+async def worker_telling(db: AsyncSession, who: Who, seen: CaseIds) -> list[WorkerTelling]:
     """For each worker of the team: hearings on their cases whose change the family has still to hear of,
     and how many of those are late (a case with two workers counts for both)."""
-    counts = await hearings_panel.telling_counts(db, [c.id for c in seen])
+    counts = await hearings_panel.telling_counts(db, seen)
     if who.team_id is None:
         return []
     workers_of: dict[UUID, list[UUID]] = {}

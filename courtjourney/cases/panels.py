@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.cases import forms, report, services
+from courtjourney.cases.access import CaseIds, no_cases
 from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.journey import FIRST_STAGE, STAGE_LABELS, STAGES, Stage
 from courtjourney.cases.journey_map import lay_out
@@ -67,47 +67,40 @@ def caseload_panel() -> dict[str, Any]:
 
 
 @dataclass
-class CaseRow:
-    case: Case
-    stage: Stage
-    since: dt.date
-    days: int
-
-
-@dataclass
 class TeamStages:
-    rows: list[CaseRow]
     by_stage: list[tuple[str, int, int, str]]  # label, cases, average days, the stage's value
 
 
-async def team_panel(db: AsyncSession, cases: list[Case], today: dt.date) -> TeamStages:
-    """Each case's stage and how long it has been there, and the count and average days at each stage."""
-    ids = [c.id for c in cases]
-    latest: dict[UUID, tuple[str, dt.datetime]] = {}
-    if ids:
-        for case_id, to_stage, moved_at in await db.execute(
-            select(StageMove.case_id, StageMove.to_stage, StageMove.moved_at)
-            .where(StageMove.case_id.in_(ids))
-            .order_by(StageMove.moved_at, StageMove.id)
-        ):
-            latest[case_id] = (to_stage, moved_at)
-    rows = []
-    for c in cases:
-        last = latest.get(c.id)
-        since = last[1].astimezone(LONDON).date() if last else today
-        rows.append(CaseRow(c, Stage(last[0]) if last else FIRST_STAGE, since, (today - since).days))
-    by_stage = []
-    for stage in STAGES:
-        here = [r for r in rows if r.stage == stage]
-        by_stage.append(
-            (
-                _(STAGE_LABELS[stage]),
-                len(here),
-                round(sum(r.days for r in here) / len(here)) if here else 0,
-                stage.value,
-            )
+async def team_panel(db: AsyncSession, cases: CaseIds, today: dt.date) -> TeamStages:
+    """The count of cases at each stage and the average days they have been there: each case's latest
+    move, read as two columns (a case never moved is at the first stage since today)."""
+    if no_cases(cases):
+        return TeamStages([(_(STAGE_LABELS[s]), 0, 0, s.value) for s in STAGES])
+    newest = (
+        select(
+            StageMove.to_stage,
+            StageMove.moved_at,
+            func.row_number()
+            .over(partition_by=StageMove.case_id, order_by=(StageMove.moved_at.desc(), StageMove.id.desc()))
+            .label("n"),
         )
-    return TeamStages(rows, by_stage)
+        .where(StageMove.case_id.in_(cases))
+        .subquery()
+    )
+    days: dict[Stage, list[int]] = {stage: [] for stage in STAGES}
+    for to_stage, moved_at in await db.execute(
+        select(newest.c.to_stage, newest.c.moved_at).where(newest.c.n == 1)
+    ):
+        days[Stage(to_stage)].append((today - moved_at.astimezone(LONDON).date()).days)
+    moved = sum(len(d) for d in days.values())
+    total = await db.scalar(select(func.count()).select_from(Case).where(Case.id.in_(cases))) or 0
+    days[FIRST_STAGE] += [0] * (total - moved)
+    return TeamStages(
+        [
+            (_(STAGE_LABELS[s]), len(days[s]), round(sum(days[s]) / len(days[s])) if days[s] else 0, s.value)
+            for s in STAGES
+        ]
+    )
 
 
 #: How far ahead My day looks for tasks: today and the six days after it.

@@ -13,7 +13,9 @@ from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only, raiseload
 
+from courtjourney.cases.access import CaseIds, no_cases
 from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.models import Case, Task
 from courtjourney.debrief import report, rules
@@ -62,19 +64,30 @@ class Overdue:
     due: dt.date
 
 
-async def team_hearings(db: AsyncSession, cases: dict[UUID, Case], today: dt.date) -> TeamHearings:
+async def named_cases(db: AsyncSession, ids: set[UUID]) -> dict[UUID, Case]:
+    """The cases a team table links to, by id: their references only (nothing decrypted)."""
+    if not ids:
+        return {}
+    found = await db.scalars(
+        select(Case)
+        .options(load_only(Case.id, Case.reference, Case.team_id), raiseload("*"))
+        .where(Case.id.in_(ids))
+    )
+    return {c.id: c for c in found}
+
+
+async def team_hearings(db: AsyncSession, cases: CaseIds, today: dt.date) -> TeamHearings:
     """The team's trials and recorded cross-examinations so far: did each go ahead, did the child come.
 
     Columns only, nothing decrypted: a team of 1,000 cases has had thousands of these, and loading each as
     a Hearing (its court's name decrypted) was most of the team page's time (bench/scale.py --profile team)."""
-    ids = list(cases)
-    went: list[TeamHearing] = []
-    if ids:
+    went: list[tuple[UUID, dt.date, bool, str | None]] = []  # case, day, went ahead, the child came
+    if not no_cases(cases):
         came = dict(
             (
                 await db.execute(
                     select(WitnessAttendance.hearing_id, WitnessAttendance.attended).where(
-                        WitnessAttendance.case_id.in_(ids)
+                        WitnessAttendance.case_id.in_(cases)
                     )
                 )
             ).all()
@@ -82,16 +95,20 @@ async def team_hearings(db: AsyncSession, cases: dict[UUID, Case], today: dt.dat
         for hearing_id, case_id, status, starts_at, window_start in await db.execute(
             select(
                 Hearing.id, Hearing.case_id, Hearing.status, Hearing.starts_at, Hearing.window_start
-            ).where(Hearing.case_id.in_(ids), Hearing.hearing_type.in_(WITNESS_HEARINGS))
+            ).where(Hearing.case_id.in_(cases), Hearing.hearing_type.in_(WITNESS_HEARINGS))
         ):
             day = window_start if window_start is not None else starts_at.date() if starts_at else today
             if day <= today:
-                went.append(TeamHearing(cases[case_id], day, status == WENT_AHEAD, came.get(hearing_id)))
-        went.sort(key=lambda h: h.day, reverse=True)
-    counted = Counter(h.came for h in went)
-    ahead = Counter(h.went_ahead for h in went)
+                went.append((case_id, day, status == WENT_AHEAD, came.get(hearing_id)))
+        went.sort(key=lambda h: h[1], reverse=True)
+    counted = Counter(h[3] for h in went)
+    ahead = Counter(h[2] for h in went)
+    shown = went[:TEAM_HEARINGS_SHOWN]
+    named = await named_cases(db, {h[0] for h in shown})
     return TeamHearings(
-        hearings=went[:TEAM_HEARINGS_SHOWN],
+        hearings=[
+            TeamHearing(named[case_id], day, went_ahead, came) for case_id, day, went_ahead, came in shown
+        ],
         total=len(went),
         attendance_counts=[
             (_("Came and gave evidence"), counted["gave_evidence"]),
@@ -103,46 +120,40 @@ async def team_hearings(db: AsyncSession, cases: dict[UUID, Case], today: dt.dat
     )
 
 
-async def team_outcomes(db: AsyncSession, case_ids: list[UUID]) -> list[tuple[str, int]]:
+async def team_outcomes(db: AsyncSession, case_ids: CaseIds) -> list[tuple[str, int]]:
     """How many of each outcome the team's cases have had, in the order of rules.RESULTS."""
-    if not case_ids:
+    if no_cases(case_ids):
         return []
     results = Counter(await db.scalars(select(Outcome.result).where(Outcome.case_id.in_(case_ids))))
     labels = dict(rules.RESULTS)
     return [(_(labels[key]), results[key]) for key, _l in rules.RESULTS if results[key]]
 
 
-async def team_overdue(db: AsyncSession, cases: dict[UUID, Case], today: dt.date) -> list[Overdue]:
+async def team_overdue(db: AsyncSession, cases: CaseIds, today: dt.date) -> list[Overdue]:
     """Deadlines after the verdict and support plan reviews whose day has passed, the oldest first."""
-    ids = list(cases)
-    if not ids:
+    if no_cases(cases):
         return []
-    overdue = []
-    for task in await db.scalars(
-        select(Task)
+    found: list[tuple[UUID, str, dt.date | None]] = []
+    for case_id, title, due_on in await db.execute(
+        select(Task.case_id, Task.title, Task.due_on)
         .where(
-            Task.case_id.in_(ids),
+            Task.case_id.in_(cases),
             Task.done_at.is_(None),
             Task.due_on < today,
             Task.playbook_key.like("deadline:%"),
         )
         .order_by(Task.due_on)
     ):
-        overdue.append(Overdue(cases[task.case_id], task.title, task.due_on))  # type: ignore[arg-type]
-    for review in await db.scalars(
-        select(PlanReview)
-        .where(PlanReview.case_id.in_(ids), PlanReview.done_at.is_(None), PlanReview.due_on < today)
+        found.append((case_id, title, due_on))  # due_on < today: never None here
+    for case_id, months, due_on in await db.execute(
+        select(PlanReview.case_id, PlanReview.months, PlanReview.due_on)
+        .where(PlanReview.case_id.in_(cases), PlanReview.done_at.is_(None), PlanReview.due_on < today)
         .order_by(PlanReview.due_on)
     ):
-        overdue.append(
-            Overdue(
-                cases[review.case_id],
-                _("Support plan: %(months)d-month review") % {"months": review.months},
-                review.due_on,
-            )
-        )
-    overdue.sort(key=lambda o: o.due)
-    return overdue
+        found.append((case_id, _("Support plan: %(months)d-month review") % {"months": months}, due_on))
+    found.sort(key=lambda o: o[2] or today)
+    named = await named_cases(db, {case_id for case_id, *_rest in found})
+    return [Overdue(named[case_id], what, due or today) for case_id, what, due in found]
 
 
 def team_words() -> dict[str, Any]:

@@ -102,16 +102,22 @@ class Feed:
     case_id: UUID | None
 
 
-async def _language_of(db: AsyncSession, sub: CalendarSubscription) -> str:
-    """The family member's language, read as one column: loading the member decrypted their name and
-    contact details on every poll, for a feed that shows none of them."""
-    lang = await db.scalar(
-        select(FamilyMember.preferred_language).where(FamilyMember.id == sub.family_member_id)
-    )
+async def _language_of(db: AsyncSession, sub: CalendarSubscription, read: str | None) -> str:
+    """The family member's language: `read` when the poll read it with the subscription
+    (services.feed_asked), else read as one column (loading the member decrypted their name and contact
+    details on every poll, for a feed that shows none of them)."""
+    lang = read
+    if lang is None:
+        lang = await db.scalar(
+            select(FamilyMember.preferred_language).where(FamilyMember.id == sub.family_member_id)
+        )
     return lang if lang in i18n.LOCALES else "en"
 
 
-async def build_for(db: AsyncSession, sub: CalendarSubscription, now: dt.datetime) -> Feed:
+async def build_for(
+    db: AsyncSession, sub: CalendarSubscription, now: dt.datetime, lang: str | None = None
+) -> Feed:
+    """The feed's bytes and ETag (`lang`: the family member's language, if already read)."""
     if sub.user_id is not None:
         user = await db.get(User, sub.user_id)
         if user is None or not user.is_active:
@@ -129,7 +135,7 @@ async def build_for(db: AsyncSession, sub: CalendarSubscription, now: dt.datetim
         events = [feed_event(h, "standard", lang, reference=ref) for h, ref in rows]
         body = build_feed(calendar_name("standard", lang, worker=True), events, now)
         return Feed(body, etag(body), None)
-    lang = await _language_of(db, sub)
+    lang = await _language_of(db, sub, lang)
     hearings = await db.scalars(
         select(Hearing)
         .join(Attendance, Attendance.hearing_id == Hearing.id)
@@ -141,7 +147,9 @@ async def build_for(db: AsyncSession, sub: CalendarSubscription, now: dt.datetim
     return Feed(body, etag(body), sub.case_id)
 
 
-async def fingerprint(db: AsyncSession, sub: CalendarSubscription, now: dt.datetime) -> str:
+async def fingerprint(
+    db: AsyncSession, sub: CalendarSubscription, now: dt.datetime, lang: str | None = None
+) -> str:
     """What a feed's bytes depend on, from one query: each hearing in it with its last change and
     SEQUENCE, whether a cancelled one is still inside its 14 days, and the language and privacy level.
 
@@ -165,7 +173,7 @@ async def fingerprint(db: AsyncSession, sub: CalendarSubscription, now: dt.datet
         query = select(*columns).where(Hearing.case_id.in_(select(cases.c.id)))
         lang = user.locale or "en"
     else:
-        lang = await _language_of(db, sub)
+        lang = await _language_of(db, sub, lang)
         query = (
             select(*columns)
             .join(Attendance, Attendance.hearing_id == Hearing.id)

@@ -687,9 +687,18 @@ async def calendar_feed(
     ETag and Last-Modified, and a matching If-None-Match or If-Modified-Since gets 304.
     """
     settings = request.app.state["settings"]
-    await limits.refuse_if_guessing(db_session, request, settings)
     token = filename.removesuffix(".ics") if filename.endswith(".ics") else ""
-    sub = await services.subscription_by_token(db_session, token) if token else None
+    # One statement: is this address blocked for guessing, which subscription, in which language. A
+    # blocked address is refused before anything about the token is used, as refuse_if_guessing does.
+    asked = await services.feed_asked(
+        db_session,
+        token,
+        limits.blocked_until(settings, limits.unknown_tokens(settings), limits.client_address(request)),
+    )
+    wait = limits.wait_for(asked.blocked_until)
+    if wait is not None:
+        raise limits.too_many(wait)
+    sub, lang = asked.sub, asked.lang
     if sub is None:
         if token and await services.ended_with_its_case(db_session, token):
             # A real address whose case has closed: say it has ended for good, so calendar apps stop asking.
@@ -702,10 +711,10 @@ async def calendar_feed(
         await limits.count_guess(db_session, request, settings)
         raise NotFound("No calendar was found at this address.")
     now = utcnow()
-    key = await feeds.fingerprint(db_session, sub, now)
+    key = await feeds.fingerprint(db_session, sub, now, lang)
     body: bytes | None = None
     if key != sub.content_key or sub.content_etag is None or sub.content_changed_at is None:
-        feed = await feeds.build_for(db_session, sub, now)
+        feed = await feeds.build_for(db_session, sub, now, lang)
         body = feed.body
         feeds.BODIES.keep(sub.id, key, body)
         if sub.content_etag != feed.etag or sub.content_changed_at is None:
@@ -735,6 +744,6 @@ async def calendar_feed(
     if body is None:
         body = feeds.BODIES.get(sub.id, key)
     if body is None:  # built by another process, or since dropped from this one's
-        body = (await feeds.build_for(db_session, sub, now)).body
+        body = (await feeds.build_for(db_session, sub, now, lang)).body
         feeds.BODIES.keep(sub.id, key, body)
     return Response(body, media_type=ICS_MEDIA_TYPE, headers=headers)

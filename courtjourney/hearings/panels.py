@@ -14,6 +14,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from courtjourney.cases.access import CaseIds, no_cases
 from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.models import Case
 from courtjourney.figures import FigureSource
@@ -97,11 +98,11 @@ async def untold(db: AsyncSession, case_ids: list[UUID], now: dt.datetime | None
 
 
 async def telling_counts(
-    db: AsyncSession, case_ids: list[UUID], now: dt.datetime | None = None
+    db: AsyncSession, case_ids: CaseIds, now: dt.datetime | None = None
 ) -> dict[UUID, TellCount]:
     """Per case: hearings to tell the family about, and how many of those are late (one query, reading
     only the ids and times it counts: a team's untold changes loaded whole were decrypted for nothing)."""
-    if not case_ids:
+    if no_cases(case_ids):
         return {}
     oldest: dict[UUID, tuple[UUID, dt.datetime]] = {}
     for case_id, hearing_id, known_at in await db.execute(
@@ -119,11 +120,11 @@ async def telling_counts(
 
 
 async def told_in_time_this_month(
-    db: AsyncSession, case_ids: list[UUID], today: dt.date, now: dt.datetime | None = None
+    db: AsyncSession, case_ids: CaseIds, today: dt.date, now: dt.datetime | None = None
 ) -> tuple[int, int]:
     """Of the changes we learned of this month (London), how many the family heard of within the telling
     standard, out of those already told or already late (one still in time is not counted yet)."""
-    if not case_ids:
+    if no_cases(case_ids):
         return 0, 0
     start = dt.datetime.combine(today.replace(day=1), dt.time(0), tzinfo=LONDON).astimezone(dt.UTC)
     in_time = counted = 0

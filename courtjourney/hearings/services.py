@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ScalarSelect, and_, false, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
@@ -678,8 +678,12 @@ async def new_worker_subscription(db: AsyncSession, actor: Actor) -> tuple[Calen
     return sub, token
 
 
+def _could_be_calendar(token: str) -> bool:
+    return token.startswith(CALENDAR_PREFIX) and len(token) <= 100
+
+
 async def subscription_by_token(db: AsyncSession, token: str) -> CalendarSubscription | None:
-    if not token.startswith(CALENDAR_PREFIX) or len(token) > 100:
+    if not _could_be_calendar(token):
         return None
     sub = await db.scalar(
         select(CalendarSubscription).where(CalendarSubscription.token_hash == token_hash(token))
@@ -687,6 +691,36 @@ async def subscription_by_token(db: AsyncSession, token: str) -> CalendarSubscri
     if sub is None or sub.revoked_at is not None:
         return None
     return sub
+
+
+@dataclass(frozen=True)
+class FeedAsked:
+    """What a calendar poll needs before anything else, read in one statement: whether the asker's address
+    is blocked for guessing, the live subscription the token names (None: unknown or revoked), and the
+    family member's language (a worker's feed: None)."""
+
+    blocked_until: int | None
+    sub: CalendarSubscription | None
+    lang: str | None
+
+
+async def feed_asked(db: AsyncSession, token: str, blocked_until: ScalarSelect[Any]) -> FeedAsked:
+    """The guessing block, the subscription and its language in one round trip: a poll was three reads
+    before it could fingerprint the feed (bench/feeds.py). `blocked_until` is limits.blocked_until(...)."""
+    one_row = select(literal(1).label("one")).subquery()
+    named = CalendarSubscription.token_hash == token_hash(token) if _could_be_calendar(token) else false()
+    until, sub, lang = (
+        await db.execute(
+            select(
+                blocked_until.label("blocked_until"), CalendarSubscription, FamilyMember.preferred_language
+            )
+            .select_from(one_row)
+            .outerjoin(CalendarSubscription, named)
+            .outerjoin(FamilyMember, FamilyMember.id == CalendarSubscription.family_member_id)
+        )
+    ).one()
+    live = sub if sub is not None and sub.revoked_at is None else None
+    return FeedAsked(until, live, lang)
 
 
 async def ended_with_its_case(db: AsyncSession, token: str) -> bool:
