@@ -141,6 +141,17 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
                 case,
                 {"role": role, "name": name, "organisation": organisation, "phone": phone, "email": None},
             )
+        if index == 0:
+            # Corrections keep what a record said before: the mother's safe times were taken down wrong, and
+            # the police officer on the case moved to another station.
+            member = (await cases.family_for(db, case.id))[0]
+            await cases.correct(
+                db, Actor.of(owner), case, member, {"safe_contact": "Text first. Calls after 7pm are fine."}
+            )
+            officer = (await cases.contacts_for(db, case.id))[0]
+            await cases.correct_contact(
+                db, Actor.of(owner), case, officer, {"organisation": "Demo Constabulary, Eastgate station"}
+            )
         await cases.add_risk_assessment(
             db,
             Actor.of(owner),

@@ -6,6 +6,7 @@ from courtjourney.cases.models import (  # noqa: F401
     CaseWorker,
     Consent,
     Contact,
+    Correction,
     FamilyMember,
     RiskAssessment,
     SearchToken,

@@ -138,8 +138,8 @@ def case_routes(app: Litestar) -> list[tuple[str, str]]:
     return found
 
 
-def concrete(path: str, world: World) -> str:
-    ids = {"case_id": world.north_case, "task_id": world.north_task, "consent_id": world.north_consent,
+def concrete(path: str, world: World, more: dict[str, Any] | None = None) -> str:
+    ids = {**(more or {}), "case_id": world.north_case, "task_id": world.north_task, "consent_id": world.north_consent,
            "proceeding_id": world.north_proceeding, "hearing_id": world.north_hearing, "subscription_id": world.north_subscription,
            "document_id": world.north_document, "share_id": world.north_share,
            "incident_id": world.north_incident, "evidence_id": world.north_evidence,
@@ -188,10 +188,17 @@ def test_nobody_unassigned_can_reach_a_case_by_any_route(
 def test_the_assigned_worker_reaches_every_case_route(client: TestClient[Any], world: World) -> None:
     """The positive control: the same addresses are real, so the 404s above come from access, not typos."""
     sign_in(client, world.worker.email)
+    api = f"/api/cases/{world.north_case}"
+    more = {  # records the world does not hold, made here so their correction pages are walked too
+        "contact_id": client.post(f"{api}/contacts", headers=world.worker.auth,
+                                  json={"role": "officer_in_case", "name": "DC Reed", "phone": "01632 960000"}).json()["id"],
+        "risk_assessment_id": client.post(f"{api}/risk-assessments", headers=world.worker.auth,
+                               json={"level": "medium", "assessed_on": "2026-01-01"}).json()["id"],
+    }
     for method, template in case_routes(client.app):
         if template.endswith(("/audit", "/audit.csv")):
             continue  # managers only
-        response = request_as(client, world.worker, method, concrete(template, world), {} if method != "GET" else {})
+        response = request_as(client, world.worker, method, concrete(template, world, more), {} if method != "GET" else {})
         assert response.status_code != 404, f"{method} {template} is 404 even for the assigned worker"
         assert response.status_code < 500, f"{method} {template}: {response.status_code}"
 

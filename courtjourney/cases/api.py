@@ -13,7 +13,7 @@ from courtjourney.accounts import audit
 from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
 from courtjourney.cases import forms, schemas, services
-from courtjourney.cases.models import Case, Consent, Task
+from courtjourney.cases.models import Case, Consent, Contact, FamilyMember, RiskAssessment, Task
 from courtjourney.db import spool
 from courtjourney.db.rows import one_of_case
 from courtjourney.errors import NotFound
@@ -74,6 +74,28 @@ class CaseApi(Controller):
     async def get_case(self, db_session: AsyncSession, case: Case) -> schemas.CaseOut:
         return await case_out(db_session, case)
 
+    @patch(
+        "/{case_id:uuid}",
+        summary="Correct the child's name or date of birth",
+        description="Only the fields sent change; the earlier values are kept (GET .../corrections).",
+    )
+    async def correct_child(
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.ChildCorrection
+    ) -> schemas.CaseOut:
+        values = clean(forms.NEW_CASE, data.to_dict(), partial=True)
+        await services.correct_child(db_session, actor, case, values)
+        return await case_out(db_session, case)
+
+    @get(
+        "/{case_id:uuid}/corrections",
+        summary="Every correction made on the case, newest first, with the earlier values",
+    )
+    async def list_corrections(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.CorrectionOut]:
+        return [
+            schemas.CorrectionOut(c.record_type, c.record_id, c.at, c.by_id, c.earlier)
+            for c in await services.corrections_for(db_session, case_id)
+        ]
+
     @get("/{case_id:uuid}/stage-moves", summary="The case's journey so far")
     async def list_moves(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.StageMoveOut]:
         return [dump(schemas.StageMoveOut, m) for m in await services.stage_history(db_session, case_id)]
@@ -120,6 +142,24 @@ class CaseApi(Controller):
         member = await services.add_family_member(db_session, actor, case, values)
         return dump(schemas.FamilyMemberOut, member)
 
+    @patch(
+        "/{case_id:uuid}/family-members/{family_member_id:uuid}",
+        summary="Correct a family member's details",
+        description="Only the fields sent change; the earlier values are kept.",
+    )
+    async def correct_family(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        case: Case,
+        family_member_id: UUID,
+        data: schemas.FamilyMemberCorrection,
+    ) -> schemas.FamilyMemberOut:
+        values = clean(forms.FAMILY, data.to_dict(), partial=True)
+        member = await one_of_case(db_session, FamilyMember, case.id, family_member_id, "family member")
+        await services.correct(db_session, actor, case, member, values)
+        return dump(schemas.FamilyMemberOut, member)
+
     @get("/{case_id:uuid}/contacts", summary="Professionals around the family")
     async def list_contacts(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.ContactOut]:
         return [dump(schemas.ContactOut, c) for c in await services.contacts_for(db_session, case_id)]
@@ -130,6 +170,24 @@ class CaseApi(Controller):
     ) -> schemas.ContactOut:
         values = clean(forms.CONTACT, data.to_dict())
         contact = await services.add_contact(db_session, actor, case, values)
+        return dump(schemas.ContactOut, contact)
+
+    @patch(
+        "/{case_id:uuid}/contacts/{contact_id:uuid}",
+        summary="Correct a key contact",
+        description="Only the fields sent change; the earlier values are kept.",
+    )
+    async def correct_contact(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        case: Case,
+        contact_id: UUID,
+        data: schemas.KeyContactCorrection,
+    ) -> schemas.ContactOut:
+        values = clean(forms.CONTACT, data.to_dict(), partial=True)
+        contact = await one_of_case(db_session, Contact, case.id, contact_id, "key contact")
+        await services.correct_contact(db_session, actor, case, contact, values)
         return dump(schemas.ContactOut, contact)
 
     @get("/{case_id:uuid}/consents", summary="Consent to share records")
@@ -172,6 +230,24 @@ class CaseApi(Controller):
     ) -> schemas.RiskAssessmentOut:
         values = clean(forms.RISK, data.to_dict())
         row = await services.add_risk_assessment(db_session, actor, case, values)
+        return dump(schemas.RiskAssessmentOut, row)
+
+    @patch(
+        "/{case_id:uuid}/risk-assessments/{risk_assessment_id:uuid}",
+        summary="Correct a risk assessment",
+        description="Only the fields sent change; the earlier values are kept. Who assessed it stays.",
+    )
+    async def correct_risk(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        case: Case,
+        risk_assessment_id: UUID,
+        data: schemas.RiskAssessmentCorrection,
+    ) -> schemas.RiskAssessmentOut:
+        values = clean(forms.RISK, data.to_dict(), partial=True)
+        row = await one_of_case(db_session, RiskAssessment, case.id, risk_assessment_id, "risk assessment")
+        await services.correct_risk(db_session, actor, case, row, values)
         return dump(schemas.RiskAssessmentOut, row)
 
     @post("/{case_id:uuid}/workers", summary="Assign a colleague from the case's team", status_code=201)

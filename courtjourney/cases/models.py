@@ -129,3 +129,20 @@ class SearchToken(Base):
         ForeignKey("family_member.id", ondelete="CASCADE"), default=None, index=True
     )
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class Correction(Base):
+    """One correction of a record on the case (a family member, a key contact, a risk assessment, the child's
+    details): which fields changed and what they said before, kept so a typo fixed never hides what the
+    record said; `created_at` is when it was corrected. Deleted with the case."""
+
+    __tablename__ = "record_correction"
+    __table_args__ = (Index("ix_record_correction_record", "record_type", "record_id"),)
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("case_record.id", ondelete="CASCADE"), index=True)
+    record_type: Mapped[str] = mapped_column(String(40))  # the record's table
+    record_id: Mapped[UUID] = mapped_column()
+    corrected_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The names of the fields changed, comma-separated: names only, never values.
+    fields: Mapped[str] = mapped_column(String(400))
+    # The earlier values as JSON, encrypted: what was corrected away is as private as what replaced it.
+    earlier: Mapped[str] = mapped_column(SecretText())

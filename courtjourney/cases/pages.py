@@ -17,12 +17,12 @@ from courtjourney.accounts.models import AuditEvent, User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import forms, services
 from courtjourney.cases.journey import MOVES, STAGE_LABELS, Stage
-from courtjourney.cases.models import Case, Consent, Task
+from courtjourney.cases.models import Case, Consent, Contact, FamilyMember, RiskAssessment, Task
 from courtjourney.cases.words import task_title
 from courtjourney.db import spool
 from courtjourney.db.rows import one_of_case
 from courtjourney.errors import NotFound
-from courtjourney.i18n import LONDON, N_
+from courtjourney.i18n import LONDON, N_, short_date
 from courtjourney.i18n import gettext as _
 from courtjourney.web.downloads import attachment
 from courtjourney.web.forms import Field, clean
@@ -50,6 +50,79 @@ CONTACT = FormPage(N_("Add a key contact"), forms.CONTACT, "/contacts/new")
 CONSENT = FormPage(N_("Record consent to share"), forms.CONSENT, "/consent/new")
 RISK = FormPage(N_("Record a risk assessment"), forms.RISK, "/risk/new")
 COLLEAGUE = FormPage(N_("Add a colleague to this case"), forms.ASSIGN_WORKER, "/workers/new")
+
+# Corrections: the same fields as the form that added the record, filled with what it says now, with its
+# earlier versions below (services.correct keeps them).
+CORRECTING, SAVE_CORRECTION = "correct_page.html", N_("Save the correction")
+CORRECT_CHILD = FormPage(
+    N_("Correct the child's details"), forms.NEW_CASE, "/details", template=CORRECTING, button=SAVE_CORRECTION
+)
+CORRECT_FAMILY = FormPage(
+    N_("Correct a family member's details"),
+    forms.FAMILY,
+    "/family/{family_member_id}",
+    template=CORRECTING,
+    button=SAVE_CORRECTION,
+)
+CORRECT_CONTACT = FormPage(
+    N_("Correct a key contact"),
+    forms.CONTACT,
+    "/contacts/{contact_id}",
+    template=CORRECTING,
+    button=SAVE_CORRECTION,
+)
+CORRECT_RISK = FormPage(
+    N_("Correct a risk assessment"),
+    forms.RISK,
+    "/risk/{risk_assessment_id}",
+    template=CORRECTING,
+    button=SAVE_CORRECTION,
+)
+
+
+def _form_values(fields: tuple[Field, ...], record: Any) -> dict[str, Any]:
+    """What a record says now, as its form shows it (dates as ISO text)."""
+    values = {}
+    for f in fields:
+        value = getattr(record, f.name)
+        values[f.name] = value.isoformat() if isinstance(value, dt.date) else value
+    return values
+
+
+def _was(f: Field | None, value: Any) -> str:
+    """An earlier value in words: a choice's label, Yes or No, a date ("1 Apr 2026"), or "(empty)"."""
+    if value is None or value == "":
+        return _("(empty)")
+    if f is not None and f.kind == "bool":
+        return _("Yes") if value else _("No")
+    if f is not None and f.choices:
+        label = dict(f.choices).get(value)
+        return _(label) if label else str(value)
+    if f is not None and f.kind == "date":
+        return short_date(dt.date.fromisoformat(value))
+    return str(value)
+
+
+async def _history(
+    db: AsyncSession, case: Case, record_id: UUID, fields: tuple[Field, ...]
+) -> dict[str, Any]:
+    """The record's earlier versions, newest first, as the correction page lists them."""
+    found = await services.corrections_for(db, case.id, record_id)
+    names = await names_for(db, {c.by_id for c in found if c.by_id})
+    by_name = {f.name: f for f in fields}
+    return {
+        "history": [
+            {
+                "at": c.at,
+                "by": names.get(c.by_id, _("A former user")) if c.by_id else _("The system"),
+                "changes": [
+                    (_(by_name[k].label) if k in by_name else k, _was(by_name.get(k), v))
+                    for k, v in sorted(c.earlier.items())
+                ],
+            }
+            for c in found
+        ]
+    }
 
 
 async def _trail_page(db_session: AsyncSession, request: Request[User, Any, Any], case: Case) -> Template:
@@ -353,6 +426,138 @@ class CasePages(Controller):
             options=await _colleague_options(db_session, case),
             save=lambda values: services.assign_worker(db_session, actor, case, values),
             done=saved(case_url(case), "workers"),
+        )
+
+    # --- corrections: the child's details, family members, key contacts, risk assessments -------
+
+    @get("/cases/{case_id:uuid}/details")
+    async def child_correct_form(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
+    ) -> Template:
+        return CORRECT_CHILD.show(
+            request,
+            case,
+            values=_form_values(forms.NEW_CASE, case),
+            extra=await _history(db_session, case, case.id, forms.NEW_CASE),
+        )
+
+    @post("/cases/{case_id:uuid}/details")
+    async def child_correct(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
+    ) -> Template | Redirect:
+        return await CORRECT_CHILD.submit(
+            request,
+            case,
+            data,
+            save=lambda values: services.correct_child(db_session, actor, case, values),
+            done=case_url(case, "?done=details"),
+            extra=lambda: _history(db_session, case, case.id, forms.NEW_CASE),
+        )
+
+    @get("/cases/{case_id:uuid}/family/{family_member_id:uuid}")
+    async def family_correct_form(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, family_member_id: UUID
+    ) -> Template:
+        member = await one_of_case(db_session, FamilyMember, case.id, family_member_id, "family member")
+        return CORRECT_FAMILY.show(
+            request,
+            case,
+            values=_form_values(forms.FAMILY, member),
+            extra=await _history(db_session, case, member.id, forms.FAMILY),
+            family_member_id=member.id,
+        )
+
+    @post("/cases/{case_id:uuid}/family/{family_member_id:uuid}")
+    async def family_correct(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        case: Case,
+        family_member_id: UUID,
+        data: Form,
+    ) -> Template | Redirect:
+        member = await one_of_case(db_session, FamilyMember, case.id, family_member_id, "family member")
+        return await CORRECT_FAMILY.submit(
+            request,
+            case,
+            data,
+            prepare=lambda posted: {
+                **posted,
+                "is_witness": posted.get("is_witness", ""),
+            },  # unticked: not sent
+            save=lambda values: services.correct(db_session, actor, case, member, values),
+            done=saved(case_url(case), "family"),
+            extra=lambda: _history(db_session, case, member.id, forms.FAMILY),
+            family_member_id=member.id,
+        )
+
+    @get("/cases/{case_id:uuid}/contacts/{contact_id:uuid}")
+    async def contact_correct_form(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, contact_id: UUID
+    ) -> Template:
+        contact = await one_of_case(db_session, Contact, case.id, contact_id, "key contact")
+        return CORRECT_CONTACT.show(
+            request,
+            case,
+            values=_form_values(forms.CONTACT, contact),
+            extra=await _history(db_session, case, contact.id, forms.CONTACT),
+            contact_id=contact.id,
+        )
+
+    @post("/cases/{case_id:uuid}/contacts/{contact_id:uuid}")
+    async def contact_correct(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        case: Case,
+        contact_id: UUID,
+        data: Form,
+    ) -> Template | Redirect:
+        contact = await one_of_case(db_session, Contact, case.id, contact_id, "key contact")
+        return await CORRECT_CONTACT.submit(
+            request,
+            case,
+            data,
+            save=lambda values: services.correct_contact(db_session, actor, case, contact, values),
+            done=saved(case_url(case), "contacts"),
+            extra=lambda: _history(db_session, case, contact.id, forms.CONTACT),
+            contact_id=contact.id,
+        )
+
+    @get("/cases/{case_id:uuid}/risk/{risk_assessment_id:uuid}")
+    async def risk_correct_form(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, risk_assessment_id: UUID
+    ) -> Template:
+        row = await one_of_case(db_session, RiskAssessment, case.id, risk_assessment_id, "risk assessment")
+        return CORRECT_RISK.show(
+            request,
+            case,
+            values=_form_values(forms.RISK, row),
+            extra=await _history(db_session, case, row.id, forms.RISK),
+            risk_assessment_id=row.id,
+        )
+
+    @post("/cases/{case_id:uuid}/risk/{risk_assessment_id:uuid}")
+    async def risk_correct(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        case: Case,
+        risk_assessment_id: UUID,
+        data: Form,
+    ) -> Template | Redirect:
+        row = await one_of_case(db_session, RiskAssessment, case.id, risk_assessment_id, "risk assessment")
+        return await CORRECT_RISK.submit(
+            request,
+            case,
+            data,
+            save=lambda values: services.correct_risk(db_session, actor, case, row, values),
+            done=saved(case_url(case), "risk"),
+            extra=lambda: _history(db_session, case, row.id, forms.RISK),
+            risk_assessment_id=row.id,
         )
 
     @get("/cases/{case_id:uuid}/audit")

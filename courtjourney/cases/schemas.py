@@ -72,6 +72,35 @@ class NewRiskAssessment(Body):
     notes: Text | None = None
 
 
+# Corrections: only the fields sent are changed; a field left out keeps what it says.
+class ChildCorrection(Body):
+    child_name: Text | msgspec.UnsetType | None = msgspec.UNSET
+    child_birth_date: dt.date | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class FamilyMemberCorrection(Body):
+    name: Text | msgspec.UnsetType | None = msgspec.UNSET
+    relationship_to_child: Text | msgspec.UnsetType | None = msgspec.UNSET
+    preferred_language: Text | msgspec.UnsetType | None = msgspec.UNSET
+    safe_contact: Text | msgspec.UnsetType | None = msgspec.UNSET
+    access_needs: Text | msgspec.UnsetType | None = msgspec.UNSET
+    is_witness: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class KeyContactCorrection(Body):
+    role: Text | msgspec.UnsetType | None = msgspec.UNSET
+    name: Text | msgspec.UnsetType | None = msgspec.UNSET
+    organisation: Text | msgspec.UnsetType | None = msgspec.UNSET
+    phone: Text | msgspec.UnsetType | None = msgspec.UNSET
+    email: Text | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class RiskAssessmentCorrection(Body):
+    level: Literal["low", "medium", "high"] | msgspec.UnsetType | None = msgspec.UNSET
+    assessed_on: dt.date | msgspec.UnsetType | None = msgspec.UNSET
+    notes: Text | msgspec.UnsetType | None = msgspec.UNSET
+
+
 class WorkerAssignment(Body):
     worker_id: UUID | None = None
 
@@ -168,3 +197,13 @@ class AuditEventOut(Out):
     method: str | None
     outcome: str
     address: str | None
+
+
+class CorrectionOut(Out):
+    """One correction: the record, when, by whom, and what each changed field said before."""
+
+    record_type: str
+    record_id: UUID
+    at: dt.datetime
+    by_id: UUID | None
+    earlier: dict[str, str | bool | None]

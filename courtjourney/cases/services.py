@@ -7,6 +7,7 @@ No HTTP here. Every change also writes its audit event into the same transaction
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -34,6 +35,7 @@ from courtjourney.cases.models import (
     CaseWorker,
     Consent,
     Contact,
+    Correction,
     FamilyMember,
     RiskAssessment,
     StageMove,
@@ -572,3 +574,104 @@ async def _next_tasks(db: AsyncSession, ids: list[UUID]) -> dict[UUID, Task]:
     ):
         next_task.setdefault(task.case_id, task)
     return next_task
+
+
+# --- corrections ----------------------------------------------------------------------------------
+
+#: What can be corrected on a case: the record's table, with the audit action its corrections are kept as
+#: and the fields the correction form offers (the same fields as the form that added it).
+CORRECTABLE: dict[str, tuple[str, tuple[str, ...]]] = {
+    Case.__tablename__: ("case.corrected", ("child_name", "child_birth_date")),
+    FamilyMember.__tablename__: ("family.corrected", (*forms.FAMILY_KEYS, "is_witness")),
+    Contact.__tablename__: ("key_contact.corrected", forms.CONTACT_KEYS),  # contact.*: the contact log
+    RiskAssessment.__tablename__: ("risk.corrected", ("level", "assessed_on", "notes")),
+}
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """One correction as the case's readers see it: which record, when, by whom, each field's earlier value."""
+
+    record_type: str
+    record_id: UUID
+    at: dt.datetime
+    by_id: UUID | None
+    earlier: dict[str, Any]
+
+
+def _kept(value: Any) -> Any:
+    """A value as the history keeps it in JSON: dates as ISO text, the rest as they are."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+async def correct(
+    db: AsyncSession, actor: Actor, case: Case, record: Any, values: dict[str, Any]
+) -> list[str]:
+    """Change the fields of `record` that `values` gives and that differ, keeping what they said before in one
+    Correction (encrypted) and one audit event. Returns the fields changed: none means nothing was written,
+    so saving a form unchanged leaves no history."""
+    action, keys = CORRECTABLE[record.__tablename__]
+    earlier: dict[str, Any] = {}
+    for key in keys:
+        if key in values and values[key] != getattr(record, key):
+            earlier[key] = _kept(getattr(record, key))
+            setattr(record, key, values[key])
+    if not earlier:
+        return []
+    db.add(
+        Correction(
+            case_id=case.id,
+            record_type=record.__tablename__,
+            record_id=record.id,
+            corrected_by_id=actor.id,
+            fields=",".join(sorted(earlier)),
+            earlier=json.dumps(earlier, sort_keys=True),
+        )
+    )
+    await db.flush()
+    if {"child_name", "name"} & set(earlier) and not isinstance(record, (Contact, RiskAssessment)):
+        await search_index.reindex_case(db, case)  # found by the new name only
+    audit.record(db, action, actor, case_id=case.id, target=record)
+    return sorted(earlier)
+
+
+async def corrections_for(db: AsyncSession, case_id: UUID, record_id: UUID | None = None) -> list[Corrected]:
+    """The case's corrections (or one record's), newest first, earlier values decrypted for the reader."""
+    query = select(Correction).where(Correction.case_id == case_id)
+    if record_id is not None:
+        query = query.where(Correction.record_id == record_id)
+    return [
+        Corrected(c.record_type, c.record_id, c.created_at, c.corrected_by_id, json.loads(c.earlier))
+        for c in await db.scalars(query.order_by(Correction.created_at.desc(), Correction.id.desc()))
+    ]
+
+
+async def correct_child(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> list[str]:
+    """Correct the child's name or date of birth (kept as ISO text, as open_case keeps it)."""
+    given = dict(values)
+    if "child_birth_date" in given:
+        birth = given["child_birth_date"]
+        if birth is not None and birth > dt.date.today():
+            raise InputError({"child_birth_date": _("Date of birth cannot be in the future.")})
+        given["child_birth_date"] = birth.isoformat() if birth else None
+    return await correct(db, actor, case, case, given)
+
+
+async def correct_contact(
+    db: AsyncSession, actor: Actor, case: Case, contact: Contact, values: dict[str, Any]
+) -> list[str]:
+    """Correct a key contact: it must still have a phone number or an email address."""
+    phone = values["phone"] if "phone" in values else contact.phone
+    email = values["email"] if "email" in values else contact.email
+    if not phone and not email:
+        raise InputError(
+            {"phone": _("Enter a phone number or an email address, so the family's worker can reach them.")}
+        )
+    return await correct(db, actor, case, contact, values)
+
+
+async def correct_risk(
+    db: AsyncSession, actor: Actor, case: Case, row: RiskAssessment, values: dict[str, Any]
+) -> list[str]:
+    """Correct a risk assessment (a wrong level or date typed); who assessed it stays as recorded."""
+    return await correct(db, actor, case, row, values)

@@ -110,6 +110,9 @@ SCREENS = [
     Screen("new-contact-log-entry-with-errors", "worker", "{case}/contact-log/new", submit=MAIN_SUBMIT),
     Screen("correct-contact-log-entry", "worker", "{contact_entry}"),
     Screen("new-risk", "worker", "{case}/risk/new"),
+    Screen("correct-family-member", "worker", "{corrected_member}"),
+    Screen("correct-family-member-with-errors", "worker", "{corrected_member}", submit=MAIN_SUBMIT, clear="#field-name"),
+    Screen("correct-child-details", "worker", "{case}/details"),
     Screen("new-worker", "worker", "{case}/workers/new"),
     Screen("case-with-incidents", "worker", "{incident_case}"),
     Screen("incident-log", "worker", "{incident_case}/incidents"),
@@ -312,6 +315,19 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
         page.goto(f"{server}{worker_case}/contact-log")
         links = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
         corrections += [h for h in links if h.startswith(f"{worker_case}/contact-log/") and h.endswith("/correct")]
+    # The demo corrected a mother's safe times: her correction page lists what it said before.
+    corrected_member = ""
+    for worker_case in worker_cases:
+        page.goto(f"{server}{worker_case}")
+        links = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        for link in (h for h in links if re.fullmatch(CASE_PATH.pattern + r"/family/[0-9a-f-]{36}", h)):
+            page.goto(f"{server}{link}")
+            if page.locator("ul.history").count():
+                corrected_member = link
+                break
+        if corrected_member:
+            break
+    assert corrected_member, "no demo family member has a correction: the demo promises one"
     context.close()
     # The demo promises referrals in each state: the first of the queue is new (and urgent), one waits, one was accepted.
     context = new_context(browser, DESK, sessions["manager"])
@@ -346,7 +362,7 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
             "sentenced_case": sentenced_case, "outcome": outcome, "child_attendance": came,
             "referral": referrals["new"], "waiting_referral": referrals["waiting"], "accepted_referral": referrals["accepted"],
             "submitted_report": submitted, "last_quarter": last_quarter_start(),
-            "glossary_entry": entry, "team_glossary": team_glossary}
+            "glossary_entry": entry, "team_glossary": team_glossary, "corrected_member": corrected_member}
 
 
 def last_quarter_start() -> str:
