@@ -46,10 +46,11 @@ def deadline_out(cd: services.CaseDeadline) -> schemas.DeadlineOut:
         warn_on=d.warn_on,
         later=d.later,
         act_by=d.act_by,
-        act_by_reason=" ".join(_(r) for r in d.act_by_reasons) or None,
-        note=_(d.note) if d.note else None,
-        rule_text=_(d.rule),
+        act_by_reason=d.reason_text(_),
+        note=d.note_text(_),
+        rule_text=d.rule_text(_),
         source=d.source,
+        law=[r.ref for r in d.rows],
         missing=[_(m) for m in d.missing],
     )
 
@@ -100,7 +101,7 @@ class DebriefApi(Controller):
         try:
             d = rules.deadline(rule, services.facts(case, outcome, reported))
         except rules.RuleDoesNotApply as refused:
-            raise InputError({"rule": _(str(refused))}) from None
+            raise InputError({"rule": refused.said(_)}) from None
         return deadline_out(services.CaseDeadline(d, outcome))
 
     @get(

@@ -74,6 +74,7 @@ class DeadlineOut(Out):
     note: str | None
     rule_text: str
     source: str
+    law: list[str]  # the law rows used (see GET /api/rules): "uls.days@always"
     missing: list[str]
 
 
