@@ -42,7 +42,9 @@ class Row:
 
     @property
     def ref(self) -> str:
-        """The row's name on the rules page and in answers: key and the day it starts."""
+        """The row's name on the rules page and in answers: key and the day it starts (unique per row)."""
+        if not self.confirmed:
+            return f"{self.key}@not-commenced"
         return f"{self.key}@{self.since.isoformat() if self.since else 'always'}"
 
     def in_force(self, day: dt.date) -> bool:
@@ -469,15 +471,19 @@ ROWS: tuple[Row, ...] = (
 )
 
 
-def rows_for(key: str, rows: Iterable[Row] = ROWS) -> list[Row]:
-    return [r for r in rows if r.key == key]
+def _table(rows: Iterable[Row] | None) -> list[Row]:
+    return list(ROWS if rows is None else rows)  # read at call time, so a test can swap the table
 
 
-def keys(rows: Iterable[Row] = ROWS) -> set[str]:
-    return {r.key for r in rows}
+def rows_for(key: str, rows: Iterable[Row] | None = None) -> list[Row]:
+    return [r for r in _table(rows) if r.key == key]
 
 
-def at(key: str, day: dt.date | None = None, rows: Iterable[Row] = ROWS) -> Answer:
+def keys(rows: Iterable[Row] | None = None) -> set[str]:
+    return {r.key for r in _table(rows)}
+
+
+def at(key: str, day: dt.date | None = None, rows: Iterable[Row] | None = None) -> Answer:
     """The confirmed row of `key` in force on `day` (today when the day the law looks at is not known yet),
     with any enacted change not yet confirmed in force. NoRowInForce when there is none."""
     day = day or dt.date.today()
@@ -489,7 +495,7 @@ def at(key: str, day: dt.date | None = None, rows: Iterable[Row] = ROWS) -> Answ
     return Answer(found[0], pending)
 
 
-def find(key: str, day: dt.date | None = None, rows: Iterable[Row] = ROWS) -> Answer | None:
+def find(key: str, day: dt.date | None = None, rows: Iterable[Row] | None = None) -> Answer | None:
     """Like `at`, but None when no row is in force that day (a rule that did not exist yet)."""
     try:
         return at(key, day, rows)
@@ -497,10 +503,10 @@ def find(key: str, day: dt.date | None = None, rows: Iterable[Row] = ROWS) -> An
         return None
 
 
-def problems(rows: Iterable[Row] = ROWS) -> list[str]:
+def problems(rows: Iterable[Row] | None = None) -> list[str]:
     """What is wrong with the table: a row without a law or source, two rows of one rule in force on the
     same day, a row that ends before it starts. Empty when the table is sound."""
-    rows = list(rows)
+    rows = _table(rows)
     found = []
     for r in rows:
         if not r.law.strip() or not r.source.strip():
@@ -525,13 +531,13 @@ def used(*names: str) -> tuple[str, ...]:
     return names
 
 
-def without_rows(in_use: Iterable[str] | None = None, rows: Iterable[Row] = ROWS) -> list[str]:
+def without_rows(in_use: Iterable[str] | None = None, rows: Iterable[Row] | None = None) -> list[str]:
     """Rule keys the code reads that have no row at all."""
     have = keys(rows)
     return sorted(k for k in set(USED if in_use is None else in_use) if k not in have)
 
 
-def unchecked_in_use(rows: Iterable[Row] = ROWS, in_use: Iterable[str] | None = None) -> list[Row]:
+def unchecked_in_use(rows: Iterable[Row] | None = None, in_use: Iterable[str] | None = None) -> list[Row]:
     """Rows of rules in use that have not been checked against the primary text."""
     wanted = set(USED if in_use is None else in_use)
-    return [r for r in rows if r.key in wanted and not r.checked]
+    return [r for r in _table(rows) if r.key in wanted and not r.checked]

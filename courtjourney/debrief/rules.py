@@ -402,7 +402,7 @@ class Deadline:
 
 
 NOT_A_WORKING_DAY = N_(
-    "That day is a weekend or bank holiday, when offices are closed, so act by the working day before it."
+    "That day is a weekend or bank holiday. Offices are closed, so act by the working day before it."
 )
 
 
@@ -582,7 +582,7 @@ def compensation(f: Facts) -> Deadline:
                 due,
                 due - dt.timedelta(days=1),
                 N_(
-                    "The application must arrive before the child turns %(age)d, so the day before their birthday is the last safe day."
+                    "The application must arrive before the child turns %(age)d. So the day before their birthday is the last safe day."
                 ),
             )
         else:
@@ -647,13 +647,15 @@ def parole_reconsideration(f: Facts) -> Deadline:
         f.parole_decision_on + dt.timedelta(days=ask.number),
         N_(
             "Only the prisoner or the government can ask for the decision to be looked at again. The family asks "
-            "the government through their Victim Liaison Officer, who needs time to do it before the %(days)d days end."
+            "the government through their Victim Liaison Officer. The officer needs time to do this before the %(days)d days end."
         ),
     )
     return Deadline(
         "parole",
         N_("If the family wants the Parole Board's decision looked at again, ask the Victim Liaison Officer"),
-        N_("A request to reconsider must be made within %(days)d days of the Parole Board's decision."),
+        N_(
+            "The Parole Board can be asked to look at its decision again. This must be done within %(days)d days of the decision."
+        ),
         source("D13") + "; " + source("G4"),
         due=due,
         act_by=act_by,
@@ -679,6 +681,11 @@ RULE_NAMES = (
     ("appeal", N_("The defendant's appeal")),
     ("parole", N_("Parole Board reconsideration")),
 )
+
+
+def law_rows() -> list[tuple[law.Row, bool, Source | None]]:
+    """Every law row, whether the code uses its rule, and its source as cited in SOURCES: the rules page."""
+    return [(r, r.key in law.USED, SOURCES.get(r.source)) for r in law.ROWS]
 
 
 def deadline(rule: str, f: Facts) -> Deadline:

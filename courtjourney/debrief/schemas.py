@@ -148,3 +148,23 @@ class ChildAttendanceOut(Out):
     hearing_id: UUID
     attended: str
     note: str | None
+
+
+class LawRowOut(Out):
+    """One row of the law's numbers (courtjourney/law.py), for a legal reviewer."""
+
+    ref: str
+    key: str
+    value: str
+    unit: str
+    law: str
+    source: str
+    source_text: str | None
+    looks_at: str
+    since: dt.date | None
+    until: dt.date | None
+    checked: bool
+    confirmed: bool
+    practice: bool
+    in_use: bool
+    note: str

@@ -110,3 +110,16 @@ def test_compensation_before_the_20th_birthday_hand_worked(born: dt.date, report
 def test_an_18th_birthday_on_the_day_of_reporting_is_not_before_18() -> None:
     d = rules.deadline("cica", Facts(result="convicted", child_birth_date=D(2008, 2, 29), reported_on=D(2026, 2, 28)))
     assert d.due == D(2028, 2, 28) and d.act_by is None  # 2 years from the report; a Monday
+
+
+def test_every_deadline_s_words_read_at_grade_8_or_below_with_their_figures_filled_in() -> None:
+    f = Facts(result="convicted", court_type="crown", category="sexual", sentence_type="custody", custody_months=36,
+              sentence_on=D(2026, 11, 7), uls_eligible=None, child_birth_date=D(2012, 2, 29),
+              reported_on=D(2026, 10, 1), parole_decision_on=D(2028, 2, 15))
+    found = [*rules.deadlines(f), rules.deadline("vrr", Facts(result="discontinued", decided_on=D(2026, 12, 23))),
+             rules.deadline("appeal", Facts(result="convicted", court_type="magistrates", sentence_on=D(2026, 8, 21)))]
+    assert {d.key for d in found} == {"uls", "vcs", "cica", "appeal", "parole", "vrr"}
+    for d in found:
+        for text in (d.rule_text(str), d.reason_text(str), d.note_text(str)):
+            if text:
+                assert "%(" not in text and grade(text) <= 8, (d.key, text)

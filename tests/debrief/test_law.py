@@ -107,7 +107,6 @@ def test_changing_a_row_changes_the_date_and_the_words_together(monkeypatch: pyt
     """No number typed twice: a different row moves the due day and the family's words alike."""
     changed = tuple(replace(r, value=30) if r.key == "uls.days" else r for r in law.ROWS)
     monkeypatch.setattr(law, "ROWS", changed)
-    monkeypatch.setattr(law.at, "__defaults__", (None, changed))
     f = Facts(result="convicted", court_type="crown", category="sexual", sentence_type="custody",
               custody_months=36, sentence_on=D(2026, 2, 2), uls_eligible=None)
     d = rules.deadline("uls", f)
@@ -121,3 +120,40 @@ def test_unchecked_rows_in_use_are_listed() -> None:
     assert "uls.days" not in unchecked
     assert law.unchecked_in_use([replace(ROW, checked=False)], in_use=["test.days"])
     assert law.unchecked_in_use([replace(ROW, checked=False)], in_use=["other"]) == []
+
+
+def test_every_row_has_its_own_name() -> None:
+    refs = [r.ref for r in law.ROWS]
+    assert len(refs) == len(set(refs))
+
+
+def test_the_rules_check_command_exits_1_listing_unchecked_rows_in_use() -> None:
+    from click.testing import CliRunner
+
+    from courtjourney.cli import main
+
+    result = CliRunner().invoke(main, ["rules", "check"])
+    assert result.exit_code == 1, result.output
+    assert "cica.apply_before_age@always" in result.output and "not checked" in result.output
+    assert "uls.days@" not in result.output
+
+
+def test_the_rules_check_command_exits_0_when_every_row_in_use_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from courtjourney.cli import main
+
+    monkeypatch.setattr(law, "ROWS", tuple(replace(r, checked=True) for r in law.ROWS if r.confirmed))
+    result = CliRunner().invoke(main, ["rules", "check"])
+    assert result.exit_code == 0, result.output
+    assert "is checked" in result.output
+
+
+def test_the_rules_check_command_fails_on_a_rule_in_use_without_a_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from courtjourney.cli import main
+
+    monkeypatch.setattr(law, "ROWS", tuple(replace(r, checked=True) for r in law.ROWS if r.key != "uls.days"))
+    result = CliRunner().invoke(main, ["rules", "check"])
+    assert result.exit_code == 1 and "uls.days is used but has no row" in result.output
