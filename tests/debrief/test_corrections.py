@@ -50,6 +50,8 @@ def test_an_unknown_uls_eligibility_keeps_the_28_day_task_and_the_letter_gives_t
         "decided_on": "2026-11-02", "sentence_type": "custody", "custody_months": 30, "sentence_on": "2026-11-12"})
     assert made.status_code == 201, made.text
     assert made.json()["uls_eligible"] == "unknown"
+    # Release at halfway under the law in force, and the enacted change said plainly, not given as a date.
+    assert "The law on release is changing. Your support worker will confirm the date." in made.json()["explained"]
     uls = client.get(f"{url}/outcomes/{made.json()['id']}/deadlines/uls", headers=world.worker.auth).json()
     assert uls["due"] == "2026-12-10" and uls["act_by"] is None and uls["missing"] == []
     assert uls["warn_on"] == "2026-11-26"

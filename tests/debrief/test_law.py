@@ -157,3 +157,11 @@ def test_the_rules_check_command_fails_on_a_rule_in_use_without_a_row(monkeypatc
     monkeypatch.setattr(law, "ROWS", tuple(replace(r, checked=True) for r in law.ROWS if r.key != "uls.days"))
     result = CliRunner().invoke(main, ["rules", "check"])
     assert result.exit_code == 1 and "uls.days is used but has no row" in result.output
+
+
+@pytest.mark.parametrize("key", sorted(rules.RELEASE))
+def test_the_release_words_say_the_fraction_of_their_law_row(key: str) -> None:
+    """The release sentences name their share in words; they must match the row they stand for."""
+    words = {Fraction(1, 2): "halfway", Fraction(2, 3): "two-thirds", Fraction(2, 5): "40%"}
+    row = law.at(rules.RELEASE_LAW[key], D(2026, 12, 1)).row
+    assert isinstance(row.value, Fraction) and words[row.value] in rules.RELEASE[key].explains
