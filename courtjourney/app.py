@@ -39,8 +39,8 @@ from courtjourney.contacts.api import ContactLogApi
 from courtjourney.contacts.pages import ContactLogPages, TeamContactStandardPages
 from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
 from courtjourney.db.spool import SPOOL_KEY
-from courtjourney.debrief.api import DebriefApi
-from courtjourney.debrief.pages import DebriefPages
+from courtjourney.debrief.api import DebriefApi, LawApi
+from courtjourney.debrief.pages import DebriefPages, LawPages
 from courtjourney.documents.routes import DocumentApi, DocumentPages, shared_download
 from courtjourney.glossary.api import GlossaryApi
 from courtjourney.glossary.pages import GlossaryPages, LocalEntryPages
@@ -199,6 +199,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             UpcomingApi,
             DebriefPages,
             DebriefApi,
+            LawPages,
+            LawApi,
             calendar_feed,
             DocumentPages,
             DocumentApi,

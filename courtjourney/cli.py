@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts.cli import users
 from courtjourney.db.engine import run_in_session
-from courtjourney.debrief.cli import retention
+from courtjourney.debrief.cli import law_rules, retention
 from courtjourney.glossary.cli import glossary
 from courtjourney.messages.cli import messages
 from courtjourney.reports.cli import report
@@ -339,6 +339,7 @@ main.add_command(users)
 main.add_command(verify_incidents)
 main.add_command(glossary)
 main.add_command(retention)
+main.add_command(law_rules)
 main.add_command(search)
 main.add_command(messages)
 main.add_command(report)

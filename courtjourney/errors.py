@@ -19,6 +19,8 @@ none of them except where the framework's meaning is exactly ours (a CSRF refusa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class CourtjourneyError(Exception):
     """The root of every error courtjourney raises on purpose."""
@@ -57,7 +59,16 @@ class CaseNotFound(NotFound):
 
 
 class RuleDoesNotApply(CourtjourneyError, ValueError):
-    """A rule asked of a case or outcome it is not for. The message (N_-marked) says why, for the worker."""
+    """A rule asked of a case or outcome it is not for. The message (N_-marked) says why, for the worker;
+    `values` fill its %(name)d figures once it is translated (`said`)."""
+
+    def __init__(self, message: str, values: dict[str, int] | None = None) -> None:
+        super().__init__(message % values if values else message)
+        self.message = message
+        self.values = values or {}
+
+    def said(self, gettext: Callable[[str], str]) -> str:
+        return gettext(self.message) % self.values if self.values else gettext(self.message)
 
 
 class Refused(CourtjourneyError):

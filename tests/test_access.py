@@ -46,6 +46,8 @@ NOT_CASE_ROUTES = {
     ("GET", "/api/search"): "list: filtered by visible_cases (tests/test_search.py)",
     ("GET", "/shared/{filename:str}"): "document link: its secret token is the key, 72 hours, revocable (tests/documents)",
     ("GET", "/team"): "manager only, lists visible cases (visible_cases); 404 for others",
+    ("GET", "/rules"): "staff: the law's rows, no case data (tests/debrief/test_rules_page.py)",
+    ("GET", "/api/rules"): "staff: the law's rows, no case data (tests/debrief/test_rules_page.py)",
     ("GET", "/my-day"): "list: filtered by visible_cases (tests/myday)",
     ("GET", "/api/me/day"): "list: filtered by visible_cases (tests/myday)",
     ("GET", "/my-day/record-contact"): "only a redirect to the case's own form, which checks access",

@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "workdays": 0,
     "figures": 0,
     "i18n": 1,
+    "law": 2,  # the law's numbers as dated rows: imports nothing from courtjourney
     "db": 2,  # base, engine, rows: imports settings and errors only
     "web": 3,  # the page kit: forms, pages, schemas, errors, security
     "accounts": 4,  # identity, sessions, tokens, limits, audit (Actor)

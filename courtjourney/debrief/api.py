@@ -8,6 +8,7 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get, patch, post, put
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from courtjourney import law
 from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.models import User
 from courtjourney.cases.api import task_out
@@ -46,10 +47,11 @@ def deadline_out(cd: services.CaseDeadline) -> schemas.DeadlineOut:
         warn_on=d.warn_on,
         later=d.later,
         act_by=d.act_by,
-        act_by_reason=" ".join(_(r) for r in d.act_by_reasons) or None,
-        note=_(d.note) if d.note else None,
-        rule_text=_(d.rule),
+        act_by_reason=d.reason_text(_),
+        note=d.note_text(_),
+        rule_text=d.rule_text(_),
         source=d.source,
+        law=[r.ref for r in d.rows],
         missing=[_(m) for m in d.missing],
     )
 
@@ -100,7 +102,7 @@ class DebriefApi(Controller):
         try:
             d = rules.deadline(rule, services.facts(case, outcome, reported))
         except rules.RuleDoesNotApply as refused:
-            raise InputError({"rule": _(str(refused))}) from None
+            raise InputError({"rule": refused.said(_)}) from None
         return deadline_out(services.CaseDeadline(d, outcome))
 
     @get(
@@ -241,3 +243,35 @@ class DebriefApi(Controller):
             status_code=201,
             headers={"Content-Disposition": attachment(f"debrief-{case.reference}-{made.lang}.docx")},
         )
+
+
+def law_row_out(row: law.Row, in_use: bool, cited: rules.Source | None) -> schemas.LawRowOut:
+    return schemas.LawRowOut(
+        ref=row.ref,
+        key=row.key,
+        value=str(row.value),
+        unit=row.unit,
+        law=row.law,
+        source=row.source,
+        source_text=cited.cite if cited else None,
+        looks_at=row.looks_at,
+        since=row.since,
+        until=row.until,
+        checked=row.checked,
+        confirmed=row.confirmed,
+        practice=row.practice,
+        in_use=in_use,
+        note=row.note,
+    )
+
+
+class LawApi(Controller):
+    path = "/api/rules"
+    tags = ["Rules"]
+
+    @get(
+        "/",
+        summary="Every rule value the service uses, as dated rows: source, dates in force, checked and confirmed",
+    )
+    async def list_rules(self) -> list[schemas.LawRowOut]:
+        return [law_row_out(*row) for row in rules.law_rows()]

@@ -60,3 +60,27 @@ def retention(delete_them: bool, only: str | None) -> None:
         click.echo(line)
     if lines and not delete_them:
         click.echo("Run again with --delete to delete them.")
+
+
+@click.group(name="rules")
+def law_rules() -> None:
+    """The law's numbers as dated rows (courtjourney/law.py): the figures behind every date we give."""
+
+
+@law_rules.command(name="check")
+def rules_check() -> None:
+    """Exit 1, listing them, if any rule in use has a row not yet checked against the primary text."""
+    from courtjourney import law
+    from courtjourney.debrief import rules  # noqa: F401  (importing it declares the rules it uses)
+
+    broken = law.problems() + [f"{key} is used but has no row" for key in law.without_rows()]
+    unchecked = law.unchecked_in_use()
+    for problem in broken:
+        click.echo(f"Problem: {problem}")
+    for row in unchecked:
+        state = "not checked" + ("; start not confirmed" if not row.confirmed else "")
+        click.echo(f"{row.ref}  {row.value} {row.unit}  {row.law} [{row.source}]  ({state})")
+    if broken or unchecked:
+        click.echo(f"{len(unchecked)} row(s) of rules in use not checked against the law's own text.")
+        raise SystemExit(1)
+    click.echo(f"Every row of the {len(law.USED)} rules in use is checked.")

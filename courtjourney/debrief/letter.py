@@ -125,6 +125,9 @@ def sentence_lines(o: Outcome, _: Any, lang: str) -> list[str]:
                     )
                     % {"day": i18n.long_date(release, lang)}
                 )
+            answer = rules.release_law(f)
+            if answer is not None and answer.pending:
+                lines.append(_("The law on release is changing. Your support worker will confirm the date."))
         lines.append(_(rules.LICENCE[0]))
     elif s == "suspended":
         lines.append(
@@ -158,9 +161,9 @@ def sentence_lines(o: Outcome, _: Any, lang: str) -> list[str]:
         )
     row = rules.notification_row(f)
     if row is not None:
-        period = rules.notification_period(row, o.offender_under_18, o.discharge_months)
+        period = rules.notification_period(row, o.offender_under_18, o.discharge_months, o.sentence_on)
         if period == "indefinite":
-            years = rules.INDEFINITE_REVIEW_YEARS["under_18" if o.offender_under_18 else "adult"]
+            years = rules.review_years(o.offender_under_18, o.sentence_on)
             lines.append(
                 _(
                     "%(who)s must keep telling the police where they live, and other details, for the rest of their life. "
@@ -174,7 +177,7 @@ def sentence_lines(o: Outcome, _: Any, lang: str) -> list[str]:
                 % {"who": who, "length": _years(period, _)}
             )
     if o.restraining_order:
-        lines.append(_(rules.RESTRAINING_ORDER[0]))
+        lines.append(_(rules.RESTRAINING_ORDER[0]) % rules.restraining_order_values())
         lines.append(
             _("This order lasts for %(length)s.") % {"length": _years(o.restraining_order_months, _)}
             if o.restraining_order_months
@@ -215,9 +218,31 @@ def _deadline_rows(deadlines: list[CaseDeadline], _: Any, lang: str) -> list[dic
                 }
             if d.later:
                 by += " " + _("(at the latest %(day)s)") % {"day": i18n.long_date(d.later, lang)}
-        rule = " ".join(_(text) for text in (d.rule, *d.act_by_reasons, *((d.note,) if d.note else ())))
+        rule = " ".join(
+            d.say(text, _) for text in (d.rule, *d.act_by_reasons, *((d.note,) if d.note else ()))
+        )
         rows.append({"what": _(d.title), "by": by, "rule": rule})
     return rows
+
+
+def _uls_lines(deadlines: list[CaseDeadline], _: Any, lang: str) -> list[str]:
+    """The Unduly Lenient Sentence paragraph, with its date. The date is given even while we check that the
+    offence is covered: the days run from sentence whatever the answer ([G1])."""
+    lines = [
+        _(
+            "Anyone can ask the Attorney General to look at some Crown Court sentences again. "
+            "This is the Unduly Lenient Sentence scheme. The time limit is strict, so tell me soon if you want to ask."
+        )
+    ]
+    uls = [cd.deadline for cd in deadlines if cd.deadline.key == "uls" and cd.deadline.known]
+    for d in uls:
+        if d.note:
+            lines.append(_("We are still checking if the scheme covers this offence. It may apply."))
+        lines.append(
+            _("Ask by %(day)s. The %(days)d days cannot be made longer.")
+            % {"day": i18n.long_date(d.act_on, lang), "days": d.values["days"]}
+        )
+    return lines
 
 
 def context(
@@ -256,12 +281,7 @@ def context(
             sections.append(
                 {
                     "heading": _("If you think the sentence is too low"),
-                    "paragraphs": [
-                        _(
-                            "Anyone can ask the Attorney General to look at some Crown Court sentences again. "
-                            "This is the Unduly Lenient Sentence scheme. The time limit is strict, so tell me soon if you want to ask."
-                        )
-                    ],
+                    "paragraphs": _uls_lines(deadlines, _, lang),
                 }
             )
     else:

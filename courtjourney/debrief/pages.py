@@ -404,3 +404,22 @@ class DebriefPages(Controller):
             save=lambda values: services.close_case(db_session, actor, case, values),
             done=case_url(case, "?done=stage#journey"),
         )
+
+
+class LawPages(Controller):
+    """The rules page, for staff and legal reviewers: every row of the law's numbers in one place."""
+
+    include_in_schema = False
+
+    @get("/rules")
+    async def rules_page(self, request: Request[User, Any, Any]) -> Template:
+        rows = rules.law_rows()
+        return Template(
+            template_name="rules.html",
+            context={
+                "user": request.user,
+                "title": _("The rules behind the dates"),
+                "rows": rows,
+                "unchecked": [r for r, in_use, _cited in rows if in_use and not r.checked],
+            },
+        )

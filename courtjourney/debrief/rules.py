@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from courtjourney import law
 from courtjourney.errors import RuleDoesNotApply
 from courtjourney.i18n import N_
 from courtjourney.workdays import add_working_days, is_working_day
@@ -96,6 +97,17 @@ SOURCES = {
         "Parole Board Rules 2019 r.28; gov.uk 'Apply for a parole decision to be reconsidered': only the "
         "prisoner or the Secretary of State may apply",
     ),
+    "G5": Source("G5", "CPS Victims' Right to Review guidance; NPCC police Victims' Right to Review scheme"),
+    "G6": Source(
+        "G6",
+        "Criminal Appeal Act 1968 s.18 (legislation.gov.uk/ukpga/1968/19/section/18); SI 2020/759 r.39.2",
+    ),
+    "G7": Source("G7", "SI 2024/844 arts 1-3, Schedule and explanatory note (SDS40)"),
+    "G8": Source(
+        "G8", "Police, Crime, Sentencing and Courts Act 2022 s.130; MoJ 'Annex A: in-scope offences'"
+    ),
+    "G9": Source("G9", "Sentencing Act 2026 ss.7, 23, 49 and MoJ factsheets"),
+    "G12": Source("G12", "Sexual Offences Act 2003 ss.80, 82 and Sch 3"),
     "G11": Source(
         "G11",
         "SI 2024/1067: breach of a restraining order, 12 months in the magistrates' court from 18 Nov 2024; "
@@ -174,9 +186,15 @@ RELEASE_RULES: tuple[ReleaseRule, ...] = (
     ),
 )
 RELEASE = {r.key: r for r in RELEASE_RULES}
-TWO_THIRDS_7Y_FROM = dt.date(2020, 4, 1)
-TWO_THIRDS_4Y_FROM = dt.date(2022, 6, 28)
-SDS40_FROM = dt.date(2024, 9, 10)
+#: The law row (courtjourney/law.py) that gives each release row its fraction and its start date.
+RELEASE_LAW = {
+    "halfway": "release.standard",
+    "two_thirds_7y": "release.two_thirds_7y",
+    "two_thirds_4y_sexual": "release.two_thirds_4y",
+    "sds40": "release.sds40",
+    "particular_concern": "release.particular_concern",
+}
+law.used(*RELEASE_LAW.values(), "release.months_4y", "release.months_7y")
 
 LICENCE = (
     N_(
@@ -192,40 +210,49 @@ LICENCE = (
 class NotificationRow:
     """One row of the sex offender notification table (Sexual Offences Act 2003 s.82)."""
 
-    key: str
+    key: str  # its periods are the law rows notify.<key>.adult and notify.<key>.under_18
     when: str  # for the worker
-    adult: str  # period, as data: "indefinite", "discharge", or months as a number string
-    under_18: str
     source: str = "D31"
 
 
 NOTIFICATION_TABLE: tuple[NotificationRow, ...] = (
-    NotificationRow(
-        "30m_plus",
-        "custody of 30 months or more, life, IPP, or a restricted hospital order",
-        "indefinite",
-        "indefinite",
-    ),
-    NotificationRow("6_to_30m", "custody of more than 6 months and less than 30 months", "120", "60"),
-    NotificationRow(
-        "up_to_6m", "custody of 6 months or less, or a hospital order without restrictions", "84", "42"
-    ),
-    NotificationRow("caution", "a caution", "24", "12"),
-    NotificationRow("conditional_discharge", "a conditional discharge", "discharge", "discharge"),
-    NotificationRow("other", "any other sentence, such as a fine or community order", "60", "30"),
+    NotificationRow("30m_plus", "custody of 30 months or more, life, IPP, or a restricted hospital order"),
+    NotificationRow("6_to_30m", "custody of more than 6 months and less than 30 months"),
+    NotificationRow("up_to_6m", "custody of 6 months or less, or a hospital order without restrictions"),
+    NotificationRow("caution", "a caution", "G12"),
+    NotificationRow("conditional_discharge", "a conditional discharge"),
+    NotificationRow("other", "any other sentence, such as a fine or community order"),
 )
 NOTIFICATION = {r.key: r for r in NOTIFICATION_TABLE}
-INDEFINITE_REVIEW_YEARS = {"adult": 15, "under_18": 8}  # [D31]-[D36]
+law.used(*(f"notify.{r.key}.{age}" for r in NOTIFICATION_TABLE for age in ("adult", "under_18")))
+law.used("notify.review_years.adult", "notify.review_years.under_18")
+
+
+def review_years(under_18: bool | None, on: dt.date | None = None) -> int:
+    """After how many years indefinite notification can be reviewed."""
+    return law.at(f"notify.review_years.{'under_18' if under_18 else 'adult'}", on).number
+
 
 RESTRAINING_ORDER = (
     N_(
         "A restraining order is a court order. It tells the person not to contact you or your child, or not to go to certain places. "
         "It can last for a set time or until the court changes it. "
-        "Breaking it is a crime: up to 5 years in prison in the Crown Court, or 12 months in the magistrates' court. "
+        "Breaking it is a crime: up to %(crown)d years in prison in the Crown Court, or %(magistrates)d months in the magistrates' court. "
         "Tell the police at once if it is broken."
     ),
     "G11",
 )
+law.used("ro.breach_crown_years", "ro.breach_magistrates_months")
+
+
+def restraining_order_values(on: dt.date | None = None) -> dict[str, int]:
+    """The figures RESTRAINING_ORDER's words need, from the law rows in force on `on` (today)."""
+    return {
+        "crown": law.at("ro.breach_crown_years", on).number,
+        "magistrates": law.at("ro.breach_magistrates_months", on).number,
+    }
+
+
 SHPO = (
     N_(
         "A sexual harm prevention order puts limits on what the person can do, to protect children. "
@@ -266,30 +293,31 @@ def release_rule(f: Facts) -> ReleaseRule | None:
     if f.particular_concern:
         return RELEASE["particular_concern"]
     months, on = f.custody_months or 0, f.sentence_on
+    four, seven = law.at("release.months_4y", on).number, law.at("release.months_7y", on).number
     if f.life_maximum and on is not None:
-        if months >= 84 and on >= TWO_THIRDS_7Y_FROM:
+        if months >= seven and law.find("release.two_thirds_7y", on):
             return RELEASE["two_thirds_7y"]
-        if f.category == "sexual" and 48 <= months < 84 and on >= TWO_THIRDS_4Y_FROM:
+        if f.category == "sexual" and four <= months < seven and law.find("release.two_thirds_4y", on):
             return RELEASE["two_thirds_4y_sexual"]
-    if f.category != "sexual" and on is not None and on >= SDS40_FROM:
+    if f.category != "sexual" and on is not None and law.find("release.sds40", on):
         return RELEASE["sds40"]
     return RELEASE["halfway"]
 
 
+def release_law(f: Facts) -> law.Answer | None:
+    """The law row behind the release point, with any enacted change not yet confirmed in force."""
+    rule = release_rule(f)
+    return law.at(RELEASE_LAW[rule.key], f.sentence_on) if rule else None
+
+
 def likely_release(f: Facts) -> dt.date | None:
     """The earliest likely release day from the sentence date (time on remand not counted)."""
-    rule = release_rule(f)
-    if rule is None or f.sentence_on is None or not f.custody_months:
+    answer = release_law(f)
+    if answer is None or f.sentence_on is None or not f.custody_months:
         return None
-    share = {
-        "halfway": (1, 2),
-        "particular_concern": (1, 2),
-        "two_thirds_7y": (2, 3),
-        "two_thirds_4y_sexual": (2, 3),
-        "sds40": (2, 5),
-    }[rule.key]
+    share = answer.fraction
     days = (add_months(f.sentence_on, f.custody_months) - f.sentence_on).days
-    return f.sentence_on + dt.timedelta(days=days * share[0] // share[1])
+    return f.sentence_on + dt.timedelta(days=days * share.numerator // share.denominator)
 
 
 def notification_row(f: Facts) -> NotificationRow | None:
@@ -312,15 +340,19 @@ def notification_row(f: Facts) -> NotificationRow | None:
 
 
 def notification_period(
-    row: NotificationRow, under_18: bool, discharge_months: int | None = None
+    row: NotificationRow,
+    under_18: bool | None,
+    discharge_months: int | None = None,
+    on: dt.date | None = None,
 ) -> str | int | None:
     """'indefinite', a number of months, or None when a discharge's length is not recorded."""
-    value = row.under_18 if under_18 else row.adult
+    value = law.at(f"notify.{row.key}.{'under_18' if under_18 else 'adult'}", on).value
     if value == "indefinite":
         return "indefinite"
     if value == "discharge":
         return discharge_months
-    return int(value)
+    assert isinstance(value, int)
+    return value
 
 
 # --- deadlines ---------------------------------------------------------------------------------
@@ -330,7 +362,7 @@ def notification_period(
 class Deadline:
     key: str
     title: str  # N_ marked: what to do, for the task list and the family's letter
-    rule: str  # N_ marked: the rule in one plain sentence
+    rule: str  # N_ marked: the rule in one plain sentence, its figures as %(name)d from `values`
     source: str
     due: dt.date | None = None
     warn_on: dt.date | None = None
@@ -342,6 +374,9 @@ class Deadline:
     act_by: dt.date | None = None
     act_by_reasons: tuple[str, ...] = field(default_factory=tuple)
     note: str | None = None  # N_ marked: something still being checked that does not move the date
+    # The law rows (courtjourney/law.py) this answer used, and the figures its words take from them.
+    rows: tuple[law.Row, ...] = field(default_factory=tuple)
+    values: dict[str, int] = field(default_factory=dict)
 
     @property
     def known(self) -> bool:
@@ -352,9 +387,22 @@ class Deadline:
         """The day to act by: `act_by` when there is one, else the law's date."""
         return self.act_by or self.due
 
+    def say(self, text: str, gettext: Callable[[str], str]) -> str:
+        """One of this deadline's N_-marked texts, translated, with its figures from the law rows."""
+        return gettext(text) % self.values
+
+    def rule_text(self, gettext: Callable[[str], str]) -> str:
+        return self.say(self.rule, gettext)
+
+    def reason_text(self, gettext: Callable[[str], str]) -> str | None:
+        return " ".join(self.say(r, gettext) for r in self.act_by_reasons) or None
+
+    def note_text(self, gettext: Callable[[str], str]) -> str | None:
+        return self.say(self.note, gettext) if self.note else None
+
 
 NOT_A_WORKING_DAY = N_(
-    "That day is a weekend or bank holiday, when offices are closed, so act by the working day before it."
+    "That day is a weekend or bank holiday. Offices are closed, so act by the working day before it."
 )
 
 
@@ -389,6 +437,24 @@ def _need(**values: object) -> tuple[str, ...]:
     return tuple(names[k] for k, v in values.items() if v is None)
 
 
+law.used(
+    "uls.days",
+    "uls.warn_days",
+    "vrr.prompt_working_days",
+    "vrr.accepted_months",
+    "vcs.min_custody_months",
+    "vcs.referral_working_days",
+    "vcs.contact_working_days",
+    "cica.report_before_age",
+    "cica.apply_before_age",
+    "cica.years",
+    "appeal.crown_days",
+    "appeal.magistrates_working_days",
+    "parole.reconsider_days",
+    "parole.ask_vlo_days",
+)
+
+
 def unduly_lenient(f: Facts) -> Deadline:
     if f.result not in CONVICTED or f.sentence_type is None:
         raise RuleDoesNotApply(
@@ -404,27 +470,30 @@ def unduly_lenient(f: Facts) -> Deadline:
         raise RuleDoesNotApply(N_("This offence is not one the Unduly Lenient Sentence scheme covers."))
     # Whether the offence is covered does not move the date: the 28 days run from sentence regardless
     # and cannot be extended ([G1]), so an unknown eligibility never hides the deadline.
+    days, warn = law.at("uls.days", f.sentence_on), law.at("uls.warn_days", f.sentence_on)
     missing = _need(sentence_on=f.sentence_on, court_type=f.court_type)
-    due = f.sentence_on + dt.timedelta(days=28) if f.sentence_on else None
+    due = f.sentence_on + dt.timedelta(days=days.number) if f.sentence_on else None
     act_by, reasons = acting(due)
     return Deadline(
         "uls",
         N_("Ask the Attorney General to review the sentence (Unduly Lenient Sentence scheme)"),
         N_(
-            "The request must reach the Attorney General within 28 days of the sentence. There are no extensions."
+            "The request must reach the Attorney General within %(days)d days of the sentence. There are no extensions."
         ),
         source("D17") + "; " + source("G1"),
         due=due,
-        warn_on=due - dt.timedelta(days=14) if due else None,
+        warn_on=due - dt.timedelta(days=warn.number) if due else None,
         missing=missing,
         act_by=act_by,
         act_by_reasons=reasons,
         note=N_(
-            "We are still checking that this offence is covered. The 28 days run from the sentence "
+            "We are still checking that this offence is covered. The %(days)d days run from the sentence "
             "whatever the answer, so do not wait for it."
         )
         if f.uls_eligible is None
         else None,
+        rows=(days.row, warn.row),
+        values={"days": days.number, "warn": warn.number},
     )
 
 
@@ -433,19 +502,25 @@ def right_to_review(f: Facts) -> Deadline:
         raise RuleDoesNotApply(
             N_("The Victims' Right to Review is for a decision not to charge or to drop the prosecution.")
         )
+    prompt, accepted = (
+        law.at("vrr.prompt_working_days", f.decided_on),
+        law.at("vrr.accepted_months", f.decided_on),
+    )
     missing = _need(decided_on=f.decided_on)
-    due = add_working_days(f.decided_on, 10) if f.decided_on else None
-    later = add_months(f.decided_on, 3) if f.decided_on else None
+    due = add_working_days(f.decided_on, prompt.number) if f.decided_on else None
+    later = add_months(f.decided_on, accepted.number) if f.decided_on else None
     return Deadline(
         "vrr",
         N_("Ask for a review of the decision (Victims' Right to Review)"),
         N_(
-            "Ask within 10 working days for a quick review. A request is still accepted up to 3 months after the decision."
+            "Ask within %(days)d working days for a quick review. A request is still accepted up to %(months)d months after the decision."
         ),
         source("D14"),
         due=due,
         later=later,
         missing=missing,
+        rows=(prompt.row, accepted.row),
+        values={"days": prompt.number, "months": accepted.number},
     )
 
 
@@ -454,70 +529,79 @@ def victim_contact(f: Facts) -> Deadline:
         raise RuleDoesNotApply(N_("The Victim Contact Scheme starts after a sentence."))
     if f.category not in {"sexual", "violent", None}:
         raise RuleDoesNotApply(N_("The Victim Contact Scheme is for violent or sexual offences."))
+    least = law.at("vcs.min_custody_months", f.sentence_on)
+    referral = law.at("vcs.referral_working_days", f.sentence_on)
+    contact = law.at("vcs.contact_working_days", f.sentence_on)
     hospital = f.sentence_type in {"hospital_order", "restricted_hospital_order"}
-    if not hospital and f.sentence_type != "custody":
+    too_short = f.sentence_type != "custody" or (
+        f.custody_months is not None and f.custody_months < least.number
+    )
+    if not hospital and too_short:
         raise RuleDoesNotApply(
             N_(
-                "The Victim Contact Scheme is for a prison sentence of 12 months or more, or a hospital order."
-            )
-        )
-    if not hospital and f.custody_months is not None and f.custody_months < 12:
-        raise RuleDoesNotApply(
-            N_(
-                "The Victim Contact Scheme is for a prison sentence of 12 months or more, or a hospital order."
-            )
+                "The Victim Contact Scheme is for a prison sentence of %(months)d months or more, or a hospital order."
+            ),
+            {"months": least.number},
         )
     missing = _need(
         sentence_on=f.sentence_on, category=f.category, custody_months=0 if hospital else f.custody_months
     )
-    due = add_working_days(f.sentence_on, 10) if f.sentence_on else None
-    later = add_working_days(due, 20) if due else None
+    due = add_working_days(f.sentence_on, referral.number) if f.sentence_on else None
+    later = add_working_days(due, contact.number) if due else None
     return Deadline(
         "vcs",
         N_("Check the family has been referred to the Victim Contact Scheme"),
         N_(
-            "Referral within 10 working days of the sentence. A Victim Liaison Officer should then get in touch within 20 working days."
+            "Referral within %(days)d working days of the sentence. A Victim Liaison Officer should then get in touch within %(contact)d working days."
         ),
         source("D11"),
         due=due,
         later=later,
         missing=missing,
+        rows=(least.row, referral.row, contact.row),
+        values={"days": referral.number, "contact": contact.number, "months": least.number},
     )
 
 
 def compensation(f: Facts) -> Deadline:
+    # The Scheme looks at the date of birth for the age limits and the report date for the 2 years.
+    before = law.at("cica.report_before_age", f.reported_on)
+    by_age = law.at("cica.apply_before_age", f.child_birth_date)
+    years = law.at("cica.years", f.reported_on)
     missing = _need(child_birth_date=f.child_birth_date, reported_on=f.reported_on)
     due: dt.date | None = None
     act_by: dt.date | None = None
     reasons: tuple[str, ...] = ()
     if not missing:
         assert f.child_birth_date and f.reported_on
-        if f.reported_on < anniversary(f.child_birth_date, 18):
+        if f.reported_on < anniversary(f.child_birth_date, before.number):
             # The Scheme says an application made *before* the 20th birthday ([G3]): the birthday is
             # the law's date, and the last safe day is the one before it.
-            due = anniversary(f.child_birth_date, 20)
+            due = anniversary(f.child_birth_date, by_age.number)
             act_by, reasons = acting(
                 due,
                 due - dt.timedelta(days=1),
                 N_(
-                    "The application must arrive before the 20th birthday, so the day before it is the last safe day."
+                    "The application must arrive before the child turns %(age)d. So the day before their birthday is the last safe day."
                 ),
             )
         else:
-            due = anniversary(f.reported_on, 2)
+            due = anniversary(f.reported_on, years.number)
             act_by, reasons = acting(due)
     return Deadline(
         "cica",
         N_("Apply for criminal injuries compensation"),
         N_(
-            "Reported to the police before the child turned 18: apply before their 20th birthday. "
-            "Reported later: within 2 years of the first report. Extensions are rare."
+            "Reported to the police before the child turned %(report)d: apply before they turn %(age)d. "
+            "Reported later: within %(years)d years of the first report. Extensions are rare."
         ),
         source("D22") + "; " + source("G3"),
         due=due,
         missing=missing,
         act_by=act_by,
         act_by_reasons=reasons,
+        rows=(before.row, by_age.row, years.row),
+        values={"report": before.number, "age": by_age.number, "years": years.number},
     )
 
 
@@ -526,46 +610,59 @@ def defendant_appeal(f: Facts) -> Deadline:
         raise RuleDoesNotApply(N_("A defendant can only appeal after a conviction."))
     on = f.sentence_on or f.decided_on
     if f.court_type == "crown":
-        due = on + dt.timedelta(days=28) if on else None
+        days = law.at("appeal.crown_days", on)
+        due = on + dt.timedelta(days=days.number) if on else None
         rule, ref = (
-            N_("The defendant has 28 days from the Crown Court's decision to ask the Court of Appeal."),
+            N_("The defendant has %(days)d days from the Crown Court's decision to ask the Court of Appeal."),
             "A16",
         )
     else:
-        due = add_working_days(on, 15) if on and f.court_type else None
-        rule, ref = N_("The defendant has 15 working days from sentence to appeal to the Crown Court."), "A17"
+        days = law.at("appeal.magistrates_working_days", on)
+        due = add_working_days(on, days.number) if on and f.court_type else None
+        rule, ref = (
+            N_("The defendant has %(days)d working days from sentence to appeal to the Crown Court."),
+            "A17",
+        )
     missing = _need(court_type=f.court_type, sentence_on=on)
     return Deadline(
-        "appeal", N_("Watch for an appeal by the defendant"), rule, source(ref), due=due, missing=missing
+        "appeal",
+        N_("Watch for an appeal by the defendant"),
+        rule,
+        source(ref),
+        due=due,
+        missing=missing,
+        rows=(days.row,),
+        values={"days": days.number},
     )
 
 
 def parole_reconsideration(f: Facts) -> Deadline:
     if f.parole_decision_on is None:
         raise RuleDoesNotApply(N_("No Parole Board decision is recorded for this outcome."))
-    due = f.parole_decision_on + dt.timedelta(days=21)
+    days = law.at("parole.reconsider_days", f.parole_decision_on)
+    ask = law.at("parole.ask_vlo_days", f.parole_decision_on)
+    due = f.parole_decision_on + dt.timedelta(days=days.number)
     act_by, reasons = acting(
         due,
-        f.parole_decision_on + dt.timedelta(days=PAROLE_ASK_VLO_WITHIN_DAYS),
+        f.parole_decision_on + dt.timedelta(days=ask.number),
         N_(
             "Only the prisoner or the government can ask for the decision to be looked at again. The family asks "
-            "the government through their Victim Liaison Officer, who needs time to do it before the 21 days end."
+            "the government through their Victim Liaison Officer. The officer needs time to do this before the %(days)d days end."
         ),
     )
     return Deadline(
         "parole",
         N_("If the family wants the Parole Board's decision looked at again, ask the Victim Liaison Officer"),
-        N_("A request to reconsider must be made within 21 days of the Parole Board's decision."),
+        N_(
+            "The Parole Board can be asked to look at its decision again. This must be done within %(days)d days of the decision."
+        ),
         source("D13") + "; " + source("G4"),
         due=due,
         act_by=act_by,
         act_by_reasons=reasons,
+        rows=(days.row, ask.row),
+        values={"days": days.number},
     )
-
-
-#: How soon after a Parole Board decision the family should ask their Victim Liaison Officer, so that
-#: the Secretary of State can apply within the 21 days (our practice, not the law: [G4] sets only the 21).
-PAROLE_ASK_VLO_WITHIN_DAYS = 14
 
 
 RULES: dict[str, Callable[[Facts], Deadline]] = {
@@ -584,6 +681,11 @@ RULE_NAMES = (
     ("appeal", N_("The defendant's appeal")),
     ("parole", N_("Parole Board reconsideration")),
 )
+
+
+def law_rows() -> list[tuple[law.Row, bool, Source | None]]:
+    """Every law row, whether the code uses its rule, and its source as cited in SOURCES: the rules page."""
+    return [(r, r.key in law.USED, SOURCES.get(r.source)) for r in law.ROWS]
 
 
 def deadline(rule: str, f: Facts) -> Deadline:

@@ -74,6 +74,7 @@ class DeadlineOut(Out):
     note: str | None
     rule_text: str
     source: str
+    law: list[str]  # the law rows used (see GET /api/rules): "uls.days@always"
     missing: list[str]
 
 
@@ -147,3 +148,23 @@ class ChildAttendanceOut(Out):
     hearing_id: UUID
     attended: str
     note: str | None
+
+
+class LawRowOut(Out):
+    """One row of the law's numbers (courtjourney/law.py), for a legal reviewer."""
+
+    ref: str
+    key: str
+    value: str
+    unit: str
+    law: str
+    source: str
+    source_text: str | None
+    looks_at: str
+    since: dt.date | None
+    until: dt.date | None
+    checked: bool
+    confirmed: bool
+    practice: bool
+    in_use: bool
+    note: str

@@ -244,8 +244,11 @@ async def sync_deadline_tasks(db: AsyncSession, actor: Actor, case: Case) -> lis
     for cd in case_deadlines(case, outcomes):
         d = cd.deadline
         wanted[cd.task_key] = (deadline_task_title(d), d.act_on if not d.missing else None)
-        if d.warn_on and not d.missing:
-            wanted[cd.task_key + ":warn"] = (_("14 days left: %(title)s") % {"title": _(d.title)}, d.warn_on)
+        if d.warn_on and d.due and not d.missing:
+            wanted[cd.task_key + ":warn"] = (
+                _("%(days)d days left: %(title)s") % {"days": (d.due - d.warn_on).days, "title": _(d.title)},
+                d.warn_on,
+            )
     existing = {
         t.playbook_key: t
         for t in await db.scalars(

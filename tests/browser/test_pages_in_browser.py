@@ -89,6 +89,7 @@ SCREENS = [
     Screen("login", None, "/login"),
     Screen("login-with-errors", None, "/login", submit=MAIN_SUBMIT),
     Screen("my-day", "worker", "/my-day"),
+    Screen("rules", "worker", "/rules"),
     Screen("manager-my-day", "manager", "/my-day"),
     Screen("caseload", "worker", "/"),
     Screen("manager-caseload", "manager", "/"),
