@@ -44,6 +44,7 @@ PHRASES: dict[str, str] = {
     "case.opened": N_("%(who)s opened a new case"),
     "case.closed": N_("%(who)s closed the case"),
     "case.purged": N_("%(who)s removed the case's details for good"),
+    "case.deleted": N_("%(who)s deleted the case: it was opened in error"),
     "case.stage_moved": N_("%(who)s moved the case to another stage"),
     "case.worker_assigned": N_("%(who)s added a colleague to the case"),
     "case.corrected": N_("%(who)s corrected the child's details"),

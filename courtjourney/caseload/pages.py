@@ -50,7 +50,7 @@ async def case_page_panels(db: AsyncSession, actor: Actor, case: Case, today: dt
         "todo": todo,
         "tell": (await hearings.telling_counts(db, [case.id])).get(case.id, hearings.TellCount()),
     }
-    return {**own, **court, **incidents, **summary}
+    return {**own, **court, **incidents, **summary, **await debrief.case_panel(db, actor, case)}
 
 
 class CaseloadPages(Controller):
@@ -105,6 +105,10 @@ class CaseloadPages(Controller):
                 "user": user,
                 "title": _("My caseload"),
                 "nav": "caseload",
+                "flash": request.query_params.get("deleted") == "1"
+                and _(
+                    "The case was deleted. Its audit trail keeps only that it existed, and who deleted it."
+                ),
                 "rows": rows,
                 "shown": shown,
                 "colleagues": sorted(colleagues, key=lambda c: c.full_name),

@@ -198,6 +198,23 @@ class DebriefApi(Controller):
         values = clean(forms.CLOSE, data.to_dict())
         return dump(schemas.ClosureOut, await services.close_case(db_session, actor, case, values))
 
+    @post(
+        "/deletion",
+        summary="Delete a case opened in error (its first 7 days; its opener or a manager of its team)",
+        description=(
+            "Every record of the case is deleted at once and cannot be brought back; the audit trail keeps "
+            "that it existed, who deleted it and the reason's code. `understood` must be true. After 7 days "
+            "a case is closed instead (POST .../close) and kept for its retention period."
+        ),
+        status_code=200,
+    )
+    async def delete_case(
+        self, db_session: AsyncSession, actor: Actor, case: Case, data: schemas.DeletionIn
+    ) -> schemas.DeletionOut:
+        values = clean(forms.DELETE_CASE, data.to_dict())
+        record = await services.delete_opened_in_error(db_session, actor, case, values)
+        return dump(schemas.DeletionOut, record)
+
     @get(
         "/debrief-letter",
         summary="The family's debrief letter (Word), in the family member's language",

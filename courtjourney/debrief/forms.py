@@ -151,6 +151,22 @@ CHILD_ATTENDANCE = (
     ),
 )
 
+#: Why a case opened in error is deleted: codes only, so nothing written about the case outlives it.
+OPENED_IN_ERROR = (
+    ("duplicate", N_("Opened twice: the family already has a case")),
+    ("wrong_family", N_("Opened for the wrong family")),
+    ("not_accepted", N_("Opened before the referral was accepted")),
+    ("practice", N_("A practice or test case")),
+)
+DELETE_CASE = (
+    Field("reason_kind", N_("Why is this case being deleted?"), kind="choice", choices=OPENED_IN_ERROR),
+    Field(
+        "understood",
+        N_("I understand that everything recorded on this case is deleted for good"),
+        kind="bool",
+    ),
+)
+
 CLOSE = (
     Field("reason_kind", N_("Why support is ending"), kind="choice", choices=CLOSING_REASONS),
     Field("reason", N_("In your own words"), kind="longtext", required=False, max_length=2000),

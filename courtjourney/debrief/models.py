@@ -93,6 +93,9 @@ class PurgedCase(Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     retain_until: Mapped[dt.date | None] = mapped_column(Date, default=None)
     deleted_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    # Why it went, when not at the end of its retention: a case opened in error (forms.OPENED_IN_ERROR's
+    # codes, never free text: nothing written about the case outlives it).
+    opened_in_error: Mapped[str | None] = mapped_column(String(20), default=None)
 
 
 class WitnessAttendance(Base):

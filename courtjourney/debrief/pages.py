@@ -66,6 +66,13 @@ CHANGE_PLAN_ITEM = FormPage(N_("Change a support plan item"), forms.PLAN_ITEM, "
 # The start day defaults to today, so each page hands it in.
 SET_REVIEWS = FormPage(N_("Set review dates"), forms.REVIEWS, "/support-plan/reviews")
 CLOSE = FormPage(N_("Close the case"), forms.CLOSE, "/close", button=N_("Close the case"))
+DELETE_CASE = FormPage(
+    N_("Delete a case opened in error"),
+    forms.DELETE_CASE,
+    "/delete",
+    button=N_("Delete the case for good"),
+    template="delete_case.html",
+)
 
 
 def label(kind: str, key: str | None) -> str:
@@ -403,6 +410,33 @@ class DebriefPages(Controller):
             intro=closing_intro(),
             save=lambda values: services.close_case(db_session, actor, case, values),
             done=case_url(case, "?done=stage#journey"),
+        )
+
+    # --- deleting a case opened in error -----------------------------------------------------
+
+    @get("/cases/{case_id:uuid}/delete")
+    async def delete_form(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case
+    ) -> Template:
+        return DELETE_CASE.show(
+            request, case, extra={"refused": await services.may_delete(db_session, actor, case)}
+        )
+
+    @post("/cases/{case_id:uuid}/delete")
+    async def delete(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
+    ) -> Template | Redirect:
+        return await DELETE_CASE.submit(
+            request,
+            case,
+            data,
+            prepare=lambda posted: {
+                **posted,
+                "understood": posted.get("understood", ""),
+            },  # unticked: not sent
+            save=lambda values: services.delete_opened_in_error(db_session, actor, case, values),
+            done="/?deleted=1",
+            extra={"refused": None},
         )
 
 

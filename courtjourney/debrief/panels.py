@@ -15,13 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only, raiseload
 
+from courtjourney.accounts.audit import Actor
 from courtjourney.cases.access import CaseIds, no_cases
 from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.models import Case, Task
 from courtjourney.debrief import report, rules
 from courtjourney.debrief.models import Outcome, PlanReview, WitnessAttendance
 from courtjourney.debrief.pages import label
-from courtjourney.debrief.services import WITNESS_HEARINGS, reviews_due
+from courtjourney.debrief.services import WITNESS_HEARINGS, may_delete, reviews_due
 from courtjourney.figures import FigureSource
 from courtjourney.hearings.models import Hearing
 from courtjourney.i18n import N_, ngettext, short_date
@@ -154,6 +155,11 @@ async def team_overdue(db: AsyncSession, cases: CaseIds, today: dt.date) -> list
     found.sort(key=lambda o: o[2] or today)
     named = await named_cases(db, {case_id for case_id, *_rest in found})
     return [Overdue(named[case_id], what, due or today) for case_id, what, due in found]
+
+
+async def case_panel(db: AsyncSession, actor: Actor, case: Case) -> dict[str, Any]:
+    """On the case page: whether this reader may still delete it as opened in error (its first days only)."""
+    return {"may_delete": await may_delete(db, actor, case) is None}
 
 
 def team_words() -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
@@ -128,6 +128,20 @@ class CloseIn(Body):
     reason_kind: Short | None = None
     reason: Text | None = None
     closed_on: dt.date | None = None
+
+
+class DeletionIn(Body):
+    reason_kind: Literal["duplicate", "wrong_family", "not_accepted", "practice"] | None = None
+    understood: bool = False
+
+
+class DeletionOut(Out):
+    """All that is left of a case deleted as opened in error."""
+
+    reference: str
+    opened_on: dt.date
+    deleted_at: dt.datetime
+    opened_in_error: str | None
 
 
 class ClosureOut(Out):

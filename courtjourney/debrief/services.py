@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
 from courtjourney.accounts.audit import Actor
+from courtjourney.accounts.models import Role
 from courtjourney.cases import services as cases
 from courtjourney.cases.journey import Stage
 from courtjourney.cases.models import Case, StageMove, Task
@@ -513,6 +514,13 @@ async def purge(db: AsyncSession, actor: Actor, case_id: UUID, today: dt.date | 
         retain_until=closure.retain_until,
         deleted_at=utcnow(),
     )
+    await _erase(db, case_id, record)
+    audit.record(db, "case.purged", actor, case_id=case_id, target=record)
+    return record
+
+
+async def _erase(db: AsyncSession, case_id: UUID, record: PurgedCase) -> None:
+    """Delete every row of the case, after writing `record`, all that is left of it."""
     # The record goes in first: the intimidation log's triggers let its rows go only for a purged case.
     db.add(record)
     await db.flush()
@@ -521,5 +529,62 @@ async def purge(db: AsyncSession, actor: Actor, case_id: UUID, today: dt.date | 
     case_table = cast(Table, Case.__table__)  # a mapped class's table is a Table; its type says FromClause
     await db.execute(delete(case_table).where(case_table.c.id == case_id))
     db.expunge_all()
-    audit.record(db, "case.purged", actor, case_id=case_id, target=record)
+
+
+#: A case opened in error can be deleted for this many days after it was opened; after that it is closed
+#: instead, and kept for its retention period like every other (shared/DOMAIN.md: records of support).
+DELETE_WITHIN_DAYS = 7
+
+
+async def opened_at(db: AsyncSession, case: Case) -> tuple[dt.datetime, UUID | None]:
+    """When the case was opened (its first move) and by whom."""
+    first = (
+        await db.execute(
+            select(StageMove.moved_at, StageMove.moved_by_id)
+            .where(StageMove.case_id == case.id)
+            .order_by(StageMove.moved_at, StageMove.id)
+            .limit(1)
+        )
+    ).first()
+    return (first[0], first[1]) if first else (case.created_at, None)
+
+
+async def may_delete(
+    db: AsyncSession, actor: Actor, case: Case, now: dt.datetime | None = None
+) -> str | None:
+    """Why `actor` may not delete `case` as opened in error, in plain words; None when they may."""
+    now = now or utcnow()
+    at, by = await opened_at(db, case)
+    if not (actor.role == Role.MANAGER.value and actor.team_id == case.team_id) and by != actor.id:
+        return _("Only the person who opened this case, or a manager of its team, can delete it.")
+    if now - at > dt.timedelta(days=DELETE_WITHIN_DAYS):
+        return _(
+            "This case was opened more than %(days)d days ago, so it cannot be deleted. Close it instead: "
+            "its records are then kept for %(years)d years, and deleted after that."
+        ) % {"days": DELETE_WITHIN_DAYS, "years": RETENTION_YEARS}
+    return None
+
+
+async def delete_opened_in_error(
+    db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any], now: dt.datetime | None = None
+) -> PurgedCase:
+    """Delete a case opened in error, within DELETE_WITHIN_DAYS, by its opener or a manager of its team:
+    every record of it goes at once; the audit trail keeps that it existed, who deleted it and why (a code)."""
+    now = now or utcnow()
+    refused = await may_delete(db, actor, case, now)
+    if refused is not None:
+        raise InputError({"reason_kind": refused})
+    if not values.get("understood"):
+        raise InputError({"understood": _("Tick the box to say you understand this cannot be undone.")})
+    at, _by = await opened_at(db, case)
+    record = PurgedCase(
+        former_case_id=case.id,
+        reference=case.reference,
+        opened_on=at.date(),
+        deleted_at=now,
+        opened_in_error=values["reason_kind"],
+    )
+    case_id = case.id
+    await _erase(db, case_id, record)
+    audit.record(db, "case.deleted", actor, case_id=case_id, target=record)
     return record

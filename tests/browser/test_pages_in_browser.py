@@ -114,6 +114,7 @@ SCREENS = [
     Screen("correct-family-member", "worker", "{corrected_member}"),
     Screen("correct-family-member-with-errors", "worker", "{corrected_member}", submit=MAIN_SUBMIT, clear="#field-name"),
     Screen("correct-child-details", "worker", "{case}/details"),
+    Screen("delete-case-too-late", "worker", "{case}/delete"),
     Screen("new-worker", "worker", "{case}/workers/new"),
     Screen("case-with-incidents", "worker", "{incident_case}"),
     Screen("incident-log", "worker", "{incident_case}/incidents"),
