@@ -21,6 +21,7 @@ from courtjourney.contacts.models import (  # noqa: F401
 )
 from courtjourney.db.base import metadata
 from courtjourney.glossary.models import LocalEntry  # noqa: F401
+from courtjourney.outcomes.models import EqualityAnswers, ExitSurvey, OutcomeAnswer, OutcomeMeasure  # noqa: F401
 from courtjourney.referrals.models import Referral  # noqa: F401
 from courtjourney.threats.models import Amendment, ChainLink, Evidence, Incident, PoliceReferral  # noqa: F401
 

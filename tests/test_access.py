@@ -110,7 +110,8 @@ CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment",
                "incident", "incident_amendment", "incident_evidence", "police_referral", "incident_chain",
                "outcome", "support_plan_item", "support_plan_review", "case_closure", "witness_attendance",
                "contact_log_entry", "contact_log_member", "contact_log_correction", "contact_log_follow_up",
-               "member_reach", "outbox_message"]
+               "member_reach", "outbox_message",
+               "family_outcome_measure", "family_outcome_answer", "exit_survey", "equality_monitoring"]
 
 # A body that would be valid for most case forms, so a route that forgot the guard would act on it.
 ANY_BODY: dict[str, Any] = {
@@ -121,6 +122,7 @@ ANY_BODY: dict[str, Any] = {
     "done": True, "narrative": "Leaked incident", "occurred_from": "2026-01-02T10:00:00Z", "occurred_on": "2026-01-02",
     "note": "Leaked amendment", "passed_on": "2026-01-03", "passed_by": "worker",
     "kind": "call", "notes": "Leaked contact",
+    "point": "start", "helped": True, "would_recommend": True, "comment": "Leaked comment", "age_band": "25_34",
 }
 
 
