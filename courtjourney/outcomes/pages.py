@@ -27,6 +27,8 @@ MEASURE = FormPage(
         "There are no right answers. Leave out any they do not want to answer."
     ),
     button=N_("Save the answers"),
+    # "Nothing was answered" is about the items as a whole: shown at the first of them.
+    errors_at={"answers": f"{forms.ANSWER_PREFIX}{rules.asked_items()[0].key}"},
 )
 EXIT = FormPage(
     N_("Exit survey"),

@@ -64,7 +64,7 @@ async def change_figures(db: AsyncSession, period: Period) -> list[Figure]:
             scores.setdefault(a.measure_id, {})[a.item] = a.score
     section = _("Outcomes for families: change from start to end")
     figures = [
-        Figure(section, "outcomes.families", _("Families with answers at the start and the end"), len(pairs))
+        Figure(section, "family_outcomes.families", _("Families with answers at the start and the end"), len(pairs))
     ]
     for item in rules.all_items():
         changes = [
@@ -75,7 +75,7 @@ async def change_figures(db: AsyncSession, period: Period) -> list[Figure]:
         figures.append(
             Figure(
                 section,
-                f"outcomes.answered.{item.key}",
+                f"family_outcomes.answered.{item.key}",
                 _("Families who answered at both ends: %(item)s") % {"item": item.text},
                 len(changes),
             )
@@ -84,7 +84,7 @@ async def change_figures(db: AsyncSession, period: Period) -> list[Figure]:
         figures.append(
             Figure(
                 section,
-                f"outcomes.change.{item.key}",
+                f"family_outcomes.change.{item.key}",
                 _("Average change (from 1 to 5 at each end): %(item)s") % {"item": item.text},
                 mean,
                 kind="mean",
@@ -97,7 +97,7 @@ async def change_figures(db: AsyncSession, period: Period) -> list[Figure]:
         figures.append(
             Figure(
                 section,
-                f"outcomes.{name}",
+                f"family_outcomes.{name}",
                 words,
                 sum(1 for _s, end in pairs.values() if getattr(end, name) is True),
             )

@@ -100,14 +100,14 @@ def figures(settings: Settings, period: Period) -> dict[str, Figure]:
 
 def test_the_change_from_start_to_end_per_item_is_the_mean_over_families_with_both(settings: Settings, west: West) -> None:
     got = figures(settings, Period(*Q4, (west.team_id,)))
-    assert got["outcomes.families"].value == 6
+    assert got["family_outcomes.families"].value == 6
     for i, key in enumerate(KEYS):
         changes = [e[i] - s[i] for s, e, _d in COUNTED if e[i] is not None]
-        assert got[f"outcomes.answered.{key}"].value == len(changes), key
-        assert got[f"outcomes.change.{key}"].value == round(sum(changes) / len(changes), 2), key
-        assert got[f"outcomes.change.{key}"].kind == "mean"
-    assert got["outcomes.change.understanding"].value == 1.83  # (2+2+1+3+2+1)/6
-    assert got["outcomes.child_at_home"].value == 6 and got["outcomes.engaged_with_case"].value == 5
+        assert got[f"family_outcomes.answered.{key}"].value == len(changes), key
+        assert got[f"family_outcomes.change.{key}"].value == round(sum(changes) / len(changes), 2), key
+        assert got[f"family_outcomes.change.{key}"].kind == "mean"
+    assert got["family_outcomes.change.understanding"].value == 1.83  # (2+2+1+3+2+1)/6
+    assert got["family_outcomes.child_at_home"].value == 6 and got["family_outcomes.engaged_with_case"].value == 5
     assert (got["exit.total"].value, got["exit.helped"].value, got["exit.not_helped"].value) == (3, 2, 1)
     assert got["exit.recommend"].value == 3 and got["exit.not_recommend"].value == 0
     assert got["equality.total"].value == 6
@@ -119,16 +119,16 @@ def test_the_change_from_start_to_end_per_item_is_the_mean_over_families_with_bo
 
 def test_a_mean_of_fewer_than_5_families_is_not_given(settings: Settings, west: West) -> None:
     got = figures(settings, Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30), (west.team_id,)))
-    assert got["outcomes.families"].value == 4
-    assert got["outcomes.change.understanding"].value is None  # it would tell how one family answered
+    assert got["family_outcomes.families"].value == 4
+    assert got["family_outcomes.change.understanding"].value is None  # it would tell how one family answered
 
 
 def test_another_team_s_report_holds_none_of_these_and_the_keys_stay_the_same(settings: Settings, west: West, world: World) -> None:
     mine = figures(settings, Period(*Q4, (west.team_id,)))
     other = figures(settings, Period(*Q4, (uuid.uuid4(),)))
     assert list(other) == list(mine)
-    assert other["outcomes.families"].value == 0 and other["equality.total"].value == 0
-    assert other["outcomes.change.understanding"].value is None
+    assert other["family_outcomes.families"].value == 0 and other["equality.total"].value == 0
+    assert other["family_outcomes.change.understanding"].value is None
 
 
 def csv_rows(body: bytes) -> dict[str, str]:
@@ -141,12 +141,27 @@ def test_the_csv_says_fewer_than_5_for_small_counts_and_holds_no_comment_or_name
     response = client.get(f"/api/reports/quarterly.csv?{QUERY}", headers=west.manager.auth)
     assert response.status_code == 200, response.text
     rows = csv_rows(response.content)
-    assert rows["outcomes.families"] == "6" and rows["equality.age_band.35_44"] == "6"
-    assert rows["outcomes.change.understanding"] == "1.83"  # a mean is not a count
-    assert rows["outcomes.answered.keep_safe"] == "5" and rows["outcomes.change.keep_safe"] == "1.2"
+    assert rows["family_outcomes.families"] == "6" and rows["equality.age_band.35_44"] == "6"
+    assert rows["family_outcomes.change.understanding"] == "1.83"  # a mean is not a count
+    assert rows["family_outcomes.answered.keep_safe"] == "5" and rows["family_outcomes.change.keep_safe"] == "1.2"
     for key in ("exit.total", "exit.helped", "exit.not_helped", "equality.ethnicity.prefer_not_to_say",
                 "equality.age_band.25_34"):
         assert rows[key] == "fewer than 5", key
     text = response.content.decode("utf-8-sig").lower()
     assert not [s for s in west.secrets if s.lower() in text]
     assert "brilliant" not in text
+
+
+def test_the_demo_gives_the_report_every_outcomes_figure(settings: Settings) -> None:
+    from courtjourney.demo import load_demo
+    from courtjourney.reports import periods
+
+    async def work(db: AsyncSession) -> None:
+        await load_demo(db)
+
+    in_db(settings, work)
+    quarter = periods.quarter_of(dt.datetime.now(dt.UTC).date())
+    got = figures(settings, Period(quarter.start, quarter.end))
+    assert got["family_outcomes.families"].value == 5
+    assert all(got[f"family_outcomes.change.{k}"].value for k in KEYS), "every mean is shown (5 families)"
+    assert got["exit.total"].value == 5 and got["equality.total"].value >= 5
