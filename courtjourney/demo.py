@@ -838,7 +838,7 @@ PAST_FAMILIES = (
     ("Rio Former", "Kim Former", "mother", (2, 2, 3, 1, 2), (3, 3, 3, 3, 3), False, None),
     ("Bo Former", "Val Former", "mother", (1, 1, 2, 2, 2), (2, 3, 4, 3, 4), True, None),
 )
-PAST_EQUALITY = (
+PAST_EQUALITY: tuple[dict[str, str | None], ...] = (
     {"age_band": "35_44", "gender": "woman", "ethnicity": "white_british", "disability": "no"},
     {"age_band": "45_54", "gender": "man", "ethnicity": "white_british", "disability": None},
     {"age_band": "prefer_not_to_say", "gender": "woman", "ethnicity": "black_african", "disability": "yes"},

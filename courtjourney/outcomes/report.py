@@ -64,7 +64,12 @@ async def change_figures(db: AsyncSession, period: Period) -> list[Figure]:
             scores.setdefault(a.measure_id, {})[a.item] = a.score
     section = _("Outcomes for families: change from start to end")
     figures = [
-        Figure(section, "family_outcomes.families", _("Families with answers at the start and the end"), len(pairs))
+        Figure(
+            section,
+            "family_outcomes.families",
+            _("Families with answers at the start and the end"),
+            len(pairs),
+        )
     ]
     for item in rules.all_items():
         changes = [
