@@ -53,7 +53,7 @@ from courtjourney.messages.api import MessageApi
 from courtjourney.messages.pages import MessagePages, family_got_it, family_message
 from courtjourney.messages.services import hearing_changed
 from courtjourney.outcomes.api import OutcomesApi
-from courtjourney.outcomes.pages import OutcomePages
+from courtjourney.outcomes.pages import ItemWordingPages, OutcomePages
 from courtjourney.referrals.api import ReferralApi
 from courtjourney.referrals.pages import ReferralPages
 from courtjourney.reports.api import ReportApi
@@ -194,6 +194,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReferralPages,
             ReferralApi,
             OutcomePages,
+            ItemWordingPages,
             OutcomesApi,
             SearchPages,
             SearchApi,

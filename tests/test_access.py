@@ -99,6 +99,8 @@ NOT_CASE_ROUTES = {
     ("GET", "/reports/submitted/{report_id:uuid}"): "another team's report answers 404 (tests/reports)",
     ("GET", "/reports/submitted/{report_id:uuid}/report.csv"): "another team's report answers 404 (tests/reports)",
     ("GET", "/reports/submitted/{report_id:uuid}/report.xlsx"): "another team's report answers 404 (tests/reports)",
+    ("GET", "/family-outcomes/items"): "the measure's sentences, no case data; managers and admins only, others 404 (tests/outcomes)",
+    ("POST", "/family-outcomes/items"): "the measure's sentences, no case data; managers and admins only, others 404 (tests/outcomes)",
     ("GET", "/api/reports/quarterly"): "figures only, counts under 5 suppressed; scoped as /reports (tests/reports)",
     ("GET", "/api/reports/quarterly.csv"): "figures only, counts under 5 suppressed; scoped as /reports (tests/reports)",
     ("GET", "/api/reports/quarterly.xlsx"): "figures only, counts under 5 suppressed; scoped as /reports (tests/reports)",

@@ -11,9 +11,9 @@ from courtjourney.outcomes import rules, schemas, services
 from courtjourney.web.schemas import dump
 
 
-def outcomes_out(found: services.CaseOutcomes) -> schemas.FamilyOutcomesOut:
+def outcomes_out(found: services.CaseOutcomes, items: tuple[rules.Item, ...]) -> schemas.FamilyOutcomesOut:
     return schemas.FamilyOutcomesOut(
-        items=[schemas.OutcomeItemOut(key=i.key, text=i.text, asked=i.asked) for i in rules.all_items()],
+        items=[schemas.OutcomeItemOut(key=i.key, text=i.text, asked=i.asked) for i in items],
         measures=[dump(schemas.OutcomeMeasureOut, v.measure, answers=v.answers) for v in found.measures],
         changes=[
             schemas.OutcomeChangeOut(
@@ -35,7 +35,9 @@ class OutcomesApi(Controller):
         summary="The case's outcome measures, the change from start to end, the exit survey and equality answers",
     )
     async def read(self, db_session: AsyncSession, case: Case) -> schemas.FamilyOutcomesOut:
-        return outcomes_out(await services.case_outcomes(db_session, case.id))
+        return outcomes_out(
+            await services.case_outcomes(db_session, case.id), await services.current_items(db_session)
+        )
 
     @post(
         "/",

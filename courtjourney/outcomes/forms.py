@@ -4,7 +4,7 @@ own (items.toml, in the reader's language), never looked up in the catalogue."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from courtjourney.i18n import N_
@@ -36,18 +36,40 @@ ENGAGED = Field(
 ANSWER_PREFIX = "answers."
 
 
-def item_fields() -> tuple[Field, ...]:
+def item_fields(items: Iterable[rules.Item]) -> tuple[Field, ...]:
     """One field per item asked now, labelled in the reader's language (call while drawing the page)."""
     return tuple(
         Field(
             f"{ANSWER_PREFIX}{i.key}", i.text, "choice", required=False, choices=rules.SCALE, own_words=True
         )
-        for i in rules.asked_items()
+        for i in items
+        if i.asked
     )
 
 
-def measure_fields() -> tuple[Field, ...]:
-    return (MEMBER, POINT, ANSWERED_ON, *item_fields(), CHILD_AT_HOME, ENGAGED)
+def measure_fields(items: Iterable[rules.Item]) -> tuple[Field, ...]:
+    return (MEMBER, POINT, ANSWERED_ON, *item_fields(items), CHILD_AT_HOME, ENGAGED)
+
+
+def wording_fields(items: Iterable[rules.Item]) -> tuple[Field, ...]:
+    """Two fields per item (its English and its Welsh), labelled in the reader's language."""
+    from courtjourney.i18n import gettext as _
+
+    fields: list[Field] = []
+    for n, item in enumerate(items, start=1):
+        for lang, words in (("en", _("Sentence %(n)d in English")), ("cy", _("Sentence %(n)d in Welsh"))):
+            hint = "" if item.asked else _("No longer asked.")
+            fields.append(
+                Field(
+                    f"{lang}.{item.key}",
+                    words % {"n": n},
+                    required=False,
+                    max_length=200,
+                    own_words=True,
+                    hint=hint,
+                )
+            )
+    return tuple(fields)
 
 
 def measure_from_form(values: Mapping[str, Any]) -> dict[str, Any]:

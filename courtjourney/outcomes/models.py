@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courtjourney.db.base import Base, Secret, SecretText
@@ -68,3 +68,14 @@ class EqualityAnswers(Base):
     gender: Mapped[str | None] = mapped_column(Secret(200), default=None)
     ethnicity: Mapped[str | None] = mapped_column(Secret(200), default=None)
     disability: Mapped[str | None] = mapped_column(Secret(200), default=None)
+
+
+class ItemWording(Base):
+    """The service's own words for an item of the measure, set from the items page by a manager or an
+    admin; an item without a row reads as items.toml has it. Service-wide (every team asks the same)."""
+
+    __tablename__ = "family_outcome_item_wording"
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    en: Mapped[str] = mapped_column(Text)
+    cy: Mapped[str] = mapped_column(Text)
+    changed_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -13,6 +13,7 @@ from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.services import names_for
 from courtjourney.cases.models import Case
 from courtjourney.cases.services import family_for
+from courtjourney.errors import NotFound
 from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
 from courtjourney.outcomes import forms, rules, services
@@ -20,7 +21,7 @@ from courtjourney.web.pages import Form, FormPage, case_url, saved
 
 MEASURE = FormPage(
     N_("Record how the parent feels"),
-    forms.measure_fields(),  # drawn again with the reader's words: see _measure_fields
+    forms.measure_fields(rules.all_items()),  # drawn again with the service's words, in the reader's language
     "/family-outcomes/measure",
     intro=N_(
         "Ask the parent how true each sentence is for them today, from 1 (not at all) to 5 (very much). "
@@ -75,7 +76,7 @@ class OutcomePages(Controller):
                 "title": _("Outcomes for the family"),
                 "case": case,
                 "found": found,
-                "items": rules.all_items(),
+                "items": await services.current_items(db_session),
                 "family": family,
                 "names": await names_for(db_session, people),
                 "points": dict(rules.POINTS),
@@ -100,7 +101,7 @@ class OutcomePages(Controller):
             request,
             case,
             values=values,
-            fields=forms.measure_fields(),
+            fields=forms.measure_fields(await services.current_items(db_session)),
             options=await _options(db_session, case),
         )
 
@@ -112,7 +113,7 @@ class OutcomePages(Controller):
             request,
             case,
             data,
-            fields=forms.measure_fields(),
+            fields=forms.measure_fields(await services.current_items(db_session)),
             save=lambda values: services.record_measure(
                 db_session, actor, case, forms.measure_from_form(values)
             ),
@@ -158,4 +159,57 @@ class OutcomePages(Controller):
             save=lambda values: services.record_equality(db_session, actor, case, values),
             done=saved(outcomes_url(case), "equality"),
             options=await _options(db_session, case),
+        )
+
+
+WORDING = FormPage(
+    N_("The sentences parents answer"),
+    (),
+    "/family-outcomes/items",
+    intro=N_(
+        "Change the words of a sentence here, in English and in Welsh. Keep its meaning: answers given "
+        "before stay with it. The words change for every team."
+    ),
+    button=N_("Save the sentences"),
+)
+
+
+def _may_reword(request: Request[Any, Any, Any]) -> None:
+    user = request.user
+    if not (user.is_manager or user.is_admin):
+        raise NotFound("Nothing was found at this address.")
+
+
+def _wording_values(items: tuple[rules.Item, ...]) -> dict[str, str]:
+    return {f"{lang}.{i.key}": getattr(i, lang) for i in items for lang in ("en", "cy")}
+
+
+class ItemWordingPages(Controller):
+    """The measure's sentences in the service's words, which a manager or an admin sets."""
+
+    include_in_schema = False
+
+    @get("/family-outcomes/items")
+    async def wording_form(self, db_session: AsyncSession, request: Request[Any, Any, Any]) -> Template:
+        _may_reword(request)
+        items = await services.current_items(db_session)
+        extra = {"nav": "", "flash": request.query_params.get("done") and _("Saved.")}
+        return WORDING.show(
+            request, None, values=_wording_values(items), fields=forms.wording_fields(items), extra=extra
+        )
+
+    @post("/family-outcomes/items")
+    async def reword(
+        self, db_session: AsyncSession, request: Request[Any, Any, Any], actor: Actor, data: Form
+    ) -> Template | Redirect:
+        _may_reword(request)
+        items = await services.current_items(db_session)
+        return await WORDING.submit(
+            request,
+            None,
+            data,
+            fields=forms.wording_fields(items),
+            save=lambda values: services.reword_items(db_session, actor, values),
+            done="/family-outcomes/items?done=saved",
+            extra={"nav": "", "flash": ""},
         )

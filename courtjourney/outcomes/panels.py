@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.cases.models import Case
 from courtjourney.cases.services import family_for
 from courtjourney.figures import FigureSource
-from courtjourney.outcomes import report, rules, services
+from courtjourney.outcomes import report, services
 
 
 async def case_panel(db: AsyncSession, case: Case) -> dict[str, Any]:
     """The case's outcomes: how many measures, the exit survey, each person's change from start to end."""
     return {
         "outcomes": await services.case_outcomes(db, case.id),
-        "outcome_items": rules.all_items(),
+        "outcome_items": await services.current_items(db),
         "outcome_family": {m.id: m.name for m in await family_for(db, case.id)},
     }
 

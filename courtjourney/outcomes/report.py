@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.cases.access import report_cases
 from courtjourney.figures import Figure, Period
 from courtjourney.i18n import gettext as _
-from courtjourney.outcomes import rules
+from courtjourney.outcomes import rules, services
 from courtjourney.outcomes.models import EqualityAnswers, ExitSurvey, OutcomeAnswer, OutcomeMeasure
 
 #: A mean of fewer families than this is not given (it would show how one family answered).
@@ -71,7 +71,7 @@ async def change_figures(db: AsyncSession, period: Period) -> list[Figure]:
             len(pairs),
         )
     ]
-    for item in rules.all_items():
+    for item in await services.current_items(db):
         changes = [
             scores[end.id][item.key] - scores[start.id][item.key]
             for start, end in pairs.values()

@@ -4,6 +4,7 @@ written, so bad input changes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,7 +20,13 @@ from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.errors import InputError
 from courtjourney.i18n import gettext as _
 from courtjourney.outcomes import rules
-from courtjourney.outcomes.models import EqualityAnswers, ExitSurvey, OutcomeAnswer, OutcomeMeasure
+from courtjourney.outcomes.models import (
+    EqualityAnswers,
+    ExitSurvey,
+    ItemWording,
+    OutcomeAnswer,
+    OutcomeMeasure,
+)
 from courtjourney.web.forms import LONDON
 
 COMMENT_LIMIT = 2000
@@ -335,3 +342,60 @@ def label_of(choices: Any, key: str | None) -> str:
     if key is None:
         return _("Not asked")
     return _(dict(choices).get(key, key))
+
+
+async def current_items(db: AsyncSession) -> tuple[rules.Item, ...]:
+    """Every item, in items.toml's order, in the words the service set on the items page where it set them."""
+    wording = {w.key: w for w in await db.scalars(select(ItemWording))}
+    return tuple(
+        dataclasses.replace(i, en=wording[i.key].en, cy=wording[i.key].cy) if i.key in wording else i
+        for i in rules.all_items()
+    )
+
+
+WORDING_LIMIT = 200
+
+
+async def reword_items(db: AsyncSession, actor: Actor, values: Mapping[str, Any]) -> int:
+    """Set the items' words from `values` ({"en.<key>": ..., "cy.<key>": ...}); words the same as
+    items.toml's drop the service's own. Returns how many items changed."""
+    errors: dict[str, str] = {}
+    wanted: dict[str, tuple[str, str]] = {}
+    for item in rules.all_items():
+        words = []
+        for lang in ("en", "cy"):
+            name = f"{lang}.{item.key}"
+            text = values.get(name)
+            text = text.strip() if isinstance(text, str) else ""
+            if not text:
+                errors[name] = _("Enter the words of this sentence.")
+            elif len(text) > WORDING_LIMIT:
+                errors[name] = _("A sentence must be %(limit)d characters or fewer.") % {
+                    "limit": WORDING_LIMIT
+                }
+            elif "\x00" in text:
+                errors[name] = _("This contains a character we cannot store.")
+            words.append(text)
+        wanted[item.key] = (words[0], words[1])
+    if errors:
+        raise InputError(errors)
+    rows = {w.key: w for w in await db.scalars(select(ItemWording))}
+    changed = 0
+    for item in rules.all_items():
+        en, cy = wanted[item.key]
+        row = rows.get(item.key)
+        now = (row.en, row.cy) if row else (item.en, item.cy)
+        if (en, cy) == now:
+            continue
+        changed += 1
+        if (en, cy) == (item.en, item.cy):
+            if row is not None:
+                await db.delete(row)
+        elif row is None:
+            db.add(ItemWording(key=item.key, en=en, cy=cy, changed_by_id=actor.id))
+        else:
+            row.en, row.cy, row.changed_by_id = en, cy, actor.id
+    await db.flush()
+    if changed:
+        audit.record(db, "family_outcome.items_reworded", actor, target_type="family_outcome_item_wording")
+    return changed

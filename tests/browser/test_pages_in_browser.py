@@ -115,6 +115,8 @@ SCREENS = [
     Screen("family-outcomes-exit-survey", "worker", "{case}/family-outcomes/exit-survey"),
     Screen("family-outcomes-exit-survey-with-errors", "worker", "{case}/family-outcomes/exit-survey", submit=MAIN_SUBMIT),
     Screen("family-outcomes-equality", "worker", "{case}/family-outcomes/equality"),
+    Screen("family-outcomes-items", "manager", "/family-outcomes/items"),
+    Screen("family-outcomes-items-with-errors", "manager", "/family-outcomes/items", submit=MAIN_SUBMIT, clear="#field-en\\.understanding"),
     Screen("new-risk", "worker", "{case}/risk/new"),
     Screen("new-worker", "worker", "{case}/workers/new"),
     Screen("case-with-incidents", "worker", "{incident_case}"),

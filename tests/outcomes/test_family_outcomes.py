@@ -291,3 +291,49 @@ def test_what_the_parent_is_read_is_plain_english_grade_8_or_lower() -> None:
     said += sentences(pages.MEASURE.intro) + sentences(pages.EQUALITY.intro) + sentences(pages.EXIT.intro)
     too_hard = [(s, grade(s)) for s in said if grade(s) > 8]
     assert not too_hard, too_hard
+
+
+# --- the sentences, in the service's words ------------------------------------------------------
+
+NEW_EN = "I know what is happening with my child's case."
+NEW_CY = "Rwy'n gwybod beth sy'n digwydd gydag achos fy mhlentyn."
+
+
+def wording(client: TestClient[Any], **change: str) -> Any:
+    values = {f"{lang}.{i.key}": getattr(i, lang) for i in rules.all_items() for lang in ("en", "cy")}
+    token = csrf_token(client, "/family-outcomes/items")
+    return client.post("/family-outcomes/items", follow_redirects=False, data={**values, **change, "_csrf_token": token})
+
+
+def test_a_manager_changes_a_sentence_and_every_page_asks_it_in_the_new_words(client: TestClient[Any], settings: Settings, world: World) -> None:
+    sign_in(client, world.manager.email)
+    page = client.get("/family-outcomes/items")
+    assert page.status_code == 200 and 'name="cy.keep_safe"' in page.text
+    done = wording(client, **{"en.understanding": NEW_EN, "cy.understanding": NEW_CY})
+    assert done.status_code == 303, done.text
+    assert sql(settings, "SELECT key, en, cy FROM family_outcome_item_wording") == [("understanding", NEW_EN, NEW_CY)]
+    [event] = audit_events(settings, action="family_outcome.items_reworded")
+    assert event.actor_id == world.manager.id and event.case_id is None
+    got = client.get(url(world.north_case), headers=world.worker.auth).json()
+    assert got["items"][0] == {"key": "understanding", "text": NEW_EN, "asked": True}
+    sign_in(client, world.worker.email)
+    assert "I know what is happening with my child&#39;s case." in client.get(f"/cases/{world.north_case}/family-outcomes/measure").text
+    # back to items.toml's words: the service's own row goes
+    sign_in(client, world.manager.email)
+    item = rules.all_items()[0]
+    assert wording(client, **{"en.understanding": item.en, "cy.understanding": item.cy}).status_code == 303
+    assert sql(settings, "SELECT count(*) FROM family_outcome_item_wording")[0][0] == 0
+
+
+def test_only_managers_and_admins_change_the_sentences_and_an_empty_one_is_refused(client: TestClient[Any], settings: Settings, world: World) -> None:
+    sign_in(client, world.worker.email)
+    assert client.get("/family-outcomes/items").status_code == 404
+    token = csrf_token(client, "/account")
+    refused = client.post("/family-outcomes/items", data={"en.understanding": "You are failing", "_csrf_token": token})
+    assert refused.status_code == 404
+    assert sql(settings, "SELECT count(*) FROM family_outcome_item_wording")[0][0] == 0
+    sign_in(client, world.admin.email)
+    empty = wording(client, **{"cy.wellbeing": "  "})
+    assert empty.status_code == 400 and "Enter the words of this sentence." in empty.text
+    assert sql(settings, "SELECT count(*) FROM family_outcome_item_wording")[0][0] == 0
+    assert not audit_events(settings, action="family_outcome.items_reworded")
