@@ -52,6 +52,8 @@ from courtjourney.messages import dispatch
 from courtjourney.messages.api import MessageApi
 from courtjourney.messages.pages import MessagePages, family_got_it, family_message
 from courtjourney.messages.services import hearing_changed
+from courtjourney.outcomes.api import OutcomesApi
+from courtjourney.outcomes.pages import ItemWordingPages, OutcomePages
 from courtjourney.referrals.api import ReferralApi
 from courtjourney.referrals.pages import ReferralPages
 from courtjourney.reports.api import ReportApi
@@ -80,6 +82,7 @@ TEMPLATE_DIRS: list[Path | PathLike[Any] | str] = [
     PACKAGE / "search" / "templates",
     PACKAGE / "messages" / "templates",
     PACKAGE / "referrals" / "templates",
+    PACKAGE / "outcomes" / "templates",
     PACKAGE / "reports" / "templates",
 ]
 
@@ -190,6 +193,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TeamContactStandardPages,
             ReferralPages,
             ReferralApi,
+            OutcomePages,
+            ItemWordingPages,
+            OutcomesApi,
             SearchPages,
             SearchApi,
             HearingPages,

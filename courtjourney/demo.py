@@ -186,6 +186,7 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
     await add_demo_contacts(db, *made[0])
     await add_demo_referrals(db, north, manager, worker)
     await add_demo_report(db, made, manager)
+    await add_demo_outcomes(db, made, north)
     return token
 
 
@@ -821,3 +822,135 @@ async def add_demo_referrals(db: AsyncSession, north: Team, manager: User, worke
             "reason": "Not exploitation by people outside the family. Pointed the nurse to the family support team."
         },
     )
+
+
+#: Families whose support ended this quarter, with a North colleague (no demo login): their answers at
+#: the start and the end (the five items, in items.toml's order), their exit survey and equality answers.
+PAST_FAMILIES = (
+    (
+        "Drew Former",
+        "Lee Former",
+        "mother",
+        (2, 1, 2, 2, 3),
+        (4, 4, 3, 3, 4),
+        True,
+        "Lee felt heard for the first time.",
+    ),
+    ("Max Former", "Ray Former", "father", (1, 2, 1, 2, 2), (3, 4, 3, 3, 4), True, None),
+    (
+        "Sky Former",
+        "Ash Former",
+        "carer",
+        (3, 2, 2, 3, 3),
+        (4, 3, 4, 3, 4),
+        True,
+        "The court visit helped most.",
+    ),
+    ("Rio Former", "Kim Former", "mother", (2, 2, 3, 1, 2), (3, 3, 3, 3, 3), False, None),
+    ("Bo Former", "Val Former", "mother", (1, 1, 2, 2, 2), (2, 3, 4, 3, 4), True, None),
+)
+PAST_EQUALITY: tuple[dict[str, str | None], ...] = (
+    {"age_band": "35_44", "gender": "woman", "ethnicity": "white_british", "disability": "no"},
+    {"age_band": "45_54", "gender": "man", "ethnicity": "white_british", "disability": None},
+    {"age_band": "prefer_not_to_say", "gender": "woman", "ethnicity": "black_african", "disability": "yes"},
+    {"age_band": "25_34", "gender": "woman", "ethnicity": "prefer_not_to_say", "disability": "no"},
+    {},  # the parent did not want to answer: kept as not asked
+)
+
+
+async def add_demo_outcomes(db: AsyncSession, made: list[tuple[Case, User]], north: Team) -> None:
+    """Outcomes for families, for the case page and the report: the worker's first family answered at the
+    start and at a review, the second at the start; five families whose support ended this quarter
+    answered at the start and the end, with an exit survey and the equality questions (one declined)."""
+    from courtjourney.outcomes import services as outcomes
+    from courtjourney.reports import periods
+
+    keys = ("understanding", "confidence", "listened_to", "wellbeing", "keep_safe")
+    today = dt.datetime.now(LONDON).date()
+    quarter = periods.quarter_of(today)
+    first, worker = made[0]
+    second, _worker = made[1]
+    sam = (await cases.family_for(db, first.id))[0]
+    morgan = (await cases.family_for(db, second.id))[0]
+    by_worker = Actor.of(worker)
+    for case, member, point, scores, days in (
+        (first, sam, "start", (1, 2, 2, 2, 3), 120),
+        (first, sam, "review", (3, 2, 3, 2, 3), 30),
+        (second, morgan, "start", (2, 2, 1, 3, 3), 80),
+    ):
+        await outcomes.record_measure(
+            db,
+            by_worker,
+            case,
+            {
+                "member_id": member.id,
+                "point": point,
+                "answered_on": today - dt.timedelta(days=days),
+                "answers": dict(zip(keys, scores, strict=True)),
+                "child_at_home": True,
+                "engaged_with_case": True,
+            },
+        )
+    await outcomes.record_equality(
+        db,
+        by_worker,
+        first,
+        {"member_id": sam.id, "age_band": "35_44", "gender": "woman", "ethnicity": "white_irish"},
+    )
+    colleague = await db.scalar(select(User).where(User.email == "colleague@demo.example"))
+    if colleague is None:
+        return
+    by_colleague = Actor.of(colleague)
+    ended = max(quarter.start, today - dt.timedelta(days=10))
+    now = dt.datetime.now(dt.UTC)
+    for index, (child, parent, relationship, start, end, helped, comment) in enumerate(PAST_FAMILIES):
+        case = await cases.open_case(
+            db,
+            by_colleague,
+            {"child_name": child, "child_birth_date": None},
+            opened_at=now - dt.timedelta(days=200),
+        )
+        member = await cases.add_family_member(
+            db,
+            by_colleague,
+            case,
+            {"name": parent, "relationship_to_child": relationship, "preferred_language": "en"},
+        )
+        for point, scores, on in (("start", start, today - dt.timedelta(days=190)), ("end", end, ended)):
+            await outcomes.record_measure(
+                db,
+                by_colleague,
+                case,
+                {
+                    "member_id": member.id,
+                    "point": point,
+                    "answered_on": on,
+                    "answers": dict(zip(keys, scores, strict=True)),
+                    "child_at_home": index != 3 or point == "start",
+                    "engaged_with_case": True,
+                },
+            )
+        await outcomes.record_exit_survey(
+            db,
+            by_colleague,
+            case,
+            {
+                "member_id": member.id,
+                "answered_on": ended,
+                "helped": helped,
+                "would_recommend": helped,
+                "comment": comment,
+            },
+        )
+        await outcomes.record_equality(
+            db, by_colleague, case, {"member_id": member.id, "answered_on": ended, **PAST_EQUALITY[index]}
+        )
+        await cases.move_stage(db, by_colleague, case, "disclosure", None, at=now - dt.timedelta(days=180))
+        await cases.move_stage(
+            db,
+            by_colleague,
+            case,
+            "closed",
+            "Support ended: the family felt ready.",
+            at=min(now, dt.datetime.combine(ended, dt.time(12), tzinfo=LONDON)),
+        )

@@ -22,6 +22,13 @@ from courtjourney.contacts.models import (  # noqa: F401
 )
 from courtjourney.db.base import metadata
 from courtjourney.glossary.models import LocalEntry  # noqa: F401
+from courtjourney.outcomes.models import (  # noqa: F401
+    EqualityAnswers,
+    ExitSurvey,
+    ItemWording,
+    OutcomeAnswer,
+    OutcomeMeasure,
+)
 from courtjourney.referrals.models import Referral  # noqa: F401
 from courtjourney.threats.models import Amendment, ChainLink, Evidence, Incident, PoliceReferral  # noqa: F401
 

@@ -101,6 +101,8 @@ NOT_CASE_ROUTES = {
     ("GET", "/reports/submitted/{report_id:uuid}"): "another team's report answers 404 (tests/reports)",
     ("GET", "/reports/submitted/{report_id:uuid}/report.csv"): "another team's report answers 404 (tests/reports)",
     ("GET", "/reports/submitted/{report_id:uuid}/report.xlsx"): "another team's report answers 404 (tests/reports)",
+    ("GET", "/family-outcomes/items"): "the measure's sentences, no case data; managers and admins only, others 404 (tests/outcomes)",
+    ("POST", "/family-outcomes/items"): "the measure's sentences, no case data; managers and admins only, others 404 (tests/outcomes)",
     ("GET", "/api/reports/quarterly"): "figures only, counts under 5 suppressed; scoped as /reports (tests/reports)",
     ("GET", "/api/reports/quarterly.csv"): "figures only, counts under 5 suppressed; scoped as /reports (tests/reports)",
     ("GET", "/api/reports/quarterly.xlsx"): "figures only, counts under 5 suppressed; scoped as /reports (tests/reports)",
@@ -112,7 +114,8 @@ CASE_TABLES = ["case_record", "case_worker", "family_member", "risk_assessment",
                "incident", "incident_amendment", "incident_evidence", "police_referral", "incident_chain",
                "outcome", "support_plan_item", "support_plan_review", "case_closure", "witness_attendance",
                "contact_log_entry", "contact_log_member", "contact_log_correction", "contact_log_follow_up",
-               "member_reach", "outbox_message"]
+               "member_reach", "outbox_message",
+               "family_outcome_measure", "family_outcome_answer", "exit_survey", "equality_monitoring", "record_correction"]
 
 # A body that would be valid for most case forms, so a route that forgot the guard would act on it.
 ANY_BODY: dict[str, Any] = {
@@ -123,6 +126,7 @@ ANY_BODY: dict[str, Any] = {
     "done": True, "narrative": "Leaked incident", "occurred_from": "2026-01-02T10:00:00Z", "occurred_on": "2026-01-02",
     "note": "Leaked amendment", "passed_on": "2026-01-03", "passed_by": "worker",
     "kind": "call", "notes": "Leaked contact",
+    "point": "start", "helped": True, "would_recommend": True, "comment": "Leaked comment", "age_band": "25_34",
 }
 
 

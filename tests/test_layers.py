@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "glossary": 7,  # terms, search, the term linker documents use; its printable lists use the engine
     "referrals": 7,  # the intake queue: accepting opens a case; the contact log asks it before a first contact
     "hearings": 8,  # proceedings, hearings, feeds, briefings, Witness Service packs
+    "outcomes": 8,  # outcome measure, exit survey, equality monitoring: on the case page and in the report
     "contacts": 8,  # the contact log: checks hearing, incident and document ids by table name, imports neither
     "threats": 9,  # incidents: may read hearing days; hearings is handed the incident summary it needs
     "messages": 9,  # messages to families: notices of hearing changes (handed to hearings by the app), the outbox

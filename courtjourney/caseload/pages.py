@@ -28,6 +28,7 @@ from courtjourney.hearings import panels as hearings
 from courtjourney.hearings import services as hearing_services
 from courtjourney.i18n import age_on
 from courtjourney.i18n import gettext as _
+from courtjourney.outcomes import panels as outcomes
 from courtjourney.threats import panels as threats
 
 #: Each case's card on the caseload, from every part that adds to it, in the order the card reads:
@@ -50,7 +51,14 @@ async def case_page_panels(db: AsyncSession, actor: Actor, case: Case, today: dt
         "todo": todo,
         "tell": (await hearings.telling_counts(db, [case.id])).get(case.id, hearings.TellCount()),
     }
-    return {**own, **court, **incidents, **summary, **await debrief.case_panel(db, actor, case)}
+    return {
+        **own,
+        **court,
+        **incidents,
+        **summary,
+        **await outcomes.case_panel(db, case),
+        **await debrief.case_panel(db, actor, case),
+    }
 
 
 class CaseloadPages(Controller):

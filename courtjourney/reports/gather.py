@@ -9,6 +9,7 @@ from courtjourney.contacts import panels as contacts
 from courtjourney.debrief import panels as debrief
 from courtjourney.figures import Figure, FigureSource, Period
 from courtjourney.hearings import panels as hearings
+from courtjourney.outcomes import panels as outcomes
 from courtjourney.referrals import panels as referrals
 from courtjourney.threats import panels as threats
 
@@ -20,6 +21,7 @@ PARTS: tuple[tuple[FigureSource, ...], ...] = (
     hearings.REPORT,
     debrief.REPORT,
     threats.REPORT,
+    outcomes.REPORT,
 )
 
 
