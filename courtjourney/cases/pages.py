@@ -4,6 +4,8 @@ consent, risk, colleagues), and the audit trail. The caseload and the case page 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -202,6 +204,61 @@ async def _colleague_options(db: AsyncSession, case: Case) -> Options:
             if u.id not in on_case
         ]
     }
+
+
+@dataclass(frozen=True)
+class Correcting:
+    """One kind of record the case's pages correct: its form, how it is found on the case, and the part of
+    the case page a save returns to. The address names it by `id_name` (none: the case itself)."""
+
+    page: FormPage
+    model: type[Any]
+    noun: str
+    anchor: str
+    id_name: str = ""
+
+    async def find(self, db: AsyncSession, case: Case, record_id: UUID) -> Any:
+        return await one_of_case(db, self.model, case.id, record_id, self.noun)
+
+    def _ids(self, record: Any) -> dict[str, Any]:
+        return {self.id_name: record.id} if self.id_name else {}
+
+    async def show(
+        self, db: AsyncSession, request: Request[User, Any, Any], case: Case, record: Any
+    ) -> Template:
+        """The form filled with what the record says now, its earlier versions below."""
+        return self.page.show(
+            request,
+            case,
+            values=_form_values(tuple(self.page.fields), record),
+            extra=await _history(db, case, record.id, tuple(self.page.fields)),
+            **self._ids(record),
+        )
+
+    async def submit(
+        self,
+        db: AsyncSession,
+        request: Request[User, Any, Any],
+        case: Case,
+        record: Any,
+        data: Mapping[str, Any],
+        save: Callable[[dict[str, Any]], Awaitable[Any]],
+    ) -> Template | Redirect:
+        return await self.page.submit(
+            request,
+            case,
+            data,
+            save=save,
+            done=saved(case_url(case), self.anchor),
+            extra=lambda: _history(db, case, record.id, tuple(self.page.fields)),
+            **self._ids(record),
+        )
+
+
+CHILD = Correcting(CORRECT_CHILD, Case, "case", "details")
+MEMBER = Correcting(CORRECT_FAMILY, FamilyMember, "family member", "family", "family_member_id")
+KEY_CONTACT = Correcting(CORRECT_CONTACT, Contact, "key contact", "contacts", "contact_id")
+RISK_ROW = Correcting(CORRECT_RISK, RiskAssessment, "risk assessment", "risk", "risk_assessment_id")
 
 
 class CasePages(Controller):
@@ -434,37 +491,27 @@ class CasePages(Controller):
     async def child_correct_form(
         self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case
     ) -> Template:
-        return CORRECT_CHILD.show(
-            request,
-            case,
-            values=_form_values(forms.NEW_CASE, case),
-            extra=await _history(db_session, case, case.id, forms.NEW_CASE),
-        )
+        return await CHILD.show(db_session, request, case, case)
 
     @post("/cases/{case_id:uuid}/details")
     async def child_correct(
         self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, case: Case, data: Form
     ) -> Template | Redirect:
-        return await CORRECT_CHILD.submit(
+        return await CHILD.submit(
+            db_session,
             request,
             case,
+            case,
             data,
-            save=lambda values: services.correct_child(db_session, actor, case, values),
-            done=case_url(case, "?done=details"),
-            extra=lambda: _history(db_session, case, case.id, forms.NEW_CASE),
+            lambda v: services.correct_child(db_session, actor, case, v),
         )
 
     @get("/cases/{case_id:uuid}/family/{family_member_id:uuid}")
     async def family_correct_form(
         self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, family_member_id: UUID
     ) -> Template:
-        member = await one_of_case(db_session, FamilyMember, case.id, family_member_id, "family member")
-        return CORRECT_FAMILY.show(
-            request,
-            case,
-            values=_form_values(forms.FAMILY, member),
-            extra=await _history(db_session, case, member.id, forms.FAMILY),
-            family_member_id=member.id,
+        return await MEMBER.show(
+            db_session, request, case, await MEMBER.find(db_session, case, family_member_id)
         )
 
     @post("/cases/{case_id:uuid}/family/{family_member_id:uuid}")
@@ -477,32 +524,22 @@ class CasePages(Controller):
         family_member_id: UUID,
         data: Form,
     ) -> Template | Redirect:
-        member = await one_of_case(db_session, FamilyMember, case.id, family_member_id, "family member")
-        return await CORRECT_FAMILY.submit(
+        member = await MEMBER.find(db_session, case, family_member_id)
+        return await MEMBER.submit(
+            db_session,
             request,
             case,
-            data,
-            prepare=lambda posted: {
-                **posted,
-                "is_witness": posted.get("is_witness", ""),
-            },  # unticked: not sent
-            save=lambda values: services.correct(db_session, actor, case, member, values),
-            done=saved(case_url(case), "family"),
-            extra=lambda: _history(db_session, case, member.id, forms.FAMILY),
-            family_member_id=member.id,
+            member,
+            {**data, "is_witness": data.get("is_witness", "")},  # an unticked box is not sent
+            lambda v: services.correct(db_session, actor, case, member, v),
         )
 
     @get("/cases/{case_id:uuid}/contacts/{contact_id:uuid}")
     async def contact_correct_form(
         self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, contact_id: UUID
     ) -> Template:
-        contact = await one_of_case(db_session, Contact, case.id, contact_id, "key contact")
-        return CORRECT_CONTACT.show(
-            request,
-            case,
-            values=_form_values(forms.CONTACT, contact),
-            extra=await _history(db_session, case, contact.id, forms.CONTACT),
-            contact_id=contact.id,
+        return await KEY_CONTACT.show(
+            db_session, request, case, await KEY_CONTACT.find(db_session, case, contact_id)
         )
 
     @post("/cases/{case_id:uuid}/contacts/{contact_id:uuid}")
@@ -515,28 +552,22 @@ class CasePages(Controller):
         contact_id: UUID,
         data: Form,
     ) -> Template | Redirect:
-        contact = await one_of_case(db_session, Contact, case.id, contact_id, "key contact")
-        return await CORRECT_CONTACT.submit(
+        contact = await KEY_CONTACT.find(db_session, case, contact_id)
+        return await KEY_CONTACT.submit(
+            db_session,
             request,
             case,
+            contact,
             data,
-            save=lambda values: services.correct_contact(db_session, actor, case, contact, values),
-            done=saved(case_url(case), "contacts"),
-            extra=lambda: _history(db_session, case, contact.id, forms.CONTACT),
-            contact_id=contact.id,
+            lambda v: services.correct_contact(db_session, actor, case, contact, v),
         )
 
     @get("/cases/{case_id:uuid}/risk/{risk_assessment_id:uuid}")
     async def risk_correct_form(
         self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, risk_assessment_id: UUID
     ) -> Template:
-        row = await one_of_case(db_session, RiskAssessment, case.id, risk_assessment_id, "risk assessment")
-        return CORRECT_RISK.show(
-            request,
-            case,
-            values=_form_values(forms.RISK, row),
-            extra=await _history(db_session, case, row.id, forms.RISK),
-            risk_assessment_id=row.id,
+        return await RISK_ROW.show(
+            db_session, request, case, await RISK_ROW.find(db_session, case, risk_assessment_id)
         )
 
     @post("/cases/{case_id:uuid}/risk/{risk_assessment_id:uuid}")
@@ -549,15 +580,14 @@ class CasePages(Controller):
         risk_assessment_id: UUID,
         data: Form,
     ) -> Template | Redirect:
-        row = await one_of_case(db_session, RiskAssessment, case.id, risk_assessment_id, "risk assessment")
-        return await CORRECT_RISK.submit(
+        row = await RISK_ROW.find(db_session, case, risk_assessment_id)
+        return await RISK_ROW.submit(
+            db_session,
             request,
             case,
+            row,
             data,
-            save=lambda values: services.correct_risk(db_session, actor, case, row, values),
-            done=saved(case_url(case), "risk"),
-            extra=lambda: _history(db_session, case, row.id, forms.RISK),
-            risk_assessment_id=row.id,
+            lambda v: services.correct_risk(db_session, actor, case, row, v),
         )
 
     @get("/cases/{case_id:uuid}/audit")
