@@ -928,6 +928,7 @@ TARGETS = (
     # Not asked for by issue 9, measured because they read across a caseload or team too.
     Target("upcoming", "next 14 days (worker)", "GET", 200),
     Target("team", "team page (manager)", "GET", 200),
+    Target("report", "quarterly report page (manager, team of 20 workers)", "GET", 200),
     # Issue 15: the worker's home page, every list bounded by the worker's visible cases.
     Target("my_day", "My day (worker, 50 cases)", "GET", 200),
     Target("search", "search by a parent's name (worker)", "GET", 200),
@@ -1036,6 +1037,7 @@ async def subject_for(size: Size, who: int = 0) -> tuple[dict[str, str], dict[st
         "briefing": f"/cases/{case.id}/hearings/{hearing.id}/briefings",
         "upcoming": "/hearings/upcoming",
         "team": "/team",
+        "report": "/reports",  # this quarter, the manager's team
         "my_day": "/my-day",
         # Every word must be looked up: the parent's first name is shared by one person in 32 at every size.
         "search": f"/search?q={quote(parent_name)}",
@@ -1044,12 +1046,13 @@ async def subject_for(size: Size, who: int = 0) -> tuple[dict[str, str], dict[st
     }
     headers = {"caseload": signed_in, "team_caseload": {"Cookie": f"cj_session={manager_session}"}, "case": signed_in, "briefing": {**signed_in, "x-csrf-token": csrf},
                "worker_feed": {}, "parent_feed": {}, "glossary": {}, "upcoming": signed_in,
-               "team": {"Cookie": f"cj_session={manager_session}"}, "my_day": signed_in, "search": signed_in,
+               "team": {"Cookie": f"cj_session={manager_session}"}, "report": {"Cookie": f"cj_session={manager_session}"},
+               "my_day": signed_in, "search": signed_in,
                "team_search": {"Cookie": f"cj_session={manager_session}"}, "timeline": signed_in}
     # What each answer must hold, so a fast wrong page cannot pass: decrypted names, a verified log, feeds.
     expect = {"case": child, "glossary": "Intermediary", "worker_feed": "BEGIN:VEVENT", "parent_feed": "BEGIN:VEVENT",
               "caseload": "CJ-", "my_day": "Families to tell about a hearing change", "search": parent_name,
-              "team_search": parent_name, "timeline": "/timeline?before="}
+              "team_search": parent_name, "timeline": "/timeline?before=", "report": "Referrals received"}
     expect["case_log"] = "log-intact"
     return paths, headers, expect
 
