@@ -247,7 +247,7 @@ class CaseApi(Controller):
     ) -> schemas.RiskAssessmentOut:
         values = clean(forms.RISK, data.to_dict(), partial=True)
         row = await one_of_case(db_session, RiskAssessment, case.id, risk_assessment_id, "risk assessment")
-        await services.correct_risk(db_session, actor, case, row, values)
+        await services.correct(db_session, actor, case, row, values)
         return dump(schemas.RiskAssessmentOut, row)
 
     @post("/{case_id:uuid}/workers", summary="Assign a colleague from the case's team", status_code=201)

@@ -587,7 +587,7 @@ class CasePages(Controller):
             case,
             row,
             data,
-            lambda v: services.correct_risk(db_session, actor, case, row, v),
+            lambda v: services.correct(db_session, actor, case, row, v),
         )
 
     @get("/cases/{case_id:uuid}/audit")

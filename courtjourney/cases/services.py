@@ -55,6 +55,11 @@ async def _next_reference(db: AsyncSession, year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
+def _refuse_future_birth(birth: dt.date | None, today: dt.date) -> None:
+    if birth is not None and birth > today:
+        raise InputError({"child_birth_date": _("Date of birth cannot be in the future.")})
+
+
 async def open_case(
     db: AsyncSession,
     actor: Actor,
@@ -72,8 +77,7 @@ async def open_case(
         )
     birth = values.get("child_birth_date")
     today = today or dt.date.today()
-    if birth is not None and birth > today:
-        raise InputError({"child_birth_date": _("Date of birth cannot be in the future.")})
+    _refuse_future_birth(birth, today)
     for attempt in range(5):
         reference = await _next_reference(db, today.year)
         try:
@@ -284,11 +288,16 @@ async def contacts_for(db: AsyncSession, case_id: UUID) -> list[Contact]:
     )
 
 
-async def add_contact(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> Contact:
-    if not values.get("phone") and not values.get("email"):
+def _refuse_unreachable(phone: str | None, email: str | None) -> None:
+    """A key contact needs a phone number or an email address."""
+    if not phone and not email:
         raise InputError(
             {"phone": _("Enter a phone number or an email address, so the family's worker can reach them.")}
         )
+
+
+async def add_contact(db: AsyncSession, actor: Actor, case: Case, values: dict[str, Any]) -> Contact:
+    _refuse_unreachable(values.get("phone"), values.get("email"))
     contact = Contact(case_id=case.id, **{k: values.get(k) for k in forms.CONTACT_KEYS})
     db.add(contact)
     await db.flush()
@@ -629,7 +638,7 @@ async def correct(
         )
     )
     await db.flush()
-    if {"child_name", "name"} & set(earlier) and not isinstance(record, (Contact, RiskAssessment)):
+    if isinstance(record, (Case, FamilyMember)) and {"child_name", "name"} & set(earlier):
         await search_index.reindex_case(db, case)  # found by the new name only
     audit.record(db, action, actor, case_id=case.id, target=record)
     return sorted(earlier)
@@ -651,8 +660,7 @@ async def correct_child(db: AsyncSession, actor: Actor, case: Case, values: dict
     given = dict(values)
     if "child_birth_date" in given:
         birth = given["child_birth_date"]
-        if birth is not None and birth > dt.date.today():
-            raise InputError({"child_birth_date": _("Date of birth cannot be in the future.")})
+        _refuse_future_birth(birth, dt.date.today())
         given["child_birth_date"] = birth.isoformat() if birth else None
     return await correct(db, actor, case, case, given)
 
@@ -661,17 +669,8 @@ async def correct_contact(
     db: AsyncSession, actor: Actor, case: Case, contact: Contact, values: dict[str, Any]
 ) -> list[str]:
     """Correct a key contact: it must still have a phone number or an email address."""
-    phone = values["phone"] if "phone" in values else contact.phone
-    email = values["email"] if "email" in values else contact.email
-    if not phone and not email:
-        raise InputError(
-            {"phone": _("Enter a phone number or an email address, so the family's worker can reach them.")}
-        )
+    _refuse_unreachable(
+        values["phone"] if "phone" in values else contact.phone,
+        values["email"] if "email" in values else contact.email,
+    )
     return await correct(db, actor, case, contact, values)
-
-
-async def correct_risk(
-    db: AsyncSession, actor: Actor, case: Case, row: RiskAssessment, values: dict[str, Any]
-) -> list[str]:
-    """Correct a risk assessment (a wrong level or date typed); who assessed it stays as recorded."""
-    return await correct(db, actor, case, row, values)

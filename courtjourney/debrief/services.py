@@ -553,8 +553,12 @@ async def may_delete(
     db: AsyncSession, actor: Actor, case: Case, now: dt.datetime | None = None
 ) -> str | None:
     """Why `actor` may not delete `case` as opened in error, in plain words; None when they may."""
-    now = now or utcnow()
-    at, by = await opened_at(db, case)
+    return _deletion_refused(actor, case, *await opened_at(db, case), now or utcnow())
+
+
+def _deletion_refused(
+    actor: Actor, case: Case, at: dt.datetime, by: UUID | None, now: dt.datetime
+) -> str | None:
     if not (actor.role == Role.MANAGER.value and actor.team_id == case.team_id) and by != actor.id:
         return _("Only the person who opened this case, or a manager of its team, can delete it.")
     if now - at > dt.timedelta(days=DELETE_WITHIN_DAYS):
@@ -571,12 +575,12 @@ async def delete_opened_in_error(
     """Delete a case opened in error, within DELETE_WITHIN_DAYS, by its opener or a manager of its team:
     every record of it goes at once; the audit trail keeps that it existed, who deleted it and why (a code)."""
     now = now or utcnow()
-    refused = await may_delete(db, actor, case, now)
+    at, by = await opened_at(db, case)
+    refused = _deletion_refused(actor, case, at, by, now)
     if refused is not None:
         raise InputError({"reason_kind": refused})
     if not values.get("understood"):
         raise InputError({"understood": _("Tick the box to say you understand this cannot be undone.")})
-    at, _by = await opened_at(db, case)
     record = PurgedCase(
         former_case_id=case.id,
         reference=case.reference,

@@ -725,7 +725,7 @@ async def feed_asked(db: AsyncSession, token: str, blocked_until: ScalarSelect[A
 
 async def ended_with_its_case(db: AsyncSession, token: str) -> bool:
     """Whether `token` is a family calendar that was ended because its case closed (answered 410, not 404)."""
-    if not token.startswith(CALENDAR_PREFIX) or len(token) > 100:
+    if not _could_be_calendar(token):
         return False
     sub = await db.scalar(
         select(CalendarSubscription).where(CalendarSubscription.token_hash == token_hash(token))
