@@ -63,6 +63,36 @@ def hearing_url(hearing: Hearing, rest: str = "") -> str:
     return f"/cases/{hearing.case_id}/hearings/{hearing.id}{rest}"
 
 
+#: What turning off or replacing a calendar address does, said before it is done: (title, paragraphs,
+#: button). `%(name)s` is the family member whose phone it is.
+CONFIRMS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "revoke": (
+        N_("Turn off this calendar?"),
+        (
+            N_("%(name)s's phone will stop getting court dates and changes to them."),
+            N_(
+                "Dates the phone shows now may stay on it and go out of date. Ask %(name)s to remove the calendar from the phone."
+            ),
+            N_("This cannot be undone. You can make a new calendar address later."),
+        ),
+        N_("Turn off the calendar"),
+    ),
+    "replace": (
+        N_("Make a new calendar address?"),
+        (
+            N_(
+                "The address %(name)s has now will stop working at once, and the phone will stop getting changes."
+            ),
+            N_(
+                "You will see the new address once, to give to %(name)s. Changes reach the phone again when it is added."
+            ),
+            N_("Do this when a phone is lost, or someone else may have seen the address."),
+        ),
+        N_("Make a new address"),
+    ),
+}
+
+
 def _helpers() -> dict[str, Any]:
     return {"label": story.label, "hearing_when": story.hearing_when, "local_time": story.local_time}
 
@@ -561,6 +591,50 @@ class HearingPages(Controller):
         sub, token = made[0]
         return self._subscribe_page(
             request, case, sub, await db_session.get(FamilyMember, sub.family_member_id), token
+        )
+
+    @get("/cases/{case_id:uuid}/calendars/{subscription_id:uuid}/revoke")
+    async def calendar_revoke_confirm(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, subscription_id: UUID
+    ) -> Template:
+        return await self._confirm(db_session, request, case, subscription_id, "revoke")
+
+    @get("/cases/{case_id:uuid}/calendars/{subscription_id:uuid}/replace")
+    async def calendar_replace_confirm(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, subscription_id: UUID
+    ) -> Template:
+        return await self._confirm(db_session, request, case, subscription_id, "replace")
+
+    async def _confirm(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        case: Case,
+        subscription_id: UUID,
+        action: str,
+    ) -> Template:
+        """Before a calendar address is turned off or replaced: what will happen, in plain words, and the
+        button that does it (the calendars page links here; it never turns one off in one click)."""
+        sub = await services.get_subscription(db_session, case, subscription_id)
+        member = await db_session.get(FamilyMember, sub.family_member_id)
+        name = member.name if member else _("The family member")
+        title, words, button = CONFIRMS[action]
+        return Template(
+            template_name="calendar_confirm.html",
+            context={
+                "user": request.user,
+                "title": _(title),
+                "case": case,
+                "words": [_(w) % {"name": name} for w in words],
+                "button": _(button),
+                "action": case_url(case, f"/calendars/{sub.id}/{action}"),
+                "turned_off": _(services.ALREADY_TURNED_OFF) if sub.revoked_at is not None else None,
+                "breadcrumbs": [
+                    ("/", _("My caseload")),
+                    (case_url(case), case.reference),
+                    (case_url(case, "/calendars"), _("Calendars")),
+                ],
+            },
         )
 
     @post("/cases/{case_id:uuid}/calendars/{subscription_id:uuid}/revoke")

@@ -141,6 +141,8 @@ SCREENS = [
     Screen("change-hearing-with-errors", "worker", "{hearing}/change", submit=MAIN_SUBMIT),
     Screen("hearing-attendance", "worker", "{hearing}/attendance"),
     Screen("family-calendars", "worker", "{hearing_case}/calendars"),
+    Screen("calendar-turn-off", "worker", "{calendar}/revoke"),
+    Screen("calendar-new-address", "worker", "{calendar}/replace"),
     Screen("new-special-measure", "worker", "{hearing_case}/special-measures/new"),
     Screen("witness-pack", "worker", "{hearing}/witness-pack"),
     Screen("documents", "worker", "{hearing_case}/documents"),
@@ -293,6 +295,15 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
             hearing_case, hearing = candidate, hearings[0]
             break
     assert hearing, "no demo case links to a hearing"
+    calendar = ""
+    for candidate in worker_cases:
+        page.goto(f"{server}{candidate}/calendars")
+        hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        turn_off = re.compile(CASE_PATH.pattern + r"/calendars/[0-9a-f-]{36}/revoke")
+        calendar = next((h.removesuffix("/revoke") for h in hrefs if turn_off.fullmatch(h)), "")
+        if calendar:
+            break
+    assert calendar, "no demo case has a calendar address to turn off"
     sentenced_case = ""
     for candidate in worker_cases:
         page.goto(f"{server}{candidate}/debrief")
@@ -372,7 +383,8 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
             "sentenced_case": sentenced_case, "outcome": outcome, "child_attendance": came,
             "referral": referrals["new"], "waiting_referral": referrals["waiting"], "accepted_referral": referrals["accepted"],
             "submitted_report": submitted, "last_quarter": last_quarter_start(),
-            "glossary_entry": entry, "team_glossary": team_glossary, "corrected_member": corrected_member}
+            "glossary_entry": entry, "team_glossary": team_glossary, "corrected_member": corrected_member,
+            "calendar": calendar}
 
 
 def last_quarter_start() -> str:

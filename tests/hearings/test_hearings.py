@@ -305,3 +305,32 @@ def test_hearing_fields_are_encrypted_at_rest(client: TestClient[Any], settings:
     raw += " ".join(str(v) for row in sql(settings, "SELECT changes, reason FROM hearing_change") for v in row)
     for plain in ("Mill Lane", "12AB3456789", "Defendant A"):
         assert plain not in raw
+
+
+@pytest.mark.parametrize("action", ["revoke", "replace"])
+def test_a_calendar_is_turned_off_or_replaced_only_after_saying_what_will_happen(
+    client: TestClient[Any], settings: Settings, world: World, action: str
+) -> None:
+    """The calendars page links to a page saying, with the parent's name, what turning off or replacing
+    her calendar does; asking ends nothing, and only its button does. Another team's worker gets 404."""
+    feed = f"/calendar/{world.north_feed_token}.ics"
+    sign_in(client, world.worker.email)
+    listing = client.get(f"/cases/{world.north_case}/calendars").text
+    confirm = f"/cases/{world.north_case}/calendars/{world.north_subscription}/{action}"
+    assert f'href="{confirm}"' in listing
+    assert f'action="{confirm}"' not in listing, "no one-click turning off on the list"
+    asked = client.get(confirm)
+    assert asked.status_code == 200
+    words = {"revoke": "Nora Northfield's phone will stop getting court dates", "replace": "The address Nora Northfield has now will stop working"}
+    assert words[action] in asked.text.replace("&#39;", "'")
+    assert f'action="{confirm}"' in asked.text
+    assert client.get(feed).status_code == 200, "asking turns nothing off"
+    assert not audit_events(settings, action="calendar.revoked")
+    done = client.post(confirm, data={"_csrf_token": csrf_token(client, confirm)}, follow_redirects=False)
+    assert done.status_code in (200, 303)
+    assert client.get(feed).status_code == 404
+    assert len(audit_events(settings, action="calendar.revoked")) == 1
+    again = client.get(confirm)
+    assert again.status_code == 200 and "already turned off" in again.text and f'action="{confirm}"' not in again.text
+    sign_in(client, "worker@south.example")
+    assert client.get(confirm).status_code == 404
