@@ -70,7 +70,8 @@ DB_PREFIX = "scale_bench_"
 # Fictional data under a fixed, published key: a kept database can be measured again by a later run.
 SECRET = "scale-bench-fictional-data-this-key-is-not-secret"
 # Raise when the generated shape changes, so --reuse refills databases made by an older version.
-FILL_FORMAT = 3  # 2: the keyed name index (search_token); 3: the contact log, and moved hearings' earlier dates as real dates
+FILL_FORMAT = 4  # 2: the keyed name index (search_token); 3: the contact log, and moved hearings' earlier dates as real dates;
+# 4: each hearing change's plain day_after and went_ahead (migration 0021)
 CASES_PER_WORKER = 50
 WORKERS_PER_TEAM = 20
 HEARINGS_PER_CASE = 10
@@ -524,6 +525,7 @@ class Service:
         from feeds import schedule
 
         from courtjourney.hearings import forms
+        from courtjourney.hearings.models import uk_day
         from courtjourney.hearings.services import TRACKED
         from courtjourney.i18n import LONDON
 
@@ -579,7 +581,9 @@ class Service:
             hearing = s["Hearing"].add(**row)
             rows.append(hearing)
             listed = {k: [None, v.isoformat() if isinstance(v, dt.date) else v] for k, v in row.items() if k in TRACKED and v is not None}
+            day_after = uk_day(row["window_start"], row["starts_at"])  # as hearings.services writes it
             s["HearingChange"].add(case_id=cid, hearing_id=hearing["id"], kind="listed", changes=json.dumps(listed), changed_at=listed_at,
+                                   day_after=day_after, went_ahead=False,
                                    changed_by_id=worker, known_at=listed_at, told_at=listed_at + dt.timedelta(hours=rng.randint(1, 30)),
                                    told_by_id=worker, created_at=listed_at)
             if moved or off:
@@ -590,6 +594,7 @@ class Service:
                                          new_when.isoformat() if new_when else None]} if moved
                           else {"status": ["listed", status]})
                 s["HearingChange"].add(case_id=cid, hearing_id=hearing["id"], kind=kind, changes=json.dumps(change),
+                                       day_after=day_after, went_ahead=False,
                                        reason="The court had no judge free that day." if rng.random() < 0.6 else None,
                                        changed_at=revised, changed_by_id=worker, known_at=revised - dt.timedelta(hours=rng.randint(0, 48)),
                                        told_at=revised + dt.timedelta(hours=rng.randint(1, 72)) if rng.random() < 0.9 else None,

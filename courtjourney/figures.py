@@ -12,9 +12,10 @@ suppresses small counts in exports ("fewer than 5") and never holds names or fre
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -70,3 +71,33 @@ class Figure:
 
 
 FigureSource = Callable[[AsyncSession, Period], Awaitable[list[Figure]]]
+
+
+T = TypeVar("T")
+#: Where `gathering` keeps what the sources of one report have read, on the session's `info`.
+_READ = "courtjourney.report.read"
+
+
+@contextmanager
+def gathering(db: AsyncSession) -> Iterator[None]:
+    """While one report is gathered, sources that read the same rows (the stage moves for three figures,
+    the hearing changes for two) read them once: see `read_once`. Outside it, every call reads afresh."""
+    db.info[_READ] = {}
+    try:
+        yield
+    finally:
+        db.info.pop(_READ, None)
+
+
+async def read_once(
+    db: AsyncSession, period: Period, read: Callable[[AsyncSession, Period], Awaitable[T]]
+) -> T:
+    """`read(db, period)`, shared by every source of the report being gathered (see `gathering`)."""
+    memo: dict[Any, Any] | None = db.info.get(_READ)
+    if memo is None:
+        return await read(db, period)
+    key = (read, period)
+    if key not in memo:
+        memo[key] = await read(db, period)
+    found: T = memo[key]
+    return found

@@ -10,12 +10,15 @@ answers 404, exactly like a case that does not exist.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from litestar import Request
-from sqlalchemy import Select, Table, exists, select, union_all
+from sqlalchemy import ColumnElement, Select, Table, any_, bindparam, exists, select, true, union_all
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -25,7 +28,7 @@ from courtjourney.accounts.models import Role, User
 from courtjourney.cases.models import Case, CaseWorker
 from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.errors import CaseNotFound
-from courtjourney.figures import Period
+from courtjourney.figures import Period, read_once
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
@@ -90,6 +93,51 @@ def report_cases(period: Period) -> Select[Any]:
             exists().where(CaseWorker.case_id == Case.id, CaseWorker.user_id == period.worker_id)
         )
     return query
+
+
+#: A report over more cases than this names them by a subquery instead of a list of their ids (a bound
+#: list that long would pass SQLite's limit on parameters, and the subquery's plan no longer matters).
+LISTED_UP_TO = 5_000
+
+
+@dataclass(frozen=True)
+class ReportCases:
+    """The cases a report covers, as each of its statements filters them: by the list of their ids, read
+    once per report (on PostgreSQL the subquery repeated in every statement is planned as a parallel scan
+    of every case, several times slower than the list), by the subquery for a very large scope, or not at
+    all when the report covers every case."""
+
+    ids: tuple[UUID, ...] | None = None
+    query: Select[Any] | None = None
+    #: On PostgreSQL the list goes as one array parameter (`= ANY($1)`), not a parameter per case.
+    as_array: bool = False
+
+    def where(self, case_id: Any) -> ColumnElement[bool]:
+        """The condition that `case_id` (a column) is one of the report's cases."""
+        if self.ids is not None and self.as_array:
+            return case_id == any_(
+                bindparam("report_case_ids", list(self.ids), type_=ARRAY(PG_UUID()), unique=True)
+            )
+        if self.ids is not None:
+            return case_id.in_(self.ids)
+        if self.query is not None:
+            return case_id.in_(self.query)
+        return true()
+
+
+async def _read_report_cases(db: AsyncSession, period: Period) -> ReportCases:
+    if period.team_ids is None and period.worker_id is None:
+        return ReportCases()
+    query = report_cases(period)
+    ids = tuple(await db.scalars(query.limit(LISTED_UP_TO + 1)))
+    if len(ids) > LISTED_UP_TO:
+        return ReportCases(query=query)
+    return ReportCases(ids=ids, as_array=db.get_bind().dialect.name == "postgresql")
+
+
+async def report_cases_in(db: AsyncSession, period: Period) -> ReportCases:
+    """The report's cases (see `ReportCases`), read once per report (figures.gathering)."""
+    return await read_once(db, period, _read_report_cases)
 
 
 async def can_see(db: AsyncSession, user: Who, case_id: UUID) -> bool:

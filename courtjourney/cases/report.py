@@ -17,14 +17,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts.models import Role, User
-from courtjourney.cases.access import report_cases
+from courtjourney.cases.access import report_cases_in
 from courtjourney.cases.journey import STAGE_LABELS, STAGES, MoveKind, Stage
 from courtjourney.cases.models import CaseWorker, FamilyMember, StageMove
-from courtjourney.figures import Figure, Period
+from courtjourney.figures import Figure, Period, read_once
 from courtjourney.i18n import gettext as _
 
 #: Who counts as a parent: the relationships of cases/forms.RELATIONSHIPS that hold parental care
@@ -32,6 +32,10 @@ from courtjourney.i18n import gettext as _
 PARENTS = ("mother", "father", "step_parent", "carer")
 #: Support that begins again within this many months of ending continues the same support (not "new").
 CONTINUES_WITHIN_MONTHS = 12
+
+
+#: A stage move as the report reads it: (case_id, kind, to_stage, moved_at), columns only.
+Move = Row[UUID, str, str, dt.datetime]
 
 
 @dataclass
@@ -51,7 +55,7 @@ def _months_later(moment: dt.datetime, months: int) -> dt.datetime:
         return moment.replace(year=moment.year + year, month=month + 1, day=30)
 
 
-def spells(moves: list[StageMove]) -> list[Spell]:
+def spells(moves: list[Move]) -> list[Spell]:
     """The stretches a case was open, from its moves (oldest first)."""
     found: list[Spell] = []
     for move in moves:
@@ -85,18 +89,26 @@ def _overlaps(spell: Spell, start: dt.datetime, end: dt.datetime) -> bool:
     return spell.opened < end and (spell.closed is None or spell.closed >= start)
 
 
-async def _moves(db: AsyncSession, period: Period) -> dict[UUID, list[StageMove]]:
-    by_case: dict[UUID, list[StageMove]] = defaultdict(list)
-    for move in await db.scalars(
-        select(StageMove)
-        .where(StageMove.case_id.in_(report_cases(period)), StageMove.moved_at < period.ends_before)
+async def _read_moves(db: AsyncSession, period: Period) -> dict[UUID, list[Move]]:
+    by_case: dict[UUID, list[Move]] = defaultdict(list)
+    for move in await db.execute(
+        select(StageMove.case_id, StageMove.kind, StageMove.to_stage, StageMove.moved_at)
+        .where(
+            (await report_cases_in(db, period)).where(StageMove.case_id),
+            StageMove.moved_at < period.ends_before,
+        )
         .order_by(StageMove.moved_at, StageMove.id)
     ):
         by_case[move.case_id].append(move)
     return by_case
 
 
-def _stage_at_end(moves: list[StageMove]) -> Stage:
+async def _moves(db: AsyncSession, period: Period) -> dict[UUID, list[Move]]:
+    """Each case's stage moves before the period's end, oldest first (read once per report)."""
+    return await read_once(db, period, _read_moves)
+
+
+def _stage_at_end(moves: list[Move]) -> Stage:
     return Stage(moves[-1].to_stage)
 
 
@@ -107,8 +119,8 @@ async def parent_figures(db: AsyncSession, period: Period) -> list[Figure]:
     support = {case_id: supports(spells(found)) for case_id, found in moves.items()}
     open_cases = {c for c, found in support.items() if any(_overlaps(s, start, end) for s in found)}
     supported = new = 0
-    for member in await db.scalars(
-        select(FamilyMember).where(
+    for member in await db.execute(
+        select(FamilyMember.case_id).where(
             FamilyMember.case_id.in_(list(open_cases)),
             FamilyMember.relationship_to_child.in_(PARENTS),
             FamilyMember.created_at < end,

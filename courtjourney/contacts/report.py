@@ -5,14 +5,15 @@ corrects); hours are the minutes recorded, so a contact with no length adds none
 from __future__ import annotations
 
 from collections import Counter
+from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.cases.access import report_cases
+from courtjourney.cases.access import report_cases_in
 from courtjourney.contacts import rules
 from courtjourney.contacts.models import ContactEntry
-from courtjourney.figures import Figure, Period
+from courtjourney.figures import Figure, Period, read_once
 from courtjourney.i18n import gettext as _
 
 COURT = "court_with_family"
@@ -22,16 +23,27 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 1)
 
 
-async def _entries(db: AsyncSession, period: Period) -> list[ContactEntry]:
+#: A contact as the report reads it: (case_id, kind, minutes, about_hearing_id), columns only.
+Entry = Row[UUID, str, int | None, UUID | None]
+
+
+async def _read_entries(db: AsyncSession, period: Period) -> list[Entry]:
     return list(
-        await db.scalars(
-            select(ContactEntry).where(
-                ContactEntry.case_id.in_(report_cases(period)),
+        await db.execute(
+            select(
+                ContactEntry.case_id, ContactEntry.kind, ContactEntry.minutes, ContactEntry.about_hearing_id
+            ).where(
+                (await report_cases_in(db, period)).where(ContactEntry.case_id),
                 ContactEntry.at >= period.starts_at,
                 ContactEntry.at < period.ends_before,
             )
         )
     )
+
+
+async def _entries(db: AsyncSession, period: Period) -> list[Entry]:
+    """The contacts in the period (read once per report)."""
+    return await read_once(db, period, _read_entries)
 
 
 async def contact_figures(db: AsyncSession, period: Period) -> list[Figure]:

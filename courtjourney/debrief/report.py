@@ -15,7 +15,7 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.cases.access import report_cases
+from courtjourney.cases.access import report_cases_in
 from courtjourney.cases.models import Task
 from courtjourney.db.base import utcnow
 from courtjourney.debrief import rules
@@ -34,9 +34,9 @@ async def deadline_figures(db: AsyncSession, period: Period, today: dt.date | No
     """Deadlines after the verdict whose day fell in the period: met, missed, and still open."""
     today = today or utcnow().astimezone(LONDON).date()
     counted: Counter[str] = Counter()
-    for task in await db.scalars(
-        select(Task).where(
-            Task.case_id.in_(report_cases(period)),
+    for task in await db.execute(
+        select(Task.due_on, Task.done_at).where(
+            (await report_cases_in(db, period)).where(Task.case_id),
             Task.playbook_key.like("deadline:%"),
             Task.playbook_key.not_like("%:warn"),  # the reminder before a deadline is not a deadline
             Task.due_on >= period.start,
@@ -60,7 +60,11 @@ async def deadline_figures(db: AsyncSession, period: Period, today: dt.date | No
 async def outcome_figures(db: AsyncSession, period: Period) -> list[Figure]:
     """Outcomes decided in the period: convictions, acquittals, decisions not to prosecute, others."""
     results: Counter[str] = Counter()
-    for outcome in await db.scalars(select(Outcome).where(Outcome.case_id.in_(report_cases(period)))):
+    for outcome in await db.execute(
+        select(Outcome.decided_on, Outcome.created_at, Outcome.result).where(
+            (await report_cases_in(db, period)).where(Outcome.case_id)
+        )
+    ):
         day = outcome.decided_on or outcome.created_at.astimezone(LONDON).date()
         if period.start <= day <= period.end:
             results[outcome.result] += 1

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courtjourney.db.base import Base, DateTimeUTC, Secret, SecretText
+
+UK = ZoneInfo("Europe/London")
 
 
 class Proceeding(Base):
@@ -75,10 +79,22 @@ class Hearing(Base):
 
     @property
     def sort_day(self) -> dt.date:
-        if self.window_start is not None:
-            return self.window_start
-        assert self.starts_at is not None
-        return self.starts_at.date()
+        return sort_day(self.window_start, self.starts_at)
+
+
+def uk_day(window_start: dt.date | None, starts_at: dt.datetime | None) -> dt.date | None:
+    """The hearing's day in the UK: its warned window's first day, or the UK date it starts (None: neither)."""
+    if window_start is not None:
+        return window_start
+    return starts_at.astimezone(UK).date() if starts_at is not None else None
+
+
+def sort_day(window_start: dt.date | None, starts_at: dt.datetime | None) -> dt.date:
+    """The day a hearing sorts by: its warned window's first day, or the day it starts."""
+    if window_start is not None:
+        return window_start
+    assert starts_at is not None
+    return starts_at.date()
 
 
 class HearingChange(Base):
@@ -96,6 +112,11 @@ class HearingChange(Base):
     known_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
     told_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     told_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Kept in plain beside the encrypted `changes`, so counts (the quarterly report's notice bands) need
+    # not decrypt it: the hearing's day (UK) as this change left it, and whether it records the hearing
+    # went ahead. Neither says more than the hearing's own plain `starts_at` and `status` do.
+    day_after: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    went_ahead: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
 
 class Attendance(Base):

@@ -10,19 +10,17 @@ day) and never the words themselves: no report holds free text.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import statistics
-from collections import Counter, defaultdict
-from uuid import UUID
+from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.cases.access import report_cases
+from courtjourney.cases.access import report_cases_in
 from courtjourney.db.base import utcnow
-from courtjourney.figures import Figure, Period
+from courtjourney.figures import Figure, Period, read_once
 from courtjourney.hearings import rules, services
-from courtjourney.hearings.models import Hearing, HearingChange
+from courtjourney.hearings.models import Hearing, HearingChange, sort_day
 from courtjourney.i18n import LONDON
 from courtjourney.i18n import gettext as _
 
@@ -61,18 +59,20 @@ async def trial_figures(db: AsyncSession, period: Period, today: dt.date | None 
     """Trials whose day (or warned window's first day) fell in the period, by what became of them."""
     today = today or utcnow().astimezone(LONDON).date()
     trials = [
-        h
-        for h in await db.scalars(
-            select(Hearing).where(Hearing.case_id.in_(report_cases(period)), Hearing.hearing_type == "trial")
+        (day, status)
+        for window_start, starts_at, status in await db.execute(
+            select(Hearing.window_start, Hearing.starts_at, Hearing.status).where(
+                (await report_cases_in(db, period)).where(Hearing.case_id), Hearing.hearing_type == "trial"
+            )
         )
-        if period.start <= h.sort_day <= period.end
+        if period.start <= (day := sort_day(window_start, starts_at)) <= period.end
     ]
     endings = dict(TRIAL_ENDINGS)
     counted: Counter[str] = Counter()
-    for h in trials:
-        if h.status in endings:
-            counted[endings[h.status]] += 1
-        elif h.sort_day < today:
+    for day, status in trials:
+        if status in endings:
+            counted[endings[status]] += 1
+        elif day < today:
             counted["trials.not_recorded"] += 1
         else:
             counted["trials.to_come"] += 1
@@ -84,51 +84,32 @@ async def trial_figures(db: AsyncSession, period: Period, today: dt.date | None 
     ]
 
 
-def _days_after_each(changes: list[HearingChange]) -> dict[UUID, dt.date | None]:
-    """The hearing's day as each change left it, replaying one hearing's changes from its listing."""
-    day: dt.date | None = None
-    out: dict[UUID, dt.date | None] = {}
-    for change in changes:
-        values = json.loads(change.changes)
-        for field in ("window_start", "starts_at"):
-            if field in values and values[field][1]:
-                new = values[field][1]
-                day = (
-                    dt.datetime.fromisoformat(new).astimezone(LONDON).date()
-                    if "T" in new
-                    else dt.date.fromisoformat(new)
-                )
-        out[change.id] = day
-    return out
+#: A hearing change as the report reads it, columns only (never the encrypted `changes`): its kind, the
+#: hearing's day as it left it, whether it records the hearing went ahead, when we knew, when we told.
+Change = Row[str, dt.date | None, bool, dt.datetime, dt.datetime | None]
 
 
-async def _changes(
-    db: AsyncSession, period: Period
-) -> tuple[list[HearingChange], dict[UUID, dt.date | None]]:
-    """The changes we learned of in the period, and the hearing day each left (read from the whole history)."""
-    hearing_ids = select(HearingChange.hearing_id).where(
-        HearingChange.case_id.in_(report_cases(period)),
-        HearingChange.known_at >= period.starts_at,
-        HearingChange.known_at < period.ends_before,
+async def _read_changes(db: AsyncSession, period: Period) -> list[Change]:
+    return list(
+        await db.execute(
+            select(
+                HearingChange.kind,
+                HearingChange.day_after,
+                HearingChange.went_ahead,
+                HearingChange.known_at,
+                HearingChange.told_at,
+            ).where(
+                (await report_cases_in(db, period)).where(HearingChange.case_id),
+                HearingChange.known_at >= period.starts_at,
+                HearingChange.known_at < period.ends_before,
+            )
+        )
     )
-    history: dict[UUID, list[HearingChange]] = defaultdict(list)
-    for change in await db.scalars(
-        select(HearingChange)
-        .where(HearingChange.hearing_id.in_(hearing_ids))
-        .order_by(HearingChange.changed_at, HearingChange.id)
-    ):
-        history[change.hearing_id].append(change)
-    days: dict[UUID, dt.date | None] = {}
-    for changes in history.values():
-        days.update(_days_after_each(changes))
-    start, end = period.starts_at, period.ends_before
-    found = [c for changes in history.values() for c in changes if start <= c.known_at < end]
-    return found, days
 
 
-def _records_it_went_ahead(change: HearingChange) -> bool:
-    status = json.loads(change.changes).get("status")
-    return bool(status) and status[1] == "completed"
+async def _changes(db: AsyncSession, period: Period) -> list[Change]:
+    """The changes we learned of in the period (read once per report)."""
+    return await read_once(db, period, _read_changes)
 
 
 def _band(days: int) -> str:
@@ -141,7 +122,7 @@ def _band(days: int) -> str:
 async def change_figures(db: AsyncSession, period: Period) -> list[Figure]:
     """Hearing changes we learned of in the period, by kind, and how many days before the hearing the family
     was told of each listing, new date or place, or change of status (not of one that records it went ahead)."""
-    changes, days = await _changes(db, period)
+    changes = await _changes(db, period)
     kinds = Counter(c.kind for c in changes)
     section = _("Hearing changes")
     figures = [
@@ -159,9 +140,9 @@ async def change_figures(db: AsyncSession, period: Period) -> list[Figure]:
     notice: list[int] = []
     not_told = 0
     for c in changes:
-        if c.kind not in NOTICE_KINDS or _records_it_went_ahead(c):
+        if c.kind not in NOTICE_KINDS or c.went_ahead:
             continue
-        day = days.get(c.id)
+        day = c.day_after
         if day is None:
             continue
         if c.told_at is None:
@@ -193,10 +174,10 @@ async def change_figures(db: AsyncSession, period: Period) -> list[Figure]:
 async def telling_figures(db: AsyncSession, period: Period, now: dt.datetime | None = None) -> list[Figure]:
     """Victims' Code Right 8: of the changes we learned of in the period, how many the family heard of within
     the telling standard (rules.TELLING, one working day), as the team page counts them, and the share."""
-    changes, _days = await _changes(db, period)
+    changes = await _changes(db, period)
     counted: Counter[str] = Counter()
     for c in changes:
-        delay = services.telling_delay(c, now)
+        delay = services.telling_delay_between(c.known_at, c.told_at, now)
         if delay.told:
             counted["told_late" if delay.late else "in_time"] += 1
         else:

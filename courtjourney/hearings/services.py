@@ -42,6 +42,7 @@ from courtjourney.hearings.models import (
     HearingChange,
     Proceeding,
     SpecialMeasure,
+    uk_day,
 )
 from courtjourney.i18n import LONDON, N_
 from courtjourney.i18n import gettext as _
@@ -312,6 +313,7 @@ async def add_hearing(
             hearing_id=hearing.id,
             kind="listed",
             changes=json.dumps({k: [None, v] for k, v in listed.items() if v is not None}),
+            day_after=uk_day(hearing.window_start, hearing.starts_at),
             changed_at=now,
             changed_by_id=actor.id,
             known_at=known,
@@ -389,6 +391,8 @@ async def change_hearing(
         hearing_id=hearing.id,
         kind=kind,
         changes=json.dumps(changed),
+        day_after=uk_day(hearing.window_start, hearing.starts_at),
+        went_ahead=changed.get("status", [None, None])[1] == "completed",
         reason=reason,
         changed_at=now,
         changed_by_id=actor.id,

@@ -17,7 +17,7 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.cases.access import report_cases
+from courtjourney.cases.access import report_cases_in
 from courtjourney.figures import Figure, Period
 from courtjourney.i18n import gettext as _
 from courtjourney.outcomes import rules, services
@@ -32,7 +32,7 @@ async def change_figures(db: AsyncSession, period: Period) -> list[Figure]:
     ends = list(
         await db.scalars(
             select(OutcomeMeasure).where(
-                OutcomeMeasure.case_id.in_(report_cases(period)),
+                (await report_cases_in(db, period)).where(OutcomeMeasure.case_id),
                 OutcomeMeasure.point == "end",
                 OutcomeMeasure.answered_on >= period.start,
                 OutcomeMeasure.answered_on <= period.end,
@@ -113,9 +113,9 @@ async def change_figures(db: AsyncSession, period: Period) -> list[Figure]:
 async def exit_figures(db: AsyncSession, period: Period) -> list[Figure]:
     """The exit surveys answered in the period: how many, how many said it helped, would recommend us."""
     surveys = list(
-        await db.scalars(
-            select(ExitSurvey).where(
-                ExitSurvey.case_id.in_(report_cases(period)),
+        await db.execute(
+            select(ExitSurvey.helped, ExitSurvey.would_recommend).where(
+                (await report_cases_in(db, period)).where(ExitSurvey.case_id),
                 ExitSurvey.answered_on >= period.start,
                 ExitSurvey.answered_on <= period.end,
             )
@@ -149,7 +149,7 @@ async def equality_figures(db: AsyncSession, period: Period) -> list[Figure]:
     rows = list(
         await db.scalars(
             select(EqualityAnswers).where(
-                EqualityAnswers.case_id.in_(report_cases(period)),
+                (await report_cases_in(db, period)).where(EqualityAnswers.case_id),
                 EqualityAnswers.answered_on >= period.start,
                 EqualityAnswers.answered_on <= period.end,
             )

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.cases import panels as cases
 from courtjourney.contacts import panels as contacts
 from courtjourney.debrief import panels as debrief
-from courtjourney.figures import Figure, FigureSource, Period
+from courtjourney.figures import Figure, FigureSource, Period, gathering
 from courtjourney.hearings import panels as hearings
 from courtjourney.outcomes import panels as outcomes
 from courtjourney.referrals import panels as referrals
@@ -28,7 +28,8 @@ PARTS: tuple[tuple[FigureSource, ...], ...] = (
 async def gather(db: AsyncSession, period: Period) -> list[Figure]:
     """The report's figures: each part's, in PARTS' order, each part's in the order it gives them."""
     found: list[Figure] = []
-    for part in PARTS:
-        for source in part:
-            found += await source(db, period)
+    with gathering(db):
+        for part in PARTS:
+            for source in part:
+                found += await source(db, period)
     return found

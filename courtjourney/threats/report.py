@@ -9,7 +9,7 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from courtjourney.cases.access import report_cases
+from courtjourney.cases.access import report_cases_in
 from courtjourney.figures import Figure, Period
 from courtjourney.i18n import gettext as _
 from courtjourney.threats import rules
@@ -21,9 +21,9 @@ NOT_SAID = "not_said"
 async def incident_figures(db: AsyncSession, period: Period) -> list[Figure]:
     """Incidents recorded in the period, in all and by kind."""
     incidents = list(
-        await db.scalars(
-            select(Incident).where(
-                Incident.case_id.in_(report_cases(period)),
+        await db.execute(
+            select(Incident.id, Incident.kind).where(
+                (await report_cases_in(db, period)).where(Incident.case_id),
                 Incident.recorded_at >= period.starts_at,
                 Incident.recorded_at < period.ends_before,
             )
@@ -31,8 +31,8 @@ async def incident_figures(db: AsyncSession, period: Period) -> list[Figure]:
     )
     kinds = {i.id: i.kind for i in incidents}
     if kinds:
-        for amendment in await db.scalars(
-            select(Amendment)
+        for amendment in await db.execute(
+            select(Amendment.incident_id, Amendment.kind)
             .where(Amendment.incident_id.in_(list(kinds)), Amendment.kind.is_not(None))
             .order_by(Amendment.recorded_at, Amendment.id)
         ):
@@ -49,10 +49,10 @@ async def incident_figures(db: AsyncSession, period: Period) -> list[Figure]:
 async def police_figures(db: AsyncSession, period: Period) -> list[Figure]:
     """Incidents passed to the police in the period (each once, however many times), and by whom."""
     first: dict[object, str] = {}
-    for referral in await db.scalars(
-        select(PoliceReferral)
+    for referral in await db.execute(
+        select(PoliceReferral.incident_id, PoliceReferral.passed_by)
         .where(
-            PoliceReferral.case_id.in_(report_cases(period)),
+            (await report_cases_in(db, period)).where(PoliceReferral.case_id),
             PoliceReferral.passed_on >= period.start,
             PoliceReferral.passed_on <= period.end,
         )

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,11 @@ from litestar.testing import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.figures import Figure, Period
+from courtjourney.migrations import downgrade, upgrade
 from courtjourney.settings import Settings
 from tests.conftest import World, audit_events, csrf_token, in_db, sign_in, sql
 from tests.reports.conftest import Q4, East
+from tests.test_migrations import schema_differences
 
 QUERY = f"from={Q4[0]}&to={Q4[1]}"
 
@@ -136,6 +139,49 @@ def test_figures_of_a_known_small_world(settings: Settings, east: East) -> None:
     assert len(keys) == len(set(keys))
     empty = figures_for(settings, Period(dt.date(2020, 1, 1), dt.date(2020, 3, 31), (east.team_id,)))
     assert [f.key for f in empty if f.worker_id is None] == keys
+
+
+def test_rows_shared_by_several_figures_are_read_once_per_report(
+    settings: Settings, east: East, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stage moves feed three figures, the hearing changes and the contacts two each: one gathering
+    reads each once (and the figures are the same as read afresh), while a source called on its own
+    outside a report still reads for itself."""
+    from courtjourney.cases import report as cases_report
+    from courtjourney.contacts import report as contacts_report
+    from courtjourney.hearings import report as hearings_report
+
+    reads: Counter[str] = Counter()
+
+    def counted(module: Any, name: str) -> None:
+        real = getattr(module, name)
+
+        async def read(db: AsyncSession, period: Period) -> Any:
+            reads[name] += 1
+            return await real(db, period)
+
+        monkeypatch.setattr(module, name, read)
+
+    for module, name in (
+        (cases_report, "_read_moves"),
+        (hearings_report, "_read_changes"),
+        (contacts_report, "_read_entries"),
+    ):
+        counted(module, name)
+    period = Period(dt.date(2026, 10, 1), dt.date(2026, 12, 31), (east.team_id,))
+    got = by_key(figures_for(settings, period))
+    assert reads == {"_read_moves": 1, "_read_changes": 1, "_read_entries": 1}
+    assert {k: got.get(k) for k in EXPECTED} == EXPECTED
+
+    async def alone(db: AsyncSession) -> list[Figure]:
+        return [
+            *await hearings_report.change_figures(db, period),
+            *await hearings_report.telling_figures(db, period),
+        ]
+
+    by_itself = {f.key: f.value for f in in_db(settings, alone)}
+    assert reads["_read_changes"] == 3
+    assert by_itself == {k: v for k, v in got.items() if k in by_itself}
 
 
 def test_a_worker_s_figures_are_their_own_caseload_s(settings: Settings, east: East) -> None:
@@ -581,7 +627,9 @@ def test_the_command_line_writes_csv_or_xlsx_by_extension(
     assert [e.actor_id for e in audit_events(settings, action="report.downloaded.xlsx")] == [None]
 
 
-def test_another_team_s_worker_gets_404_from_every_submitted_report_route(client: TestClient[Any], world: World) -> None:
+def test_another_team_s_worker_gets_404_from_every_submitted_report_route(
+    client: TestClient[Any], world: World
+) -> None:
     from tests.test_access import NOT_CASE_ROUTES
 
     sign_in(client, "manager@north.example")
@@ -596,3 +644,22 @@ def test_another_team_s_worker_gets_404_from_every_submitted_report_route(client
     assert client.get("/reports/submitted").status_code == 404
     own = client.get(f"/reports/quarterly.csv?{QUERY}")
     assert own.status_code == 200 and "North Hub" not in own.text and "Your own caseload" in own.text
+
+
+def test_0021_fills_each_hearing_change_s_day_and_went_ahead_as_the_service_writes_them(
+    settings: Settings, east: East
+) -> None:
+    """East Hub's hearings were listed, moved, adjourned and went ahead through the services, which write
+    each change's plain day and went-ahead; going down past 0021 and up again fills both by replaying the
+    encrypted history, and must give every change the same values (and keep the history's trigger)."""
+    columns = "SELECT id, day_after, went_ahead FROM hearing_change ORDER BY id"
+    written = {str(r[0]): (str(r[1]) if r[1] else None, bool(r[2])) for r in sql(settings, columns)}
+    assert len(written) > 10 and any(day for day, _ahead in written.values())
+    assert any(ahead for _day, ahead in written.values())
+    downgrade(settings, "0020")
+    upgrade(settings)
+    replayed = {str(r[0]): (str(r[1]) if r[1] else None, bool(r[2])) for r in sql(settings, columns)}
+    assert replayed == written
+    assert schema_differences(settings) == []
+    with pytest.raises(Exception, match="history cannot be rewritten"):
+        sql(settings, "UPDATE hearing_change SET day_after = NULL")
