@@ -11,7 +11,7 @@ import time_machine
 from litestar.testing import TestClient
 
 from courtjourney.settings import Settings
-from tests.conftest import World, audit_events, csrf_token, sign_in, sql
+from tests.conftest import World, audit_events, csrf_token, in_db, sign_in, sql
 
 NORA = {"name": "Nora Northfield", "relationship_to_child": "mother", "preferred_language": "en",
         "safe_contact": "", "access_needs": "", "is_witness": "on"}
@@ -123,3 +123,80 @@ def test_someone_who_may_not_see_the_case_gets_404_and_changes_nothing(
         assert answer.status_code == 404
         assert client.get(f"/api/cases/{world.north_case}/corrections", headers=who.auth).status_code == 404
     assert sql(settings, "SELECT count(*) FROM record_correction")[0][0] == 0
+
+
+# --- tasks: who did them, and removing one that does not apply ----------------------------------
+
+
+def task_count(settings: Settings, task_id: Any) -> int:
+    from sqlalchemy import func, select
+
+    from courtjourney.cases.models import Task
+
+    async def work(db: Any) -> int:
+        return int(await db.scalar(select(func.count()).select_from(Task).where(Task.id == task_id)) or 0)
+
+    return in_db(settings, work)
+
+
+def test_a_done_task_says_who_did_it_and_when_on_the_case_page(
+        client: TestClient[Any], settings: Settings, world: World) -> None:
+    sign_in(client, world.worker.email)
+    toggle = f"/cases/{world.north_case}/tasks/{world.north_task}/toggle"
+    with time_machine.travel(dt.datetime(2026, 12, 2, 23, 30, tzinfo=dt.UTC), tick=False):
+        assert post_form(client, toggle, {}).status_code == 303
+    tasks = client.get(f"/cases/{world.north_case}").text.split('id="tasks"', 1)[1].split("</section>", 1)[0]
+    assert "done on 2 Dec 2026 by Wren Worker" in tasks, tasks[:800]
+    assert f"/tasks/{world.north_task}/remove" not in tasks, "a done task offers no removal"
+
+
+def test_a_task_that_does_not_apply_is_removed_after_saying_so_and_only_by_those_who_see_the_case(
+        client: TestClient[Any], settings: Settings, world: World) -> None:
+    """The case page links to a page that names the task and says removing it cannot be undone; asking
+    removes nothing; the button removes it (audited, with plain words on the trail); another team's worker
+    gets 404 and removes nothing; a task that was done is refused in plain words, on the page and the API."""
+    page = f"/cases/{world.north_case}/tasks/{world.north_task}/remove"
+    sign_in(client, "worker@south.example")
+    assert client.get(page).status_code == 404
+    assert post_form(client, page, {}).status_code == 404
+    assert client.delete(f"/api/cases/{world.north_case}/tasks/{world.north_task}",
+                         headers=world.outsider.auth).status_code == 404
+    assert task_count(settings, world.north_task) == 1
+
+    sign_in(client, world.worker.email)
+    assert f'href="{page}"' in client.get(f"/cases/{world.north_case}").text
+    asked = client.get(page)
+    assert asked.status_code == 200
+    assert "“Phone the school” will no longer be on this case&#39;s tasks" in asked.text
+    assert "This cannot be undone." in asked.text
+    assert task_count(settings, world.north_task) == 1, "asking removes nothing"
+    done = post_form(client, page, {})
+    assert done.status_code == 303 and done.headers["location"].endswith("#tasks")
+    assert task_count(settings, world.north_task) == 0
+    assert "Phone the school" not in client.get(f"/cases/{world.north_case}").text
+    (event,) = audit_events(settings, action="task.removed")
+    assert event.target_id == world.north_task
+    assert client.get(page).status_code == 404, "gone"
+    sign_in(client, world.manager.email)
+    trail = client.get(f"/cases/{world.north_case}/audit").text
+    assert "Wren Worker removed a task that did not apply" in trail
+
+
+def test_a_task_that_was_done_stays_and_the_api_says_why(
+        client: TestClient[Any], settings: Settings, world: World) -> None:
+    api = f"/api/cases/{world.north_case}/tasks/{world.north_task}"
+    assert client.patch(api, headers=world.worker.auth, json={"done": True}).status_code == 200
+    refused = client.delete(api, headers=world.worker.auth)
+    assert refused.status_code == 400, refused.text
+    assert "stays as a record of the work" in refused.json()["errors"]["task"]
+    sign_in(client, world.worker.email)
+    page = f"/cases/{world.north_case}/tasks/{world.north_task}/remove"
+    shown = client.get(page)
+    assert shown.status_code == 200 and "stays as a record of the work" in shown.text
+    assert f'action="{page}"' not in shown.text
+    assert post_form(client, page, {}).status_code == 400
+    assert task_count(settings, world.north_task) == 1
+    assert not audit_events(settings, action="task.removed")
+    assert client.patch(api, headers=world.worker.auth, json={"done": False}).status_code == 200
+    assert client.delete(api, headers=world.worker.auth).status_code == 204
+    assert task_count(settings, world.north_task) == 0

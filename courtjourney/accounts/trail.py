@@ -65,6 +65,7 @@ PHRASES: dict[str, str] = {
     "family_outcome.items_reworded": N_("%(who)s changed the wording of the outcome measure"),
     "task.added": N_("%(who)s added a task"),
     "task.changed": N_("%(who)s changed a task"),
+    "task.removed": N_("%(who)s removed a task that did not apply"),
     "deadlines.tasks_updated": N_("%(who)s updated the tasks for the deadlines"),
     # court
     "proceeding.added": N_("%(who)s added a proceeding"),

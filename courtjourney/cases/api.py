@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
@@ -129,6 +129,15 @@ class CaseApi(Controller):
         values = clean(forms.UPDATE_TASK, raw, partial=True)
         task = await one_of_case(db_session, Task, case.id, task_id, "task")
         return task_out(await services.update_task(db_session, actor, case, task, values))
+
+    @delete(
+        "/{case_id:uuid}/tasks/{task_id:uuid}",
+        summary="Remove a task that does not apply (a task that was done stays)",
+        status_code=204,
+    )
+    async def remove_task(self, db_session: AsyncSession, actor: Actor, case: Case, task_id: UUID) -> None:
+        task = await one_of_case(db_session, Task, case.id, task_id, "task")
+        await services.remove_task(db_session, actor, case, task)
 
     @get("/{case_id:uuid}/family-members", summary="The child's family members")
     async def list_family(self, db_session: AsyncSession, case_id: UUID) -> list[schemas.FamilyMemberOut]:

@@ -20,6 +20,7 @@ from courtjourney.accounts.services import names_for
 from courtjourney.cases import forms, services
 from courtjourney.cases.journey import MOVES, STAGE_LABELS, Stage
 from courtjourney.cases.models import Case, Consent, Contact, FamilyMember, RiskAssessment, Task
+from courtjourney.cases.panels import CHOICES
 from courtjourney.cases.words import task_title
 from courtjourney.db import spool
 from courtjourney.db.rows import one_of_case
@@ -27,7 +28,7 @@ from courtjourney.errors import NotFound
 from courtjourney.i18n import LONDON, N_, short_date
 from courtjourney.i18n import gettext as _
 from courtjourney.web.downloads import attachment
-from courtjourney.web.forms import Field, clean
+from courtjourney.web.forms import Field
 from courtjourney.web.pages import Form, FormPage, Options, case_url, saved
 
 #: The most events one CSV export holds (a trail longer than this is exported a date range at a time).
@@ -51,7 +52,55 @@ FAMILY = FormPage(
 CONTACT = FormPage(N_("Add a key contact"), forms.CONTACT, "/contacts/new")
 CONSENT = FormPage(N_("Record consent to share"), forms.CONSENT, "/consent/new")
 RISK = FormPage(N_("Record a risk assessment"), forms.RISK, "/risk/new")
+WITHDRAW = FormPage(
+    N_("Record that consent was withdrawn"),
+    forms.WITHDRAW_CONSENT,
+    "/consent/{consent_id}/withdraw",
+    button=N_("Record that consent was withdrawn"),
+    template="withdraw_consent.html",
+)
+REMOVE_TASK = FormPage(
+    N_("Remove this task?"),
+    (),
+    "/tasks/{task_id}/remove",
+    button=N_("Remove the task"),
+    template="confirm_page.html",
+)
 COLLEAGUE = FormPage(N_("Add a colleague to this case"), forms.ASSIGN_WORKER, "/workers/new")
+
+
+def _removing(case: Case, task: Task) -> dict[str, Any]:
+    """What the removal page says: the task, and what removing it does."""
+    if task.done_at is not None:
+        words = [_(services.TASK_WAS_DONE)]
+    else:
+        words = [
+            _("“%(task)s” will no longer be on this case's tasks, or on anyone's day.")
+            % {"task": task_title(task)},
+            _("Remove a task only when it does not apply to this family. This cannot be undone."),
+        ]
+    return {"words": words, "cancel": case_url(case, "#tasks"), "refused": task.done_at is not None}
+
+
+def _withdrawing(consent: Consent) -> dict[str, Any]:
+    """What the withdrawal page says about this consent: what it covered and what will follow, in plain
+    words (a separate page, so nobody records a withdrawal with one click, and the date can be earlier)."""
+    kind = _(CHOICES["consent_kind"].get(consent.organisation_kind, consent.organisation_kind))
+    who = f"{kind} ({consent.organisation})" if consent.organisation else kind
+    words = [
+        _("From the date you give, nothing from this case may be shared with %(who)s for: %(purpose)s.")
+        % {"who": who, "purpose": consent.purpose},
+    ]
+    if consent.organisation_kind == forms.WITNESS_SERVICE:
+        words.append(_("Witness Service packs cannot be made for this case unless there is other consent."))
+    words += [
+        _("Links to documents you have already sent keep working until they end or you turn them off."),
+        _("This cannot be undone. If %(given_by)s agrees again later, record new consent.")
+        % {"given_by": consent.given_by},
+    ]
+    extra = {"words": words, "withdrawn": consent.withdrawn_on, "cancel": f"/cases/{consent.case_id}#consent"}
+    return {"consent_id": consent.id, "extra": extra}
+
 
 # Corrections: the same fields as the form that added the record, filled with what it says now, with its
 # earlier versions below (services.correct keeps them).
@@ -380,6 +429,35 @@ class CasePages(Controller):
             done=case_url(case, "?done=task#tasks"),
         )
 
+    @get("/cases/{case_id:uuid}/tasks/{task_id:uuid}/remove")
+    async def task_remove_form(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, task_id: UUID
+    ) -> Template:
+        """Before a task is removed: which task, and that removing it cannot be undone."""
+        task = await one_of_case(db_session, Task, case.id, task_id, "task")
+        return REMOVE_TASK.show(request, case, values={}, task_id=task.id, extra=_removing(case, task))
+
+    @post("/cases/{case_id:uuid}/tasks/{task_id:uuid}/remove")
+    async def task_remove(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        case: Case,
+        task_id: UUID,
+        data: Form,
+    ) -> Template | Redirect:
+        task = await one_of_case(db_session, Task, case.id, task_id, "task")
+        return await REMOVE_TASK.submit(
+            request,
+            case,
+            data,
+            task_id=task.id,
+            save=lambda _values: services.remove_task(db_session, actor, case, task),
+            done=case_url(case, "?done=task#tasks"),
+            extra=_removing(case, task),
+        )
+
     @post("/cases/{case_id:uuid}/tasks/{task_id:uuid}/toggle")
     async def task_toggle(
         self, db_session: AsyncSession, actor: Actor, case: Case, task_id: UUID
@@ -438,17 +516,35 @@ class CasePages(Controller):
             done=saved(case_url(case), "consent"),
         )
 
+    @get("/cases/{case_id:uuid}/consent/{consent_id:uuid}/withdraw")
+    async def consent_withdraw_form(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, consent_id: UUID
+    ) -> Template:
+        """Before consent is recorded as withdrawn: what it covered, what will follow, and the date."""
+        consent = await one_of_case(db_session, Consent, case.id, consent_id, "consent record")
+        return WITHDRAW.show(
+            request, case, values={"withdrawn_on": dt.date.today().isoformat()}, **_withdrawing(consent)
+        )
+
     @post("/cases/{case_id:uuid}/consent/{consent_id:uuid}/withdraw")
     async def consent_withdraw(
-        self, db_session: AsyncSession, actor: Actor, case: Case, consent_id: UUID, data: Form
-    ) -> Redirect:
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        case: Case,
+        consent_id: UUID,
+        data: Form,
+    ) -> Template | Redirect:
         consent = await one_of_case(db_session, Consent, case.id, consent_id, "consent record")
-        # Mistakes here come back as the plain error page: there is only the date to get wrong.
-        values = clean(
-            forms.WITHDRAW_CONSENT, {"withdrawn_on": data.get("withdrawn_on") or dt.date.today().isoformat()}
+        return await WITHDRAW.submit(
+            request,
+            case,
+            data,
+            save=lambda values: services.withdraw_consent(db_session, actor, case, consent, values),
+            done=saved(case_url(case), "consent"),
+            **_withdrawing(consent),
         )
-        await services.withdraw_consent(db_session, actor, case, consent, values)
-        return Redirect(saved(case_url(case), "consent"), status_code=303)
 
     @get("/cases/{case_id:uuid}/risk/new")
     async def risk_form(self, request: Request[User, Any, Any], case: Case) -> Template:

@@ -43,6 +43,7 @@ from courtjourney.cases.models import (
 )
 from courtjourney.db.base import utcnow
 from courtjourney.errors import InputError
+from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
 
 M = TypeVar("M")
@@ -257,6 +258,21 @@ async def update_task(db: AsyncSession, actor: Actor, case: Case, task: Task, va
     await db.flush()
     audit.record(db, "task.changed", actor, case_id=case.id, target=task)
     return task
+
+
+TASK_WAS_DONE = N_(
+    "This task was done, so it stays as a record of the work. Mark it as not done first if that was a mistake."
+)
+
+
+async def remove_task(db: AsyncSession, actor: Actor, case: Case, task: Task) -> None:
+    """Take away a task that does not apply to this case. A task that was done stays: it records work done
+    for the family (mark it as not done first if it was ticked by mistake). The audit keeps the fact."""
+    if task.done_at is not None:
+        raise InputError({"task": _(TASK_WAS_DONE)})
+    audit.record(db, "task.removed", actor, case_id=case.id, target=task)
+    await db.delete(task)
+    await db.flush()
 
 
 # --- family, contacts, consent, risk -------------------------------------------------------

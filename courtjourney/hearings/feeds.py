@@ -95,6 +95,29 @@ def calendar_name(privacy: str, lang: str, worker: bool = False) -> str:
     return t("Court dates") if privacy == "standard" else t("Appointments")
 
 
+def ended_feed(sub: CalendarSubscription, lang: str, now: dt.datetime) -> bytes:
+    """What a family's calendar address serves once it has ended (turned off, replaced, or its case closed):
+    no hearings, so the phone removes the dates it holds, and one all-day entry today saying, in the
+    member's language and naming nothing of the case, to ask for a new link. The same bytes all day."""
+    t = i18n.translations(lang if lang in i18n.LOCALES else "en").gettext
+    today = now.astimezone(i18n.LONDON).date()
+    midnight = dt.datetime.combine(today, dt.time(), tzinfo=i18n.LONDON).astimezone(dt.UTC)
+    entry = FeedEvent(
+        uid=hashlib.sha256(f"ended:{sub.id}".encode()).hexdigest()[:32] + "@courtjourney",
+        sequence=0,
+        revised_at=midnight,
+        summary=t("Ask your support worker for a new link"),
+        location="",
+        description=t(
+            "This calendar has stopped showing dates. Your support worker can give you a new link."
+        ),
+        status="CONFIRMED",
+        first_day=today,
+        last_day=today,
+    )
+    return build_feed(calendar_name(sub.privacy, lang), [entry], midnight)
+
+
 @dataclass(frozen=True)
 class Feed:
     body: bytes

@@ -754,7 +754,8 @@ def _not_modified(request: Request[Any, Any, Any], tag: str, changed_at: dt.date
 async def calendar_feed(
     db_session: AsyncSession, request: Request[Any, Any, Any], filename: str
 ) -> Response[bytes]:
-    """A subscribed calendar. The token in the address is the only key; unknown or revoked: 404.
+    """A subscribed calendar. The token in the address is the only key; unknown: 404; a family's calendar
+    that has ended: the ended calendar (no dates, one entry asking for a new link); a worker's own, 404.
 
     Too many unknown tokens from one network address get 429 (limits.py), so tokens cannot be guessed.
     Any Accept header (or none, as Google's fetcher sends) gets the feed. Unchanged bytes keep their
@@ -774,13 +775,15 @@ async def calendar_feed(
         raise limits.too_many(wait)
     sub, lang = asked.sub, asked.lang
     if sub is None:
-        if token and await services.ended_with_its_case(db_session, token):
-            # A real address whose case has closed: say it has ended for good, so calendar apps stop asking.
+        ended = await services.ended_calendar(db_session, token) if token else None
+        if ended is not None:
+            # A family's address that was turned off, replaced or ended with its case: an empty calendar
+            # with one neutral entry, so the phone drops the old dates (a 404 freezes them as they were).
+            empty = feeds.ended_feed(ended[0], ended[1], utcnow())
             return Response(
-                b"This calendar has ended: the case it followed is closed.\n",
-                status_code=410,
-                media_type="text/plain; charset=utf-8",
-                headers={"Cache-Control": "no-store"},
+                empty,
+                media_type=ICS_MEDIA_TYPE,
+                headers={"ETag": feeds.etag(empty), "Cache-Control": "no-store"},
             )
         await limits.count_guess(db_session, request, settings)
         raise NotFound("No calendar was found at this address.")

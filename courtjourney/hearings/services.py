@@ -23,9 +23,7 @@ from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.credentials import new_token, token_hash
 from courtjourney.accounts.models import User
 from courtjourney.cases.access import Who, visible_cases
-from courtjourney.cases.journey import Stage
 from courtjourney.cases.models import Case, FamilyMember
-from courtjourney.cases.services import current_stage
 from courtjourney.db.base import utcnow
 from courtjourney.db.rows import one_of_case
 from courtjourney.documents import store
@@ -727,16 +725,26 @@ async def feed_asked(db: AsyncSession, token: str, blocked_until: ScalarSelect[A
     return FeedAsked(until, live, lang)
 
 
-async def ended_with_its_case(db: AsyncSession, token: str) -> bool:
-    """Whether `token` is a family calendar that was ended because its case closed (answered 410, not 404)."""
+async def ended_calendar(db: AsyncSession, token: str) -> tuple[CalendarSubscription, str] | None:
+    """A family member's calendar that was turned off, replaced or ended with its case, with their language;
+    none for an unknown address or a worker's own calendar. Its address is answered with the ended calendar
+    (feeds.ended_feed), so the phone clears the dates it holds instead of keeping them as they were."""
     if not _could_be_calendar(token):
-        return False
-    sub = await db.scalar(
-        select(CalendarSubscription).where(CalendarSubscription.token_hash == token_hash(token))
-    )
-    if sub is None or sub.revoked_at is None or sub.case_id is None:
-        return False
-    return await current_stage(db, sub.case_id) == Stage.CLOSED
+        return None
+    row = (
+        await db.execute(
+            select(CalendarSubscription, FamilyMember.preferred_language)
+            .join(FamilyMember, FamilyMember.id == CalendarSubscription.family_member_id)
+            .where(
+                CalendarSubscription.token_hash == token_hash(token),
+                CalendarSubscription.revoked_at.is_not(None),
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    sub, lang = row
+    return sub, lang or "en"
 
 
 # --- special measures, briefings and Witness Service packs -------------------------------------

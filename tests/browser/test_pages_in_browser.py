@@ -101,11 +101,13 @@ SCREENS = [
     Screen("new-task", "worker", "{case}/tasks/new"),
     Screen("task", "worker", "{task}"),
     Screen("task-with-errors", "worker", "{task}", submit=MAIN_SUBMIT, clear="#field-title"),
+    Screen("remove-task", "worker", "{task}/remove"),
     Screen("new-family-member", "worker", "{case}/family/new"),
     Screen("new-family-member-with-errors", "worker", "{case}/family/new", submit=MAIN_SUBMIT),
     Screen("new-contact", "worker", "{case}/contacts/new"),
     Screen("new-consent", "worker", "{case}/consent/new"),
     Screen("new-consent-with-errors", "worker", "{case}/consent/new", submit=MAIN_SUBMIT),
+    Screen("withdraw-consent", "worker", "{withdraw_consent}"),
     Screen("contact-log", "worker", "{contact_case}/contact-log"),
     Screen("new-contact-log-entry", "worker", "{case}/contact-log/new"),
     Screen("new-contact-log-entry-with-errors", "worker", "{case}/contact-log/new", submit=MAIN_SUBMIT),
@@ -349,6 +351,14 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
         if corrected_member:
             break
     assert corrected_member, "no demo family member has a correction: the demo promises one"
+    withdraw = ""
+    for worker_case in worker_cases:
+        page.goto(f"{server}{worker_case}")
+        links = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        withdraw = next((h for h in links if re.fullmatch(CASE_PATH.pattern + r"/consent/[0-9a-f-]{36}/withdraw", h)), "")
+        if withdraw:
+            break
+    assert withdraw, "no demo case has live consent to withdraw"
     context.close()
     # The demo promises referrals in each state: the first of the queue is new (and urgent), one waits, one was accepted.
     context = new_context(browser, DESK, sessions["manager"])
@@ -384,7 +394,7 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
             "referral": referrals["new"], "waiting_referral": referrals["waiting"], "accepted_referral": referrals["accepted"],
             "submitted_report": submitted, "last_quarter": last_quarter_start(),
             "glossary_entry": entry, "team_glossary": team_glossary, "corrected_member": corrected_member,
-            "calendar": calendar}
+            "calendar": calendar, "withdraw_consent": withdraw}
 
 
 def last_quarter_start() -> str:

@@ -277,7 +277,7 @@ def test_closing_and_the_letter_audit_who_and_the_route_in_every_event(client: T
 
 
 def test_closing_ends_the_family_calendars_and_shared_links(client: TestClient[Any], settings: Settings, world: World) -> None:
-    from tests.hearings.helpers import feed
+    from tests.hearings.helpers import assert_ended, feed
 
     made = client.post(f"{base(world)}/documents/{world.north_document}/shares", headers=world.worker.auth,
                        json={"organisation": "Witness Service", "recipient": "Wynn"})
@@ -286,9 +286,7 @@ def test_closing_ends_the_family_calendars_and_shared_links(client: TestClient[A
     assert feed(client, world.north_feed_token).status_code == 200 and client.get(link).status_code == 200
     closed = client.post(f"{base(world)}/close", headers=world.worker.auth, json={"reason_kind": "other", "closed_on": "2026-11-20"})
     assert closed.status_code == 201, closed.text
-    ended = feed(client, world.north_feed_token)
-    assert ended.status_code == 410 and ended.headers["content-type"].startswith("text/plain")
-    assert "ended" in ended.text and "BEGIN:VCALENDAR" not in ended.text
+    assert_ended(feed(client, world.north_feed_token))
     assert client.get(link).status_code == 404, "the shared link is turned off"
     # Each ending is on the case's trail, by the worker who closed it.
     for action in ("calendar.revoked", "document.share_revoked"):

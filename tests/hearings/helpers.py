@@ -36,3 +36,21 @@ def change(client: TestClient[Any], world: World, **body: Any) -> Any:
     response = client.patch(hearing_api(world), headers=world.worker.auth, json=body)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+ENDED_SUMMARY = "Ask your support worker for a new link"
+
+
+def assert_ended(response: Any, summary: str = ENDED_SUMMARY) -> None:
+    """A family calendar that has ended: a real calendar (both parsers read it) with no hearing in it and one
+    neutral all-day entry, so the phone drops the dates it held instead of keeping them."""
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["content-type"].startswith("text/calendar")
+    assert response.headers["cache-control"] == "no-store"
+    cal, other = parse_both(response.content)
+    (entry,) = events(cal).values()
+    assert str(entry["SUMMARY"]) == summary
+    assert not entry.get("LOCATION"), "the entry names no court and no town"
+    assert len(other.events) == 1 and other.events[0].summary == summary
+    for word in ("Northtown", "Nell", "Northfield", "Court hearing"):
+        assert word not in response.text, word

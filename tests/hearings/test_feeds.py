@@ -11,7 +11,8 @@ from litestar.testing import TestClient
 
 from courtjourney.settings import Settings
 from tests.conftest import World, audit_events, sql
-from tests.hearings.helpers import change, events, feed, hearing_api, parse_both
+from tests.readability import grade
+from tests.hearings.helpers import ENDED_SUMMARY, assert_ended, change, events, feed, hearing_api, parse_both
 
 LONDON_OFFSET = {"GMT": dt.timedelta(0), "BST": dt.timedelta(hours=1)}
 
@@ -173,21 +174,54 @@ def test_a_warned_list_is_an_all_day_tentative_window(client: TestClient[Any], w
     assert other.events[0].dtstart == dt.date(2027, 2, 1) and other.events[0].dtend == dt.date(2027, 2, 13)
 
 
-def test_revoked_replaced_and_unknown_addresses_get_404(client: TestClient[Any], world: World, settings: Settings) -> None:
+def test_revoked_and_replaced_addresses_serve_the_ended_calendar_and_unknown_ones_get_404(
+        client: TestClient[Any], world: World, settings: Settings) -> None:
+    """Issue 16: an address that was replaced or turned off serves a calendar with no hearings and one neutral
+    entry, so the phone drops the dates it held (a 404 leaves them frozen on it); addresses that never
+    existed still get 404 and count towards the guessing limit."""
     base = f"/api/cases/{world.north_case}/subscriptions/{world.north_subscription}"
+    assert len(events(parse_both(feed(client, world.north_feed_token).content)[0])) == 1
     replaced = client.post(f"{base}/replace", headers=world.worker.auth)
     assert replaced.status_code == 201
-    assert feed(client, world.north_feed_token).status_code == 404
+    assert_ended(feed(client, world.north_feed_token))
     new_token = replaced.json()["token"]
     assert feed(client, new_token).status_code == 200
+    assert len(events(parse_both(feed(client, new_token).content)[0])) == 1
     new_id = replaced.json()["subscription"]["id"]
     assert client.post(f"/api/cases/{world.north_case}/subscriptions/{new_id}/revoke", headers=world.worker.auth).status_code == 200
-    assert feed(client, new_token).status_code == 404
+    assert_ended(feed(client, new_token))
     for wrong in ("cjcal_not-a-real-token", "nothing", world.north_feed_token[:-2], "cjcal_" + "x" * 300):
         assert feed(client, wrong).status_code == 404
     assert client.get(f"/calendar/{new_token}").status_code == 404, "the address ends in .ics"
     stored = {row[0] for row in sql(settings, "SELECT token_hash FROM calendar_subscription")}
     assert new_token not in stored and world.north_feed_token not in stored
+
+
+def test_the_ended_calendar_is_in_the_member_s_language_and_the_same_all_day(
+        client: TestClient[Any], world: World) -> None:
+    base = f"/api/cases/{world.north_case}/subscriptions/{world.north_subscription}"
+    member = f"/api/cases/{world.north_case}/family-members/{world.north_member}"
+    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        assert client.post(f"{base}/revoke", headers=world.worker.auth).status_code == 200
+        morning = feed(client, world.north_feed_token)
+    with time_machine.travel(dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC), tick=False):
+        night = feed(client, world.north_feed_token)
+    assert_ended(morning)
+    assert morning.content == night.content and morning.headers["etag"] == night.headers["etag"]
+    (entry,) = events(parse_both(morning.content)[0]).values()
+    assert entry.decoded("DTSTART") == dt.date(2026, 12, 1)
+    words = f"{entry['SUMMARY']}. {entry['DESCRIPTION']}"
+    assert grade(words) <= 6, (grade(words), words)
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        next_day = feed(client, world.north_feed_token)
+    (entry,) = events(parse_both(next_day.content)[0]).values()
+    assert entry.decoded("DTSTART") == dt.date(2026, 12, 2), "the entry is on the day the phone looks"
+    changed = client.patch(member, headers=world.worker.auth, json={"preferred_language": "cy"})
+    assert changed.status_code == 200, changed.text
+    welsh = feed(client, world.north_feed_token)
+    assert welsh.status_code == 200
+    (entry,) = events(parse_both(welsh.content)[0]).values()
+    assert str(entry["SUMMARY"]) != ENDED_SUMMARY and str(entry["SUMMARY"])
 
 
 def test_the_feed_holds_only_hearings_the_person_attends_or_follows(client: TestClient[Any], world: World) -> None:

@@ -10,11 +10,12 @@ import html
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
+from uuid import UUID
 
 import pytest
 import time_machine
 from litestar.testing import TestClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.hearings import briefings
@@ -183,3 +184,61 @@ def test_hole_9_the_migration_reads_a_kind_only_from_an_exact_name(
     migrations.upgrade(settings)
     assert sorted(consent_rows(settings)) == sorted((kind, name) for name, kind in names.items())
     assert make_pack(client, world).status_code == 201, "an exact Witness Service name still allows the pack"
+
+
+def withdrawn_on(settings: Settings, consent_id: str) -> str | None:
+    from courtjourney.cases.models import Consent
+
+    async def work(db: AsyncSession) -> Any:
+        return await db.scalar(select(Consent.withdrawn_on).where(Consent.id == UUID(consent_id)))
+
+    day = in_db(settings, work)
+    return None if day is None else str(day)
+
+
+def test_withdrawing_consent_asks_for_the_date_on_its_own_page_saying_what_will_follow(
+    client: TestClient[Any], settings: Settings, world: World
+) -> None:
+    """Issue 17: the case page links to a page (not a one-click "Withdrawn today" button) that says what the
+    consent covered and what follows, and asks the date. Asking changes nothing; a bad date is refused in
+    plain words and changes nothing; the date given (earlier than today) is what is kept; a second visit says
+    it was already withdrawn; another team's worker gets 404."""
+    made = record(client, world, "witness_service", None)
+    consent_id = made.json()["id"]
+    assert withdrawn_on(settings, consent_id) is None
+    sign_in(client, world.worker.email)
+    page = f"/cases/{world.north_case}/consent/{consent_id}/withdraw"
+    case_page = client.get(f"/cases/{world.north_case}").text
+    assert f'href="{page}"' in case_page and f'action="{page}"' not in case_page, "no one-click withdrawal"
+    asked = client.get(page)
+    assert asked.status_code == 200
+    words = html.unescape(asked.text)
+    assert "nothing from this case may be shared with Witness Service for: Support at court" in words
+    assert "Witness Service packs cannot be made for this case" in words
+    assert "If Nora agrees again later, record new consent." in words
+    assert 'value="2026-12-01"' in asked.text, "the date starts as today, and can be changed"
+    assert withdrawn_on(settings, consent_id) is None, "asking changes nothing"
+    assert not audit_events(settings, action="consent.withdrawn")
+
+    for bad, says in (("2026-10-01", "Consent cannot be withdrawn before the day it was given."),
+                      ("2026-12-25", ""), ("", "")):
+        refused = client.post(page, data={"withdrawn_on": bad, "_csrf_token": csrf_token(client, page)},
+                              follow_redirects=False)
+        assert refused.status_code == 400, (bad, refused.text[:300])
+        assert 'class="error-summary"' in refused.text or "error-summary" in refused.text
+        assert says in html.unescape(refused.text)
+        assert withdrawn_on(settings, consent_id) is None, bad
+
+    done = client.post(page, data={"withdrawn_on": "2026-11-28", "_csrf_token": csrf_token(client, page)},
+                       follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("?done=consent#consent")
+    assert str(withdrawn_on(settings, consent_id)) == "2026-11-28"
+    assert len(audit_events(settings, action="consent.withdrawn")) == 1
+    assert make_pack(client, world).status_code == 400, "the pack needs live consent"
+    again = client.get(page)
+    assert again.status_code == 200 and "already withdrawn on" in again.text and f'action="{page}"' not in again.text
+    sign_in(client, "worker@south.example")
+    assert client.get(page).status_code == 404
+    assert client.post(page, data={"withdrawn_on": "2026-11-29", "_csrf_token": csrf_token(client, page)},
+                       follow_redirects=False).status_code == 404
+    assert str(withdrawn_on(settings, consent_id)) == "2026-11-28"
