@@ -57,7 +57,7 @@ WITHDRAW = FormPage(
     forms.WITHDRAW_CONSENT,
     "/consent/{consent_id}/withdraw",
     button=N_("Record that consent was withdrawn"),
-    template="withdraw_consent.html",
+    template="confirm_page.html",
 )
 REMOVE_TASK = FormPage(
     N_("Remove this task?"),
@@ -98,7 +98,15 @@ def _withdrawing(consent: Consent) -> dict[str, Any]:
         _("This cannot be undone. If %(given_by)s agrees again later, record new consent.")
         % {"given_by": consent.given_by},
     ]
-    extra = {"words": words, "withdrawn": consent.withdrawn_on, "cancel": f"/cases/{consent.case_id}#consent"}
+    if consent.withdrawn_on is not None:
+        words = [
+            _("This consent was already withdrawn on %(day)s.") % {"day": short_date(consent.withdrawn_on)}
+        ]
+    extra = {
+        "words": words,
+        "refused": consent.withdrawn_on is not None,
+        "cancel": f"/cases/{consent.case_id}#consent",
+    }
     return {"consent_id": consent.id, "extra": extra}
 
 
