@@ -52,6 +52,7 @@ NEW_CASE = (
         kind="date",
         required=False,
         not_after_today=True,
+        years="birth",
         hint=N_("For example, 2012-03-27. Leave empty if not known yet."),
     ),
 )

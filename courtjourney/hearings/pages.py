@@ -314,6 +314,7 @@ class HearingPages(Controller):
                     for c in reversed(changes)
                 ],
                 "untold": any(c.told_at is None for c in changes),
+                "day_warning": services.day_warning(hearing),
                 # Briefings and packs made before a change to what they show, with their open links.
                 "out_of_date": [(d, stale[d.id], live.get(d.id, [])) for d in docs if d.id in stale],
                 "again": again,

@@ -42,9 +42,9 @@ from courtjourney.hearings.models import (
     SpecialMeasure,
     uk_day,
 )
-from courtjourney.i18n import LONDON, N_
+from courtjourney.i18n import LONDON, N_, long_date
 from courtjourney.i18n import gettext as _
-from courtjourney.workdays import working_days_between
+from courtjourney.workdays import is_working_day, working_days_between
 
 CALENDAR_PREFIX = "cjcal_"
 WARNED_WINDOW_MAX_DAYS = rules.WARNED_WINDOW_LONGEST.days
@@ -135,6 +135,23 @@ def _check_day(day: dt.date, field: str, errors: dict[str, str], today: dt.date)
             "first": EARLIEST_YEAR,
             "last": today.year + YEARS_AHEAD,
         }
+
+
+def day_warning(hearing: Hearing) -> str | None:
+    """A fixed hearing on a weekend or a bank holiday in England and Wales is kept as entered (courts do sit
+    then, rarely), with a warning in plain words to check the date: it is more often a typo."""
+    if hearing.window_start is not None or hearing.starts_at is None:
+        return None
+    day = hearing.starts_at.astimezone(LONDON).date()
+    if is_working_day(day):
+        return None
+    if day.weekday() >= 5:
+        return _("%(day)s is at a weekend. Courts rarely sit at weekends: check the date.") % {
+            "day": long_date(day)
+        }
+    return _("%(day)s is a bank holiday. Courts rarely sit on bank holidays: check the date.") % {
+        "day": long_date(day)
+    }
 
 
 def schedule(values: dict[str, Any], today: dt.date | None = None) -> dict[str, Any]:

@@ -54,6 +54,7 @@ BIRTH_DATE = Field(
     "date",
     required=False,
     not_after_today=True,
+    years="birth",
     hint=N_("For example, 2012-03-27. Leave empty if not known."),
 )
 REASON = Field(

@@ -27,6 +27,9 @@ class Field:
     choices: Sequence[tuple[str, str]] = field(default_factory=tuple)
     hint: str = ""
     not_after_today: bool = False
+    #: Which dates are plausible (the date-field kit, `check_year`): "event" (the default: from 1990 to 5
+    #: years ahead), "birth" (a child's date of birth: an age from 0 to 25 today) or "any" (only a real date).
+    years: str = "event"
     # The label is someone's own words (a family member's name): shown as typed, never looked up in
     # the catalogue and never used as a format string, so "Ann 50%" is just a name.
     own_words: bool = False
@@ -64,6 +67,7 @@ def _clean_one(f: Field, value: Any) -> Any:
             raise ValueError(_("%(label)s must be a real date, like 2026-03-02.") % {"label": label})
         if f.not_after_today and value > dt.date.today():
             raise ValueError(_("%(label)s cannot be in the future.") % {"label": label})
+        check_year(f.years, label, value, dt.date.today())
         return value
     if f.kind == "time":
         return _clean_time(label, value)
@@ -100,6 +104,45 @@ def _clean_one(f: Field, value: Any) -> Any:
 
 LONDON = ZoneInfo("Europe/London")
 
+#: The date-field kit's bounds: no date a worker records for a family is before EARLIEST_YEAR or more than
+#: YEARS_AHEAD years ahead, and no child it supports is older than OLDEST_CHILD.
+EARLIEST_YEAR = 1990
+YEARS_AHEAD = 5
+OLDEST_CHILD = 25
+
+
+def _years_on(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (or earlier); 29 February becomes 28 February in other years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_year(years: str, label: str, day: dt.date, today: dt.date) -> None:
+    """Refuse an implausible year in plain words, the same for every form and API body: a typo such as
+    1926 for 2026, or 2062 for 2026, is caught where it is typed, not found later in a deadline or a report."""
+    if years == "any":
+        return
+    label = label[:1].lower() + label[1:]
+    if years == "birth":
+        if day <= today and day <= _years_on(today, -(OLDEST_CHILD + 1)):
+            raise ValueError(
+                _("Check the year: %(label)s would make the child older than %(n)d.")
+                % {"label": label, "n": OLDEST_CHILD}
+            )
+        return
+    if day.year < EARLIEST_YEAR:
+        raise ValueError(
+            _("Check the year: %(label)s cannot be before %(year)d.")
+            % {"label": label, "year": EARLIEST_YEAR}
+        )
+    if day > _years_on(today, YEARS_AHEAD):
+        raise ValueError(
+            _("Check the year: %(label)s cannot be more than %(n)d years ahead.")
+            % {"label": label, "n": YEARS_AHEAD}
+        )
+
 
 def _clean_time(label: str, value: Any) -> dt.time:
     if isinstance(value, dt.time):
@@ -129,6 +172,7 @@ def _clean_datetime(f: Field, label: str, value: Any) -> dt.datetime:
         raise ValueError(_("%(label)s must be a date and time, like 2026-03-02 10:00.") % {"label": label})
     if f.not_after_today and value > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5):
         raise ValueError(_("%(label)s cannot be in the future.") % {"label": label})
+    check_year(f.years, label, value.astimezone(LONDON).date(), dt.datetime.now(LONDON).date())
     return value
 
 

@@ -41,7 +41,7 @@ def counts(settings: Settings) -> tuple[int, int]:
         ({"court_name": ""}, "court_name", "Enter court"),
         ({"court_town": ""}, "court_town", "town"),
         ({"date": "1850-01-01"}, "date", "real date"),
-        ({"date": "2045-01-01"}, "date", "between"),
+        ({"date": "2045-01-01"}, "date", "Check the year"),
         ({"date": "31/01/2027"}, "date", "real date"),
         ({"date": ""}, "date", "Enter the date"),
         ({"start_time": "25:99"}, "start_time", "time of day"),
