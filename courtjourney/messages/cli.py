@@ -19,7 +19,7 @@ def messages() -> None:
 
 @messages.command("send")
 def send() -> None:
-    """Send every message that is due now, once, and say how many went (no addresses or texts)."""
+    """Write the day's reminders, send every message that is due now, once, and say how many (no addresses or texts)."""
 
     async def run() -> dispatch.Pass:
         settings = get_settings()
@@ -30,4 +30,7 @@ def send() -> None:
             await engine.dispose()
 
     done = asyncio.run(run())
-    click.echo(f"{done.sent} sent, {done.retry} to try again, {done.failed} could not be sent.")
+    click.echo(
+        f"{done.reminders} reminder(s) written; {done.sent} sent, {done.retry} to try again, "
+        f"{done.failed} could not be sent."
+    )

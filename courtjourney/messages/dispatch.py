@@ -31,7 +31,7 @@ from courtjourney.accounts.audit import SYSTEM
 from courtjourney.db.base import utcnow
 from courtjourney.messages import channels, rules
 from courtjourney.messages.models import OutboxMessage
-from courtjourney.messages.services import text_of
+from courtjourney.messages.services import plan_reminders, text_of
 from courtjourney.settings import Settings
 
 log = logging.getLogger("courtjourney.messages")
@@ -46,6 +46,7 @@ class Pass:
     failed: int = 0
     found_sent: int = 0  # taken up after a crash, and Notify already had it
     claimed: int = 0
+    reminders: int = 0  # reminders written by this pass (services.plan_reminders)
 
 
 def _due(now: dt.datetime, lease: dt.timedelta) -> ColumnElement[bool]:
@@ -106,9 +107,11 @@ async def send_due(
     limit: int = 200,
     now: dt.datetime | None = None,
 ) -> Pass:
-    """One pass over what is due now."""
+    """One pass over what is due now: first the day's reminders are written (once each), then what is due goes."""
     done = Pass()
     now = now or utcnow()
+    async with sessions() as db, db.begin():
+        done.reminders = len(await plan_reminders(db, now=now))
     async with sessions() as db, db.begin():
         token, claimed = await claim(db, settings, limit=limit, now=now)
     done.claimed = len(claimed)

@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
-from courtjourney.accounts.audit import Actor
+from courtjourney.accounts.audit import SYSTEM, Actor
 from courtjourney.accounts.models import User
+from courtjourney.cases.journey import Stage
 from courtjourney.cases.models import Case, CaseWorker, FamilyMember
+from courtjourney.cases.services import current_stage
 from courtjourney.db.base import utcnow
 from courtjourney.db.rows import one_of_case
 from courtjourney.errors import InputError
@@ -210,8 +213,9 @@ def _new_message(
     with_link: bool,
     hearing_id: UUID | None = None,
     change_id: UUID | None = None,
+    reference: str | None = None,
 ) -> OutboxMessage:
-    reference = secrets.token_hex(16)
+    reference = reference or secrets.token_hex(16)
     via = get_settings().channel_for(channel)
     return OutboxMessage(
         case_id=case.id,
@@ -241,6 +245,20 @@ def hearing_start(hearing: Hearing) -> dt.datetime | None:
     return None
 
 
+async def _reachable(db: AsyncSession, hearing_id: UUID) -> list[Any]:
+    """The hearing's family members, with how each may be reached and their language, in one question."""
+    return list(
+        (
+            await db.execute(
+                select(MemberReach, FamilyMember.preferred_language)
+                .join(Attendance, Attendance.family_member_id == MemberReach.member_id)
+                .join(FamilyMember, FamilyMember.id == MemberReach.member_id)
+                .where(Attendance.hearing_id == hearing_id)
+            )
+        ).all()
+    )
+
+
 async def hearing_changed(
     db: AsyncSession,
     actor: Actor,
@@ -260,14 +278,7 @@ async def hearing_changed(
         return []
     now = now or utcnow()
     # Who to tell, in one question: the hearing's family members, with how each may be reached.
-    rows = (
-        await db.execute(
-            select(MemberReach, FamilyMember.preferred_language)
-            .join(Attendance, Attendance.family_member_id == MemberReach.member_id)
-            .join(FamilyMember, FamilyMember.id == MemberReach.member_id)
-            .where(Attendance.hearing_id == hearing.id)
-        )
-    ).all()
+    rows = await _reachable(db, hearing.id)
     if not rows:
         return []
     await db.execute(
@@ -299,7 +310,7 @@ async def hearing_changed(
             case=case,
             member_id=r.member_id,
             channel=channel,
-            to=r.phone if channel == "sms" else r.email,  # type: ignore[arg-type]
+            to=r.phone if channel == "sms" else r.email,
             body=texts.words(
                 notice, language=language, discretion=r.discretion, link=LINK, worker=worker, urgent=urgent
             ),
@@ -318,6 +329,102 @@ async def hearing_changed(
     await db.flush()
     for message in made:
         audit.record(db, "message.queued", actor, case_id=case.id, target=message)
+    return made
+
+
+def reminder_reference(hearing_id: UUID, member_id: UUID, start: dt.datetime | dt.date) -> str:
+    """One reminder's reference: the same for one hearing, member and start, so a sweep run twice (or by
+    two processes at once) writes it once (the column is unique); a hearing moved to another day gets its own."""
+    return hashlib.sha256(f"reminder:{hearing_id}:{member_id}:{start.isoformat()}".encode()).hexdigest()[:32]
+
+
+async def plan_reminders(db: AsyncSession, *, now: dt.datetime | None = None) -> list[OutboxMessage]:
+    """The day before a hearing, or before a warned list's window opens, a reminder to each family member it
+    affects who agreed to messages on a safe channel, due at their first safe time that day. None when that
+    day's safe times are over (a reminder saying "tomorrow" must arrive the day before), for a hearing that
+    will not go ahead, or for a closed case. Run by every dispatcher pass: one question finds the members
+    not yet reminded (indexed, so a pass that finds none costs little), and each reminder is written once."""
+    now = now or utcnow()
+    today = now.astimezone(LONDON).date()
+    tomorrow = today + dt.timedelta(days=1)
+    midnight, begin, end = (
+        dt.datetime.combine(day, dt.time(0, 0), LONDON).astimezone(dt.UTC)
+        for day in (today, tomorrow, tomorrow + dt.timedelta(days=1))
+    )
+    reminded = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.hearing_id == Hearing.id,
+            OutboxMessage.member_id == MemberReach.member_id,
+            OutboxMessage.kind == "reminder",
+            OutboxMessage.due_at >= midnight,
+        )
+        .exists()
+    )
+    rows = (
+        await db.execute(
+            select(Hearing, MemberReach, FamilyMember.preferred_language)
+            .join(Attendance, Attendance.hearing_id == Hearing.id)
+            .join(MemberReach, MemberReach.member_id == Attendance.family_member_id)
+            .join(FamilyMember, FamilyMember.id == MemberReach.member_id)
+            .where(
+                Hearing.status.not_in(hearing_rules.NOT_HAPPENING | {"completed"}),
+                or_(
+                    and_(Hearing.window_start.is_(None), Hearing.starts_at >= begin, Hearing.starts_at < end),
+                    Hearing.window_start == tomorrow,
+                ),
+                ~reminded,
+            )
+        )
+    ).all()
+    made: list[OutboxMessage] = []
+    cases: dict[UUID, Case | None] = {}
+    for hearing, r, language in rows:
+        channels = usable_channels(r)
+        due = rules.next_send_time(now, safe_times(r), urgent=False)
+        if not channels or due.astimezone(LONDON).date() != today:
+            continue
+        if hearing.case_id not in cases:
+            case = await db.get(Case, hearing.case_id)
+            open_ = case is not None and await current_stage(db, case.id) != Stage.CLOSED
+            cases[hearing.case_id] = case if open_ else None
+        case = cases[hearing.case_id]
+        if case is None:
+            continue
+        notice = texts.Notice(
+            "window" if hearing.window_start is not None else "reminder",
+            hearing.starts_at,
+            hearing.window_start,
+            hearing.court_name,
+            hearing.court_town,
+        )
+        worker = await _worker_words(db, case, language)
+        channel = channels[0]
+        message = _new_message(
+            case=case,
+            member_id=r.member_id,
+            channel=channel,
+            to=(r.phone if channel == "sms" else r.email) or "",  # usable_channels: it is set
+            body=texts.words(
+                notice, language=language, discretion=r.discretion, link=LINK, worker=worker, urgent=False
+            ),
+            kind="reminder",
+            language=language,
+            due_at=due,
+            urgent=False,
+            actor=SYSTEM,
+            subject=texts.subject(language, worker.split()[0]) if channel == "email" else None,
+            with_link=True,
+            hearing_id=hearing.id,
+            reference=reminder_reference(hearing.id, r.member_id, hearing.starts_at or tomorrow),
+        )
+        try:
+            async with db.begin_nested():  # another process wrote it first: theirs stands
+                db.add(message)
+        except IntegrityError:
+            continue
+        audit.record(db, "message.queued", SYSTEM, case_id=case.id, target=message)
+        made.append(message)
     return made
 
 

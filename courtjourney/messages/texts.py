@@ -104,6 +104,27 @@ TEXTS: dict[tuple[str, str, str], str] = {
         "standard",
         "reminder",
     ): "Nodyn atgoffa: llys yfory, {when} yn {court}. Tapiwch i ddweud eich bod wedi gweld hwn: {link} Cwestiynau? Holwch {worker}.",
+    # the day before a warned list's window opens: the day is not fixed yet
+    (
+        "en",
+        "discreet",
+        "window",
+    ): "Reminder: your appointment could be on any day from tomorrow ({when}), {town}. We will tell you the day. Tap to say you have seen this: {link} Questions? Ask {worker}.",
+    (
+        "en",
+        "standard",
+        "window",
+    ): "Reminder: your court date could be on any day from tomorrow ({when}) at {court}. We will tell you the day. Tap to say you have seen this: {link} Questions? Ask {worker}.",
+    (
+        "cy",
+        "discreet",
+        "window",
+    ): "Nodyn atgoffa: gall eich apwyntiad fod ar unrhyw ddiwrnod o yfory ymlaen ({when}), {town}. Byddwn yn dweud y diwrnod wrthych. Tapiwch i ddweud eich bod wedi gweld hwn: {link} Cwestiynau? Holwch {worker}.",
+    (
+        "cy",
+        "standard",
+        "window",
+    ): "Nodyn atgoffa: gall eich dyddiad llys fod ar unrhyw ddiwrnod o yfory ymlaen ({when}) yn {court}. Byddwn yn dweud y diwrnod wrthych. Tapiwch i ddweud eich bod wedi gweld hwn: {link} Cwestiynau? Holwch {worker}.",
 }
 
 #: The email's subject line: as bland as a text, whatever the discretion.
@@ -138,7 +159,7 @@ PAGE: dict[str, dict[str, str]] = {
 class Notice:
     """What a notice says, before it is put into words."""
 
-    what: str  # moved | off | place | reminder
+    what: str  # moved | off | place | reminder | window
     starts_at: dt.datetime | None
     window_start: dt.date | None
     court_name: str
