@@ -89,6 +89,20 @@ def test_the_command_line_takes_days_and_says_when_the_token_expires(settings: S
     assert refused.exit_code != 0 and "How long the token works must be from 1 to 365 days" in refused.output
 
 
+def test_the_command_line_revokes_every_token_of_an_account_and_the_trail_says_so(client: TestClient[Any], settings: Settings, world: World) -> None:
+    from click.testing import CliRunner
+
+    from courtjourney.cli import main
+
+    _row, token = make(settings, world.colleague.id)
+    result = CliRunner().invoke(main, ["users", "token", world.colleague.email, "--revoke"])
+    assert result.exit_code == 0 and "Revoked 2 token(s)" in result.output, result.output
+    assert me(client, token).status_code == me(client, world.colleague.token).status_code == 401
+    assert me(client, world.worker.token).status_code == 200, "only that account's tokens"
+    [event] = audit_events(settings, action="account.tokens_revoked")
+    assert event.target_type == "user_account" and event.target_id == world.colleague.id
+
+
 @pytest.mark.parametrize("days", [0, -1, 366, 1000, "90.5", "soon", "", None, True])
 def test_a_lifetime_outside_1_to_365_days_is_refused_and_makes_nothing(settings: Settings, world: World, days: Any) -> None:
     before = token_count(settings)
