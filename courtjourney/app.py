@@ -28,7 +28,14 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from courtjourney import __version__, i18n
 from courtjourney.accounts.audit import provide_actor
 from courtjourney.accounts.auth import CSRF_COOKIE, AuthenticationMiddleware
-from courtjourney.accounts.routes import AccountApi, AccountPages, AdminPages, LoginPages, SetupPages
+from courtjourney.accounts.routes import (
+    AccountApi,
+    AccountPages,
+    AdminPages,
+    LoginPages,
+    SetupPages,
+    TokenPages,
+)
 from courtjourney.caseload.api import MyDayApi
 from courtjourney.caseload.pages import CaseloadPages
 from courtjourney.caseload.timeline import TimelineApi, TimelinePage
@@ -180,6 +187,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LoginPages,
             SetupPages,
             AccountPages,
+            TokenPages,
             AdminPages,
             AccountApi,
             CaseloadPages,

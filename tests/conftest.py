@@ -246,6 +246,21 @@ class World:
     north_message: uuid.UUID | None = None  # a message to the parent, kept for the worker to send (no channel set)
 
 
+#: When the tests' own tokens stop working: never, in practice. The world and other fixtures are built on
+#: fixed days, and a token's 90 days from one of them would end whatever the suite then does with it (or
+#: every API test, on some day after). How tokens expire is tested in tests/accounts.
+TEST_TOKENS_EXPIRE = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+
+
+async def lasting_api_token(db: AsyncSession, user: Any, name: str = "tests") -> str:
+    """An API token for a test person that works whatever day the suite runs (or pins its clock to)."""
+    from courtjourney.accounts import services as accounts
+
+    row, token = await accounts.issue_api_token(db, user, name)
+    row.expires_at = TEST_TOKENS_EXPIRE
+    return token
+
+
 async def build_world(db: AsyncSession) -> World:
     import datetime as dt
 
@@ -258,7 +273,7 @@ async def build_world(db: AsyncSession) -> World:
 
     async def person(email: str, name: str, role: str, team: Any) -> tuple[Any, Person]:
         user = await accounts.create_user(db, email=email, full_name=name, password=PASSWORD, role=role, team=team)
-        _row, token = await accounts.issue_api_token(db, user, "tests")
+        token = await lasting_api_token(db, user)
         return user, Person(user.id, email, token)
 
     worker_user, worker = await person("worker@north.example", "Wren Worker", "worker", north)

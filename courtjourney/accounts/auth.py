@@ -36,7 +36,7 @@ class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
             async with maker() as db, db.begin():
                 user = await services.user_for_api_token(db, token.strip())
             if user is None:
-                raise NotAuthorizedException("That API token is not valid, or has been revoked.")
+                raise NotAuthorizedException("That API token is not valid, has expired, or has been revoked.")
             set_locale(user.locale)
             return AuthenticationResult(user=user, auth="token")
         cookie = connection.cookies.get(SESSION_COOKIE)

@@ -99,16 +99,35 @@ def users_disable(email: str) -> None:
 @users.command("token")
 @click.argument("email")
 @click.option("--name", default="script", show_default=True, help="What the token is for.")
+@click.option(
+    "--days",
+    type=int,
+    default=90,
+    show_default=True,
+    help="How many days the token works, from 1 to 365. Its owner can revoke it sooner at /account/tokens.",
+)
 @click.option("--revoke", is_flag=True, help="Revoke every token of this account instead.")
-def users_token(email: str, name: str, revoke: bool) -> None:
-    """Issue a personal API token (shown once), or revoke them all."""
-    from courtjourney.accounts import services
+def users_token(email: str, name: str, days: int, revoke: bool) -> None:
+    """Issue a personal API token (shown once) that works for --days days, or revoke them all."""
+    from courtjourney.accounts import audit, services
+    from courtjourney.accounts.audit import SYSTEM
+    from courtjourney.errors import InputError
+    from courtjourney.i18n import long_datetime
 
     async def work(db: AsyncSession) -> str:
         user = await _user_by_email(email)(db)
         if revoke:
-            return f"Revoked {await services.revoke_api_tokens(db, user.id)} token(s) of {email}."
-        _row, token = await services.issue_api_token(db, user, name)
-        return f"API token for {email} (shown once; send as 'Authorization: Bearer <token>'):\n{token}"
+            count = await services.revoke_api_tokens(db, user.id)
+            audit.record(db, "account.tokens_revoked", SYSTEM, target=user)
+            return f"Revoked {count} token(s) of {email}."
+        row, token = await services.make_api_token(db, SYSTEM, user, name, days)
+        # The token is the last word printed, so scripts can take it from the end.
+        return (
+            f"API token for {email}, working until {long_datetime(row.expires_at, 'en')} (UK time).\n"
+            f"It is shown once; send it as 'Authorization: Bearer <token>':\n{token}"
+        )
 
-    click.echo(run_in_session(work))
+    try:
+        click.echo(run_in_session(work))
+    except InputError as exc:
+        raise click.ClickException("; ".join(exc.errors.values())) from None

@@ -64,7 +64,8 @@ class UserSession(Base):
 
 
 class ApiToken(Base):
-    """A personal token for scripts (Authorization: Bearer cjapi_...). Shown once, stored hashed."""
+    """A personal token for scripts (Authorization: Bearer cjapi_...). Shown once, stored hashed; works
+    until `expires_at` (90 days unless its owner chose otherwise) or until revoked."""
 
     __tablename__ = "api_token"
     user_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
@@ -73,6 +74,7 @@ class ApiToken(Base):
     hint: Mapped[str] = mapped_column(String(16))
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
 
 
 class AccountSetup(Base):

@@ -21,6 +21,7 @@ from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.auth import CSRF_COOKIE, SESSION_COOKIE
 from courtjourney.accounts.models import AccountSetup, Role, Team, User
 from courtjourney.accounts.services import normalise_email
+from courtjourney.db.base import utcnow
 from courtjourney.db.engine import SESSIONS_KEY
 from courtjourney.errors import InputError, NotFound
 from courtjourney.i18n import N_, long_datetime, ngettext
@@ -60,6 +61,28 @@ NEW_USER = (
 )
 
 
+NEW_API_TOKEN = (
+    Field(
+        "name",
+        N_("What the token is for"),
+        max_length=80,
+        hint=N_("A name you will know it by, such as the script that uses it."),
+    ),
+    Field(
+        "days",
+        N_("How long it works"),
+        kind="choice",
+        choices=(
+            ("30", N_("30 days")),
+            ("90", N_("90 days")),
+            ("180", N_("180 days")),
+            ("365", N_("365 days")),
+        ),
+        hint=N_("After this it stops working, and you can make a new one."),
+    ),
+)
+
+
 SETUP_PASSWORD = (
     Field(
         "new_password",
@@ -74,6 +97,35 @@ SETUP_PASSWORD = (
 SIGN_IN = FormPage(N_("Sign in"), LOGIN, "/login", template="login.html")
 NEW_PASSWORD = FormPage(N_("Your account"), CHANGE_PASSWORD, "/account/password", template="account.html")
 NEW_LANGUAGE = FormPage(N_("Your account"), LANGUAGE, "/account/language", template="account.html")
+TOKENS = FormPage(
+    N_("Your API tokens"),
+    NEW_API_TOKEN,
+    "/account/tokens",
+    template="tokens.html",
+    button=N_("Make the token"),
+    defaults={"days": str(services.API_TOKEN_DAYS)},
+)
+#: What revoking a token does, said before it is done: (title, paragraphs, button). `%(hint)s` is the
+#: token's last four characters, the part its owner can see.
+REVOKE_TOKEN: tuple[str, tuple[str, ...], str] = (
+    N_("Revoke this token?"),
+    (
+        N_("Scripts using the token ending %(hint)s will stop working at once."),
+        N_("This cannot be undone. You can make a new token later."),
+    ),
+    N_("Revoke the token"),
+)
+#: What the list says of each token's state.
+TOKEN_STATES = {
+    services.TokenState.WORKING: N_("Working"),
+    services.TokenState.EXPIRED: N_("Expired"),
+    services.TokenState.REVOKED: N_("Revoked"),
+}
+#: What the revoke page says instead of asking, for a token that no longer works.
+ALREADY_STOPPED = {
+    services.TokenState.EXPIRED: N_("This token has already expired. Scripts using it no longer work."),
+    services.TokenState.REVOKED: N_("This token has already been revoked. Scripts using it no longer work."),
+}
 SETUP = FormPage(N_("Choose your password"), SETUP_PASSWORD, "/account/setup/{token}", template="setup.html")
 NEW_ACCOUNT = FormPage(
     N_("Accounts"), NEW_USER, "/admin/users", template="admin_users.html", defaults={"role": "worker"}
@@ -295,6 +347,94 @@ class AccountPages(Controller):
             done="/account?done=1",
             extra=account_around(),
         )
+
+
+class TokenPages(Controller):
+    """Someone's own API tokens: the list, making one (shown once), and revoking one after asking first.
+    Nobody sees or revokes another person's tokens: another's token id answers 404."""
+
+    include_in_schema = False
+    path = "/account/tokens"
+
+    @staticmethod
+    async def _around(
+        db: AsyncSession,
+        request: Request[User, Any, Any],
+        made: tuple[Any, str] | None = None,
+        done: str = "",
+    ) -> dict[str, Any]:
+        now = utcnow()
+        rows = await services.api_tokens_of(db, request.user.id)
+        return {
+            "nav": "account",
+            "breadcrumbs": [("/account", _("Your account"))],
+            "tokens": [(row, services.token_state(row, now)) for row in rows],
+            "states": {state: _(words) for state, words in TOKEN_STATES.items()},
+            "made": made[0] if made else None,
+            "made_token": made[1] if made else "",
+            "flash": _("The token was revoked. Scripts using it no longer work.")
+            if done == "revoked"
+            else "",
+        }
+
+    @get("/")
+    async def tokens(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], done: str | None = None
+    ) -> Template:
+        return TOKENS.show(request, None, extra=await self._around(db_session, request, done=done or ""))
+
+    @post("/")
+    async def make(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, data: Form
+    ) -> Template | Redirect:
+        user = await db_session.get(User, request.user.id)
+        assert user is not None
+
+        async def shown_once(made: tuple[Any, str]) -> Template:  # the token is on this answer only
+            return TOKENS.show(request, None, extra=await self._around(db_session, request, made))
+
+        return await TOKENS.submit(
+            request,
+            None,
+            data,
+            save=lambda values: services.make_api_token(
+                db_session, actor, user, values["name"], values["days"]
+            ),
+            answer=shown_once,
+            extra=lambda: self._around(db_session, request),
+        )
+
+    @get("/{token_id:uuid}/revoke")
+    async def revoke_confirm(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], token_id: UUID
+    ) -> Template:
+        """Before a token is revoked: what will happen, in plain words, and the button that does it (the
+        list links here; it never revokes in one click)."""
+        row = await services.own_api_token(db_session, request.user.id, token_id)
+        state = services.token_state(row)
+        title, words, button = REVOKE_TOKEN
+        return Template(
+            template_name="token_revoke.html",
+            context={
+                "user": request.user,
+                "title": _(title),
+                "token": row,
+                "words": [_(w) % {"hint": row.hint} for w in words],
+                "button": _(button),
+                "action": f"/account/tokens/{row.id}/revoke",
+                "stopped": _(ALREADY_STOPPED[state]) if state in ALREADY_STOPPED else None,
+                "nav": "account",
+                "breadcrumbs": [("/account", _("Your account")), ("/account/tokens", _("Your API tokens"))],
+            },
+        )
+
+    @post("/{token_id:uuid}/revoke")
+    async def revoke(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, token_id: UUID
+    ) -> Redirect:
+        row = await services.own_api_token(db_session, request.user.id, token_id)
+        await services.revoke_api_token(db_session, actor, row)
+        return Redirect("/account/tokens?done=revoked", status_code=303)
 
 
 class SetupPages(Controller):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -23,8 +24,9 @@ from courtjourney.accounts.credentials import (
 )
 from courtjourney.accounts.models import AccountSetup, ApiToken, AuditEvent, Role, Team, User, UserSession
 from courtjourney.db.base import utcnow
-from courtjourney.errors import InputError
+from courtjourney.errors import InputError, NotFound
 from courtjourney.i18n import N_
+from courtjourney.i18n import gettext as _
 from courtjourney.settings import Settings
 
 MIN_PASSWORD_LENGTH = 12
@@ -165,30 +167,122 @@ async def end_all_sessions(db: AsyncSession, user_id: UUID) -> None:
     )
 
 
-async def issue_api_token(db: AsyncSession, user: User, name: str = "script") -> tuple[ApiToken, str]:
+#: How long an API token works unless its owner chooses otherwise, and the shortest and longest they may choose.
+API_TOKEN_DAYS = 90
+API_TOKEN_MIN_DAYS = 1
+API_TOKEN_MAX_DAYS = 365
+
+
+def _token_life(days: object) -> dt.timedelta:
+    """The lifetime asked for, in whole days from 1 to 365; anything else is refused, naming `days`."""
+    if isinstance(days, str) and days.strip().isdigit():
+        days = int(days)
+    if (
+        not isinstance(days, int)
+        or isinstance(days, bool)
+        or not API_TOKEN_MIN_DAYS <= days <= API_TOKEN_MAX_DAYS
+    ):
+        raise InputError(
+            {
+                "days": _("How long the token works must be from %(least)d to %(most)d days.")
+                % {"least": API_TOKEN_MIN_DAYS, "most": API_TOKEN_MAX_DAYS}
+            }
+        )
+    return dt.timedelta(days=days)
+
+
+async def issue_api_token(
+    db: AsyncSession, user: User, name: str = "script", days: object = API_TOKEN_DAYS
+) -> tuple[ApiToken, str]:
+    """A new token for `user`, working for `days` (1 to 365; 90 unless chosen). Returns the row and the
+    token itself, which is shown once and never stored. Not audited: `make_api_token` is, for people."""
+    life = _token_life(days)
     token = new_token(API_TOKEN_PREFIX)
-    row = ApiToken(user_id=user.id, name=name[:80] or "script", token_hash=token_hash(token), hint=token[-4:])
+    now = utcnow()
+    row = ApiToken(
+        user_id=user.id,
+        name=name.strip()[:80] or "script",
+        token_hash=token_hash(token),
+        hint=token[-4:],
+        created_at=now,  # so its life is exactly what was chosen, to the microsecond
+        expires_at=now + life,
+    )
     db.add(row)
     await db.flush()
     return row, token
 
 
+async def make_api_token(
+    db: AsyncSession, actor: Actor, user: User, name: str, days: object = API_TOKEN_DAYS
+) -> tuple[ApiToken, str]:
+    """Someone makes a token (on their tokens page, or an admin at the command line); audited by its id,
+    never the token."""
+    row, token = await issue_api_token(db, user, name, days)
+    audit.record(db, "account.token_made", actor, target=row)
+    return row, token
+
+
 async def user_for_api_token(db: AsyncSession, token: str) -> User | None:
+    """The user behind a token, if it is known, not revoked, not expired, and its account is active."""
     if not token.startswith(API_TOKEN_PREFIX):
         return None
     row = await db.scalar(
         select(ApiToken).where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))
     )
-    if row is None:
-        return None
     now = utcnow()
+    if row is None or row.expires_at <= now:
+        return None
     if row.last_used_at is None or now - row.last_used_at > dt.timedelta(seconds=60):
         row.last_used_at = now
     user = await db.get(User, row.user_id)
     return user if user is not None and user.is_active else None
 
 
+class TokenState(str, enum.Enum):
+    """What a token's list says of it."""
+
+    WORKING = "working"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def token_state(row: ApiToken, now: dt.datetime | None = None) -> TokenState:
+    if row.revoked_at is not None:
+        return TokenState.REVOKED
+    if row.expires_at <= (now or utcnow()):
+        return TokenState.EXPIRED
+    return TokenState.WORKING
+
+
+async def api_tokens_of(db: AsyncSession, user_id: UUID) -> list[ApiToken]:
+    """Someone's own tokens, newest first: working, expired and revoked."""
+    return list(
+        await db.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user_id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+async def own_api_token(db: AsyncSession, user_id: UUID, token_id: UUID) -> ApiToken:
+    """One of `user_id`'s own tokens; anyone else's, or none, is NotFound (the same 404 either way)."""
+    row = await db.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id))
+    if row is None:
+        raise NotFound("No token of yours was found at this address.")
+    return row
+
+
+async def revoke_api_token(db: AsyncSession, actor: Actor, row: ApiToken) -> None:
+    """Stop one token working at once; audited by its id. A token already revoked stays as it was."""
+    if row.revoked_at is not None:
+        return
+    row.revoked_at = utcnow()
+    audit.record(db, "account.token_revoked", actor, target=row)
+
+
 async def revoke_api_tokens(db: AsyncSession, user_id: UUID) -> int:
+    """Stop every token of an account working (disabling it, or `courtjourney users token --revoke`)."""
     result = await db.execute(
         update(ApiToken)
         .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))

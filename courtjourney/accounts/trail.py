@@ -130,6 +130,9 @@ PHRASES: dict[str, str] = {
     "account.signed_in": N_("%(who)s signed in"),
     "account.signed_out": N_("%(who)s signed out"),
     "account.sign_in_refused": N_("%(who)s was refused sign-in"),
+    "account.token_made": N_("%(who)s made an API token"),
+    "account.token_revoked": N_("%(who)s revoked an API token"),
+    "account.tokens_revoked": N_("%(who)s revoked every API token of an account"),
     # this trail
     "audit.exported": N_("%(who)s downloaded the audit trail"),
 }

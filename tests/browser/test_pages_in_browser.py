@@ -155,6 +155,9 @@ SCREENS = [
     Screen("search-with-errors", "worker", "/search", submit="main form.case-search button[type=submit]"),
     Screen("search-from-the-header", "manager", "/team", submit="header form.header-search button[type=submit]"),
     Screen("my-calendar", "worker", "/account/calendar"),
+    Screen("api-tokens", "worker", "/account/tokens"),
+    Screen("api-tokens-with-errors", "worker", "/account/tokens", submit=MAIN_SUBMIT),
+    Screen("api-token-revoke", "worker", "{api_token}/revoke"),
     Screen("manager-audit", "manager", "{case}/audit"),
     Screen("manager-audit-reads", "manager", "{case}/audit?kind=reads"),
     Screen("after-the-verdict", "worker", "{sentenced_case}/debrief"),
@@ -386,6 +389,19 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
                           and urlsplit(h).path == "/glossary"), "")
     assert entry and team_glossary, "the demo's manager has no local glossary entry, or no address for families"
     context.close()
+    # An API token of the worker's own, made on her tokens page (the demo makes none): its revoke page.
+    context = new_context(browser, DESK, sessions["worker"])
+    page = context.new_page()
+    page.goto(f"{server}/account/tokens")
+    page.fill("#field-name", "Court list sync")
+    with page.expect_navigation():
+        page.click(MAIN_SUBMIT)
+    assert "will not be shown again" in page.locator("main").inner_text(), "the new token was not shown once"
+    page.goto(f"{server}/account/tokens")
+    hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+    api_token = next((h.removesuffix("/revoke") for h in hrefs if re.fullmatch(r"/account/tokens/[0-9a-f-]{36}/revoke", h)), "")
+    assert api_token, "the tokens page links to no revoke page for the token just made"
+    context.close()
     assert amended, "no demo case has an incident with an amendment"
     assert corrections, "the worker may correct no entry of her cases' contact logs: the demo promises some"
     return {"case": case, "task": tasks[0], "contact_entry": corrections[0], "contact_case": corrections[0].split("/contact-log/")[0], "hearing_case": hearing_case, "hearing": hearing,
@@ -394,7 +410,7 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
             "referral": referrals["new"], "waiting_referral": referrals["waiting"], "accepted_referral": referrals["accepted"],
             "submitted_report": submitted, "last_quarter": last_quarter_start(),
             "glossary_entry": entry, "team_glossary": team_glossary, "corrected_member": corrected_member,
-            "calendar": calendar, "withdraw_consent": withdraw}
+            "calendar": calendar, "withdraw_consent": withdraw, "api_token": api_token}
 
 
 def last_quarter_start() -> str:
@@ -851,6 +867,39 @@ def test_a_new_account_s_setup_link_and_its_pages_pass_axe_on_desk_and_phone(
         assert not problems, "a used setup link:\n" + "\n".join(problems)
         wide = newcomer.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
         assert not wide, f"the setup pages scroll sideways at {viewport['width']}px"
+
+
+def test_a_new_api_token_shown_once_and_revoking_it_pass_axe_on_desk_and_phone(
+    open_page: Callable[..., Page], server: str
+) -> None:
+    """Made by a form, so not in SCREENS: the worker makes a token and is shown it once; she revokes it
+    through its confirmation page, lands on her list, and its revoke page then says it is revoked."""
+    for viewport in (DESK, PHONE):
+        page = open_page("worker", viewport)
+        page.goto(f"{server}/account/tokens")
+        page.fill("#field-name", f"Nightly export {viewport['width']}")
+        page.select_option("#field-days", "30")
+        with page.expect_navigation():
+            page.click(MAIN_SUBMIT)
+        token = page.locator(".new-token").inner_text()
+        assert token.startswith("cjapi_") and "will not be shown again" in page.locator("main").inner_text()
+        problems = axe_violations(page)
+        assert not problems, "the new token, shown once:\n" + "\n".join(problems)
+        wide = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+        assert not wide, f"the new token's page scrolls sideways at {viewport['width']}px"
+        revoke = page.locator("main a[href$='/revoke']").first.get_attribute("href")  # newest first: this one
+        assert revoke
+        page.goto(f"{server}{revoke}")
+        assert f"ending {token[-4:]}" in page.locator("main").inner_text()
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        assert "The token was revoked" in page.locator("main").inner_text()
+        page.goto(f"{server}{revoke}")
+        assert "already been revoked" in page.locator("main").inner_text()
+        for name, path in (("a revoked token's page", revoke), ("the list after revoking", "/account/tokens?done=revoked")):
+            page.goto(f"{server}{path}")
+            problems = axe_violations(page)
+            assert not problems, f"{name}:\n" + "\n".join(problems)
 
 
 def test_a_worker_makes_briefings_and_a_pack_and_the_library_passes_axe(

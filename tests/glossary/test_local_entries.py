@@ -13,7 +13,7 @@ from docx import Document
 from litestar.testing import TestClient
 
 from courtjourney.settings import Settings
-from tests.conftest import PASSWORD, Person, World, audit_events, csrf_token, in_db, sign_in, sql
+from tests.conftest import PASSWORD, Person, World, audit_events, csrf_token, in_db, lasting_api_token, sign_in, sql
 from tests.hearings.helpers import hearing_api
 
 NORTH = {"locale": "en", "term": "Court 3", "aliases": "the annexe", "definition": "The small court room at the back.",
@@ -70,7 +70,7 @@ def south_manager(settings: Settings, world: World) -> Person:
         south = await accounts.get_or_create_team(db, "South Hub")
         user = await accounts.create_user(db, email="manager@south.example", full_name="Sam South", password=PASSWORD,
                                           role="manager", team=south)
-        _row, token = await accounts.issue_api_token(db, user, "tests")
+        token = await lasting_api_token(db, user)
         return Person(user.id, user.email, token)
 
     return in_db(settings, make)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.figures import Figure, Period
 from courtjourney.settings import Settings
-from tests.conftest import PASSWORD, Person, World, in_db
+from tests.conftest import PASSWORD, Person, World, in_db, lasting_api_token
 
 Q4 = (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
 QUERY = "from=2026-10-01&to=2026-12-31"
@@ -56,7 +56,7 @@ async def build_west(db: AsyncSession) -> West:
                                               password=PASSWORD, role="manager", team=team)
     worker = await accounts.create_user(db, email="worker@west.example", full_name="Wil Westwood",
                                         password=PASSWORD, role="worker", team=team)
-    _row, token = await accounts.issue_api_token(db, manager_user, "tests")
+    token = await lasting_api_token(db, manager_user)
     west = West(Person(manager_user.id, "manager@west.example", token), team.id)
     actor = Actor.of(worker)
     for n, (start, end, ended_on) in enumerate(FAMILIES):

@@ -18,7 +18,7 @@ from litestar.testing import TestClient
 
 from courtjourney.referrals import rules, schemas
 from courtjourney.settings import Settings
-from tests.conftest import PASSWORD, Person, World, audit_events, csrf_token, in_db, sign_in, sql
+from tests.conftest import PASSWORD, Person, World, audit_events, csrf_token, in_db, lasting_api_token, sign_in, sql
 from tests.referrals.conftest import NOW
 from tests.test_audit_and_encryption import raw_database_text
 
@@ -93,7 +93,7 @@ def south_manager(settings: Settings, world: World) -> Person:
         south = await accounts.get_or_create_team(db, "South Hub")
         user = await accounts.create_user(db, email="manager@south.example", full_name="Sam South", password=PASSWORD,
                                           role="manager", team=south)
-        _row, token = await accounts.issue_api_token(db, user, "tests")
+        token = await lasting_api_token(db, user)
         return Person(user.id, user.email, token)
 
     return in_db(settings, make)

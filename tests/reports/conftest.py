@@ -17,7 +17,7 @@ import time_machine
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.settings import Settings
-from tests.conftest import PASSWORD, Person, World, in_db
+from tests.conftest import PASSWORD, Person, World, in_db, lasting_api_token
 
 #: Tuesday 1 December 2026, 10:00 UTC: inside the quarter reported on.
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
@@ -62,7 +62,7 @@ async def build_east(db: AsyncSession) -> East:
         user = await accounts.create_user(
             db, email=email, full_name=name, password=PASSWORD, role=role, team=team
         )
-        _row, token = await accounts.issue_api_token(db, user, "tests")
+        token = await lasting_api_token(db, user)
         return user, Person(user.id, email, token)
 
     manager_user, manager = await person("manager@east.example", "Erin Eastman", "manager")
