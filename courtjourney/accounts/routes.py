@@ -413,16 +413,21 @@ class TokenPages(Controller):
         row = await services.own_api_token(db_session, request.user.id, token_id)
         state = services.token_state(row)
         title, words, button = REVOKE_TOKEN
+        stopped = state in ALREADY_STOPPED
         return Template(
-            template_name="token_revoke.html",
+            template_name="confirm_page.html",
             context={
                 "user": request.user,
                 "title": _(title),
-                "token": row,
-                "words": [_(w) % {"hint": row.hint} for w in words],
+                "lead": _("“%(name)s”, ending %(hint)s") % {"name": row.name, "hint": row.hint},
+                "words": [_(ALREADY_STOPPED[state])]
+                if stopped
+                else [_(w) % {"hint": row.hint} for w in words],
+                "refused": stopped,
                 "button": _(button),
                 "action": f"/account/tokens/{row.id}/revoke",
-                "stopped": _(ALREADY_STOPPED[state]) if state in ALREADY_STOPPED else None,
+                "cancel": "/account/tokens",
+                "back": _("Back to your API tokens"),
                 "nav": "account",
                 "breadcrumbs": [("/account", _("Your account")), ("/account/tokens", _("Your API tokens"))],
             },

@@ -620,16 +620,21 @@ class HearingPages(Controller):
         member = await db_session.get(FamilyMember, sub.family_member_id)
         name = member.name if member else _("The family member")
         title, words, button = CONFIRMS[action]
+        ended = sub.revoked_at is not None
         return Template(
-            template_name="calendar_confirm.html",
+            template_name="confirm_page.html",
             context={
                 "user": request.user,
                 "title": _(title),
                 "case": case,
-                "words": [_(w) % {"name": name} for w in words],
+                "words": [_(services.ALREADY_TURNED_OFF)]
+                if ended
+                else [_(w) % {"name": name} for w in words],
+                "refused": ended,
                 "button": _(button),
                 "action": case_url(case, f"/calendars/{sub.id}/{action}"),
-                "turned_off": _(services.ALREADY_TURNED_OFF) if sub.revoked_at is not None else None,
+                "cancel": case_url(case, "/calendars"),
+                "back": _("Back to the calendars"),
                 "breadcrumbs": [
                     ("/", _("My caseload")),
                     (case_url(case), case.reference),
