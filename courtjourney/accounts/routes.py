@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from courtjourney.accounts import audit, limits, services
 from courtjourney.accounts.audit import Actor
 from courtjourney.accounts.auth import CSRF_COOKIE, SESSION_COOKIE
-from courtjourney.accounts.models import AccountSetup, Role, Team, User
+from courtjourney.accounts.models import AccountSetup, Role, User
 from courtjourney.accounts.services import normalise_email
 from courtjourney.db.base import utcnow
 from courtjourney.db.engine import SESSIONS_KEY
@@ -56,7 +56,7 @@ NEW_USER = (
     Field("email", N_("Email address"), kind="email", max_length=254),
     Field("role", N_("Role"), kind="choice", choices=tuple((r.value, r.value.capitalize()) for r in Role)),
     Field(
-        "team", N_("Team"), max_length=120, hint=N_("The hub or service area. A new name makes a new team.")
+        "team", N_("Team"), max_length=120, hint=N_("To start a new team, add it first under “Add a team”.")
     ),
 )
 
@@ -127,6 +127,25 @@ ALREADY_STOPPED = {
     services.TokenState.REVOKED: N_("This token has already been revoked. Scripts using it no longer work."),
 }
 SETUP = FormPage(N_("Choose your password"), SETUP_PASSWORD, "/account/setup/{token}", template="setup.html")
+NEW_TEAM = (
+    Field(
+        "team_name",
+        N_("Name of the new team"),
+        max_length=120,
+        hint=N_("The hub or service area, as people there call it."),
+    ),
+)
+CHANGE_ACCOUNT = FormPage(
+    N_("Change role or team"),
+    (NEW_USER[2], Field("team_id", N_("Team"), kind="uuid")),
+    "/admin/users/{user_id}/change",
+    intro=N_(
+        "A manager sees every case of their team; a worker sees the cases they are on. The team's managers see this change on their team page."
+    ),
+    button=N_("Save the change"),
+)
+#: The accounts page again, with the add-a-team form's errors (it is one of the page's forms).
+NEW_TEAM_PAGE = FormPage(N_("Accounts"), NEW_TEAM, "/admin/users/teams", template="admin_users.html")
 NEW_ACCOUNT = FormPage(
     N_("Accounts"), NEW_USER, "/admin/users", template="admin_users.html", defaults={"role": "worker"}
 )
@@ -510,11 +529,13 @@ class AdminPages(Controller):
     async def _around(db: AsyncSession, link: services.SetupLink | None = None) -> dict[str, Any]:
         """What the accounts page shows besides the form to add one: every account, who is still to choose
         a password, and a new setup link once (never a password: nobody sees another person's)."""
+        all_teams = await services.teams(db)
         return {
             "nav": "users",
             "breadcrumbs": [],
             "users": list(await db.scalars(select(User).order_by(User.email))),
-            "teams": {t.id: t.name for t in await db.scalars(select(Team))},
+            "teams": {t.id: t.name for t in all_teams},
+            "team_choices": [(t.name, t.name) for t in all_teams],
             "waiting": await services.live_setup_links(db),
             "link": link,
             "link_url": link.url(get_settings()) if link else "",
@@ -585,6 +606,78 @@ class AdminPages(Controller):
             return target
         link = await services.let_back_in(db_session, actor, target)
         return NEW_ACCOUNT.show(request, None, extra=await self._around(db_session, link))
+
+    async def _team_options(self, db: AsyncSession) -> dict[str, list[tuple[str, str]]]:
+        return {"team_id": [(str(t.id), t.name) for t in await services.teams(db)]}
+
+    @get("/{user_id:uuid}/change")
+    async def change_form(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], user_id: UUID
+    ) -> Template:
+        """Change someone's role, or move them to another team (chosen from the teams there are)."""
+        target = await self._someone_else(
+            db_session, request, user_id, _("You cannot change your own role or team. Ask another admin.")
+        )
+        if isinstance(target, Template):
+            return target
+        return CHANGE_ACCOUNT.show(
+            request,
+            None,
+            values={"role": target.role, "team_id": str(target.team_id or "")},
+            options=await self._team_options(db_session),
+            intro=self._whose(target),
+            extra=self._changing(),
+            user_id=target.id,
+        )
+
+    @post("/{user_id:uuid}/change")
+    async def change(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        user_id: UUID,
+        data: Form,
+    ) -> Template | Redirect:
+        target = await self._someone_else(
+            db_session, request, user_id, _("You cannot change your own role or team. Ask another admin.")
+        )
+        if isinstance(target, Template):
+            return target
+        return await CHANGE_ACCOUNT.submit(
+            request,
+            None,
+            data,
+            save=lambda values: services.change_account(db_session, actor, target, values),
+            done="/admin/users?done=changed",
+            options=await self._team_options(db_session),
+            intro=self._whose(target),
+            extra=self._changing(),
+            user_id=target.id,
+        )
+
+    @staticmethod
+    def _whose(target: User) -> str:
+        return f"{target.full_name} ({target.email}). {_(CHANGE_ACCOUNT.intro)}"
+
+    @staticmethod
+    def _changing() -> dict[str, Any]:
+        return {"nav": "users", "breadcrumbs": [("/admin/users", _("Accounts"))]}
+
+    @post("/teams")
+    async def add_team(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], actor: Actor, data: Form
+    ) -> Template | Redirect:
+        """A new team is its own action, so a typo on an account form never makes one."""
+        self._admin_only(request)
+        return await NEW_TEAM_PAGE.submit(
+            request,
+            None,
+            data,
+            save=lambda values: services.add_team(db_session, actor, values),
+            done="/admin/users?done=team#teams",
+            extra=lambda: self._around(db_session),
+        )
 
 
 class AccountApi(Controller):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit
@@ -354,10 +354,57 @@ async def issue_setup_link(db: AsyncSession, actor: Actor, user: User, purpose: 
     return SetupLink(user, token, row.expires_at, purpose)
 
 
+async def teams(db: AsyncSession) -> list[Team]:
+    return list(await db.scalars(select(Team).order_by(Team.name)))
+
+
+async def _chosen_team(db: AsyncSession, name: str | None = None, team_id: UUID | None = None) -> Team:
+    """One of the teams there are, by its name or id: a new team is added on its own (add_team), so a typo
+    on an account form never makes one."""
+    team = await db.scalar(select(Team).where(Team.name == name if team_id is None else Team.id == team_id))
+    if team is None:
+        raise InputError(
+            {
+                "team_id" if team_id is not None else "team": _(
+                    "Choose one of the teams. To start a new team, add it first under “Add a team”."
+                )
+            }
+        )
+    return team
+
+
+async def add_team(db: AsyncSession, actor: Actor, values: Mapping[str, Any]) -> Team:
+    """An admin adds a team (a hub or service area); audited. Names are unique, whatever their capitals."""
+    name = " ".join(values["team_name"].split())
+    taken = await db.scalar(select(Team.name).where(func.lower(Team.name) == name.lower()))
+    if taken is not None:
+        raise InputError({"team_name": _("There is already a team called %(name)s.") % {"name": taken}})
+    team = Team(name=name)
+    db.add(team)
+    await db.flush()
+    audit.record(db, "account.team_added", actor, target=team)
+    return team
+
+
+async def change_account(db: AsyncSession, actor: Actor, user: User, values: Mapping[str, Any]) -> User:
+    """An admin changes someone else's role or moves them to another team; audited, and shown on the team
+    page of the team they are in. Nobody changes their own (so an admin never removes the last admin)."""
+    team = await _chosen_team(db, team_id=values["team_id"])
+    role = Role(values["role"]).value
+    if role == user.role and team.id == user.team_id:
+        raise InputError({"role": _("Nothing was changed: choose a new role or team.")})
+    if user.id == actor.id:
+        raise InputError({"role": _("You cannot change your own role or team. Ask another admin.")})
+    user.role, user.team_id = role, team.id
+    await db.flush()
+    audit.record(db, "account.changed", actor, target=user)
+    return user
+
+
 async def add_account(db: AsyncSession, actor: Actor, values: Mapping[str, Any]) -> SetupLink:
-    """An admin adds an account, in its team (made if new); audited. Nobody is given a password: the
+    """An admin adds an account, in one of the teams; audited. Nobody is given a password: the
     person chooses their own through the single-use link returned here."""
-    team = await get_or_create_team(db, values["team"])
+    team = await _chosen_team(db, values["team"])
     created = await create_user(
         db,
         email=values["email"],
@@ -471,6 +518,7 @@ ACCOUNT_EVENTS = {
     "account.reset": N_("Let back in: old password ended"),
     "account.enabled": N_("Enabled again"),
     "account.disabled": N_("Disabled"),
+    "account.changed": N_("Role or team changed"),
 }
 
 

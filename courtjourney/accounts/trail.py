@@ -121,6 +121,8 @@ PHRASES: dict[str, str] = {
     "glossary.local_removed": N_("%(who)s removed a local glossary entry"),
     # accounts
     "account.created": N_("%(who)s made an account"),
+    "account.changed": N_("%(who)s changed an account's role or team"),
+    "account.team_added": N_("%(who)s added a team"),
     "account.disabled": N_("%(who)s turned off an account"),
     "account.enabled": N_("%(who)s turned an account back on"),
     "account.reset": N_("%(who)s reset an account"),

@@ -196,6 +196,9 @@ SCREENS = [
     Screen("reports-submitted-one", "manager", "{submitted_report}"),
     Screen("admin-users", "admin", "/admin/users"),
     Screen("admin-users-with-errors", "admin", "/admin/users", submit=NEW_ACCOUNT_SUBMIT),
+    Screen("admin-team-with-errors", "admin", "/admin/users", submit="form[action='/admin/users/teams'] button[type=submit]"),
+    Screen("admin-change-account", "admin", "{other_account}/change"),
+    Screen("admin-change-account-with-errors", "admin", "{other_account}/change", submit=MAIN_SUBMIT),
     Screen("glossary", None, "/glossary"),
     Screen("glossary-search", None, "/glossary?q=ajournment"),
     Screen("glossary-search-with-errors", None, "/glossary", submit="main form.glossary-search button[type=submit]"),
@@ -402,6 +405,13 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
     api_token = next((h.removesuffix("/revoke") for h in hrefs if re.fullmatch(r"/account/tokens/[0-9a-f-]{36}/revoke", h)), "")
     assert api_token, "the tokens page links to no revoke page for the token just made"
     context.close()
+    context = new_context(browser, DESK, sessions["admin"])
+    page = context.new_page()
+    page.goto(f"{server}/admin/users")
+    hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+    other_account = next((h.removesuffix("/change") for h in hrefs if re.fullmatch(r"/admin/users/[0-9a-f-]{36}/change", h)), "")
+    assert other_account, "the accounts page links to no account to change"
+    context.close()
     assert amended, "no demo case has an incident with an amendment"
     assert corrections, "the worker may correct no entry of her cases' contact logs: the demo promises some"
     return {"case": case, "task": tasks[0], "contact_entry": corrections[0], "contact_case": corrections[0].split("/contact-log/")[0], "hearing_case": hearing_case, "hearing": hearing,
@@ -410,7 +420,8 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
             "referral": referrals["new"], "waiting_referral": referrals["waiting"], "accepted_referral": referrals["accepted"],
             "submitted_report": submitted, "last_quarter": last_quarter_start(),
             "glossary_entry": entry, "team_glossary": team_glossary, "corrected_member": corrected_member,
-            "calendar": calendar, "withdraw_consent": withdraw, "api_token": api_token}
+            "calendar": calendar, "withdraw_consent": withdraw, "api_token": api_token,
+            "other_account": other_account}
 
 
 def last_quarter_start() -> str:
@@ -843,7 +854,7 @@ def test_a_new_account_s_setup_link_and_its_pages_pass_axe_on_desk_and_phone(
         page.goto(f"{server}/admin/users")
         page.fill("#field-full_name", "Sam Setup")
         page.fill("#field-email", f"sam.setup.{viewport['width']}@demo.example")
-        page.fill("#field-team", "North Hub")
+        page.select_option("#field-team", "Demo North Hub")
         with page.expect_navigation():
             page.click(NEW_ACCOUNT_SUBMIT)
         link = page.locator(".setup-link").inner_text()
