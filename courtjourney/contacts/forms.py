@@ -29,6 +29,7 @@ AT = Field(
     N_("When"),
     "datetime",
     required=False,
+    years="any",  # services.py holds it to the last ten years, with the form's other errors at once
     hint=N_("Leave empty for now. UK time."),
 )
 MINUTES = Field("minutes", N_("How long, in minutes"), required=False, max_length=6)
@@ -40,7 +41,7 @@ ABOUT = (
 )
 FOLLOW_UP = (
     Field("follow_ups.0.title", N_("A follow-up task"), required=False, max_length=300),
-    Field("follow_ups.0.due_on", N_("Follow-up due on"), "date", required=False),
+    Field("follow_ups.0.due_on", N_("Follow-up due on"), "date", required=False, years="any"),  # services.py
 )
 
 #: The quick form: who (drawn by the template from the case's family), the kind and a line of notes

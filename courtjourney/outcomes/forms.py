@@ -20,6 +20,7 @@ ANSWERED_ON = Field(
     "date",
     required=False,
     not_after_today=True,
+    years="any",  # services.py checks the year, with the form's other errors at once
     hint=N_("Leave empty for today."),
 )
 CHILD_AT_HOME = Field(

@@ -14,6 +14,7 @@ RECEIVED_AT = Field(
     "datetime",
     required=False,
     not_after_today=True,
+    years="any",  # services.py: not more than five years ago, with the form's other errors at once
     hint=N_("Leave empty for now. UK time."),
 )
 SOURCE = Field("source", N_("Who made the referral"), "choice", choices=rules.SOURCES)
@@ -54,7 +55,7 @@ BIRTH_DATE = Field(
     "date",
     required=False,
     not_after_today=True,
-    years="birth",
+    years="any",  # services.py: an age of 25 at most, with the form's other errors at once
     hint=N_("For example, 2012-03-27. Leave empty if not known."),
 )
 REASON = Field(

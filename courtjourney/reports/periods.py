@@ -26,8 +26,9 @@ FURTHEST_DAYS = 366
 QUARTERS_OFFERED = 8
 
 DATES = (
-    Field("from", N_("First day"), kind="date", required=False),
-    Field("to", N_("Last day"), kind="date", required=False),
+    # Their own bounds below (ten years back, a year ahead), said with the period's other errors at once.
+    Field("from", N_("First day"), kind="date", required=False, years="any"),
+    Field("to", N_("Last day"), kind="date", required=False, years="any"),
 )
 
 
