@@ -373,6 +373,18 @@ async def plan_reminders(db: AsyncSession, *, now: dt.datetime | None = None) ->
                     and_(Hearing.window_start.is_(None), Hearing.starts_at >= begin, Hearing.starts_at < end),
                     Hearing.window_start == tomorrow,
                 ),
+                or_(  # a channel they agreed to that is safe (usable_channels, as SQL): the rest never qualify
+                    and_(
+                        MemberReach.phone.is_not(None),
+                        MemberReach.sms_agreed_at.is_not(None),
+                        MemberReach.phone_safe.is_(True),
+                    ),
+                    and_(
+                        MemberReach.email.is_not(None),
+                        MemberReach.email_agreed_at.is_not(None),
+                        MemberReach.email_safe.is_(True),
+                    ),
+                ),
                 ~reminded,
             )
         )

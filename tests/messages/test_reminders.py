@@ -127,3 +127,16 @@ def test_every_message_template_reads_plainly_and_discreet_ones_say_nothing_of_c
         if discretion == "discreet":
             for word in ("court", "Court", "llys", "hearing", "trial"):
                 assert word not in text, (language, what, word)
+
+
+def test_no_reminder_without_an_agreed_safe_channel(client: TestClient[Any], world: World, settings: Settings) -> None:
+    with time_machine.travel(NOW, tick=False):
+        sign_in(client, world.worker.email)
+        assert _reach(client, world, weekends="on", email_safe="").status_code == 303  # someone else reads it
+    assert plan(settings, london(2026, 12, 13, 10, 0)) == []
+    with time_machine.travel(NOW, tick=False):
+        assert _reach(client, world, weekends="on", email_agreed="").status_code == 303  # agreement withdrawn
+    assert plan(settings, london(2026, 12, 13, 10, 0)) == []
+    with time_machine.travel(NOW, tick=False):
+        assert _reach(client, world, weekends="on").status_code == 303
+    assert [kind for kind, _due, _u in plan(settings, london(2026, 12, 13, 10, 0))] == ["reminder"]
