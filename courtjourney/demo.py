@@ -184,7 +184,9 @@ async def load_demo(db: AsyncSession, *, only_if_empty: bool = True) -> str | No
     await _demo_not_prosecuted(db, *made[1])
     await _demo_sentenced(db, *made[2])
     await add_demo_contacts(db, *made[0])
-    await add_demo_referrals(db, north, manager, worker)
+    colleague = await add_demo_referrals(db, north, manager, worker)
+    # Bea asked Jude to cover the second family's court visit: two people on one case (either can be taken off).
+    await cases.assign_worker(db, Actor.of(worker), made[1][0], {"worker_id": colleague.id})
     await add_demo_report(db, made, manager)
     await add_demo_outcomes(db, made, north)
     return token
@@ -698,7 +700,7 @@ async def add_demo_contacts(db: AsyncSession, case: Case, worker: User) -> None:
     await contacts.correct_contact(db, actor, case, made[2], {"minutes": 35})
 
 
-async def add_demo_referrals(db: AsyncSession, north: Team, manager: User, worker: User) -> None:
+async def add_demo_referrals(db: AsyncSession, north: Team, manager: User, worker: User) -> User:
     """Referrals in each state for the managers' queue and the report: a new urgent one (for a child with
     the name and date of birth of a demo case, so accepting it shows a possible duplicate), one waiting
     whose safe way to make contact is not confirmed, one accepted into a case for a North colleague (with
@@ -822,6 +824,7 @@ async def add_demo_referrals(db: AsyncSession, north: Team, manager: User, worke
             "reason": "Not exploitation by people outside the family. Pointed the nurse to the family support team."
         },
     )
+    return colleague
 
 
 #: Families whose support ended this quarter, with a North colleague (no demo login): their answers at

@@ -158,7 +158,7 @@ def concrete(path: str, world: World, more: dict[str, Any] | None = None) -> str
            "incident_id": world.north_incident, "evidence_id": world.north_evidence,
            "outcome_id": world.north_outcome, "item_id": world.north_plan_item, "review_id": world.north_review, "rule": "uls",
            "entry_id": world.north_contact_entry, "family_member_id": world.north_member,
-           "message_id": world.north_message}
+           "message_id": world.north_message, "user_id": world.worker.id}
 
     def fill(match: re.Match[str]) -> str:
         return str(ids.get(match.group(1), uuid.uuid4()))

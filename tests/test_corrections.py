@@ -200,3 +200,46 @@ def test_a_task_that_was_done_stays_and_the_api_says_why(
     assert client.patch(api, headers=world.worker.auth, json={"done": False}).status_code == 200
     assert client.delete(api, headers=world.worker.auth).status_code == 204
     assert task_count(settings, world.north_task) == 0
+
+
+# --- a colleague's place on a case -------------------------------------------------------------------
+
+
+def test_a_colleague_is_taken_off_a_case_after_saying_what_follows_and_their_open_tasks_are_freed(
+        client: TestClient[Any], settings: Settings, world: World) -> None:
+    api = f"/api/cases/{world.north_case}"
+    assert client.post(f"{api}/workers", headers=world.worker.auth, json={"worker_id": str(world.colleague.id)}).status_code == 201
+    task = client.post(f"{api}/tasks", headers=world.worker.auth,
+                       json={"title": "Ring the school", "assigned_to_id": str(world.colleague.id)}).json()
+    assert client.get(api, headers=world.colleague.auth).status_code == 200
+    page = f"/cases/{world.north_case}/workers/{world.colleague.id}/remove"
+    sign_in(client, world.worker.email)
+    assert f'href="{page}"' in client.get(f"/cases/{world.north_case}").text
+    asked = client.get(page)
+    assert asked.status_code == 200
+    assert "Cole Colleague will no longer see this case, its family or its tasks." in asked.text
+    assert client.get(api, headers=world.colleague.auth).status_code == 200, "asking changes nothing"
+    done = post_form(client, page, {})
+    assert done.status_code == 303 and done.headers["location"].endswith("#workers")
+    assert client.get(api, headers=world.colleague.auth).status_code == 404, "they no longer see the case"
+    [left] = [t for t in client.get(f"{api}/tasks", headers=world.worker.auth).json() if t["id"] == task["id"]]
+    assert left["assigned_to_id"] is None, "their open task is left for someone to take"
+    [event] = audit_events(settings, action="case.worker_removed")
+    assert event.actor_id == world.worker.id and event.case_id == world.north_case
+    sign_in(client, world.manager.email)
+    assert "took a colleague off the case" in client.get(f"/cases/{world.north_case}/audit").text
+
+
+def test_someone_always_stays_on_a_case_and_an_outsider_gets_404(
+        client: TestClient[Any], settings: Settings, world: World) -> None:
+    api = f"/api/cases/{world.north_case}/workers/{world.worker.id}"
+    last = client.delete(api, headers=world.worker.auth)
+    assert last.status_code == 400 and "Someone must stay on the case" in last.text
+    sign_in(client, world.worker.email)
+    page = f"/cases/{world.north_case}/workers/{world.worker.id}/remove"
+    shown = client.get(page)
+    assert shown.status_code == 200 and "Someone must stay on the case" in shown.text and f'action="{page}"' not in shown.text
+    assert client.delete(api, headers=world.outsider.auth).status_code == 404
+    assert client.delete(f"/api/cases/{world.north_case}/workers/{world.colleague.id}", headers=world.worker.auth).status_code == 404
+    assert client.get(f"/api/cases/{world.north_case}", headers=world.worker.auth).status_code == 200
+    assert not audit_events(settings, action="case.worker_removed")

@@ -47,6 +47,7 @@ PHRASES: dict[str, str] = {
     "case.deleted": N_("%(who)s deleted the case: it was opened in error"),
     "case.stage_moved": N_("%(who)s moved the case to another stage"),
     "case.worker_assigned": N_("%(who)s added a colleague to the case"),
+    "case.worker_removed": N_("%(who)s took a colleague off the case"),
     "case.corrected": N_("%(who)s corrected the child's details"),
     "family.added": N_("%(who)s added a family member"),
     "family.corrected": N_("%(who)s corrected a family member's details"),

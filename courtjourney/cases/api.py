@@ -270,6 +270,15 @@ class CaseApi(Controller):
         await services.assign_worker(db_session, actor, case, values)
         return [w.id for w in await services.workers_for(db_session, case.id)]
 
+    @delete(
+        "/{case_id:uuid}/workers/{user_id:uuid}",
+        summary="Take a colleague off the case (someone always stays; their open tasks are left unassigned)",
+        status_code=204,
+    )
+    async def remove_worker(self, db_session: AsyncSession, actor: Actor, case: Case, user_id: UUID) -> None:
+        link = await services.on_case(db_session, case, user_id)
+        await services.remove_worker(db_session, actor, case, link)
+
     @get("/{case_id:uuid}/audit", summary="Who read or changed this case (managers only)")
     async def audit_trail(
         self,

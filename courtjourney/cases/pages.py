@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.accounts import audit, trail
 from courtjourney.accounts.audit import Actor
-from courtjourney.accounts.models import AuditEvent, User
+from courtjourney.accounts.models import AuditEvent, Role, User
 from courtjourney.accounts.services import names_for
 from courtjourney.cases import forms, services
 from courtjourney.cases.journey import MOVES, STAGE_LABELS, Stage
@@ -67,6 +67,29 @@ REMOVE_TASK = FormPage(
     template="confirm_page.html",
 )
 COLLEAGUE = FormPage(N_("Add a colleague to this case"), forms.ASSIGN_WORKER, "/workers/new")
+TAKE_OFF = FormPage(
+    N_("Take this colleague off the case?"),
+    (),
+    "/workers/{user_id}/remove",
+    button=N_("Take them off the case"),
+    template="confirm_page.html",
+)
+
+
+async def _taking_off(db: AsyncSession, case: Case, link: Any) -> dict[str, Any]:
+    """What the page says: who, what they lose, and what happens to their open tasks on the case."""
+    name = (await names_for(db, {link.user_id})).get(link.user_id, "")
+    others = [w for w in await services.workers_for(db, case.id) if w.id != link.user_id]
+    if not others:
+        words = [_(services.LAST_ON_CASE)]
+    else:
+        words = [
+            _("%(name)s will no longer see this case, its family or its tasks.") % {"name": name},
+            _("Their open tasks on it will have nobody assigned, for someone else to take."),
+            _("If %(name)s was the family's main contact, tell the family who to contact now.")
+            % {"name": name},
+        ]
+    return {"words": words, "cancel": case_url(case, "#workers"), "refused": not others, "lead": name}
 
 
 def _removing(case: Case, task: Task) -> dict[str, Any]:
@@ -587,6 +610,40 @@ class CasePages(Controller):
             options=await _colleague_options(db_session, case),
             save=lambda values: services.assign_worker(db_session, actor, case, values),
             done=saved(case_url(case), "workers"),
+        )
+
+    @get("/cases/{case_id:uuid}/workers/{user_id:uuid}/remove")
+    async def worker_remove_form(
+        self, db_session: AsyncSession, request: Request[User, Any, Any], case: Case, user_id: UUID
+    ) -> Template:
+        """Before a colleague is taken off the case: who, and what follows for them and the family."""
+        link = await services.on_case(db_session, case, user_id)
+        return TAKE_OFF.show(
+            request, case, values={}, user_id=user_id, extra=await _taking_off(db_session, case, link)
+        )
+
+    @post("/cases/{case_id:uuid}/workers/{user_id:uuid}/remove")
+    async def worker_remove(
+        self,
+        db_session: AsyncSession,
+        request: Request[User, Any, Any],
+        actor: Actor,
+        case: Case,
+        user_id: UUID,
+        data: Form,
+    ) -> Template | Redirect:
+        link = await services.on_case(db_session, case, user_id)
+        extra = await _taking_off(db_session, case, link)
+        # Taking yourself off: the case is no longer yours to see (unless you manage its team).
+        gone = user_id == actor.id and request.user.role != Role.MANAGER.value
+        return await TAKE_OFF.submit(
+            request,
+            case,
+            data,
+            user_id=user_id,
+            save=lambda _values: services.remove_worker(db_session, actor, case, link),
+            done="/?done=left" if gone else saved(case_url(case), "workers"),
+            extra=extra,
         )
 
     # --- corrections: the child's details, family members, key contacts, risk assessments -------

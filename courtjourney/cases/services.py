@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 from uuid import UUID
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import CursorResult, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,7 +42,7 @@ from courtjourney.cases.models import (
     Task,
 )
 from courtjourney.db.base import utcnow
-from courtjourney.errors import InputError
+from courtjourney.errors import InputError, NotFound
 from courtjourney.i18n import N_
 from courtjourney.i18n import gettext as _
 
@@ -416,6 +416,42 @@ async def assign_worker(db: AsyncSession, actor: Actor, case: Case, values: dict
     await db.flush()
     audit.record(db, "case.worker_assigned", actor, case_id=case.id, target=link)
     return link
+
+
+async def on_case(db: AsyncSession, case: Case, user_id: UUID) -> CaseWorker:
+    """Someone's place on this case, or NotFound."""
+    link = await db.scalar(
+        select(CaseWorker).where(CaseWorker.case_id == case.id, CaseWorker.user_id == user_id)
+    )
+    if link is None:
+        raise NotFound("No colleague of that name works on this case.")
+    return link
+
+
+async def remove_worker(db: AsyncSession, actor: Actor, case: Case, link: CaseWorker) -> int:
+    """Take a colleague off a case (added by mistake, or no longer working with the family): they no longer
+    see it, and its open tasks that were theirs are left for someone to take (returned: how many). Someone
+    always stays on the case. Audited; the family's own records are untouched."""
+    others = await db.scalar(
+        select(func.count())
+        .select_from(CaseWorker)
+        .where(CaseWorker.case_id == case.id, CaseWorker.id != link.id)
+    )
+    if not others:
+        raise InputError({"worker_id": _(LAST_ON_CASE)})
+    freed = await db.execute(
+        update(Task)
+        .where(Task.case_id == case.id, Task.assigned_to_id == link.user_id, Task.done_at.is_(None))
+        .values(assigned_to_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(db, "case.worker_removed", actor, case_id=case.id, target=link)
+    await db.delete(link)
+    await db.flush()
+    return cast("CursorResult[Any]", freed).rowcount or 0
+
+
+LAST_ON_CASE = N_("Someone must stay on the case. Add the colleague who takes it over first.")
 
 
 async def team_colleagues(db: AsyncSession, team_id: UUID) -> list[User]:

@@ -108,6 +108,7 @@ SCREENS = [
     Screen("new-consent", "worker", "{case}/consent/new"),
     Screen("new-consent-with-errors", "worker", "{case}/consent/new", submit=MAIN_SUBMIT),
     Screen("withdraw-consent", "worker", "{withdraw_consent}"),
+    Screen("take-colleague-off-case", "worker", "{take_off}"),
     Screen("contact-log", "worker", "{contact_case}/contact-log"),
     Screen("new-contact-log-entry", "worker", "{case}/contact-log/new"),
     Screen("new-contact-log-entry-with-errors", "worker", "{case}/contact-log/new", submit=MAIN_SUBMIT),
@@ -365,6 +366,14 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
         if withdraw:
             break
     assert withdraw, "no demo case has live consent to withdraw"
+    take_off = ""
+    for worker_case in worker_cases:
+        page.goto(f"{server}{worker_case}")
+        links = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        take_off = next((h for h in links if re.fullmatch(CASE_PATH.pattern + r"/workers/[0-9a-f-]{36}/remove", h)), "")
+        if take_off:
+            break
+    assert take_off, "no demo case has two people on it: the demo promises one"
     context.close()
     # The demo promises referrals in each state: the first of the queue is new (and urgent), one waits, one was accepted.
     context = new_context(browser, DESK, sessions["manager"])
@@ -421,7 +430,7 @@ def addresses(browser: Browser, server: str, sessions: dict[str | None, Any]) ->
             "submitted_report": submitted, "last_quarter": last_quarter_start(),
             "glossary_entry": entry, "team_glossary": team_glossary, "corrected_member": corrected_member,
             "calendar": calendar, "withdraw_consent": withdraw, "api_token": api_token,
-            "other_account": other_account}
+            "other_account": other_account, "take_off": take_off}
 
 
 def last_quarter_start() -> str:
