@@ -71,7 +71,7 @@ CONFIRMS: dict[str, tuple[str, tuple[str, ...], str]] = {
         (
             N_("%(name)s's phone will stop getting court dates and changes to them."),
             N_(
-                "Dates the phone shows now may stay on it and go out of date. Ask %(name)s to remove the calendar from the phone."
+                "When the phone next checks, the calendar empties and shows one entry asking for a new link. Ask %(name)s to remove the calendar from the phone."
             ),
             N_("This cannot be undone. You can make a new calendar address later."),
         ),

@@ -227,6 +227,7 @@ def test_withdrawing_consent_asks_for_the_date_on_its_own_page_saying_what_will_
         assert refused.status_code == 400, (bad, refused.text[:300])
         assert 'class="error-summary"' in refused.text or "error-summary" in refused.text
         assert says in html.unescape(refused.text)
+        assert f'action="{page}"' in refused.text and f'value="{bad}"' in refused.text, "the form again, as typed"
         assert withdrawn_on(settings, consent_id) is None, bad
 
     done = client.post(page, data={"withdrawn_on": "2026-11-28", "_csrf_token": csrf_token(client, page)},
