@@ -60,6 +60,10 @@ def _day(value: str) -> dt.date:
 def _fill() -> None:
     """Replay each hearing's changes from its listing: the day each left, and whether it went ahead."""
     bind = op.get_bind()
+    # A database with no hearing changes (a new service) has nothing to replay, and needs no key: reading the
+    # encrypted column asks for the secret key, which `courtjourney db upgrade` on a new database may not have.
+    if not bind.execute(sa.select(sa.func.count()).select_from(sa.table("hearing_change"))).scalar():
+        return
     history: dict[Any, list[Any]] = defaultdict(list)
     for row in bind.execute(
         sa.select(changes_table.c.id, changes_table.c.hearing_id, changes_table.c.changes).order_by(
