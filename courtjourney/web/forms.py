@@ -14,6 +14,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from courtjourney.errors import InputError
+from courtjourney.i18n import age_on
 from courtjourney.i18n import gettext as _
 
 
@@ -126,7 +127,7 @@ def check_year(years: str, label: str, day: dt.date, today: dt.date) -> None:
         return
     label = label[:1].lower() + label[1:]
     if years == "birth":
-        if day <= today and day <= _years_on(today, -(OLDEST_CHILD + 1)):
+        if (age_on(day, today) or 0) > OLDEST_CHILD:
             raise ValueError(
                 _("Check the year: %(label)s would make the child older than %(n)d.")
                 % {"label": label, "n": OLDEST_CHILD}
