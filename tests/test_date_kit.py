@@ -122,3 +122,16 @@ def test_a_hearing_on_a_weekend_or_bank_holiday_is_kept_with_a_warning(
         assert "day-warning" not in page and "Courts rarely sit" not in page
     else:
         assert warning in page
+
+
+def test_a_hearing_typed_on_29_february_is_checked_against_the_28th_five_years_on() -> None:
+    """On a leap day the latest date a hearing may have is 28 February five years later (that year has no
+    29th): the check answers in plain words instead of failing on the date it cannot build."""
+    from courtjourney.hearings.services import schedule
+
+    leap_day = dt.date(2028, 2, 29)
+    values = {"listing": "fixed", "start_time": dt.time(10, 0), "end_time": None}
+    assert schedule({**values, "date": dt.date(2033, 2, 28)}, today=leap_day)["starts_at"] is not None
+    with pytest.raises(InputError) as refused:
+        schedule({**values, "date": dt.date(2033, 3, 1)}, today=leap_day)
+    assert "date" in refused.value.errors

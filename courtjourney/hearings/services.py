@@ -42,7 +42,7 @@ from courtjourney.hearings.models import (
     SpecialMeasure,
     uk_day,
 )
-from courtjourney.i18n import LONDON, N_, long_date
+from courtjourney.i18n import LONDON, N_, long_date, years_on
 from courtjourney.i18n import gettext as _
 from courtjourney.workdays import is_working_day, working_days_between
 
@@ -130,7 +130,7 @@ def _local(day: dt.date, time: dt.time) -> dt.datetime:
 
 
 def _check_day(day: dt.date, field: str, errors: dict[str, str], today: dt.date) -> None:
-    if day.year < EARLIEST_YEAR or day > today.replace(year=today.year + YEARS_AHEAD):
+    if day.year < EARLIEST_YEAR or day > years_on(today, YEARS_AHEAD):
         errors[field] = _("Enter a date between %(first)d and %(last)d.") % {
             "first": EARLIEST_YEAR,
             "last": today.year + YEARS_AHEAD,

@@ -103,6 +103,14 @@ def long_datetime(value: dt.datetime | None, locale: str | None = None) -> str:
     )
 
 
+def years_on(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (or earlier); 29 February becomes 28 February in other years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def age_on(birth_date: dt.date | None, today: dt.date) -> int | None:
     if birth_date is None:
         return None

@@ -14,7 +14,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from courtjourney.errors import InputError
-from courtjourney.i18n import age_on
+from courtjourney.i18n import age_on, years_on
 from courtjourney.i18n import gettext as _
 
 
@@ -112,14 +112,6 @@ YEARS_AHEAD = 5
 OLDEST_CHILD = 25
 
 
-def _years_on(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later (or earlier); 29 February becomes 28 February in other years."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def check_year(years: str, label: str, day: dt.date, today: dt.date) -> None:
     """Refuse an implausible year in plain words, the same for every form and API body: a typo such as
     1926 for 2026, or 2062 for 2026, is caught where it is typed, not found later in a deadline or a report."""
@@ -138,7 +130,7 @@ def check_year(years: str, label: str, day: dt.date, today: dt.date) -> None:
             _("Check the year: %(label)s cannot be before %(year)d.")
             % {"label": label, "year": EARLIEST_YEAR}
         )
-    if day > _years_on(today, YEARS_AHEAD):
+    if day > years_on(today, YEARS_AHEAD):
         raise ValueError(
             _("Check the year: %(label)s cannot be more than %(n)d years ahead.")
             % {"label": label, "n": YEARS_AHEAD}
