@@ -34,6 +34,10 @@ PARENTS = ("mother", "father", "step_parent", "carer")
 CONTINUES_WITHIN_MONTHS = 12
 
 
+#: The values the report compares each move with, read once (an enum member's `.value` is an attribute
+#: lookup through the enum's descriptor, thousands of times per report).
+_START, _REOPEN, _CLOSED = MoveKind.START.value, MoveKind.REOPEN.value, Stage.CLOSED.value
+
 #: A stage move as the report reads it: (case_id, kind, to_stage, moved_at), columns only.
 Move = Row[UUID, str, str, dt.datetime]
 
@@ -58,14 +62,12 @@ def _months_later(moment: dt.datetime, months: int) -> dt.datetime:
 def spells(moves: list[Move]) -> list[Spell]:
     """The stretches a case was open, from its moves (oldest first)."""
     found: list[Spell] = []
-    for move in moves:
-        if move.kind in (MoveKind.START.value, MoveKind.REOPEN.value) or (
-            not found and move.to_stage != "closed"
-        ):
+    for _case_id, kind, to_stage, moved_at in moves:
+        if kind == _START or kind == _REOPEN or (not found and to_stage != _CLOSED):
             if not found or found[-1].closed is not None:
-                found.append(Spell(move.moved_at))
-        if move.to_stage == Stage.CLOSED.value and found and found[-1].closed is None:
-            found[-1].closed = move.moved_at
+                found.append(Spell(moved_at))
+        if to_stage == _CLOSED and found and found[-1].closed is None:
+            found[-1].closed = moved_at
     return found
 
 
@@ -119,14 +121,18 @@ async def parent_figures(db: AsyncSession, period: Period) -> list[Figure]:
     support = {case_id: supports(spells(found)) for case_id, found in moves.items()}
     open_cases = {c for c, found in support.items() if any(_overlaps(s, start, end) for s in found)}
     supported = new = 0
-    for member in await db.execute(
+    # The parents of the report's cases, kept for those open in the period (one filter shared with every
+    # statement of the report, not a bound list of the open cases' ids, one parameter each).
+    for (case_id,) in await db.execute(
         select(FamilyMember.case_id).where(
-            FamilyMember.case_id.in_(list(open_cases)),
+            (await report_cases_in(db, period)).where(FamilyMember.case_id),
             FamilyMember.relationship_to_child.in_(PARENTS),
             FamilyMember.created_at < end,
         )
     ):
-        during = [spell for spell in support[member.case_id] if _overlaps(spell, start, end)]
+        if case_id not in open_cases:
+            continue
+        during = [spell for spell in support[case_id] if _overlaps(spell, start, end)]
         if during:
             supported += 1
             new += int(any(spell.opened >= start for spell in during))
@@ -162,26 +168,31 @@ async def caseload_figures(db: AsyncSession, period: Period) -> list[Figure]:
     in_period = [m for found in moves.values() for m in found if m.moved_at >= start]
     section = _("Caseload")
     figures = [
-        Figure(
-            section, "cases.opened", _("Cases opened"), sum(m.kind == MoveKind.START.value for m in in_period)
-        ),
+        Figure(section, "cases.opened", _("Cases opened"), sum(m.kind == _START for m in in_period)),
         Figure(
             section,
             "cases.reopened",
             _("Cases reopened"),
-            sum(m.kind == MoveKind.REOPEN.value for m in in_period),
+            sum(m.kind == _REOPEN for m in in_period),
         ),
         Figure(
             section,
             "cases.closed",
             _("Cases closed"),
-            sum(m.to_stage == Stage.CLOSED.value for m in in_period),
+            sum(m.to_stage == _CLOSED for m in in_period),
         ),
         Figure(section, "cases.open_at_end", _("Cases open at the end of the period"), len(open_at_end)),
     ]
     # Who holds each case: the assignments as they stand (assignments keep no history).
+    open_ids = set(open_at_end)
     per_worker: Counter[UUID] = Counter(
-        await db.scalars(select(CaseWorker.user_id).where(CaseWorker.case_id.in_(open_at_end)))
+        user_id
+        for case_id, user_id in await db.execute(
+            select(CaseWorker.case_id, CaseWorker.user_id).where(
+                (await report_cases_in(db, period)).where(CaseWorker.case_id)
+            )
+        )
+        if case_id in open_ids
     )
     if period.worker_id is not None:
         people = [period.worker_id]
@@ -212,7 +223,7 @@ async def stage_figures(db: AsyncSession, period: Period) -> list[Figure]:
         Stage(m.to_stage)
         for found in moves.values()
         for m in found
-        if m.moved_at >= start and m.kind != MoveKind.START.value
+        if m.moved_at >= start and m.kind != _START
     )
     section = _("Journey stages")
     figures = [

@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections import Counter
 from uuid import UUID
 
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.cases.access import report_cases_in
 from courtjourney.contacts import rules
 from courtjourney.contacts.models import ContactEntry
-from courtjourney.figures import Figure, Period, read_once
+from courtjourney.figures import Figure, Period
 from courtjourney.i18n import gettext as _
 
 COURT = "court_with_family"
@@ -23,45 +23,37 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 1)
 
 
-#: A contact as the report reads it: (case_id, kind, minutes, about_hearing_id), columns only.
-Entry = Row[UUID, str, int | None, UUID | None]
+#: A contact at court as the report reads it: (case_id, minutes, about_hearing_id), columns only.
+CourtEntry = Row[UUID, int | None, UUID | None]
 
 
-async def _read_entries(db: AsyncSession, period: Period) -> list[Entry]:
-    return list(
-        await db.execute(
-            select(
-                ContactEntry.case_id, ContactEntry.kind, ContactEntry.minutes, ContactEntry.about_hearing_id
-            ).where(
-                (await report_cases_in(db, period)).where(ContactEntry.case_id),
-                ContactEntry.at >= period.starts_at,
-                ContactEntry.at < period.ends_before,
-            )
-        )
+async def _in_period(db: AsyncSession, period: Period) -> tuple[ColumnElement[bool], ...]:
+    return (
+        (await report_cases_in(db, period)).where(ContactEntry.case_id),
+        ContactEntry.at >= period.starts_at,
+        ContactEntry.at < period.ends_before,
     )
-
-
-async def _entries(db: AsyncSession, period: Period) -> list[Entry]:
-    """The contacts in the period (read once per report)."""
-    return await read_once(db, period, _read_entries)
 
 
 async def contact_figures(db: AsyncSession, period: Period) -> list[Figure]:
     """Contacts and hours in the period, in all and for each kind of contact (every kind, so the keys
-    are the same each quarter)."""
-    entries = await _entries(db, period)
-    count = Counter(e.kind for e in entries)
+    are the same each quarter), counted by the database: a row per kind, not per contact."""
+    count: Counter[str] = Counter()
     minutes: Counter[str] = Counter()
-    for e in entries:
-        minutes[e.kind] += e.minutes or 0
-    reached = sum(1 for e in entries if e.kind in rules.BY_KEY and rules.BY_KEY[e.kind].connected)
+    for key, n, total in await db.execute(
+        select(ContactEntry.kind, func.count(), func.coalesce(func.sum(ContactEntry.minutes), 0))
+        .where(*await _in_period(db, period))
+        .group_by(ContactEntry.kind)
+    ):
+        count[key], minutes[key] = n, total or 0
+    reached = sum(n for key, n in count.items() if key in rules.BY_KEY and rules.BY_KEY[key].connected)
     section = _("Contacts with families")
     figures = [
         Figure(
             section,
             "contacts.total",
             _("Contacts recorded (including tries that did not reach anyone)"),
-            len(entries),
+            sum(count.values()),
         ),
         Figure(
             section, "contacts.reached", _("Contacts that reached the family or were about them"), reached
@@ -82,7 +74,13 @@ async def contact_figures(db: AsyncSession, period: Period) -> list[Figure]:
 
 async def court_figures(db: AsyncSession, period: Period) -> list[Figure]:
     """Going with families to court: the times, the families and the hearings (where the entry names one)."""
-    went = [e for e in await _entries(db, period) if e.kind == COURT]
+    went: list[CourtEntry] = list(
+        await db.execute(
+            select(ContactEntry.case_id, ContactEntry.minutes, ContactEntry.about_hearing_id).where(
+                *await _in_period(db, period), ContactEntry.kind == COURT
+            )
+        )
+    )
     section = _("Going with families to court")
     return [
         Figure(section, "court.times", _("Times a worker went with a family to court"), len(went)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from courtjourney.cases.access import report_cases_in
@@ -19,28 +19,32 @@ NOT_SAID = "not_said"
 
 
 async def incident_figures(db: AsyncSession, period: Period) -> list[Figure]:
-    """Incidents recorded in the period, in all and by kind."""
-    incidents = list(
-        await db.execute(
-            select(Incident.id, Incident.kind).where(
-                (await report_cases_in(db, period)).where(Incident.case_id),
-                Incident.recorded_at >= period.starts_at,
-                Incident.recorded_at < period.ends_before,
-            )
-        )
+    """Incidents recorded in the period, in all and by kind (the kind as the latest amendment that gives
+    one left it, else as recorded), counted by the database: the report reads a row per kind, not per
+    incident."""
+    latest_kind = (
+        select(Amendment.kind)
+        .where(Amendment.incident_id == Incident.id, Amendment.kind.is_not(None))
+        .order_by(Amendment.recorded_at.desc(), Amendment.id.desc())
+        .limit(1)
+        .correlate(Incident)
+        .scalar_subquery()
     )
-    kinds = {i.id: i.kind for i in incidents}
-    if kinds:
-        for amendment in await db.execute(
-            select(Amendment.incident_id, Amendment.kind)
-            .where(Amendment.incident_id.in_(list(kinds)), Amendment.kind.is_not(None))
-            .order_by(Amendment.recorded_at, Amendment.id)
-        ):
-            kinds[amendment.incident_id] = amendment.kind
-    counted = Counter(kind or NOT_SAID for kind in kinds.values())
+    recorded = (
+        select(func.coalesce(latest_kind, Incident.kind).label("kind"))
+        .where(
+            (await report_cases_in(db, period)).where(Incident.case_id),
+            Incident.recorded_at >= period.starts_at,
+            Incident.recorded_at < period.ends_before,
+        )
+        .subquery()
+    )
+    counted: Counter[str] = Counter()
+    for kind, n in await db.execute(select(recorded.c.kind, func.count()).group_by(recorded.c.kind)):
+        counted[kind or NOT_SAID] += n
     section = _("Intimidation incidents")
     return [
-        Figure(section, "incidents.recorded", _("Incidents recorded"), len(incidents)),
+        Figure(section, "incidents.recorded", _("Incidents recorded"), sum(counted.values())),
         *(Figure(section, f"incidents.kind.{key}", _(label), counted[key]) for key, label in rules.KINDS),
         Figure(section, f"incidents.kind.{NOT_SAID}", _("Kind not recorded"), counted[NOT_SAID]),
     ]
@@ -48,20 +52,28 @@ async def incident_figures(db: AsyncSession, period: Period) -> list[Figure]:
 
 async def police_figures(db: AsyncSession, period: Period) -> list[Figure]:
     """Incidents passed to the police in the period (each once, however many times), and by whom."""
-    first: dict[object, str] = {}
-    for referral in await db.execute(
-        select(PoliceReferral.incident_id, PoliceReferral.passed_by)
+    # Each incident once, by who passed it on first (a row per way of passing on, not per referral).
+    passed = (
+        select(
+            PoliceReferral.passed_by,
+            func.row_number()
+            .over(
+                partition_by=PoliceReferral.incident_id,
+                order_by=(PoliceReferral.passed_on, PoliceReferral.recorded_at, PoliceReferral.id),
+            )
+            .label("nth"),
+        )
         .where(
             (await report_cases_in(db, period)).where(PoliceReferral.case_id),
             PoliceReferral.passed_on >= period.start,
             PoliceReferral.passed_on <= period.end,
         )
-        .order_by(PoliceReferral.passed_on, PoliceReferral.recorded_at)
-    ):
-        first.setdefault(referral.incident_id, referral.passed_by)
-    by = Counter(first.values())
+        .subquery()
+    )
+    firsts = select(passed.c.passed_by, func.count()).where(passed.c.nth == 1).group_by(passed.c.passed_by)
+    by: Counter[str] = Counter({passed_by: n for passed_by, n in await db.execute(firsts)})
     section = _("Passed to the police")
     return [
-        Figure(section, "incidents.passed", _("Incidents passed to the police"), len(first)),
+        Figure(section, "incidents.passed", _("Incidents passed to the police"), sum(by.values())),
         *(Figure(section, f"incidents.passed_by.{key}", _(label), by[key]) for key, label in rules.PASSED_BY),
     ]
