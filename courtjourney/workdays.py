@@ -8,7 +8,7 @@ deadlines counted in working days.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 
@@ -29,13 +29,15 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 
     Worked out as the difference of two running counts (`_working_days_to`), each a table lookup once its
     year is known, rather than a walk over the days between: the team page counts this for every hearing
-    change of a team's cases, about 2,000 times a request (bench/scale.py --profile team).
+    change of a team's cases, about 2,000 times a request (bench/scale.py --profile team), and the
+    quarterly report as often; the days themselves repeat, so each day's count is kept once found.
     """
     if end <= start:
         return 0
     return _working_days_to(end) - _working_days_to(start)
 
 
+@lru_cache(maxsize=8192)
 def _working_days_to(day: dt.date) -> int:
     """Working days from 1 January of `_BASE_YEAR` up to and including `day` (negative before it)."""
     return _before_year(day.year) + _running_count(day.year)[day.timetuple().tm_yday - 1]
