@@ -125,6 +125,20 @@ ROWS: tuple[Row, ...] = (
         "sentence date",
         note="Appeal from the magistrates' or youth court to the Crown Court. Not yet checked against the Rules' text.",
     ),
+    # --- telling the family of hearings (Victims' Code) ------------------------------------------------
+    Row(
+        "vc.hearing_told_working_days",
+        1,
+        "working days after we learned of it",
+        VC + ", Right 8",
+        "D8",
+        "the day the hearing, or its change, became known",
+        checked=True,
+        note="The Witness Care Unit tells every victim the time, date and place of any hearing within 1 working "
+        "day of receiving it (every victim, not only those entitled to the enhanced service). The 2020 Code is "
+        "still the operative Code on 1 December 2026: a new one was consulted on (CP 1502, G13), not yet in "
+        "force; when it is, its row starts here. Earlier Codes are not modelled.",
+    ),
     # --- Victims' Right to Review ----------------------------------------------------------------------
     Row(
         "vrr.prompt_working_days",

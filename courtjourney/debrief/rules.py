@@ -64,6 +64,11 @@ SOURCES = {
         "A17",
         "Criminal Procedure Rules r.34.2: appeal to the Crown Court within 15 business days of sentence",
     ),
+    "D8": Source(
+        "D8",
+        "Code of Practice for Victims of Crime 2020, Right 8: the time, date and place of any hearing within 1 "
+        "working day (Victims' Code summaries: Bedfordshire PCC, casns.org.uk)",
+    ),
     "D11": Source("D11", "Code of Practice for Victims of Crime 2020, Right 11 (Victim Contact Scheme)"),
     "D12": Source("D12", "gov.uk Victim Contact Scheme guidance"),
     "D13": Source("D13", "Parole Board Rules 2019 r.28: reconsideration within 21 days of the decision"),

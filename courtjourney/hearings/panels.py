@@ -18,7 +18,7 @@ from courtjourney.cases.access import CaseIds, no_cases
 from courtjourney.cases.day import Day, DayLine, DaySection
 from courtjourney.cases.models import Case
 from courtjourney.figures import FigureSource
-from courtjourney.hearings import report, rules, services, story
+from courtjourney.hearings import report, services, story
 from courtjourney.hearings.forms import NOT_HAPPENING
 from courtjourney.hearings.models import Hearing, HearingChange
 from courtjourney.i18n import LONDON, N_, ngettext
@@ -143,7 +143,7 @@ async def told_in_time_this_month(
 def _tell_line(u: Untold, case: Case) -> DayLine:
     h = u.hearing
     days = u.delay.working_days
-    standard = rules.TELLING.within_working_days
+    standard = u.delay.allowed
     detail = ngettext(
         "%(num)d working day since we learned of it: the standard is %(standard)d.",
         "%(num)d working days since we learned of it: the standard is %(standard)d.",

@@ -173,7 +173,7 @@ async def change_figures(db: AsyncSession, period: Period) -> list[Figure]:
 
 async def telling_figures(db: AsyncSession, period: Period, now: dt.datetime | None = None) -> list[Figure]:
     """Victims' Code Right 8: of the changes we learned of in the period, how many the family heard of within
-    the telling standard (rules.TELLING, one working day), as the team page counts them, and the share."""
+    the telling standard (rules.telling_standard: one working day), as the team page counts them, and the share."""
     changes = await _changes(db, period)
     counted: Counter[str] = Counter()
     for c in changes:
@@ -182,7 +182,7 @@ async def telling_figures(db: AsyncSession, period: Period, now: dt.datetime | N
             counted["told_late" if delay.late else "in_time"] += 1
         else:
             counted["untold_late" if delay.late else "pending"] += 1
-    n = rules.TELLING.within_working_days
+    n = rules.telling_standard(period.end).within_working_days  # as in force at the period's end
     settled = counted["in_time"] + counted["told_late"] + counted["untold_late"]
     section = _("Telling families of hearing changes (Victims' Code)")
     return [

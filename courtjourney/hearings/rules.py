@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
+from courtjourney import law
 from courtjourney.i18n import N_
 
 PRACTICE = "courtjourney practice"
@@ -245,12 +247,17 @@ class TellingStandard:
     source: str
 
 
-#: Right 8 applies to every victim, not only those entitled to the enhanced service.
-TELLING = TellingStandard(
-    1,
-    "Victims' Code 2020, Right 8: the Witness Care Unit tells the victim the time, date and place of any "
-    "hearing within 1 working day of receiving it (DOMAIN.md §3 [D8]; still in force, §6 [G13])",
-)
+#: The law's row for Right 8 (law.py): it applies to every victim, not only those entitled to the enhanced
+#: service, and is chosen by the day we learned of the hearing or its change.
+TELLING_RULE = "vc.hearing_told_working_days"
+
+
+@lru_cache(maxsize=4096)
+def telling_standard(known_on: dt.date) -> TellingStandard:
+    """The telling standard in force on the day we learned of a hearing or its change (kept once found:
+    the team page and the quarterly report ask it for every change of a team's cases)."""
+    answer = law.at(TELLING_RULE, known_on)
+    return TellingStandard(answer.number, answer.row.cite())
 
 
 @dataclass(frozen=True)

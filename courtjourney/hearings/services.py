@@ -462,15 +462,17 @@ async def record_told(
 
 @dataclass(frozen=True)
 class TellingDelay:
-    """How long the family waited to hear of a change, in working days; late when more than the
-    telling standard allows (rules.TELLING: one working day, Victims' Code Right 8)."""
+    """How long the family waited to hear of a change, in working days; late when more than the telling
+    standard in force when we learned of it allows (`allowed`: rules.telling_standard, Victims' Code Right 8,
+    one working day since 2021)."""
 
     working_days: int
     told: bool
+    allowed: int
 
     @property
     def late(self) -> bool:
-        return self.working_days > rules.TELLING.within_working_days
+        return self.working_days > self.allowed
 
 
 def telling_delay(change: HearingChange, now: dt.datetime | None = None) -> TellingDelay:
@@ -484,7 +486,11 @@ def telling_delay_between(
     yet: until `now`), for counts that read only those two columns."""
     known = known_at.astimezone(LONDON).date()
     until = (told_at or now or utcnow()).astimezone(LONDON).date()
-    return TellingDelay(working_days_between(known, until), told_at is not None)
+    return TellingDelay(
+        working_days_between(known, until),
+        told_at is not None,
+        rules.telling_standard(known).within_working_days,
+    )
 
 
 # --- attendance ------------------------------------------------------------------------------

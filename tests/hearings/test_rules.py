@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+
+import pytest
 
 from courtjourney.hearings import briefings, forms, ical, rules, services
 
@@ -16,7 +19,7 @@ def _rows() -> list[object]:
         rules.WARNED_WINDOW_LONGEST,
         rules.WARNED_WINDOW_USUAL,
         rules.CANCELLED_KEPT_FOR,
-        rules.TELLING,
+        rules.telling_standard(dt.date(2026, 12, 1)),
     ]
 
 
@@ -56,13 +59,41 @@ def test_the_facts_are_the_ones_the_service_has_always_used() -> None:
     }
     assert services.WARNED_WINDOW_MAX_DAYS == 28
     assert ical.CANCELLED_KEPT_FOR.days == 14
-    assert rules.TELLING.within_working_days == 1
-    assert "Right 8" in rules.TELLING.source
+    standard = rules.telling_standard(dt.date(2026, 12, 1))
+    assert standard.within_working_days == 1
+    assert "Right 8" in standard.source and "[D8]" in standard.source
 
 
 def test_a_change_is_late_after_one_working_day() -> None:
-    assert not services.TellingDelay(1, told=True).late
-    assert services.TellingDelay(2, told=True).late
+    assert not services.TellingDelay(1, told=True, allowed=1).late
+    assert services.TellingDelay(2, told=True, allowed=1).late
+    # Told two working days after a Friday change (on Tuesday): late under the law's row of that day.
+    friday = dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
+    delay = services.telling_delay_between(friday, friday + dt.timedelta(days=4))
+    assert (delay.working_days, delay.allowed, delay.late) == (2, 1, True)
+
+
+def test_the_telling_standard_follows_the_law_s_row_in_force_on_the_day_we_learned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When a new Code's row starts, a change learned of after it is held to the new number, one before it
+    to the old: the number is read from law.py, not written into the hearings part."""
+    from courtjourney import law
+
+    new_code = dataclasses.replace(
+        law.rows_for(rules.TELLING_RULE)[0], value=2, since=dt.date(2027, 4, 1), source="D8"
+    )
+    old_code = dataclasses.replace(law.rows_for(rules.TELLING_RULE)[0], until=dt.date(2027, 3, 31))
+    rows = tuple(r for r in law.ROWS if r.key != rules.TELLING_RULE) + (old_code, new_code)
+    monkeypatch.setattr(law, "ROWS", rows)
+    rules.telling_standard.cache_clear()
+    try:
+        assert rules.telling_standard(dt.date(2027, 3, 31)).within_working_days == 1
+        assert rules.telling_standard(dt.date(2027, 4, 1)).within_working_days == 2
+        after = dt.datetime(2027, 4, 1, 9, 0, tzinfo=dt.UTC)  # a Thursday; told the next Monday
+        assert not services.telling_delay_between(after, after + dt.timedelta(days=4)).late
+    finally:
+        rules.telling_standard.cache_clear()
 
 
 def test_every_field_a_change_can_touch_has_one_sequence_rule() -> None:
