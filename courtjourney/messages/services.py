@@ -391,6 +391,7 @@ async def plan_reminders(db: AsyncSession, *, now: dt.datetime | None = None) ->
     ).all()
     made: list[OutboxMessage] = []
     cases: dict[UUID, Case | None] = {}
+    workers: dict[tuple[UUID, str], str] = {}
     for hearing, r, language in rows:
         channels = usable_channels(r)
         due = rules.next_send_time(now, safe_times(r), urgent=False)
@@ -410,7 +411,9 @@ async def plan_reminders(db: AsyncSession, *, now: dt.datetime | None = None) ->
             hearing.court_name,
             hearing.court_town,
         )
-        worker = await _worker_words(db, case, language)
+        if (case.id, language) not in workers:  # one question per case and language, not per reminder
+            workers[case.id, language] = await _worker_words(db, case, language)
+        worker = workers[case.id, language]
         channel = channels[0]
         message = _new_message(
             case=case,
