@@ -813,7 +813,7 @@ async def make_briefings(
     proceeding = await db.get(Proceeding, hearing.proceeding_id)
     measures = await measures_for(db, case.id)
     made = []
-    linkers = {lang: await glossary.letter_linker(db, case.team_id, lang) for lang in GLOSSARY_LOCALES}
+    linkers = await glossary.letter_linkers(db, case.team_id, GLOSSARY_LOCALES)
     for member in members:
         context, lang, title = briefings.briefing_context(
             case, hearing, member, worker, measures, proceeding.court_type if proceeding else "crown", linkers
