@@ -799,14 +799,17 @@ async def make_briefings(
     db: AsyncSession, actor: Actor, case: Case, hearing: Hearing, *, only: UUID | None = None
 ) -> list[ProducedDocument]:
     """One briefing per family member who is needed at or wants to go to the hearing, each in their language."""
-    attendance = await attendance_for(db, hearing.id)
-    members = [
-        m
-        for m in await db.scalars(
-            select(FamilyMember).where(FamilyMember.case_id == case.id).order_by(FamilyMember.created_at)
+    going = (
+        select(FamilyMember)
+        .join(Attendance, Attendance.family_member_id == FamilyMember.id)  # one row each: unique per hearing
+        .where(
+            FamilyMember.case_id == case.id,
+            Attendance.hearing_id == hearing.id,
+            Attendance.attendance.in_(("needed", "attending")),
         )
-        if attendance.get(m.id) in {"needed", "attending"} and (only is None or m.id == only)
-    ]
+        .order_by(FamilyMember.created_at)
+    )
+    members = [m for m in await db.scalars(going) if only is None or m.id == only]
     if not members:
         raise InputError({"attendance": _("Nobody is going to this hearing yet. Choose who goes first.")})
     worker = await _worker(db, actor)

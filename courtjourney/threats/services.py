@@ -611,17 +611,18 @@ async def summary_for_witness_pack(
     amendments: dict[UUID, list[Any]] = {row.id: [] for row in incidents}
     for row in await db.execute(
         select(Amendment.incident_id, *(getattr(Amendment, name) for name in shown))
-        .where(Amendment.case_id == case_id, Amendment.incident_id.in_(list(amendments)))
+        .where(Amendment.case_id == case_id)
         .order_by(Amendment.recorded_at, Amendment.id)
     ):
-        amendments[row.incident_id].append(row)
+        if row.incident_id in amendments:  # as incident_views, which asks for the case's incidents' own
+            amendments[row.incident_id].append(row)
     references: dict[UUID, list[str]] = defaultdict(list)
     for row in await db.execute(
         select(PoliceReferral.incident_id, PoliceReferral.crime_reference)
-        .where(PoliceReferral.case_id == case_id, PoliceReferral.incident_id.in_(list(amendments)))
+        .where(PoliceReferral.case_id == case_id)
         .order_by(PoliceReferral.recorded_at, PoliceReferral.id)
     ):
-        if row.crime_reference:
+        if row.crime_reference and row.incident_id in amendments:
             references[row.incident_id].append(row.crime_reference)
     kinds = dict(KINDS)
     rows = []
