@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -183,23 +183,33 @@ async def glossary_for(db: AsyncSession, locale: str, team_id: UUID | None = Non
 async def letter_linker(db: AsyncSession, team_id: UUID, locale: str) -> Linker:
     """What finds the glossary words a letter for a family of `team_id` uses: the shipped words of the
     letter's language and that team's own entries in it, never another team's."""
+    return (await letter_linkers(db, team_id, (locale,)))[locale]
+
+
+async def letter_linkers(db: AsyncSession, team_id: UUID, locales: Iterable[str]) -> dict[str, Linker]:
+    """letter_linker for each of `locales`, asking once how the team's entries stand (a briefing has
+    the linkers of every language ready, for family members who read different ones)."""
     count, latest = await _team_state(db, team_id)
-    if not count or locale not in LOCALES:
-        return shipped_linker(locale)
-    key = (locale, team_id, count, latest)
-    linker = _linkers.pop(key, None)
-    if linker is not None:
-        _linkers[key] = linker
-    else:
-        taken = shipped_names()
-        own = [
-            as_term(e)
-            for e in await local_entries(db, team_id)
-            if e.locale == locale and not any(name_key(n) in taken for n in (e.term, *(e.aliases or ())))
-        ]
-        linker = Linker((*load_terms(locale), *own))
-        _keep(_linkers, key, linker)
-    return linker
+    linkers: dict[str, Linker] = {}
+    for locale in locales:
+        if not count or locale not in LOCALES:
+            linkers[locale] = shipped_linker(locale)
+            continue
+        key = (locale, team_id, count, latest)
+        linker = _linkers.pop(key, None)
+        if linker is not None:
+            _linkers[key] = linker
+        else:
+            taken = shipped_names()
+            own = [
+                as_term(e)
+                for e in await local_entries(db, team_id)
+                if e.locale == locale and not any(name_key(n) in taken for n in (e.term, *(e.aliases or ())))
+            ]
+            linker = Linker((*load_terms(locale), *own))
+            _keep(_linkers, key, linker)
+        linkers[locale] = linker
+    return linkers
 
 
 def _long_sentences(text: str) -> bool:

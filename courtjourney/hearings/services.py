@@ -805,21 +805,24 @@ async def make_briefings(
     db: AsyncSession, actor: Actor, case: Case, hearing: Hearing, *, only: UUID | None = None
 ) -> list[ProducedDocument]:
     """One briefing per family member who is needed at or wants to go to the hearing, each in their language."""
-    attendance = await attendance_for(db, hearing.id)
-    members = [
-        m
-        for m in await db.scalars(
-            select(FamilyMember).where(FamilyMember.case_id == case.id).order_by(FamilyMember.created_at)
+    going = (
+        select(FamilyMember)
+        .join(Attendance, Attendance.family_member_id == FamilyMember.id)  # one row each: unique per hearing
+        .where(
+            FamilyMember.case_id == case.id,
+            Attendance.hearing_id == hearing.id,
+            Attendance.attendance.in_(("needed", "attending")),
         )
-        if attendance.get(m.id) in {"needed", "attending"} and (only is None or m.id == only)
-    ]
+        .order_by(FamilyMember.created_at)
+    )
+    members = [m for m in await db.scalars(going) if only is None or m.id == only]
     if not members:
         raise InputError({"attendance": _("Nobody is going to this hearing yet. Choose who goes first.")})
     worker = await _worker(db, actor)
     proceeding = await db.get(Proceeding, hearing.proceeding_id)
     measures = await measures_for(db, case.id)
     made = []
-    linkers = {lang: await glossary.letter_linker(db, case.team_id, lang) for lang in GLOSSARY_LOCALES}
+    linkers = await glossary.letter_linkers(db, case.team_id, GLOSSARY_LOCALES)
     for member in members:
         context, lang, title = briefings.briefing_context(
             case, hearing, member, worker, measures, proceeding.court_type if proceeding else "crown", linkers

@@ -409,6 +409,26 @@ async def pass_to_police(
 # --- reading the log ------------------------------------------------------------------------
 
 
+def current_detail(original: Any, amendments: Sequence[Any], name: str) -> Any:
+    """The latest value of a detail of an incident (`original`) given its `amendments`, oldest first:
+    the newest amendment that sets it, else the original. Rows or table objects alike, read by name."""
+    if name == "occurred_to":
+        # The time is corrected as a pair: an amendment that moves the start says whether there is a window.
+        for amendment in reversed(amendments):
+            if amendment.occurred_from is not None:
+                return amendment.occurred_to
+        return original.occurred_to
+    for amendment in reversed(amendments):
+        value = getattr(amendment, name)
+        if value is not None:
+            return value
+    return getattr(original, name)
+
+
+def uk_day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(LONDON).date()
+
+
 @dataclass
 class IncidentView:
     """An incident as it now stands (the original with its amendments applied), and everything with it."""
@@ -421,17 +441,7 @@ class IncidentView:
 
     def current(self, name: str) -> Any:
         """The latest value of a detail: the newest amendment that sets it, else the original."""
-        if name == "occurred_to":
-            # The time is corrected as a pair: an amendment that moves the start says whether there is a window.
-            for amendment in reversed(self.amendments):
-                if amendment.occurred_from is not None:
-                    return amendment.occurred_to
-            return self.incident.occurred_to
-        for amendment in reversed(self.amendments):
-            value = getattr(amendment, name)
-            if value is not None:
-                return value
-        return getattr(self.incident, name)
+        return current_detail(self.incident, self.amendments, name)
 
     @property
     def occurred_from(self) -> dt.datetime:
@@ -447,7 +457,7 @@ class IncidentView:
 
     @property
     def local_day(self) -> dt.date:
-        return self.occurred_from.astimezone(LONDON).date()
+        return uk_day(self.occurred_from)
 
     @property
     def identifiers(self) -> dict[str, list[str]]:
@@ -582,15 +592,53 @@ async def summary_for_witness_pack(
     db: AsyncSession, case_id: UUID, *, include_narratives: bool = False
 ) -> list[dict[str, Any]]:
     """For the Witness Service pack: each incident's date, kind and police reference; what happened only
-    when the worker ticked that for this pack."""
+    when the worker ticked that for this pack.
+
+    Reads only what the pack shows, as incident_views would give it: the time, kind (and narrative) of
+    each incident and its amendments, and the crime references it was passed on with. Loading whole
+    views (every encrypted detail decrypted, the chain positions, the evidence rows) was most of a
+    pack's time spent in the database, for a hundred incidents."""
+    shown = ("occurred_from", "kind", "narrative") if include_narratives else ("occurred_from", "kind")
+    incidents = (
+        await db.execute(
+            select(Incident.id, *(getattr(Incident, name) for name in shown))
+            .where(Incident.case_id == case_id)
+            .order_by(Incident.number)
+        )
+    ).all()
+    if not incidents:
+        return []
+    amendments: dict[UUID, list[Any]] = {row.id: [] for row in incidents}
+    for row in await db.execute(
+        select(Amendment.incident_id, *(getattr(Amendment, name) for name in shown))
+        .where(Amendment.case_id == case_id)
+        .order_by(Amendment.recorded_at, Amendment.id)
+    ):
+        if row.incident_id in amendments:  # as incident_views, which asks for the case's incidents' own
+            amendments[row.incident_id].append(row)
+    references: dict[UUID, list[str]] = defaultdict(list)
+    for row in await db.execute(
+        select(PoliceReferral.incident_id, PoliceReferral.crime_reference)
+        .where(PoliceReferral.case_id == case_id)
+        .order_by(PoliceReferral.recorded_at, PoliceReferral.id)
+    ):
+        if row.crime_reference and row.incident_id in amendments:
+            references[row.incident_id].append(row.crime_reference)
     kinds = dict(KINDS)
     rows = []
-    for view in sorted(await incident_views(db, case_id), key=lambda v: v.occurred_from):
-        what = kinds.get(view.kind or "", view.kind or "")
+    for incident in sorted(
+        incidents, key=lambda i: current_detail(i, amendments[i.id], "occurred_from")
+    ):  # sorted() keeps the log's order among incidents at the same time, as before
+        changes = amendments[incident.id]
+        kind = current_detail(incident, changes, "kind")
+        what = kinds.get(kind or "", kind or "")
         if include_narratives:
-            what = f"{what}: {view.current('narrative')}"
-        references = ", ".join(r.crime_reference for r in view.referrals if r.crime_reference)
+            what = f"{what}: {current_detail(incident, changes, 'narrative')}"
         rows.append(
-            {"when": view.local_day.strftime("%d %b %Y"), "what": what, "police_reference": references}
+            {
+                "when": uk_day(current_detail(incident, changes, "occurred_from")).strftime("%d %b %Y"),
+                "what": what,
+                "police_reference": ", ".join(references[incident.id]),
+            }
         )
     return rows

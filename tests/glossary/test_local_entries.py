@@ -260,3 +260,35 @@ def test_an_admin_in_no_team_cannot_add_an_entry_no_family_would_see_but_clears_
     assert "Old annexe" in client.get("/glossary/local").text
     assert post_entry(client, {}, f"/glossary/local/{entry_id}/remove").status_code == 303
     assert sql(settings, "SELECT count(*) FROM glossary_local_entry")[0][0] == 0
+
+
+def test_letter_linkers_find_each_languages_own_entries_and_follow_changes(world: World, settings: Settings) -> None:
+    from courtjourney.glossary import services
+    from courtjourney.glossary.models import LocalEntry
+    from courtjourney.glossary.terms import shipped_linker
+
+    north, south = team_id(settings, "North Hub"), team_id(settings, "South Hub")
+
+    def entry(locale: str, term: str) -> LocalEntry:
+        return LocalEntry(team_id=north, locale=locale, term=term, aliases=[], definition="A room.", for_you="Ask.",
+                          stages=["trial"], source="")
+
+    async def found(db: Any) -> dict[str, list[str]]:
+        linkers = await services.letter_linkers(db, north, ("en", "cy"))
+        assert [t.term for t in (await services.letter_linker(db, north, "cy")).find("Ystafell Wen")] == \
+            [t.term for t in linkers["cy"].find("Ystafell Wen")]
+        text = "Room Blue, Ystafell Wen, Room Green"
+        return {lang: [t.term for t in linker.find(text) if t.term in text] for lang, linker in linkers.items()}
+
+    async def add(db: Any, *rows: LocalEntry) -> None:
+        db.add_all(rows)
+
+    async def shipped_for_south(db: Any) -> bool:
+        linkers = await services.letter_linkers(db, south, ("en", "cy"))
+        return linkers["en"] is shipped_linker("en") and linkers["cy"] is shipped_linker("cy")
+
+    assert in_db(settings, shipped_for_south)
+    in_db(settings, lambda db: add(db, entry("en", "Room Blue"), entry("cy", "Ystafell Wen")))
+    assert in_db(settings, found) == {"en": ["Room Blue"], "cy": ["Ystafell Wen"]}
+    in_db(settings, lambda db: add(db, entry("en", "Room Green")))  # a new entry: the kept linker is not used
+    assert in_db(settings, found) == {"en": ["Room Blue", "Room Green"], "cy": ["Ystafell Wen"]}

@@ -94,6 +94,33 @@ def test_the_linker_reads_welsh_letters() -> None:
     assert "crown-prosecution-service" in found
 
 
+
+@pytest.mark.parametrize("locale", ["en", "cy"])
+def test_the_linker_finds_what_its_whole_regex_finds(locale: str) -> None:
+    """The linker tries, at each word, only the names that can start there; on texts made of glossary names
+    in every case, joined and broken by hyphens, apostrophes, plurals and letters that fold oddly ("ſ", "K",
+    "İ"), it finds exactly what one pass of its whole regex finds."""
+    import random
+
+    linker = Linker([*load_terms(locale), dataclasses.replace(load_terms(locale)[0], id="own", term="’t Hooft Room", aliases=("-Annexe",), link=True)])
+    names = [n for t in linker.terms for n in t.names]
+    extra = ["ſ", "İ", "ı", "K", "-", "–", "'", "’", " ", "\n", "s", "es", "ies", "pre-", "x", ".", "10am", "ABE", "abe", "Abe", "PTPHs"]
+    rng = random.Random(20261207)
+    found, own = 0, 0
+    for _ in range(1500):
+        words = []
+        for _ in range(rng.randint(1, 12)):
+            word = rng.choice(names) if rng.random() < 0.6 else rng.choice(extra + ["’t Hooft Room", "-Annexe"])
+            word = rng.choice([word, word, word.upper(), word.lower()]).replace(" ", rng.choice([" ", "-", " \n ", "", "’"]))
+            words.append(word)
+        text = rng.choice(["", " ", "-"]).join(words)
+        whole = [(m.start(), m.end(), linker._term_for(m.group())) for m in linker._regex.finditer(text)]
+        assert list(linker.matches(text)) == [w for w in whole if w[2] is not None], text
+        found += len(whole)
+        own += sum(1 for w in whole if w[2] is not None and w[2].id == "own")
+    assert found > 1000 and own > 10  # the texts were full of names, the odd ones too, not misses
+
+
 def test_welsh_falls_back_to_english_where_there_is_no_welsh_entry() -> None:
     welsh = Glossary("cy")
     english_only = {t.id for t in load_terms("en")} - {t.id for t in load_terms("cy")}
