@@ -44,7 +44,7 @@ from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
 from courtjourney.contacts.api import ContactLogApi
 from courtjourney.contacts.pages import ContactLogPages, TeamContactStandardPages
-from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
+from courtjourney.db.engine import READS_KEY, SESSIONS_KEY, make_alchemy_config, make_engine, read_sessions
 from courtjourney.db.spool import SPOOL_KEY
 from courtjourney.debrief.api import DebriefApi, LawApi
 from courtjourney.debrief.pages import DebriefPages, LawPages
@@ -280,6 +280,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             {
                 "settings": settings,
                 SESSIONS_KEY: sessions,
+                READS_KEY: read_sessions(engine),
                 polls.JOURNAL_KEY: journal,
                 SPOOL_KEY: [journal.flush],
             }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 from advanced_alchemy.extensions.litestar import (
@@ -22,6 +22,10 @@ T = TypeVar("T")
 
 #: app.state key of the sessionmaker that guards and middleware use outside the request's session.
 SESSIONS_KEY = "courtjourney_sessions"
+#: app.state key of read_sessions(engine): sessions that read without a transaction (the calendar poll).
+READS_KEY = "courtjourney_reads"
+#: The execution option read_sessions sets on its connection (tune_sqlite then sends no BEGIN IMMEDIATE).
+READ_ONLY = "courtjourney_read_only"
 
 
 def engine_options(settings: Settings) -> dict[str, Any]:
@@ -68,6 +72,8 @@ def tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            return  # read_sessions: each SELECT is its own implicit read transaction, no write lock
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -77,6 +83,33 @@ def make_engine(settings: Settings) -> AsyncEngine:
         private_sqlite_files(engine.url.database)
         tune_sqlite(engine)
     return engine
+
+
+ReadSessions = Callable[[], contextlib.AbstractAsyncContextManager[AsyncSession]]
+
+
+def read_sessions(engine: AsyncEngine) -> ReadSessions:
+    """Sessions for reads that need no transaction of their own: each statement runs by itself, with no
+    BEGIN and no COMMIT, so a calendar poll that finds its feed unchanged costs its SELECTs and nothing
+    else (on SQLite a transaction here would be BEGIN IMMEDIATE: the write lock, queued behind every
+    writer). Statements in one such session do not share a snapshot; a caller that needs them to agree
+    checks (the poll: a fingerprint that does not match what the subscription row says falls back to
+    the write path). Nothing may be written in one: SQLite would commit each statement on its own."""
+    sqlite = engine.dialect.name == "sqlite"
+
+    @contextlib.asynccontextmanager
+    async def open_read() -> AsyncIterator[AsyncSession]:
+        async with engine.connect() as conn:
+            if sqlite:
+                # Not isolation_level="AUTOCOMMIT": on SQLite that is undone when the connection goes
+                # back to the pool by turning on pysqlite's own implicit BEGIN, which tune_sqlite turns off.
+                await conn.execution_options(**{READ_ONLY: True})
+            else:
+                await conn.execution_options(isolation_level="AUTOCOMMIT")  # asyncpg: no BEGIN, no COMMIT
+            async with AsyncSession(bind=conn, expire_on_commit=False) as db:
+                yield db
+
+    return open_read
 
 
 def make_alchemy_config(settings: Settings, engine: AsyncEngine | None = None) -> SQLAlchemyAsyncConfig:
@@ -104,4 +137,11 @@ def run_in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     return asyncio.run(main())
 
 
-__all__ = ("EngineConfig", "make_alchemy_config", "make_engine", "run_in_session", "tune_sqlite")
+__all__ = (
+    "EngineConfig",
+    "make_alchemy_config",
+    "make_engine",
+    "read_sessions",
+    "run_in_session",
+    "tune_sqlite",
+)

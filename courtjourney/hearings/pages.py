@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -23,6 +24,7 @@ from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.db import spool
 from courtjourney.db.base import utcnow
+from courtjourney.db.engine import READS_KEY
 from courtjourney.documents import routes as documents
 from courtjourney.documents import store
 from courtjourney.errors import NotFound
@@ -766,11 +768,104 @@ async def calendar_feed(
     Too many unknown tokens from one network address get 429 (limits.py), so tokens cannot be guessed.
     Any Accept header (or none, as Google's fetcher sends) gets the feed. Unchanged bytes keep their
     ETag and Last-Modified, and a matching If-None-Match or If-Modified-Since gets 304.
+
+    Almost every poll finds its feed unchanged, and is answered from reads alone, outside any transaction
+    (db/engine.read_sessions): the guessing block, subscription and language in one statement, then the
+    fingerprint; if that matches what the subscription row recorded with its ETag, the ETag is current.
+    Anything else (a changed or never-built feed, an unknown or ended address) takes the write path,
+    `_feed_in_transaction`, in the request's session, as every poll once did. The poll itself is
+    journalled either way (polls.py), never written here.
     """
     settings = request.app.state["settings"]
     token = filename.removesuffix(".ics") if filename.endswith(".ics") else ""
-    # One statement: is this address blocked for guessing, which subscription, in which language. A
-    # blocked address is refused before anything about the token is used, as refuse_if_guessing does.
+    now = utcnow()
+    address = limits.client_address(request)
+    async with request.app.state[READS_KEY]() as db:
+        # One statement: the guessing block, the subscription and the feed's fingerprint now. A blocked
+        # address is refused before anything about the token is used, as refuse_if_guessing does.
+        poll = await feeds.family_poll(
+            db,
+            services.calendar_token_hash(token),
+            limits.key_of(settings, limits.unknown_tokens(settings), address),
+            now,
+        )
+        wait = limits.wait_for(poll.blocked_until)
+        if wait is not None:
+            raise limits.too_many(wait)
+        # The row's content_key and content_etag were written together (one transaction), so when the
+        # fingerprint read with it matches its key, its ETag is that of the bytes the feed has now. A
+        # hearing changed since: the fingerprint differs, and the write path builds the new feed.
+        if (
+            poll.sub_id is not None
+            and poll.key is not None
+            and poll.key == poll.content_key
+            and poll.content_etag is not None
+            and poll.content_changed_at is not None
+        ):
+            fresh = Fresh(poll.sub_id, poll.case_id, poll.content_etag, poll.content_changed_at)
+            if _not_modified(request, fresh.etag, fresh.changed_at):
+                return _feed_answer(request, fresh, now, None)
+            body = feeds.BODIES.get(poll.sub_id, poll.key)
+            if body is not None:
+                return _feed_answer(request, fresh, now, body)
+        elif poll.worker:
+            # A worker's own calendar: its fingerprint reads their caseload (two more reads, no writes).
+            asked = await services.feed_asked(
+                db, token, limits.blocked_until(settings, limits.unknown_tokens(settings), address)
+            )
+            sub = asked.sub
+            if sub is not None and sub.content_etag is not None and sub.content_changed_at is not None:
+                key = await feeds.fingerprint(db, sub, now, asked.lang)
+                if key == sub.content_key:
+                    fresh = Fresh(sub.id, sub.case_id, sub.content_etag, sub.content_changed_at)
+                    if _not_modified(request, fresh.etag, fresh.changed_at):
+                        return _feed_answer(request, fresh, now, None)
+                    body = feeds.BODIES.get(sub.id, key)
+                    if body is not None:
+                        return _feed_answer(request, fresh, now, body)
+    return await _feed_in_transaction(db_session, request, token, now)
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A subscription whose recorded ETag is current, as much of it as an answer needs."""
+
+    sub_id: UUID
+    case_id: UUID | None
+    etag: str
+    changed_at: dt.datetime
+
+
+def _feed_answer(
+    request: Request[Any, Any, Any], sub: Fresh, now: dt.datetime, body: bytes | None
+) -> Response[bytes]:
+    """Journal the poll and answer it: the feed's bytes, or with `body` None, 304 (nothing built)."""
+    # Fetched by a calendar app, not a person: no one is signed in, the address is kept. The poll goes to
+    # this process's journal, not a write transaction; the audit event, the count and "last checked"
+    # reach the database within a second, and survive a kill -9 (polls.py says how).
+    request.app.state[polls.JOURNAL_KEY].record(
+        polls.Poll(uuid7(), sub.sub_id, sub.case_id, now, audit.client_address(request))
+    )
+    headers = {
+        "ETag": sub.etag,
+        "Last-Modified": format_datetime(sub.changed_at.astimezone(dt.UTC), usegmt=True),
+        # no-store, like every answer carrying personal data (web/security.py): no browser or proxy may
+        # keep a copy of a family's court dates. Calendar apps keep their own copy of the events, which
+        # no HTTP cache directive governs, and revalidate with the ETag or Last-Modified they were sent:
+        # conditional requests do not need a cache to store anything, so 304s keep working.
+        "Cache-Control": "no-store",
+    }
+    if body is None:
+        # Unchanged since the copy the calendar app holds: nothing is built.
+        return Response(b"", status_code=304, headers=headers)
+    return Response(body, media_type=ICS_MEDIA_TYPE, headers=headers)
+
+
+async def _feed_in_transaction(
+    db_session: AsyncSession, request: Request[Any, Any, Any], token: str, now: dt.datetime
+) -> Response[bytes]:
+    """A poll the reads could not answer: in the request's transaction, which the plugin commits."""
+    settings = request.app.state["settings"]
     asked = await services.feed_asked(
         db_session,
         token,
@@ -785,7 +880,7 @@ async def calendar_feed(
         if ended is not None:
             # A family's address that was turned off, replaced or ended with its case: an empty calendar
             # with one neutral entry, so the phone drops the old dates (a 404 freezes them as they were).
-            empty = feeds.ended_feed(ended[0], ended[1], utcnow())
+            empty = feeds.ended_feed(ended[0], ended[1], now)
             return Response(
                 empty,
                 media_type=ICS_MEDIA_TYPE,
@@ -793,7 +888,6 @@ async def calendar_feed(
             )
         await limits.count_guess(db_session, request, settings)
         raise NotFound("No calendar was found at this address.")
-    now = utcnow()
     key = await feeds.fingerprint(db_session, sub, now, lang)
     body: bytes | None = None
     if key != sub.content_key or sub.content_etag is None or sub.content_changed_at is None:
@@ -806,27 +900,12 @@ async def calendar_feed(
             sub.content_changed_at = max(now, sub.content_changed_at or now)
         sub.content_key = key
     assert sub.content_etag is not None and sub.content_changed_at is not None
-    # Fetched by a calendar app, not a person: no one is signed in, the address is kept. The poll goes to
-    # this process's journal, not a write transaction; the audit event, the count and "last checked"
-    # reach the database within a second, and survive a kill -9 (polls.py says how).
-    request.app.state[polls.JOURNAL_KEY].record(
-        polls.Poll(uuid7(), sub.id, sub.case_id, now, audit.client_address(request))
-    )
-    headers = {
-        "ETag": sub.content_etag,
-        "Last-Modified": format_datetime(sub.content_changed_at.astimezone(dt.UTC), usegmt=True),
-        # no-store, like every answer carrying personal data (web/security.py): no browser or proxy may
-        # keep a copy of a family's court dates. Calendar apps keep their own copy of the events, which
-        # no HTTP cache directive governs, and revalidate with the ETag or Last-Modified they were sent:
-        # conditional requests do not need a cache to store anything, so 304s keep working.
-        "Cache-Control": "no-store",
-    }
-    if _not_modified(request, sub.content_etag, sub.content_changed_at):
-        # Unchanged since the copy the calendar app holds: nothing is built.
-        return Response(b"", status_code=304, headers=headers)
+    fresh = Fresh(sub.id, sub.case_id, sub.content_etag, sub.content_changed_at)
+    if _not_modified(request, fresh.etag, fresh.changed_at):
+        return _feed_answer(request, fresh, now, None)
     if body is None:
         body = feeds.BODIES.get(sub.id, key)
     if body is None:  # built by another process, or since dropped from this one's
         body = (await feeds.build_for(db_session, sub, now, lang)).body
         feeds.BODIES.keep(sub.id, key, body)
-    return Response(body, media_type=ICS_MEDIA_TYPE, headers=headers)
+    return _feed_answer(request, fresh, now, body)
