@@ -24,7 +24,7 @@ from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.db import spool
 from courtjourney.db.base import utcnow
-from courtjourney.db.engine import READS_KEY
+from courtjourney.db.engine import POLL_READER_KEY, READS_KEY
 from courtjourney.documents import routes as documents
 from courtjourney.documents import store
 from courtjourney.errors import NotFound
@@ -780,36 +780,35 @@ async def calendar_feed(
     token = filename.removesuffix(".ics") if filename.endswith(".ics") else ""
     now = utcnow()
     address = limits.client_address(request)
-    async with request.app.state[READS_KEY]() as db:
-        # One statement: the guessing block, the subscription and the feed's fingerprint now. A blocked
-        # address is refused before anything about the token is used, as refuse_if_guessing does.
-        poll = await feeds.family_poll(
-            db,
-            services.calendar_token_hash(token),
-            limits.key_of(settings, limits.unknown_tokens(settings), address),
-            now,
-        )
-        wait = limits.wait_for(poll.blocked_until)
-        if wait is not None:
-            raise limits.too_many(wait)
-        # The row's content_key and content_etag were written together (one transaction), so when the
-        # fingerprint read with it matches its key, its ETag is that of the bytes the feed has now. A
-        # hearing changed since: the fingerprint differs, and the write path builds the new feed.
-        if (
-            poll.sub_id is not None
-            and poll.key is not None
-            and poll.key == poll.content_key
-            and poll.content_etag is not None
-            and poll.content_changed_at is not None
-        ):
-            fresh = Fresh(poll.sub_id, poll.case_id, poll.content_etag, poll.content_changed_at)
-            if _not_modified(request, fresh.etag, fresh.changed_at):
-                return _feed_answer(request, fresh, now, None)
-            body = feeds.BODIES.get(poll.sub_id, poll.key)
-            if body is not None:
-                return _feed_answer(request, fresh, now, body)
-        elif poll.worker:
-            # A worker's own calendar: its fingerprint reads their caseload (two more reads, no writes).
+    token_hash = services.calendar_token_hash(token)
+    rate_key = limits.key_of(settings, limits.unknown_tokens(settings), address)
+    # One statement: the guessing block, the subscription and the feed's fingerprint now. A blocked
+    # address is refused before anything about the token is used, as refuse_if_guessing does.
+    poll = await request.app.state[POLL_READER_KEY].run(
+        lambda db: feeds.family_poll(db, token_hash, rate_key, now)
+    )
+    wait = limits.wait_for(poll.blocked_until)
+    if wait is not None:
+        raise limits.too_many(wait)
+    # The row's content_key and content_etag were written together (one transaction), so when the
+    # fingerprint read with it matches its key, its ETag is that of the bytes the feed has now. A
+    # hearing changed since: the fingerprint differs, and the write path builds the new feed.
+    if (
+        poll.sub_id is not None
+        and poll.key is not None
+        and poll.key == poll.content_key
+        and poll.content_etag is not None
+        and poll.content_changed_at is not None
+    ):
+        fresh = Fresh(poll.sub_id, poll.case_id, poll.content_etag, poll.content_changed_at)
+        if _not_modified(request, fresh.etag, fresh.changed_at):
+            return _feed_answer(request, fresh, now, None)
+        body = feeds.BODIES.get(poll.sub_id, poll.key)
+        if body is not None:
+            return _feed_answer(request, fresh, now, body)
+    elif poll.worker:
+        # A worker's own calendar: its fingerprint reads their caseload (two more reads, no writes).
+        async with request.app.state[READS_KEY]() as db:
             asked = await services.feed_asked(
                 db, token, limits.blocked_until(settings, limits.unknown_tokens(settings), address)
             )

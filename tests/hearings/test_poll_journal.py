@@ -56,20 +56,23 @@ def test_an_unchanged_feed_poll_writes_nothing_and_is_still_counted(client: Test
 
 
 def statements_during(client: TestClient[Any], call: Any) -> list[str]:
-    """Every statement the app's engine sends while `call` runs (BEGIN IMMEDIATE included, on SQLite)."""
-    from courtjourney.db.engine import SESSIONS_KEY
+    """Every statement the app's engines send while `call` runs (BEGIN IMMEDIATE included, on SQLite):
+    its own, and the poll reader's when it has one (a SQLite file: db/engine.PollReader)."""
+    from courtjourney.db.engine import POLL_READER_KEY, SESSIONS_KEY
 
-    engine = client.app.state[SESSIONS_KEY].kw["bind"].sync_engine
+    engines = [client.app.state[SESSIONS_KEY].kw["bind"].sync_engine, client.app.state[POLL_READER_KEY].sync_engine]
     seen: list[str] = []
 
     def watch(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         seen.append(statement.lstrip().split(None, 1)[0].upper())
 
-    event.listen(engine, "before_cursor_execute", watch)
+    for engine in filter(None, engines):
+        event.listen(engine, "before_cursor_execute", watch)
     try:
         call()
     finally:
-        event.remove(engine, "before_cursor_execute", watch)
+        for engine in filter(None, engines):
+            event.remove(engine, "before_cursor_execute", watch)
     return seen
 
 
@@ -97,8 +100,9 @@ def test_the_one_read_gives_the_fingerprint_the_write_path_records(client: TestC
         from courtjourney.hearings.models import CalendarSubscription
 
         sub = await db.get(CalendarSubscription, world.north_subscription)
-        poll = await feeds.family_poll(db, services.calendar_token_hash(world.north_feed_token),
-                                       limits.key_of(settings, limits.unknown_tokens(settings), "192.0.2.1"), at)
+        token_hash = services.calendar_token_hash(world.north_feed_token)
+        rate_key = limits.key_of(settings, limits.unknown_tokens(settings), "192.0.2.1")
+        poll = await db.run_sync(lambda s: feeds.family_poll(s, token_hash, rate_key, at))
         return poll.key, await feeds.fingerprint(db, sub, at)
 
     now = utcnow()
