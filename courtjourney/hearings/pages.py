@@ -24,7 +24,7 @@ from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.db import spool
 from courtjourney.db.base import utcnow
-from courtjourney.db.engine import POLL_READER_KEY, READS_KEY
+from courtjourney.db.engine import POLL_READER_KEY, READS_KEY, SESSIONS_KEY
 from courtjourney.documents import routes as documents
 from courtjourney.documents import store
 from courtjourney.errors import NotFound
@@ -759,9 +759,7 @@ def _not_modified(request: Request[Any, Any, Any], tag: str, changed_at: dt.date
 
 
 @get("/calendar/{filename:str}", opt={"exclude_from_auth": True}, include_in_schema=False)
-async def calendar_feed(
-    db_session: AsyncSession, request: Request[Any, Any, Any], filename: str
-) -> Response[bytes]:
+async def calendar_feed(request: Request[Any, Any, Any], filename: str) -> Response[bytes]:
     """A subscribed calendar. The token in the address is the only key; unknown: 404; a family's calendar
     that has ended: the ended calendar (no dates, one entry asking for a new link); a worker's own, 404.
 
@@ -769,12 +767,14 @@ async def calendar_feed(
     Any Accept header (or none, as Google's fetcher sends) gets the feed. Unchanged bytes keep their
     ETag and Last-Modified, and a matching If-None-Match or If-Modified-Since gets 304.
 
-    Almost every poll finds its feed unchanged, and is answered from reads alone, outside any transaction
-    (db/engine.read_sessions): the guessing block, subscription and language in one statement, then the
-    fingerprint; if that matches what the subscription row recorded with its ETag, the ETag is current.
-    Anything else (a changed or never-built feed, an unknown or ended address) takes the write path,
-    `_feed_in_transaction`, in the request's session, as every poll once did. The poll itself is
-    journalled either way (polls.py), never written here.
+    Almost every poll finds its feed unchanged, and is answered from one read outside any transaction
+    (feeds.family_poll, run by db/engine.PollReader): the guessing block, the subscription with the ETag
+    it recorded, and the feed's fingerprint now, in one statement. A fingerprint matching the one recorded
+    with the ETag answers 304, or 200 with the bytes this process built for it. Anything else (a changed
+    or never-built feed, an unknown or ended address, bytes built by another process) takes the write
+    path, `_feed_in_transaction`, in a write transaction, as every poll once did. A worker's own feed
+    reads its fingerprint on a read session. The poll itself is journalled either way (polls.py), never
+    written here.
     """
     settings = request.app.state["settings"]
     token = filename.removesuffix(".ics") if filename.endswith(".ics") else ""
@@ -822,7 +822,11 @@ async def calendar_feed(
                     body = feeds.BODIES.get(sub.id, key)
                     if body is not None:
                         return _feed_answer(request, fresh, now, body)
-    return await _feed_in_transaction(db_session, request, token, now)
+    # Not the plugin's request session: asked for by the handler, it was made (and ended) on every poll.
+    async with request.app.state[SESSIONS_KEY]() as db_session:
+        answer = await _feed_in_transaction(db_session, request, token, now)
+        await db_session.commit()  # as the plugin commits a 2xx; a refusal raised above rolls back
+        return answer
 
 
 @dataclass(frozen=True)
@@ -863,7 +867,7 @@ def _feed_answer(
 async def _feed_in_transaction(
     db_session: AsyncSession, request: Request[Any, Any, Any], token: str, now: dt.datetime
 ) -> Response[bytes]:
-    """A poll the reads could not answer: in the request's transaction, which the plugin commits."""
+    """A poll the reads could not answer, in a write transaction (the caller commits it)."""
     settings = request.app.state["settings"]
     asked = await services.feed_asked(
         db_session,
