@@ -44,7 +44,15 @@ from courtjourney.cases.api import CaseApi
 from courtjourney.cases.pages import CasePages
 from courtjourney.contacts.api import ContactLogApi
 from courtjourney.contacts.pages import ContactLogPages, TeamContactStandardPages
-from courtjourney.db.engine import SESSIONS_KEY, make_alchemy_config, make_engine
+from courtjourney.db.engine import (
+    POLL_READER_KEY,
+    READS_KEY,
+    SESSIONS_KEY,
+    PollReader,
+    make_alchemy_config,
+    make_engine,
+    read_sessions,
+)
 from courtjourney.db.spool import SPOOL_KEY
 from courtjourney.debrief.api import DebriefApi, LawApi
 from courtjourney.debrief.pages import DebriefPages, LawPages
@@ -280,6 +288,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             {
                 "settings": settings,
                 SESSIONS_KEY: sessions,
+                READS_KEY: read_sessions(engine),
+                POLL_READER_KEY: PollReader(engine),
                 polls.JOURNAL_KEY: journal,
                 SPOOL_KEY: [journal.flush],
             }
@@ -303,6 +313,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Whatever ends the app cleanly (a test client, `courtjourney serve` on SIGTERM) writes its polls
     # first: before the plugins' own shutdown closes the database engine.
     app.on_shutdown.insert(0, flush_polls)
+    app.on_shutdown.append(lambda app: app.state[POLL_READER_KEY].dispose())
     return app
 
 

@@ -67,6 +67,11 @@ def client_address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def key_of(settings: Settings, limit: Limit, value: str) -> str:
+    """The row key `value` is counted under for `limit` (an HMAC: no address is stored as it is)."""
+    return _key(settings, limit, value)
+
+
 def _key(settings: Settings, limit: Limit, value: str) -> str:
     secret = settings.derived_key("rate-limit")
     return hmac.new(secret, f"{limit.name}\x00{value}".encode(), hashlib.sha256).hexdigest()

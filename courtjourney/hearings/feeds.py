@@ -12,14 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import String, case, select, type_coerce
+from sqlalchemy import String, and_, bindparam, case, literal, select, type_coerce
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from courtjourney import i18n
-from courtjourney.accounts.models import User
+from courtjourney.accounts.models import User, rate_limit
 from courtjourney.cases.access import visible_cases
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.hearings import rules, story
@@ -181,13 +186,7 @@ async def fingerprint(
     while a change saved later, with an earlier time, went unnoticed and calendar apps kept getting 304.
     """
     kept_since = now - CANCELLED_KEPT_FOR
-    # The values as the database holds them: only compared, so not worth turning into Python types.
-    columns = (
-        type_coerce(Hearing.id, String),
-        type_coerce(Hearing.revised_at, String),
-        Hearing.sequence,
-        case((Hearing.cancelled_at > kept_since, 1), else_=0),
-    )
+    columns = _fingerprint_columns(case((Hearing.cancelled_at > kept_since, 1), else_=0))
     if sub.user_id is not None:
         user = await db.get(User, sub.user_id)
         if user is None or not user.is_active:
@@ -202,10 +201,120 @@ async def fingerprint(
             .join(Attendance, Attendance.hearing_id == Hearing.id)
             .where(Attendance.family_member_id == sub.family_member_id, Hearing.case_id == sub.case_id)
         )
-    digest = hashlib.sha256(f"{FEED_FORMAT}|{sub.privacy}|{lang}".encode())
-    for hearing_id, revised_at, sequence, shown_cancelled in sorted((await db.execute(query)).all()):
+    return _digest(sub.privacy, lang, (await db.execute(query)).all())
+
+
+def _fingerprint_columns(shown_cancelled: Any) -> tuple[Any, ...]:
+    # The values as the database holds them: only compared, so not worth turning into Python types.
+    return (
+        type_coerce(Hearing.id, String),
+        type_coerce(Hearing.revised_at, String),
+        Hearing.sequence,
+        shown_cancelled,
+    )
+
+
+def _digest(privacy: str, lang: str, rows: Iterable[Sequence[Any]]) -> str:
+    digest = hashlib.sha256(f"{FEED_FORMAT}|{privacy}|{lang}".encode())
+    for hearing_id, revised_at, sequence, shown_cancelled in sorted(tuple(r) for r in rows):
         digest.update(f"|{hearing_id!r}:{revised_at}:{sequence}:{shown_cancelled}".encode())
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Poll:
+    """A poll of a family member's feed, read in one statement (family_poll). `sub_id` None: no live
+    family subscription by that token (unknown, ended, or a worker's own: `worker` says which)."""
+
+    blocked_until: int | None
+    sub_id: UUID | None = None
+    case_id: UUID | None = None
+    worker: bool = False
+    content_key: str | None = None
+    content_etag: str | None = None
+    content_changed_at: dt.datetime | None = None
+    key: str | None = None  # the fingerprint now, as fingerprint() computes it
+
+
+def _poll_statement() -> Any:
+    sub = CalendarSubscription
+    one_row = select(literal(1).label("one")).subquery()
+    blocked = select(rate_limit.c.blocked_until).where(rate_limit.c.key == bindparam("rate_key"))
+    kept_since = bindparam("kept_since", type_=Hearing.__table__.c.cancelled_at.type)
+    return (
+        select(
+            blocked.scalar_subquery().label("blocked_until"),
+            # Ids as the driver gives them: the same on every row, so turned into UUIDs once, for the
+            # first row (family_poll), not once per hearing.
+            type_coerce(sub.id, NullType()).label("sub_id"),
+            type_coerce(sub.case_id, NullType()).label("case_id"),
+            type_coerce(sub.user_id, NullType()).label("user_id"),
+            sub.revoked_at.label("revoked_at"),
+            sub.privacy.label("privacy"),
+            sub.content_key.label("content_key"),
+            sub.content_etag.label("content_etag"),
+            sub.content_changed_at.label("content_changed_at"),
+            FamilyMember.preferred_language.label("lang"),
+            *(
+                column.label(name)
+                for column, name in zip(
+                    _fingerprint_columns(case((Hearing.cancelled_at > kept_since, 1), else_=0)),
+                    ("hearing_id", "hearing_revised_at", "hearing_sequence", "hearing_shown_cancelled"),
+                    strict=True,
+                )
+            ),
+        )
+        .select_from(one_row)
+        .outerjoin(sub, sub.token_hash == bindparam("token_hash"))
+        .outerjoin(FamilyMember, FamilyMember.id == sub.family_member_id)
+        # Two plain outer joins, each by an index (a parenthesised (attendance JOIN hearing) made SQLite
+        # build that join for every hearing first). An attendance at another case's hearing gives a row
+        # with no hearing, which family_poll leaves out, as fingerprint()'s inner join does.
+        .outerjoin(Attendance, Attendance.family_member_id == sub.family_member_id)
+        .outerjoin(Hearing, and_(Hearing.id == Attendance.hearing_id, Hearing.case_id == sub.case_id))
+    )
+
+
+_POLL = _poll_statement()
+_UUID_READERS: dict[str, Callable[[Any], Any]] = {}
+
+
+def _uuid_reader(dialect: Dialect) -> Callable[[Any], Any]:
+    """What the id column's own type does to a value the driver gave, for this dialect."""
+    if dialect.name not in _UUID_READERS:
+        process = CalendarSubscription.__table__.c.id.type.result_processor(dialect, None)
+        _UUID_READERS[dialect.name] = process or (lambda value: value)
+    return _UUID_READERS[dialect.name]
+
+
+def family_poll(db: Session, token_hash: str | None, rate_key: str, now: dt.datetime) -> Poll:
+    """Everything an unchanged family feed's poll needs, in one statement (one round trip, where
+    services.feed_asked and fingerprint() are two): the asker's guessing block, the subscription the
+    token names with the ETag it recorded, and the feed's fingerprint now, the same as fingerprint()
+    gives. `token_hash` None: not a calendar token (only the block is read). Synchronous: it runs whole
+    in db/engine.PollReader (on SQLite, one hop to a thread instead of about five)."""
+    # On the session's connection: plain rows, without the ORM's loading (a third of the read's time).
+    rows = (
+        db.connection()
+        .execute(
+            _POLL, {"rate_key": rate_key, "token_hash": token_hash, "kept_since": now - CANCELLED_KEPT_FOR}
+        )
+        .all()
+    )
+    first = rows[0]
+    if first.sub_id is None or first.revoked_at is not None or first.user_id is not None:
+        return Poll(first.blocked_until, worker=first.sub_id is not None and first.user_id is not None)
+    lang = first.lang if first.lang in i18n.LOCALES else "en"
+    as_uuid = _uuid_reader(db.get_bind().dialect)
+    return Poll(
+        first.blocked_until,
+        as_uuid(first.sub_id),
+        as_uuid(first.case_id),
+        content_key=first.content_key,
+        content_etag=first.content_etag,
+        content_changed_at=first.content_changed_at,
+        key=_digest(first.privacy, lang, (r[-4:] for r in rows if r.hearing_id is not None)),
+    )
 
 
 class BuiltFeeds:

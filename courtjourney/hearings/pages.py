@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -23,6 +24,7 @@ from courtjourney.cases import services as case_services
 from courtjourney.cases.models import Case, FamilyMember
 from courtjourney.db import spool
 from courtjourney.db.base import utcnow
+from courtjourney.db.engine import POLL_READER_KEY, READS_KEY, SESSIONS_KEY
 from courtjourney.documents import routes as documents
 from courtjourney.documents import store
 from courtjourney.errors import NotFound
@@ -757,20 +759,116 @@ def _not_modified(request: Request[Any, Any, Any], tag: str, changed_at: dt.date
 
 
 @get("/calendar/{filename:str}", opt={"exclude_from_auth": True}, include_in_schema=False)
-async def calendar_feed(
-    db_session: AsyncSession, request: Request[Any, Any, Any], filename: str
-) -> Response[bytes]:
+async def calendar_feed(request: Request[Any, Any, Any], filename: str) -> Response[bytes]:
     """A subscribed calendar. The token in the address is the only key; unknown: 404; a family's calendar
     that has ended: the ended calendar (no dates, one entry asking for a new link); a worker's own, 404.
 
     Too many unknown tokens from one network address get 429 (limits.py), so tokens cannot be guessed.
     Any Accept header (or none, as Google's fetcher sends) gets the feed. Unchanged bytes keep their
     ETag and Last-Modified, and a matching If-None-Match or If-Modified-Since gets 304.
+
+    Almost every poll finds its feed unchanged, and is answered from one read outside any transaction
+    (feeds.family_poll, run by db/engine.PollReader): the guessing block, the subscription with the ETag
+    it recorded, and the feed's fingerprint now, in one statement. A fingerprint matching the one recorded
+    with the ETag answers 304, or 200 with the bytes this process built for it. Anything else (a changed
+    or never-built feed, an unknown or ended address, bytes built by another process) takes the write
+    path, `_feed_in_transaction`, in a write transaction, as every poll once did. A worker's own feed
+    reads its fingerprint on a read session. The poll itself is journalled either way (polls.py), never
+    written here.
     """
     settings = request.app.state["settings"]
     token = filename.removesuffix(".ics") if filename.endswith(".ics") else ""
-    # One statement: is this address blocked for guessing, which subscription, in which language. A
-    # blocked address is refused before anything about the token is used, as refuse_if_guessing does.
+    now = utcnow()
+    address = limits.client_address(request)
+    token_hash = services.calendar_token_hash(token)
+    rate_key = limits.key_of(settings, limits.unknown_tokens(settings), address)
+    # One statement: the guessing block, the subscription and the feed's fingerprint now. A blocked
+    # address is refused before anything about the token is used, as refuse_if_guessing does.
+    poll = await request.app.state[POLL_READER_KEY].run(
+        lambda db: feeds.family_poll(db, token_hash, rate_key, now)
+    )
+    wait = limits.wait_for(poll.blocked_until)
+    if wait is not None:
+        raise limits.too_many(wait)
+    # The row's content_key and content_etag were written together (one transaction), so when the
+    # fingerprint read with it matches its key, its ETag is that of the bytes the feed has now. A
+    # hearing changed since: the fingerprint differs, and the write path builds the new feed.
+    if (
+        poll.sub_id is not None
+        and poll.key is not None
+        and poll.key == poll.content_key
+        and poll.content_etag is not None
+        and poll.content_changed_at is not None
+    ):
+        fresh = Fresh(poll.sub_id, poll.case_id, poll.content_etag, poll.content_changed_at)
+        if _not_modified(request, fresh.etag, fresh.changed_at):
+            return _feed_answer(request, fresh, now, None)
+        body = feeds.BODIES.get(poll.sub_id, poll.key)
+        if body is not None:
+            return _feed_answer(request, fresh, now, body)
+    elif poll.worker:
+        # A worker's own calendar: its fingerprint reads their caseload (two more reads, no writes).
+        async with request.app.state[READS_KEY]() as db:
+            asked = await services.feed_asked(
+                db, token, limits.blocked_until(settings, limits.unknown_tokens(settings), address)
+            )
+            sub = asked.sub
+            if sub is not None and sub.content_etag is not None and sub.content_changed_at is not None:
+                key = await feeds.fingerprint(db, sub, now, asked.lang)
+                if key == sub.content_key:
+                    fresh = Fresh(sub.id, sub.case_id, sub.content_etag, sub.content_changed_at)
+                    if _not_modified(request, fresh.etag, fresh.changed_at):
+                        return _feed_answer(request, fresh, now, None)
+                    body = feeds.BODIES.get(sub.id, key)
+                    if body is not None:
+                        return _feed_answer(request, fresh, now, body)
+    # Not the plugin's request session: asked for by the handler, it was made (and ended) on every poll.
+    async with request.app.state[SESSIONS_KEY]() as db_session:
+        answer = await _feed_in_transaction(db_session, request, token, now)
+        await db_session.commit()  # as the plugin commits a 2xx; a refusal raised above rolls back
+        return answer
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A subscription whose recorded ETag is current, as much of it as an answer needs."""
+
+    sub_id: UUID
+    case_id: UUID | None
+    etag: str
+    changed_at: dt.datetime
+
+
+def _feed_answer(
+    request: Request[Any, Any, Any], sub: Fresh, now: dt.datetime, body: bytes | None
+) -> Response[bytes]:
+    """Journal the poll and answer it: the feed's bytes, or with `body` None, 304 (nothing built)."""
+    # Fetched by a calendar app, not a person: no one is signed in, the address is kept. The poll goes to
+    # this process's journal, not a write transaction; the audit event, the count and "last checked"
+    # reach the database within a second, and survive a kill -9 (polls.py says how).
+    request.app.state[polls.JOURNAL_KEY].record(
+        polls.Poll(uuid7(), sub.sub_id, sub.case_id, now, audit.client_address(request))
+    )
+    headers = {
+        "ETag": sub.etag,
+        "Last-Modified": format_datetime(sub.changed_at.astimezone(dt.UTC), usegmt=True),
+        # no-store, like every answer carrying personal data (web/security.py): no browser or proxy may
+        # keep a copy of a family's court dates. Calendar apps keep their own copy of the events, which
+        # no HTTP cache directive governs, and revalidate with the ETag or Last-Modified they were sent:
+        # conditional requests do not need a cache to store anything, so 304s keep working.
+        "Cache-Control": "no-store",
+    }
+    if body is None:
+        # Unchanged since the copy the calendar app holds: nothing is built.
+        return Response(b"", status_code=304, headers=headers)
+    return Response(body, media_type=ICS_MEDIA_TYPE, headers=headers)
+
+
+async def _feed_in_transaction(
+    db_session: AsyncSession, request: Request[Any, Any, Any], token: str, now: dt.datetime
+) -> Response[bytes]:
+    """A poll the reads could not answer, in a write transaction (the caller commits it)."""
+    settings = request.app.state["settings"]
     asked = await services.feed_asked(
         db_session,
         token,
@@ -785,7 +883,7 @@ async def calendar_feed(
         if ended is not None:
             # A family's address that was turned off, replaced or ended with its case: an empty calendar
             # with one neutral entry, so the phone drops the old dates (a 404 freezes them as they were).
-            empty = feeds.ended_feed(ended[0], ended[1], utcnow())
+            empty = feeds.ended_feed(ended[0], ended[1], now)
             return Response(
                 empty,
                 media_type=ICS_MEDIA_TYPE,
@@ -793,7 +891,6 @@ async def calendar_feed(
             )
         await limits.count_guess(db_session, request, settings)
         raise NotFound("No calendar was found at this address.")
-    now = utcnow()
     key = await feeds.fingerprint(db_session, sub, now, lang)
     body: bytes | None = None
     if key != sub.content_key or sub.content_etag is None or sub.content_changed_at is None:
@@ -806,27 +903,12 @@ async def calendar_feed(
             sub.content_changed_at = max(now, sub.content_changed_at or now)
         sub.content_key = key
     assert sub.content_etag is not None and sub.content_changed_at is not None
-    # Fetched by a calendar app, not a person: no one is signed in, the address is kept. The poll goes to
-    # this process's journal, not a write transaction; the audit event, the count and "last checked"
-    # reach the database within a second, and survive a kill -9 (polls.py says how).
-    request.app.state[polls.JOURNAL_KEY].record(
-        polls.Poll(uuid7(), sub.id, sub.case_id, now, audit.client_address(request))
-    )
-    headers = {
-        "ETag": sub.content_etag,
-        "Last-Modified": format_datetime(sub.content_changed_at.astimezone(dt.UTC), usegmt=True),
-        # no-store, like every answer carrying personal data (web/security.py): no browser or proxy may
-        # keep a copy of a family's court dates. Calendar apps keep their own copy of the events, which
-        # no HTTP cache directive governs, and revalidate with the ETag or Last-Modified they were sent:
-        # conditional requests do not need a cache to store anything, so 304s keep working.
-        "Cache-Control": "no-store",
-    }
-    if _not_modified(request, sub.content_etag, sub.content_changed_at):
-        # Unchanged since the copy the calendar app holds: nothing is built.
-        return Response(b"", status_code=304, headers=headers)
+    fresh = Fresh(sub.id, sub.case_id, sub.content_etag, sub.content_changed_at)
+    if _not_modified(request, fresh.etag, fresh.changed_at):
+        return _feed_answer(request, fresh, now, None)
     if body is None:
         body = feeds.BODIES.get(sub.id, key)
     if body is None:  # built by another process, or since dropped from this one's
         body = (await feeds.build_for(db_session, sub, now, lang)).body
         feeds.BODIES.keep(sub.id, key, body)
-    return Response(body, media_type=ICS_MEDIA_TYPE, headers=headers)
+    return _feed_answer(request, fresh, now, body)

@@ -707,6 +707,11 @@ def _could_be_calendar(token: str) -> bool:
     return token.startswith(CALENDAR_PREFIX) and len(token) <= 100
 
 
+def calendar_token_hash(token: str) -> str | None:
+    """What a calendar token is looked up by; None for anything that cannot be one."""
+    return token_hash(token) if _could_be_calendar(token) else None
+
+
 async def subscription_by_token(db: AsyncSession, token: str) -> CalendarSubscription | None:
     if not _could_be_calendar(token):
         return None

@@ -16,7 +16,7 @@ from sqlalchemy import event
 
 from courtjourney.settings import Settings
 from tests.conftest import World, audit_events, in_db, run_async
-from tests.hearings.helpers import feed
+from tests.hearings.helpers import change, feed
 
 
 def writes_during(client: TestClient[Any], call: Any) -> list[str]:
@@ -53,6 +53,66 @@ def test_an_unchanged_feed_poll_writes_nothing_and_is_still_counted(client: Test
     fetched = audit_events(settings, action="calendar.fetched")
     assert len(fetched) == 3 and {e.target_id for e in fetched} == {world.north_subscription}
     assert all(e.case_id == world.north_case and e.actor_id is None for e in fetched)
+
+
+def statements_during(client: TestClient[Any], call: Any) -> list[str]:
+    """Every statement the app's engines send while `call` runs (BEGIN IMMEDIATE included, on SQLite):
+    its own, and the poll reader's when it has one (a SQLite file: db/engine.PollReader)."""
+    from courtjourney.db.engine import POLL_READER_KEY, SESSIONS_KEY
+
+    engines = [client.app.state[SESSIONS_KEY].kw["bind"].sync_engine, client.app.state[POLL_READER_KEY].sync_engine]
+    seen: list[str] = []
+
+    def watch(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement.lstrip().split(None, 1)[0].upper())
+
+    for engine in filter(None, engines):
+        event.listen(engine, "before_cursor_execute", watch)
+    try:
+        call()
+    finally:
+        for engine in filter(None, engines):
+            event.remove(engine, "before_cursor_execute", watch)
+    return seen
+
+
+def test_an_unchanged_family_feed_is_answered_from_one_read_outside_any_transaction(
+        client: TestClient[Any], world: World) -> None:
+    first = feed(client, world.north_feed_token)
+    tag = first.headers["etag"]
+    for headers in ({"If-None-Match": tag}, {}):
+        answers: list[Any] = []
+        sent = statements_during(client, lambda h=headers, out=answers: out.append(feed(client, world.north_feed_token, **h)))  # type: ignore[misc]
+        assert answers[0].status_code == (304 if headers else 200) and answers[0].headers["etag"] == tag
+        # No BEGIN IMMEDIATE (SQLite's write lock, queued behind every writer), no write: one SELECT.
+        assert sent == ["SELECT"], f"an unchanged poll sent {sent}"
+
+
+def test_the_one_read_gives_the_fingerprint_the_write_path_records(client: TestClient[Any], world: World,
+                                                                    settings: Settings) -> None:
+    """feeds.family_poll reads the fingerprint in the poll's one statement; it must be fingerprint()'s, or
+    every poll would take the write path (and a wrong match would send 304 for a changed feed)."""
+    from courtjourney.accounts import limits
+    from courtjourney.db.base import utcnow
+    from courtjourney.hearings import feeds, services
+
+    async def both(db: Any, at: dt.datetime) -> tuple[str | None, str]:
+        from courtjourney.hearings.models import CalendarSubscription
+
+        sub = await db.get(CalendarSubscription, world.north_subscription)
+        token_hash = services.calendar_token_hash(world.north_feed_token)
+        rate_key = limits.key_of(settings, limits.unknown_tokens(settings), "192.0.2.1")
+        poll = await db.run_sync(lambda s: feeds.family_poll(s, token_hash, rate_key, at))
+        return poll.key, await feeds.fingerprint(db, sub, at)
+
+    now = utcnow()
+    read, made = in_db(settings, lambda db: both(db, now))
+    assert read == made
+    change(client, world, status="vacated", status_reason="Not needed.", reason="not needed")
+    for at in (now, now + dt.timedelta(days=15)):  # the cancelled hearing shown, then gone
+        read, made = in_db(settings, lambda db, at=at: both(db, at))  # type: ignore[misc]
+        assert read == made, at
+    assert in_db(settings, lambda db: both(db, now)) != in_db(settings, lambda db: both(db, now + dt.timedelta(days=15)))
 
 
 def test_the_trail_page_shows_every_poll_answered_so_far(client: TestClient[Any], world: World) -> None:
