@@ -162,7 +162,7 @@ class Settings:
     message_lease_seconds: int = 120
     admin_sees_all_reports: bool = False
     _key_cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
-    _derived: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    _derived: dict[tuple[str, str], bytes] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -252,17 +252,20 @@ class Settings:
         HKDF keeps each purpose's key independent of the others and of the column encryption, and
         nothing derived is ever stored: a copy of the database alone cannot forge or read them.
         """
-        # Kept once derived: the secret does not change under a Settings, and the guessing limit asks for
-        # its key on every calendar poll.
-        if purpose not in self._derived:
+        # Kept once derived, by purpose and the secret it came from (a Settings copied with another secret
+        # shares this dict, and must not be given the first one's keys): the guessing limit asks for its
+        # key on every calendar poll.
+        secret = self.secret_key
+        found = self._derived.get((purpose, secret))
+        if found is None:
             from cryptography.hazmat.primitives import hashes
             from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
             hkdf = HKDF(
                 algorithm=hashes.SHA256(), length=32, salt=None, info=f"courtjourney/{purpose}".encode()
             )
-            self._derived[purpose] = hkdf.derive(self.secret_key.encode("utf-8"))
-        return self._derived[purpose]
+            found = self._derived[purpose, secret] = hkdf.derive(secret.encode("utf-8"))
+        return found
 
     def ensure_key_file(self) -> bool:
         """Create the key file with 0600 permissions if no key is configured. True if one was made."""
