@@ -9,27 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.request
 from typing import Any
 
 import pytest
 
-from tests.served import Served, cli, prepared
-
-
-def fetch(url: str, token: str | None = None, body: dict[str, Any] | None = None) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, method="POST" if body is not None else "GET",
-                                     data=json.dumps(body).encode() if body is not None else None)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, answer.read()
-    except urllib.error.HTTPError as refused:
-        return refused.code, refused.read()
+from tests.served import Served, cli, fetch, prepared
 
 
 @pytest.fixture(scope="module")
@@ -47,20 +31,20 @@ def test_tokens_in_addresses_never_reach_the_logs(served: Any) -> None:
     assert api_token.startswith("cjapi_")
 
     # A parent's calendar, made through the API so we hold its token; a briefing shared by a link.
-    status, cases = fetch(f"{server.base}/api/cases", api_token)
+    status, _headers, cases = fetch(f"{server.base}/api/cases", api_token)
     assert status == 200
     feed_token = share_token = ""
     for case in (c["id"] for c in json.loads(cases)):
-        members = json.loads(fetch(f"{server.base}/api/cases/{case}/family-members", api_token)[1])
+        members = json.loads(fetch(f"{server.base}/api/cases/{case}/family-members", api_token)[2])
         if members and not feed_token:
-            status, made = fetch(f"{server.base}/api/cases/{case}/subscriptions", api_token, {"family_member_id": members[0]["id"]})
+            status, _headers, made = fetch(f"{server.base}/api/cases/{case}/subscriptions", api_token, {"family_member_id": members[0]["id"]})
             assert status == 201, made
             feed_token = re.search(r"cjcal_[A-Za-z0-9_\-]+", json.loads(made)["https_url"]).group(0)  # type: ignore[union-attr]
-        for hearing in json.loads(fetch(f"{server.base}/api/cases/{case}/hearings", api_token)[1]):
-            status, docs = fetch(f"{server.base}/api/cases/{case}/hearings/{hearing['id']}/briefings", api_token, {})
+        for hearing in json.loads(fetch(f"{server.base}/api/cases/{case}/hearings", api_token)[2]):
+            status, _headers, docs = fetch(f"{server.base}/api/cases/{case}/hearings/{hearing['id']}/briefings", api_token, {})
             if status == 201 and json.loads(docs) and not share_token:
                 document = json.loads(docs)[0]["id"]
-                status, shared = fetch(f"{server.base}/api/cases/{case}/documents/{document}/shares", api_token,
+                status, _headers, shared = fetch(f"{server.base}/api/cases/{case}/documents/{document}/shares", api_token,
                                        {"organisation": "Witness Service", "recipient": "Wynn"})
                 assert status == 201, shared
                 share_token = re.search(r"cjdoc_[A-Za-z0-9_\-]+", json.loads(shared)["url"]).group(0)  # type: ignore[union-attr]
@@ -82,7 +66,7 @@ def test_what_was_searched_for_never_reaches_the_logs(served: Any) -> None:
     server, env, tmp = served
     api_token = cli(env, "users", "token", "worker@demo.example").stdout.strip().split()[-1]
     # The demo's cases went through the services, so its names are in the index from the start.
-    status, body = fetch(f"{server.base}/api/search?q=Robin%20Exam", api_token)
+    status, _headers, body = fetch(f"{server.base}/api/search?q=Robin%20Exam", api_token)
     assert status == 200, body
     assert [r["child_name"] for r in json.loads(body)["results"]] == ["Robin Example"]
     assert fetch(f"{server.base}/search?q=Robin+Example")[0] in (200, 303)  # not signed in: sent to sign in

@@ -9,33 +9,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any
 
-from tests.served import Served, cli, prepared
+from tests.served import Served, cli, fetch, prepared
 from tests.test_faults import database  # noqa: F401  (the fixture: a SQLite file or a new PostgreSQL database)
 
 POLLS = 30
-
-
-def fetch(url: str, token: str | None = None, body: dict[str, Any] | None = None,
-          headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, method="POST" if body is not None else "GET",
-                                     data=json.dumps(body).encode() if body is not None else None)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()
-    except urllib.error.HTTPError as refused:
-        return refused.code, {k.lower(): v for k, v in refused.headers.items()}, refused.read()
 
 
 def subscribe(base: str, api_token: str) -> tuple[str, str]:
