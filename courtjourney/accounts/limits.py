@@ -69,10 +69,6 @@ def client_address(request: Request[Any, Any, Any]) -> str:
 
 def key_of(settings: Settings, limit: Limit, value: str) -> str:
     """The row key `value` is counted under for `limit` (an HMAC: no address is stored as it is)."""
-    return _key(settings, limit, value)
-
-
-def _key(settings: Settings, limit: Limit, value: str) -> str:
     secret = settings.derived_key("rate-limit")
     return hmac.new(secret, f"{limit.name}\x00{value}".encode(), hashlib.sha256).hexdigest()
 
@@ -86,7 +82,7 @@ def blocked_until(settings: Settings, limit: Limit, value: str) -> ScalarSelect[
     asks both in one statement (the calendar feed: one round trip per poll instead of two)."""
     return (
         select(rate_limit.c.blocked_until)
-        .where(rate_limit.c.key == _key(settings, limit, value))
+        .where(rate_limit.c.key == key_of(settings, limit, value))
         .scalar_subquery()
     )
 
@@ -117,7 +113,7 @@ async def add_failure(db: AsyncSession, settings: Settings, limit: Limit, value:
     window_over = old.window_start <= now - limit.window
     hits = case((window_over, 1), else_=old.hits + 1)
     statement = insert(rate_limit).values(
-        key=_key(settings, limit, value), window_start=now, hits=1, blocked_until=None
+        key=key_of(settings, limit, value), window_start=now, hits=1, blocked_until=None
     )
     statement = statement.on_conflict_do_update(
         index_elements=[old.key],
@@ -142,7 +138,7 @@ async def add_failure(db: AsyncSession, settings: Settings, limit: Limit, value:
 
 async def clear(db: AsyncSession, settings: Settings, limit: Limit, value: str) -> None:
     """Forget the failures for `value` (a successful sign-in)."""
-    await db.execute(delete(rate_limit).where(rate_limit.c.key == _key(settings, limit, value)))
+    await db.execute(delete(rate_limit).where(rate_limit.c.key == key_of(settings, limit, value)))
 
 
 async def add_failure_apart(

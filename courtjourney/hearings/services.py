@@ -713,11 +713,10 @@ def calendar_token_hash(token: str) -> str | None:
 
 
 async def subscription_by_token(db: AsyncSession, token: str) -> CalendarSubscription | None:
-    if not _could_be_calendar(token):
+    hashed = calendar_token_hash(token)
+    if hashed is None:
         return None
-    sub = await db.scalar(
-        select(CalendarSubscription).where(CalendarSubscription.token_hash == token_hash(token))
-    )
+    sub = await db.scalar(select(CalendarSubscription).where(CalendarSubscription.token_hash == hashed))
     if sub is None or sub.revoked_at is not None:
         return None
     return sub
@@ -738,7 +737,8 @@ async def feed_asked(db: AsyncSession, token: str, blocked_until: ScalarSelect[A
     """The guessing block, the subscription and its language in one round trip: a poll was three reads
     before it could fingerprint the feed (bench/feeds.py). `blocked_until` is limits.blocked_until(...)."""
     one_row = select(literal(1).label("one")).subquery()
-    named = CalendarSubscription.token_hash == token_hash(token) if _could_be_calendar(token) else false()
+    hashed = calendar_token_hash(token)
+    named = CalendarSubscription.token_hash == hashed if hashed is not None else false()
     until, sub, lang = (
         await db.execute(
             select(
@@ -757,14 +757,15 @@ async def ended_calendar(db: AsyncSession, token: str) -> tuple[CalendarSubscrip
     """A family member's calendar that was turned off, replaced or ended with its case, with their language;
     none for an unknown address or a worker's own calendar. Its address is answered with the ended calendar
     (feeds.ended_feed), so the phone clears the dates it holds instead of keeping them as they were."""
-    if not _could_be_calendar(token):
+    hashed = calendar_token_hash(token)
+    if hashed is None:
         return None
     row = (
         await db.execute(
             select(CalendarSubscription, FamilyMember.preferred_language)
             .join(FamilyMember, FamilyMember.id == CalendarSubscription.family_member_id)
             .where(
-                CalendarSubscription.token_hash == token_hash(token),
+                CalendarSubscription.token_hash == hashed,
                 CalendarSubscription.revoked_at.is_not(None),
             )
         )
